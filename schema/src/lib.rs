@@ -1,1 +1,21 @@
-//! placeholder
+//! The contract between Studio's processes.
+//!
+//! Owns every type two processes must agree on: the ids, the versioned domain [`events`], the NATS
+//! [`subjects`] and envelopes, the SQL migrations, and the event [`log`] API — every SQL statement that
+//! touches the log lives here. It never decides anything and never talks to Discord.
+
+pub mod config;
+pub mod events;
+pub mod ids;
+pub mod log;
+pub mod notice;
+pub mod sessions;
+pub mod subjects;
+pub mod telemetry;
+pub mod views;
+
+pub use events::{Event, SCHEMA_VERSION};
+pub use ids::{ChannelId, GuildId, MessageId, UserId, Xp};
+
+/// The embedded migrations of the event log. Every process runs them at start.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

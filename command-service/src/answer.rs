@@ -1,0 +1,227 @@
+//! Answering on Discord and acknowledging to JetStream, after the outcome is durable.
+//!
+//! Each answer runs in its own task so a slow view or REST call never stalls a guild's writer. A
+//! message is acknowledged only after its answer was attempted: a crash before that redelivers it,
+//! and the writer then answers with the recorded outcome.
+
+use crate::discord::custom_id::{Action, Period, ProfileTab};
+use crate::discord::render;
+use crate::intake::ReplyTo;
+use crate::views;
+use crate::writer::Settled;
+use crate::domain::Outcome;
+use async_nats::jetstream::{AckKind, Message};
+use chrono::Utc;
+use sqlx::PgPool;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use studio_schema::{GuildId, UserId};
+use twilight_http::Client;
+use twilight_model::application::interaction::application_command::CommandOptionValue;
+use twilight_model::application::interaction::{Interaction, InteractionData};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_model::id::Id;
+use twilight_model::id::marker::ApplicationMarker;
+use twilight_util::snowflake::Snowflake;
+use tracing::{debug, warn};
+
+/// Discord invalidates an interaction not answered within 3 s. Studio answers only when it can
+/// still do so with margin for the REST call.
+pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2_800);
+/// How long an answer that shows views waits for them to include the guild's latest events.
+const VIEW_WAIT: Duration = Duration::from_millis(1_500);
+
+/// Counters an operator reads in the logs.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    pub stale_interactions: AtomicU64,
+    pub answered: AtomicU64,
+    pub duplicates: AtomicU64,
+}
+
+/// What an answer task needs.
+#[derive(Clone)]
+pub struct Answerer {
+    pub pool: PgPool,
+    pub http: Arc<Client>,
+    pub application_id: Id<ApplicationMarker>,
+    pub metrics: Arc<Metrics>,
+}
+
+/// How long ago Discord created the interaction (from its snowflake).
+#[must_use]
+pub fn age(interaction: &Interaction) -> Duration {
+    let created_ms = interaction.id.timestamp();
+    let now_ms = Utc::now().timestamp_millis();
+    Duration::from_millis(u64::try_from(now_ms - created_ms).unwrap_or(0))
+}
+
+/// Whether the interaction is too old to answer; counts it if so.
+pub fn is_stale(metrics: &Metrics, interaction: &Interaction) -> bool {
+    let stale = age(interaction) > ANSWER_DEADLINE;
+    if stale {
+        let n = metrics.stale_interactions.fetch_add(1, Ordering::Relaxed) + 1;
+        warn!(interaction = %interaction.id, stale_interactions_total = n,
+              "interaction older than Discord's 3 s window: dropped unanswered");
+    }
+    stale
+}
+
+impl Answerer {
+    async fn respond(&self, interaction: &Interaction, response: &InteractionResponse) {
+        if is_stale(&self.metrics, interaction) {
+            return;
+        }
+        let result = self
+            .http
+            .interaction(self.application_id)
+            .create_response(interaction.id, &interaction.token, response)
+            .await;
+        match result {
+            Ok(_) => {
+                self.metrics.answered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => warn!(interaction = %interaction.id, error = %err, "answer failed"),
+        }
+    }
+
+    /// Answers a settled command, then acknowledges its message.
+    pub async fn settled(self, reply: ReplyTo, settled: Settled, message: Message) {
+        match (reply, settled) {
+            (ReplyTo::Interaction(i), Settled::Decided(outcome) | Settled::Duplicate(outcome)) => {
+                self.respond(&i, &render::outcome(&outcome)).await;
+            }
+            (
+                ReplyTo::Channel(channel),
+                Settled::Decided(Outcome::MessageRewarded {
+                    member,
+                    level_up: Some(level),
+                    ..
+                }),
+            ) => {
+                let text = render::level_up(member, level);
+                let sent = self
+                    .http
+                    .create_message(Id::new(channel.get().max(1)))
+                    .content(&text)
+                    .await;
+                if let Err(err) = sent {
+                    warn!(%channel, error = %err, "level-up announcement failed");
+                }
+            }
+            (_, Settled::Duplicate(_)) => {
+                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
+        }
+        ack(&message, AckKind::Ack).await;
+    }
+
+    /// Refuses an interaction with a private explanation, then acknowledges it.
+    pub async fn refuse(self, interaction: Box<Interaction>, reason: String, message: Message) {
+        self.respond(&interaction, &render::ephemeral(&reason)).await;
+        ack(&message, AckKind::Ack).await;
+    }
+
+    /// Answers an interaction that shows views, once they include the guild's events up to `head`.
+    pub async fn query(self, guild: GuildId, head: i64, interaction: Box<Interaction>, message: Message) {
+        if !is_stale(&self.metrics, &interaction) {
+            let response = match self.render_query(guild, head, &interaction).await {
+                Ok(response) => response,
+                Err(err) => {
+                    warn!(error = %err, "views unavailable");
+                    render::ephemeral("Studio could not read its views just now — please try again.")
+                }
+            };
+            self.respond(&interaction, &response).await;
+        }
+        ack(&message, AckKind::Ack).await;
+    }
+
+    async fn render_query(
+        &self,
+        guild: GuildId,
+        head: i64,
+        interaction: &Interaction,
+    ) -> Result<InteractionResponse, sqlx::Error> {
+        let Some(clicker) = interaction.author_id().map(|a| UserId::from_u64(a.get())) else {
+            return Ok(render::ephemeral("I could not tell who you are."));
+        };
+        let caught_up = views::wait_for(&self.pool, guild, head, VIEW_WAIT).await?;
+        if !caught_up {
+            debug!(%guild, head, "views still catching up; answering with what they have");
+        }
+        let now = Utc::now();
+        let (action, update) = match &interaction.data {
+            Some(InteractionData::ApplicationCommand(data)) if data.name == "profile" => {
+                let target = data
+                    .options
+                    .iter()
+                    .find(|o| o.name == "member")
+                    .and_then(|o| match o.value {
+                        CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+                        _ => None,
+                    })
+                    .unwrap_or(clicker);
+                let action = Action::Profile {
+                    tab: ProfileTab::Stats,
+                    target,
+                    owner: clicker,
+                };
+                (action, false)
+            }
+            Some(InteractionData::ApplicationCommand(_)) => {
+                let action = Action::Leaderboard {
+                    period: Period::AllTime,
+                    page: 0,
+                    owner: clicker,
+                };
+                (action, false)
+            }
+            Some(InteractionData::MessageComponent(data)) => {
+                let Some(action) = Action::parse(&data.custom_id) else {
+                    return Ok(render::ephemeral("❌ That button is not one of Studio's."));
+                };
+                if !owns_view(interaction, &action, clicker) {
+                    return Ok(render::ephemeral(&format!(
+                        "❌ This view belongs to <@{}>. Open your own with /profile or /leaderboard.",
+                        action.owner()
+                    )));
+                }
+                (action, true)
+            }
+            _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
+        };
+        Ok(match action {
+            Action::Profile { tab, target, owner } => {
+                let view = views::member(&self.pool, guild, target, now).await?;
+                render::profile(&view, tab, owner, now, update)
+            }
+            Action::Leaderboard { period, page, owner } => {
+                let page = views::leaderboard(&self.pool, guild, period, page, now).await?;
+                render::leaderboard(&page, owner, update)
+            }
+        })
+    }
+}
+
+/// A button acts only for the member who opened its view: the owner named in the custom id must be
+/// the clicker, and, when Discord tells who opened the message, that member too (so a forged custom
+/// id naming the clicker as owner does not pass).
+fn owns_view(interaction: &Interaction, action: &Action, clicker: UserId) -> bool {
+    let opener = interaction
+        .message
+        .as_ref()
+        .and_then(|m| m.interaction_metadata.as_ref())
+        .map(|meta| UserId::from_u64(meta.user.id.get()));
+    action.owner() == clicker && opener.is_none_or(|o| o == clicker)
+}
+
+/// Acknowledges (or naks, or terminates) a JetStream message, logging failures: an unacknowledged
+/// message is redelivered and settled again as a duplicate, so nothing is lost.
+pub async fn ack(message: &Message, kind: AckKind) {
+    if let Err(err) = message.ack_with(kind).await {
+        warn!(error = %err, "ack failed; the message will be redelivered");
+    }
+}

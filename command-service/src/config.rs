@@ -1,0 +1,69 @@
+//! The command service's settings, from the environment.
+
+use secrecy::SecretString;
+use std::time::Duration;
+use studio_schema::config::{self, Common, EnvError};
+
+/// Everything the command service needs to run.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub common: Common,
+    /// `DISCORD_TOKEN`.
+    pub discord_token: SecretString,
+    /// `DISCORD_API_HOST`: `host:port` of a plain-HTTP Discord API (the local Discord, tests).
+    pub api_host: Option<String>,
+    /// `DISCORD_APPLICATION_ID`; asked from Discord when unset.
+    pub application_id: Option<u64>,
+    /// `STUDIO_CONSUMER`: the durable JetStream consumer this replica reads (default `command-service`).
+    pub consumer: String,
+    /// `STUDIO_PARTITION`: the one partition this replica owns; all when unset.
+    pub partition: Option<u64>,
+    /// `STUDIO_ACK_WAIT_SECS`: how long JetStream waits for an ack before redelivering (default 30).
+    pub ack_wait: Duration,
+    /// `STUDIO_FAILPOINT=crash-after-append`: crash right after an append (recovery tests only).
+    pub crash_after_append: bool,
+}
+
+impl Config {
+    /// Reads the settings.
+    ///
+    /// # Errors
+    /// A required variable is missing or one is malformed.
+    pub fn from_env() -> Result<Self, EnvError> {
+        let application_id = config::optional("DISCORD_APPLICATION_ID")
+            .map(|v| {
+                v.parse::<u64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .ok_or(EnvError::Invalid {
+                        name: "DISCORD_APPLICATION_ID",
+                        value: v,
+                        reason: "a Discord application id (a positive number)".into(),
+                    })
+            })
+            .transpose()?;
+        let partition = config::optional("STUDIO_PARTITION")
+            .map(|v| {
+                v.parse::<u64>().map_err(|e| EnvError::Invalid {
+                    name: "STUDIO_PARTITION",
+                    value: v,
+                    reason: e.to_string(),
+                })
+            })
+            .transpose()?;
+        Ok(Self {
+            common: Common::from_env()?,
+            discord_token: SecretString::from(config::required(
+                "DISCORD_TOKEN",
+                " (without it, the README's run command starts the local Discord)",
+            )?),
+            api_host: config::optional("DISCORD_API_HOST"),
+            application_id,
+            consumer: config::optional("STUDIO_CONSUMER").unwrap_or_else(|| "command-service".into()),
+            partition,
+            ack_wait: Duration::from_secs(config::parsed("STUDIO_ACK_WAIT_SECS", 30u64)?.max(1)),
+            crash_after_append: config::optional("STUDIO_FAILPOINT")
+                .is_some_and(|f| f == "crash-after-append"),
+        })
+    }
+}

@@ -1,0 +1,282 @@
+//! Turning outcomes and views into Discord messages. Pure: the caller passes `now` and the data.
+//! Every text is kept inside Discord's limits here.
+
+use super::custom_id::{Action, Period, ProfileTab};
+use crate::domain::{Outcome, Rejection};
+use crate::rules::{tenure, xp};
+use crate::views::{LeaderboardPage, MemberView};
+use chrono::{DateTime, Utc};
+use studio_schema::{UserId, Xp};
+use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
+use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
+use twilight_util::builder::interaction_response::{ChannelMessageBuilder, UpdateMessageBuilder};
+use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
+
+/// Studio's accent colour.
+const COLOUR: u32 = 0x5865_F2;
+/// Members per leaderboard page.
+pub const LEADERBOARD_PAGE: u32 = 10;
+/// Discord's message content limit.
+const CONTENT_LIMIT: usize = 2000;
+
+/// A private message to the member who clicked or typed.
+#[must_use]
+pub fn ephemeral(text: &str) -> InteractionResponse {
+    ChannelMessageBuilder::new()
+        .content(truncate(text, CONTENT_LIMIT))
+        .flags(MessageFlags::EPHEMERAL)
+        .build()
+}
+
+/// The answer to a decided slash command.
+#[must_use]
+pub fn outcome(outcome: &Outcome) -> InteractionResponse {
+    match outcome {
+        Outcome::XpAdjusted {
+            member,
+            change,
+            total,
+            level,
+            reason,
+        } => {
+            let verb = if *change >= 0 { "Gave" } else { "Removed" };
+            let prep = if *change >= 0 { "to" } else { "from" };
+            ChannelMessageBuilder::new()
+                .content(truncate(
+                    &format!(
+                        "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}",
+                        change.abs()
+                    ),
+                    CONTENT_LIMIT,
+                ))
+                .build()
+        }
+        Outcome::Rejected(rejection) => rejected(rejection),
+        Outcome::Recorded | Outcome::MessageRewarded { .. } => ephemeral("Done."),
+    }
+}
+
+/// A rule's refusal, privately.
+#[must_use]
+pub fn rejected(rejection: &Rejection) -> InteractionResponse {
+    ephemeral(&format!("❌ {rejection}"))
+}
+
+/// The level-up announcement posted in the channel of the rewarded message.
+#[must_use]
+pub fn level_up(member: UserId, level: i64) -> String {
+    format!("🎉 <@{member}> reached level {level}!")
+}
+
+/// A profile tab, as a new message (slash command) or an update of the clicked view.
+#[must_use]
+pub fn profile(
+    view: &MemberView,
+    tab: ProfileTab,
+    owner: UserId,
+    now: DateTime<Utc>,
+    update: bool,
+) -> InteractionResponse {
+    let embed = match tab {
+        ProfileTab::Stats => stats_embed(view, now),
+        ProfileTab::Portfolio => portfolio_embed(view),
+        ProfileTab::Rank => rank_embed(view, now),
+    };
+    let button = |label: &str, this: ProfileTab| {
+        ButtonBuilder::new(if this == tab {
+            ButtonStyle::Primary
+        } else {
+            ButtonStyle::Secondary
+        })
+        .label(label)
+        .custom_id(
+            Action::Profile {
+                tab: this,
+                target: view.user,
+                owner,
+            }
+            .to_string(),
+        )
+        .build()
+    };
+    let row = ActionRowBuilder::new()
+        .component(button("📊 Stats", ProfileTab::Stats))
+        .component(button("🎮 Portfolio", ProfileTab::Portfolio))
+        .component(button("👑 Rank Info", ProfileTab::Rank))
+        .build();
+    message(embed, row, update)
+}
+
+fn stats_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
+    let total = Xp(view.xp);
+    let (into, span) = xp::level_progress(total);
+    let in_guild = view.tenure.time_in_guild(now);
+    EmbedBuilder::new()
+        .title("📊 Stats")
+        .color(COLOUR)
+        .description(format!("<@{}>", view.user))
+        .field(EmbedFieldBuilder::new("XP", total.to_string()).inline())
+        .field(EmbedFieldBuilder::new("Level", xp::level(total).to_string()).inline())
+        .field(EmbedFieldBuilder::new("Messages", view.messages.to_string()).inline())
+        .field(EmbedFieldBuilder::new(
+            format!("Progress to level {}", xp::level(total) + 1),
+            format!("{} {into}/{span}", xp::progress_bar(into, span, 12)),
+        ))
+        .field(EmbedFieldBuilder::new("Rank", tenure::rank(in_guild).to_string()).inline())
+        .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
+        .build()
+}
+
+fn portfolio_embed(view: &MemberView) -> Embed {
+    EmbedBuilder::new()
+        .title("🎮 Portfolio")
+        .color(COLOUR)
+        .description(format!("<@{}>", view.user))
+        .field(EmbedFieldBuilder::new("XP this week", view.week_xp.to_string()).inline())
+        .field(EmbedFieldBuilder::new("XP from messages", view.message_xp.to_string()).inline())
+        .field(EmbedFieldBuilder::new(
+            "Listings and sales",
+            "None yet — the code marketplace is coming to Studio.",
+        ))
+        .build()
+}
+
+fn rank_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
+    let in_guild = view.tenure.time_in_guild(now);
+    let rank = tenure::rank(in_guild);
+    let next = match tenure::next_rank(rank) {
+        Some((next, needed)) if view.tenure.since.is_some() => {
+            let when = now + (needed - in_guild);
+            format!("{next} on {}", when.format("%Y-%m-%d"))
+        }
+        Some((next, needed)) => format!("{next} after {} in the server", tenure::describe(needed)),
+        None => "Top rank reached".to_owned(),
+    };
+    EmbedBuilder::new()
+        .title("👑 Rank Info")
+        .color(COLOUR)
+        .description(format!("<@{}>", view.user))
+        .field(EmbedFieldBuilder::new("Rank", rank.to_string()).inline())
+        .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
+        .field(EmbedFieldBuilder::new("Next rank", next).inline())
+        .field(EmbedFieldBuilder::new(
+            "Privileges",
+            tenure::privileges(rank).join("\n"),
+        ))
+        .footer(EmbedFooterBuilder::new(
+            "Ranks: Beginner 0+ months · Learner 1+ · Expert 12+ · Master 36+ (time away does not count)",
+        ))
+        .build()
+}
+
+/// A leaderboard page with its period and paging buttons.
+#[must_use]
+pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> InteractionResponse {
+    let title = match page.period {
+        Period::AllTime => "🏆 Leaderboard — all time",
+        Period::ThisWeek => "🏆 Leaderboard — this week",
+    };
+    let first = page.page * LEADERBOARD_PAGE;
+    let lines: Vec<String> = (first + 1..)
+        .zip(&page.rows)
+        .map(|(place, (user, total))| {
+            format!("**{place}.** <@{user}> — {total} XP (level {})", xp::level(*total))
+        })
+        .collect();
+    let per_page = i64::from(LEADERBOARD_PAGE);
+    let pages = u32::try_from((page.total.max(1) + per_page - 1) / per_page).unwrap_or(1);
+    let embed = EmbedBuilder::new()
+        .title(title)
+        .color(COLOUR)
+        .description(if lines.is_empty() {
+            "Nobody has earned XP yet — say hello!".to_owned()
+        } else {
+            lines.join("\n")
+        })
+        .footer(EmbedFooterBuilder::new(format!(
+            "Page {} of {pages}",
+            page.page + 1
+        )))
+        .build();
+    let button = |label: &str, period: Period, to: u32, style: ButtonStyle, disabled: bool| {
+        ButtonBuilder::new(style)
+            .label(label)
+            .custom_id(
+                Action::Leaderboard {
+                    period,
+                    page: to,
+                    owner,
+                }
+                .to_string(),
+            )
+            .disabled(disabled)
+            .build()
+    };
+    let style = |p: Period| {
+        if p == page.period {
+            ButtonStyle::Primary
+        } else {
+            ButtonStyle::Secondary
+        }
+    };
+    let row = ActionRowBuilder::new()
+        .component(button("All time", Period::AllTime, 0, style(Period::AllTime), false))
+        .component(button("This week", Period::ThisWeek, 0, style(Period::ThisWeek), false))
+        .component(button(
+            "◀ Previous",
+            page.period,
+            page.page.saturating_sub(1),
+            ButtonStyle::Secondary,
+            page.page == 0,
+        ))
+        .component(button(
+            "Next ▶",
+            page.period,
+            page.page + 1,
+            ButtonStyle::Secondary,
+            page.page + 1 >= pages,
+        ))
+        .build();
+    message(embed, row, update)
+}
+
+fn message(embed: Embed, row: ActionRow, update: bool) -> InteractionResponse {
+    let components = [Component::ActionRow(row)];
+    if update {
+        UpdateMessageBuilder::new()
+            .embeds([embed])
+            .components(components)
+            .build()
+    } else {
+        ChannelMessageBuilder::new()
+            .embeds([embed])
+            .components(components)
+            .build()
+    }
+}
+
+/// `text` cut to `limit` characters, with a clear mark when cut.
+#[must_use]
+pub fn truncate(text: &str, limit: usize) -> String {
+    if text.chars().count() <= limit {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(limit.saturating_sub(1)).collect();
+    format!("{kept}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_text_is_cut_with_a_mark_inside_the_limit() {
+        let long = "x".repeat(3000);
+        let cut = truncate(&long, CONTENT_LIMIT);
+        assert_eq!(cut.chars().count(), CONTENT_LIMIT);
+        assert!(cut.ends_with('…'));
+        assert_eq!(truncate("short", 10), "short");
+    }
+}

@@ -1,0 +1,166 @@
+//! `decide(state, command, now)`: the rules applied to one command.
+
+use super::{Command, GuildState, Outcome, Rejection, SeenMember};
+use crate::rules::xp;
+use chrono::{DateTime, Utc};
+use studio_schema::{Event, Xp};
+
+/// Longest reason an admin may give for an XP change.
+pub const MAX_REASON_CHARS: usize = 200;
+
+/// The events `command` produces against `state` at `now`, and what its member is told.
+///
+/// # Errors
+/// A [`Rejection`] when a rule refuses the command; nothing may be written then.
+pub fn decide(
+    state: &GuildState,
+    command: &Command,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Event>, Outcome), Rejection> {
+    match command {
+        Command::PostMessage {
+            author,
+            channel,
+            message,
+            content_chars,
+            posted_at,
+        } => {
+            let mut events = seen_if_new(state, author);
+            let before = state.member(author.member);
+            let earned = xp::message_xp(
+                *content_chars,
+                author.bot,
+                *posted_at,
+                before.last_rewarded_at,
+            );
+            events.push(Event::MessagePosted {
+                member: author.member,
+                channel: *channel,
+                message: *message,
+                xp: earned,
+                posted_at: *posted_at,
+            });
+            let outcome = if earned.0 > 0 {
+                let (old, new) = (xp::level(before.xp), xp::level(Xp(before.xp.0 + earned.0)));
+                Outcome::MessageRewarded {
+                    member: author.member,
+                    xp: earned,
+                    level_up: (new > old).then_some(new),
+                }
+            } else {
+                Outcome::Recorded
+            };
+            Ok((events, outcome))
+        }
+        Command::RecordJoin(who) => {
+            let present = state.members.get(&who.member).is_some_and(|m| m.present);
+            let events = if present {
+                Vec::new()
+            } else {
+                vec![Event::MemberJoined {
+                    member: who.member,
+                    at: who.joined_at,
+                    bot: who.bot,
+                }]
+            };
+            Ok((events, Outcome::Recorded))
+        }
+        Command::RecordLeave { member } => {
+            let present = state.members.get(member).is_some_and(|m| m.present);
+            let events = if present {
+                vec![Event::MemberLeft {
+                    member: *member,
+                    at: now,
+                }]
+            } else {
+                Vec::new()
+            };
+            Ok((events, Outcome::Recorded))
+        }
+        Command::SeeMembers(members) => {
+            let events = members
+                .iter()
+                .flat_map(|m| seen_if_new(state, m))
+                .collect();
+            Ok((events, Outcome::Recorded))
+        }
+        Command::AdjustXp {
+            actor,
+            actor_can_manage_guild,
+            member,
+            member_is_bot,
+            amount,
+            give,
+            reason,
+        } => {
+            if !actor_can_manage_guild {
+                return Err(Rejection::NeedsManageGuild);
+            }
+            if !(1..=xp::MAX_ADJUSTMENT).contains(amount) {
+                return Err(Rejection::BadAmount {
+                    max: xp::MAX_ADJUSTMENT,
+                });
+            }
+            let reason = reason.trim();
+            if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+                return Err(Rejection::BadReason {
+                    max: MAX_REASON_CHARS,
+                });
+            }
+            if *member_is_bot || state.members.get(member).is_some_and(|m| m.bot) {
+                return Err(Rejection::TargetIsBot);
+            }
+            let current = state.member(*member).xp;
+            let (event, change, total) = if *give {
+                let total = Xp(current.0 + amount);
+                let event = Event::XpGranted {
+                    member: *member,
+                    xp: Xp(*amount),
+                    reason: reason.to_owned(),
+                    by: *actor,
+                };
+                (event, *amount, total)
+            } else {
+                let removed = (*amount).min(current.0);
+                if removed == 0 {
+                    return Err(Rejection::NothingToRemove {
+                        member: format!("<@{member}>"),
+                    });
+                }
+                let event = Event::XpRevoked {
+                    member: *member,
+                    xp: Xp(removed),
+                    reason: reason.to_owned(),
+                    by: *actor,
+                };
+                (event, -removed, Xp(current.0 - removed))
+            };
+            Ok((
+                vec![event],
+                Outcome::XpAdjusted {
+                    member: *member,
+                    change,
+                    total,
+                    level: xp::level(total),
+                    reason: reason.to_owned(),
+                },
+            ))
+        }
+    }
+}
+
+/// A `MemberSeen` for a member the guild has never seen.
+fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
+    if state.knows(who.member) {
+        Vec::new()
+    } else {
+        vec![Event::MemberSeen {
+            member: who.member,
+            joined_at: who.joined_at,
+            bot: who.bot,
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,84 @@
+//! A guild's decision state, folded from its events by [`GuildState::evolve`].
+
+use crate::rules::tenure::Tenure;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use studio_schema::{Event, GuildId, UserId, Xp};
+
+/// What the rules need to know about one member.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct MemberState {
+    pub xp: Xp,
+    /// Timestamp of the last message that earned XP (the cooldown's anchor).
+    pub last_rewarded_at: Option<DateTime<Utc>>,
+    pub bot: bool,
+    pub present: bool,
+    pub tenure: Tenure,
+}
+
+/// One guild's state at `last_seq`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GuildState {
+    pub guild: GuildId,
+    pub last_seq: i64,
+    pub members: HashMap<UserId, MemberState>,
+}
+
+impl GuildState {
+    /// A guild with no events.
+    #[must_use]
+    pub fn new(guild: GuildId) -> Self {
+        Self {
+            guild,
+            last_seq: 0,
+            members: HashMap::new(),
+        }
+    }
+
+    /// The member's state, or the state of a member never seen.
+    #[must_use]
+    pub fn member(&self, id: UserId) -> MemberState {
+        self.members.get(&id).cloned().unwrap_or_default()
+    }
+
+    /// Whether the member has ever been seen.
+    #[must_use]
+    pub fn knows(&self, id: UserId) -> bool {
+        self.members.contains_key(&id)
+    }
+
+    /// Folds one event into the state.
+    pub fn evolve(&mut self, event: &Event) {
+        let m = self.members.entry(event.member()).or_default();
+        match event {
+            Event::MemberJoined { at, bot, .. } => {
+                m.bot = *bot;
+                m.present = true;
+                m.tenure.join(*at);
+            }
+            Event::MemberSeen { joined_at, bot, .. } => {
+                m.bot = *bot;
+                m.present = true;
+                m.tenure.join(*joined_at);
+            }
+            Event::MemberLeft { at, .. } => {
+                m.present = false;
+                m.tenure.leave(*at);
+            }
+            Event::MessagePosted { xp, posted_at, .. } => {
+                if xp.0 > 0 {
+                    m.xp.0 += xp.0;
+                    m.last_rewarded_at = Some(*posted_at);
+                }
+            }
+            Event::XpGranted { xp, .. } => m.xp.0 += xp.0,
+            Event::XpRevoked { xp, .. } => m.xp.0 = (m.xp.0 - xp.0).max(0),
+        }
+    }
+
+    /// Folds an appended event and moves the head to its sequence.
+    pub fn apply(&mut self, seq: i64, event: &Event) {
+        self.evolve(event);
+        self.last_seq = seq;
+    }
+}

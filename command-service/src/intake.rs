@@ -1,0 +1,253 @@
+//! Turning a raw gateway dispatch taken from JetStream into a command, a query, or nothing.
+//!
+//! Everything here is input Discord (or a forger) controls: nothing panics, and an interaction that
+//! cannot be understood becomes a clear private answer instead of a change.
+
+use crate::domain::{Command, SeenMember};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use studio_schema::{ChannelId, GuildId, MessageId, UserId};
+use twilight_model::application::interaction::application_command::{
+    CommandData, CommandDataOption, CommandOptionValue,
+};
+use twilight_model::application::interaction::{Interaction, InteractionData};
+use twilight_model::gateway::payload::incoming::{
+    GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove, MessageCreate,
+};
+use twilight_model::guild::{Member, Permissions};
+use twilight_model::util::Timestamp;
+
+/// Who hears about a decided command.
+#[derive(Clone, Debug)]
+pub enum ReplyTo {
+    /// Nobody is waiting for an answer.
+    Nobody,
+    /// A message's channel, for a level-up announcement.
+    Channel(ChannelId),
+    /// The member who used a slash command.
+    Interaction(Box<Interaction>),
+}
+
+/// What a dispatch asks of Studio.
+#[derive(Debug)]
+pub enum Incoming {
+    /// A change to decide in `guild`.
+    Command {
+        guild: GuildId,
+        command: Command,
+        reply: ReplyTo,
+    },
+    /// An interaction that only shows views (`/profile`, `/leaderboard`, their buttons).
+    Query {
+        guild: GuildId,
+        interaction: Box<Interaction>,
+    },
+    /// An interaction Studio cannot act on; the member is told `reason` privately.
+    Refuse {
+        interaction: Box<Interaction>,
+        reason: String,
+    },
+    /// Nothing for Studio (another event type, a DM, a bot).
+    Ignore,
+}
+
+#[derive(Deserialize)]
+struct Frame<T> {
+    d: T,
+}
+
+/// Reads one dispatch of type `event_type`.
+///
+/// # Errors
+/// The payload is not the JSON Discord sends for that event type.
+pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Error> {
+    Ok(match event_type {
+        "MESSAGE_CREATE" => message(serde_json::from_slice::<Frame<MessageCreate>>(payload)?.d),
+        "INTERACTION_CREATE" => {
+            interaction(serde_json::from_slice::<Frame<InteractionCreate>>(payload)?.d.0)
+        }
+        "GUILD_MEMBER_ADD" => {
+            let add = serde_json::from_slice::<Frame<MemberAdd>>(payload)?.d;
+            match seen(&add.member) {
+                Some(who) => Incoming::Command {
+                    guild: guild_id(add.guild_id.get()),
+                    command: Command::RecordJoin(who),
+                    reply: ReplyTo::Nobody,
+                },
+                None => Incoming::Ignore,
+            }
+        }
+        "GUILD_MEMBER_REMOVE" => {
+            let remove = serde_json::from_slice::<Frame<MemberRemove>>(payload)?.d;
+            Incoming::Command {
+                guild: guild_id(remove.guild_id.get()),
+                command: Command::RecordLeave {
+                    member: UserId::from_u64(remove.user.id.get()),
+                },
+                reply: ReplyTo::Nobody,
+            }
+        }
+        "GUILD_CREATE" => match serde_json::from_slice::<Frame<GuildCreate>>(payload)?.d {
+            GuildCreate::Available(g) => members(g.id.get(), &g.members),
+            GuildCreate::Unavailable(_) => Incoming::Ignore,
+        },
+        "GUILD_MEMBERS_CHUNK" => {
+            let chunk = serde_json::from_slice::<Frame<MemberChunk>>(payload)?.d;
+            members(chunk.guild_id.get(), &chunk.members)
+        }
+        _ => Incoming::Ignore,
+    })
+}
+
+fn guild_id(id: u64) -> GuildId {
+    GuildId::from_u64(id)
+}
+
+fn time(ts: Timestamp) -> Option<DateTime<Utc>> {
+    DateTime::from_timestamp_micros(ts.as_micros())
+}
+
+fn seen(member: &Member) -> Option<SeenMember> {
+    Some(SeenMember {
+        member: UserId::from_u64(member.user.id.get()),
+        joined_at: time(member.joined_at?)?,
+        bot: member.user.bot,
+    })
+}
+
+fn members(guild: u64, list: &[Member]) -> Incoming {
+    let seen: Vec<SeenMember> = list.iter().filter_map(seen).collect();
+    if seen.is_empty() {
+        return Incoming::Ignore;
+    }
+    Incoming::Command {
+        guild: guild_id(guild),
+        command: Command::SeeMembers(seen),
+        reply: ReplyTo::Nobody,
+    }
+}
+
+fn message(m: MessageCreate) -> Incoming {
+    let m = m.message;
+    let Some(guild) = m.guild_id else {
+        return Incoming::Ignore;
+    };
+    if m.author.bot || m.webhook_id.is_some() {
+        return Incoming::Ignore;
+    }
+    let Some(posted_at) = time(m.timestamp) else {
+        return Incoming::Ignore;
+    };
+    // Discord's joined_at seeds a member first seen through a message; without it, the message time.
+    let joined_at = m
+        .member
+        .as_ref()
+        .and_then(|pm| pm.joined_at)
+        .and_then(time)
+        .unwrap_or(posted_at);
+    Incoming::Command {
+        guild: guild_id(guild.get()),
+        command: Command::PostMessage {
+            author: SeenMember {
+                member: UserId::from_u64(m.author.id.get()),
+                joined_at,
+                bot: false,
+            },
+            channel: ChannelId::from_u64(m.channel_id.get()),
+            message: MessageId::from_u64(m.id.get()),
+            content_chars: m.content.trim().chars().count(),
+            posted_at,
+        },
+        reply: ReplyTo::Channel(ChannelId::from_u64(m.channel_id.get())),
+    }
+}
+
+fn interaction(i: Interaction) -> Incoming {
+    let Some(guild) = i.guild_id.map(|g| guild_id(g.get())) else {
+        return Incoming::Refuse {
+            interaction: Box::new(i),
+            reason: "Studio works inside a server, not in direct messages.".into(),
+        };
+    };
+    match &i.data {
+        Some(InteractionData::ApplicationCommand(data)) if data.name == "xp" => {
+            match adjust_xp(&i, data) {
+                Ok(command) => Incoming::Command {
+                    guild,
+                    command,
+                    reply: ReplyTo::Interaction(Box::new(i)),
+                },
+                Err(reason) => Incoming::Refuse {
+                    interaction: Box::new(i),
+                    reason,
+                },
+            }
+        }
+        Some(InteractionData::ApplicationCommand(data))
+            if matches!(data.name.as_str(), "profile" | "leaderboard") =>
+        {
+            Incoming::Query {
+                guild,
+                interaction: Box::new(i),
+            }
+        }
+        Some(InteractionData::MessageComponent(_)) => Incoming::Query {
+            guild,
+            interaction: Box::new(i),
+        },
+        _ => Incoming::Refuse {
+            interaction: Box::new(i),
+            reason: "Studio does not know that command. Try /profile or /leaderboard.".into(),
+        },
+    }
+}
+
+/// The usage shown when `/xp` is used with options Studio cannot read.
+pub const XP_USAGE: &str = "Usage: `/xp give|remove member amount reason` — for example \
+`/xp give member:@alice amount:50 reason:great demo`. Needs the Manage Server permission.";
+
+fn adjust_xp(i: &Interaction, data: &CommandData) -> Result<Command, String> {
+    let bad = || format!("❌ I could not read that command.\n{XP_USAGE}");
+    let actor = i.author_id().ok_or_else(bad)?;
+    let [sub] = data.options.as_slice() else {
+        return Err(bad());
+    };
+    let give = match sub.name.as_str() {
+        "give" => true,
+        "remove" => false,
+        _ => return Err(bad()),
+    };
+    let CommandOptionValue::SubCommand(options) = &sub.value else {
+        return Err(bad());
+    };
+    let find = |name: &str| options.iter().find(|o: &&CommandDataOption| o.name == name);
+    let Some(CommandOptionValue::User(member)) = find("member").map(|o| &o.value) else {
+        return Err(bad());
+    };
+    let Some(CommandOptionValue::Integer(amount)) = find("amount").map(|o| &o.value) else {
+        return Err(bad());
+    };
+    let Some(CommandOptionValue::String(reason)) = find("reason").map(|o| &o.value) else {
+        return Err(bad());
+    };
+    let member_is_bot = data
+        .resolved
+        .as_ref()
+        .and_then(|r| r.users.get(member))
+        .is_some_and(|u| u.bot);
+    let permissions = i
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .unwrap_or(Permissions::empty());
+    Ok(Command::AdjustXp {
+        actor: UserId::from_u64(actor.get()),
+        actor_can_manage_guild: permissions.contains(Permissions::MANAGE_GUILD)
+            || permissions.contains(Permissions::ADMINISTRATOR),
+        member: UserId::from_u64(member.get()),
+        member_is_bot,
+        amount: *amount,
+        give,
+        reason: reason.clone(),
+    })
+}

@@ -1,0 +1,99 @@
+//! Experience: what a message earns, the cooldown between rewards, levels and their progress.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use studio_schema::Xp;
+
+/// XP a message earns its author.
+pub const MESSAGE_XP: Xp = Xp(5);
+/// At most one rewarded message per member in this window, measured on the messages' own timestamps.
+pub const MESSAGE_COOLDOWN: TimeDelta = TimeDelta::seconds(60);
+/// Messages shorter than this (in characters, trimmed) earn nothing.
+pub const MIN_MESSAGE_CHARS: usize = 5;
+/// XP per level: `level = xp / XP_PER_LEVEL + 1`.
+pub const XP_PER_LEVEL: i64 = 250;
+/// The most XP one admin action may give or take.
+pub const MAX_ADJUSTMENT: i64 = 1_000_000;
+
+/// The level reached with `xp`.
+#[must_use]
+pub fn level(xp: Xp) -> i64 {
+    xp.0.max(0) / XP_PER_LEVEL + 1
+}
+
+/// XP gained inside the current level and the XP the level spans: `(into, span)`.
+#[must_use]
+pub fn level_progress(xp: Xp) -> (i64, i64) {
+    (xp.0.max(0) % XP_PER_LEVEL, XP_PER_LEVEL)
+}
+
+/// What a message posted at `posted_at` earns, given when the member's last rewarded message was
+/// posted. Out-of-order messages (older than the last reward) earn nothing, so rewards are always at
+/// least [`MESSAGE_COOLDOWN`] apart whatever the delivery order.
+#[must_use]
+pub fn message_xp(
+    content_chars: usize,
+    author_is_bot: bool,
+    posted_at: DateTime<Utc>,
+    last_rewarded_at: Option<DateTime<Utc>>,
+) -> Xp {
+    if author_is_bot || content_chars < MIN_MESSAGE_CHARS {
+        return Xp(0);
+    }
+    match last_rewarded_at {
+        Some(last) if posted_at - last < MESSAGE_COOLDOWN => Xp(0),
+        _ => MESSAGE_XP,
+    }
+}
+
+/// A text progress bar of `width` cells.
+#[must_use]
+pub fn progress_bar(into: i64, span: i64, width: usize) -> String {
+    let span = span.max(1);
+    let width_i = i64::try_from(width).unwrap_or(10);
+    let filled = usize::try_from((into.clamp(0, span) * width_i) / span).unwrap_or(0);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled.min(width)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(secs: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + secs, 0).single().expect("valid")
+    }
+
+    #[test]
+    fn levels_start_at_one_and_step_every_250_xp() {
+        assert_eq!(level(Xp(0)), 1);
+        assert_eq!(level(Xp(249)), 1);
+        assert_eq!(level(Xp(250)), 2);
+        assert_eq!(level(Xp(1000)), 5);
+        assert_eq!(level_progress(Xp(260)), (10, 250));
+    }
+
+    #[test]
+    fn a_first_message_earns_five_and_the_next_minute_earns_nothing() {
+        assert_eq!(message_xp(20, false, at(0), None), Xp(5));
+        assert_eq!(message_xp(20, false, at(59), Some(at(0))), Xp(0));
+        assert_eq!(message_xp(20, false, at(60), Some(at(0))), Xp(5));
+    }
+
+    #[test]
+    fn bots_and_very_short_messages_earn_nothing() {
+        assert_eq!(message_xp(20, true, at(0), None), Xp(0));
+        assert_eq!(message_xp(2, false, at(0), None), Xp(0));
+    }
+
+    #[test]
+    fn an_older_message_delivered_late_earns_nothing() {
+        assert_eq!(message_xp(20, false, at(-300), Some(at(0))), Xp(0));
+    }
+
+    #[test]
+    fn the_progress_bar_fills_with_progress() {
+        assert_eq!(progress_bar(0, 250, 4), "░░░░");
+        assert_eq!(progress_bar(125, 250, 4), "██░░");
+        assert_eq!(progress_bar(250, 250, 4), "████");
+    }
+}

@@ -1,0 +1,272 @@
+//! Wiring: Postgres, JetStream, Discord REST, and the loop that feeds batches to the [`Writer`].
+
+use crate::answer::{self, Answerer, Metrics};
+use crate::config::Config;
+use crate::intake::{self, Incoming, ReplyTo};
+use crate::writer::{Pending, Writer};
+use async_nats::jetstream::{self, AckKind, Message, consumer::pull, stream};
+use chrono::Utc;
+use futures_util::StreamExt;
+use sqlx::postgres::PgPoolOptions;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use studio_schema::notice::SeqNotice;
+use studio_schema::subjects::Subjects;
+use studio_schema::{GuildId, MIGRATOR, UserId};
+use tracing::{error, info, instrument, warn};
+use twilight_model::id::Id;
+
+/// Messages taken from JetStream per batch at most.
+const BATCH: usize = 512;
+
+/// Why the service stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("postgres: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("nats: {0}")]
+    Nats(String),
+    #[error("discord: {0}")]
+    Discord(String),
+}
+
+fn nats<E: std::fmt::Display>(e: E) -> Error {
+    Error::Nats(e.to_string())
+}
+
+/// Creates (or checks) the gateway stream; the gateway worker does the same.
+///
+/// # Errors
+/// JetStream is unreachable or refuses the stream.
+pub async fn ensure_stream(
+    js: &jetstream::Context,
+    subjects: &Subjects,
+) -> Result<stream::Stream, Error> {
+    js.get_or_create_stream(stream::Config {
+        name: subjects.gateway_stream(),
+        subjects: vec![subjects.gateway_wildcard()],
+        storage: stream::StorageType::File,
+        duplicate_window: Duration::from_secs(120),
+        max_age: Duration::from_secs(7 * 24 * 3600),
+        ..Default::default()
+    })
+    .await
+    .map_err(nats)
+}
+
+/// Runs the command service until `shutdown` completes.
+///
+/// # Errors
+/// A dependency is unreachable at start, or JetStream stops delivering.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .connect(&config.common.database_url)
+        .await?;
+    MIGRATOR.run(&pool).await?;
+    let subjects = config.common.subjects();
+    let client = async_nats::connect(&config.common.nats_url).await.map_err(nats)?;
+    let js = jetstream::new(client.clone());
+    let stream = ensure_stream(&js, &subjects).await?;
+    let filter = config.partition.map_or_else(
+        || subjects.gateway_wildcard(),
+        |p| subjects.gateway_partition_filter(p),
+    );
+    let consumer: jetstream::consumer::Consumer<pull::Config> = stream
+        .get_or_create_consumer(
+            &config.consumer,
+            pull::Config {
+                durable_name: Some(config.consumer.clone()),
+                filter_subject: filter,
+                ack_policy: jetstream::consumer::AckPolicy::Explicit,
+                ack_wait: config.ack_wait,
+                max_ack_pending: 20_000,
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(nats)?;
+
+    let http = Arc::new(crate::discord::client::build(
+        &config.discord_token,
+        config.api_host.as_deref(),
+    ));
+    let application_id = match config.application_id {
+        Some(id) => Id::new(id),
+        None => {
+            http.current_user_application()
+                .await
+                .map_err(|e| Error::Discord(e.to_string()))?
+                .model()
+                .await
+                .map_err(|e| Error::Discord(e.to_string()))?
+                .id
+        }
+    };
+    let commands = crate::discord::commands::all();
+    if let Err(err) = http
+        .interaction(application_id)
+        .set_global_commands(&commands)
+        .await
+    {
+        warn!(error = %err, "could not register slash commands; continuing with what Discord has");
+    } else {
+        info!(count = commands.len(), "slash commands registered");
+    }
+
+    let answerer = Answerer {
+        pool: pool.clone(),
+        http,
+        application_id,
+        metrics: Arc::new(Metrics::default()),
+    };
+    let mut writer = Writer::new(pool, config.crash_after_append);
+    let mut messages = consumer.messages().await.map_err(nats)?.ready_chunks(BATCH);
+    info!(consumer = %config.consumer, stream = %subjects.gateway_stream(), "command service ready");
+
+    tokio::pin!(shutdown);
+    loop {
+        let chunk = tokio::select! {
+            () = &mut shutdown => break,
+            chunk = messages.next() => match chunk {
+                Some(chunk) => chunk,
+                None => return Err(Error::Nats("JetStream stopped delivering".into())),
+            },
+        };
+        let batch: Vec<Message> = chunk
+            .into_iter()
+            .filter_map(|m| m.map_err(|e| warn!(error = %e, "JetStream delivery error")).ok())
+            .collect();
+        handle_batch(&mut writer, &answerer, &client, &subjects, batch).await;
+    }
+    let m = &answerer.metrics;
+    info!(
+        answered = m.answered.load(Ordering::Relaxed),
+        duplicates = m.duplicates.load(Ordering::Relaxed),
+        stale_interactions = m.stale_interactions.load(Ordering::Relaxed),
+        "command service stopped"
+    );
+    Ok(())
+}
+
+/// One guild's share of a batch, in arrival order.
+#[derive(Default)]
+struct GuildBatch {
+    commands: Vec<(Pending, ReplyTo, Message)>,
+    queries: Vec<(Box<twilight_model::application::interaction::Interaction>, Message)>,
+}
+
+#[instrument(skip_all, fields(size = batch.len()))]
+async fn handle_batch(
+    writer: &mut Writer,
+    answerer: &Answerer,
+    client: &async_nats::Client,
+    subjects: &Subjects,
+    batch: Vec<Message>,
+) {
+    let mut order: Vec<GuildId> = Vec::new();
+    let mut guilds: HashMap<GuildId, GuildBatch> = HashMap::new();
+    for message in batch {
+        let event_type = message.subject.rsplit('.').next().unwrap_or_default().to_owned();
+        let command_id = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.as_str().to_owned());
+        let incoming = match intake::read(&event_type, &message.payload) {
+            Ok(incoming) => incoming,
+            Err(err) => {
+                warn!(%event_type, error = %err, "malformed dispatch dropped");
+                answer::ack(&message, AckKind::Term).await;
+                continue;
+            }
+        };
+        match incoming {
+            Incoming::Ignore => answer::ack(&message, AckKind::Ack).await,
+            Incoming::Refuse { interaction, reason } => {
+                tokio::spawn(answerer.clone().refuse(interaction, reason, message));
+            }
+            Incoming::Query { guild, interaction } => entry(&mut order, &mut guilds, guild).queries.push((interaction, message)),
+            Incoming::Command { guild, command, reply } => {
+                if let ReplyTo::Interaction(i) = &reply {
+                    if answer::is_stale(&answerer.metrics, i) {
+                        answer::ack(&message, AckKind::Ack).await;
+                        continue;
+                    }
+                }
+                let Some(command_id) = command_id else {
+                    warn!(%event_type, "dispatch without Nats-Msg-Id dropped");
+                    answer::ack(&message, AckKind::Term).await;
+                    continue;
+                };
+                let actor = match &reply {
+                    ReplyTo::Interaction(i) => i.author_id().map(|a| UserId::from_u64(a.get())),
+                    _ => None,
+                };
+                let pending = Pending { command_id, actor, command };
+                entry(&mut order, &mut guilds, guild).commands.push((pending, reply, message));
+            }
+        }
+    }
+
+    for guild in order {
+        let Some(batch) = guilds.remove(&guild) else { continue };
+        if !batch.commands.is_empty() {
+            let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
+            match writer.settle(guild, &pending, Utc::now()).await {
+                Ok(settled) => {
+                    for ((_, reply, message), settled) in batch.commands.into_iter().zip(settled) {
+                        tokio::spawn(answerer.clone().settled(reply, settled, message));
+                    }
+                }
+                Err(err) => {
+                    error!(%guild, error = %err, "batch not settled; it will be redelivered");
+                    for (_, _, message) in &batch.commands {
+                        answer::ack(message, AckKind::Nak(Some(Duration::from_secs(1)))).await;
+                    }
+                }
+            }
+        }
+        let head = match writer.head(guild).await {
+            Ok(head) => head,
+            Err(err) => {
+                error!(%guild, error = %err, "guild unavailable");
+                for (_, message) in &batch.queries {
+                    answer::ack(message, AckKind::Nak(Some(Duration::from_secs(1)))).await;
+                }
+                continue;
+            }
+        };
+        notify(client, subjects, guild, head).await;
+        for (interaction, message) in batch.queries {
+            tokio::spawn(answerer.clone().query(guild, head, interaction, message));
+        }
+    }
+}
+
+fn entry<'a>(
+    order: &mut Vec<GuildId>,
+    guilds: &'a mut HashMap<GuildId, GuildBatch>,
+    guild: GuildId,
+) -> &'a mut GuildBatch {
+    if !guilds.contains_key(&guild) {
+        order.push(guild);
+    }
+    guilds.entry(guild).or_default()
+}
+
+/// Wakes the projector; a lost notice only delays it until its next poll.
+async fn notify(client: &async_nats::Client, subjects: &Subjects, guild: GuildId, last_seq: i64) {
+    let notice = SeqNotice { guild_id: guild, last_seq };
+    if let Ok(body) = serde_json::to_vec(&notice) {
+        if let Err(err) = client.publish(subjects.appended_notice(), body.into()).await {
+            warn!(error = %err, "append notice not published");
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! The single writer of each guild: decides a batch of commands one after another against the
+//! guild's in-memory state and appends everything they produce in one transaction (group commit).
+//!
+//! On a fence failure (another writer appended first) it catches up from the log and decides the
+//! batch again; on a duplicate command it looks up the recorded outcomes and decides only the rest.
+//! Nothing on this path reads Postgres except loading a guild and recovering from those failures.
+
+use crate::domain::{Command, GuildState, Outcome, decide};
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use studio_schema::GuildId;
+use studio_schema::log::{self, AppendError, CommandRecord, NewEvent, ReadError};
+use tracing::{info, warn};
+
+/// How often one batch is decided again after fence or duplicate failures before giving up.
+const MAX_ATTEMPTS: usize = 8;
+/// Events read per query while loading a guild.
+const LOAD_PAGE: i64 = 10_000;
+
+/// A command to decide, with the id of the Discord object that caused it.
+#[derive(Clone, Debug)]
+pub struct Pending {
+    pub command_id: String,
+    pub actor: Option<studio_schema::UserId>,
+    pub command: Command,
+}
+
+/// How a command was settled.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Settled {
+    /// Decided now; its events (if any) are committed.
+    Decided(Outcome),
+    /// Decided before (a redelivery, a resume, another writer): its recorded outcome.
+    Duplicate(Outcome),
+}
+
+/// Why a batch could not be settled; its messages are redelivered later.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Append(#[from] AppendError),
+    #[error("event log unavailable: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("guild {0} kept changing under this writer; will retry")]
+    TooContended(GuildId),
+}
+
+/// The in-memory state of every guild this process writes.
+pub struct Writer {
+    pool: PgPool,
+    guilds: HashMap<GuildId, GuildState>,
+    /// Crash right after an append, before anything is acknowledged (tests of recovery only).
+    crash_after_append: bool,
+}
+
+impl Writer {
+    #[must_use]
+    pub fn new(pool: PgPool, crash_after_append: bool) -> Self {
+        Self {
+            pool,
+            guilds: HashMap::new(),
+            crash_after_append,
+        }
+    }
+
+    /// The guild's head as this writer knows it (loading the guild if needed).
+    ///
+    /// # Errors
+    /// The log cannot be read.
+    pub async fn head(&mut self, guild: GuildId) -> Result<i64, WriteError> {
+        Ok(self.state(guild).await?.last_seq)
+    }
+
+    async fn state(&mut self, guild: GuildId) -> Result<&mut GuildState, WriteError> {
+        if !self.guilds.contains_key(&guild) {
+            let mut state = GuildState::new(guild);
+            catch_up(&self.pool, &mut state).await?;
+            info!(%guild, seq = state.last_seq, members = state.members.len(), "guild loaded");
+            self.guilds.insert(guild, state);
+        }
+        self.guilds
+            .get_mut(&guild)
+            .ok_or(WriteError::TooContended(guild))
+    }
+
+    /// Decides `batch` in order and appends the result. Returns one settlement per command.
+    ///
+    /// # Errors
+    /// The log is unreachable or the guild keeps changing; nothing of the batch is acknowledged then.
+    pub async fn settle(
+        &mut self,
+        guild: GuildId,
+        batch: &[Pending],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Settled>, WriteError> {
+        let mut recorded: HashMap<String, Outcome> = HashMap::new();
+        for attempt in 1..=MAX_ATTEMPTS {
+            let pool = self.pool.clone();
+            let crash = self.crash_after_append;
+            let state = self.state(guild).await?;
+            let (working, events, records, settled) = decide_batch(state, batch, &recorded, now);
+            match log::append(&pool, guild, state.last_seq, &events, &records).await {
+                Ok(_) => {
+                    *state = working;
+                    if crash {
+                        warn!("failpoint: crashing after append, before any ack");
+                        std::process::abort();
+                    }
+                    return Ok(settled);
+                }
+                Err(AppendError::Fence { .. }) => {
+                    info!(%guild, attempt, "fence tripped: another writer appended; catching up");
+                    catch_up(&pool, state).await?;
+                }
+                Err(AppendError::DuplicateCommand { .. }) => {
+                    info!(%guild, attempt, "batch holds commands decided before; using their outcomes");
+                    catch_up(&pool, state).await?;
+                    let ids: Vec<String> = batch.iter().map(|p| p.command_id.clone()).collect();
+                    for (id, (outcome, _)) in log::processed_outcomes(&pool, &ids).await? {
+                        let outcome = serde_json::from_value(outcome).unwrap_or(Outcome::Recorded);
+                        recorded.insert(id, outcome);
+                    }
+                }
+                Err(other) => {
+                    // The state may be ahead of nothing, but reload it to be sure.
+                    self.guilds.remove(&guild);
+                    return Err(other.into());
+                }
+            }
+        }
+        self.guilds.remove(&guild);
+        Err(WriteError::TooContended(guild))
+    }
+}
+
+type Decided = (GuildState, Vec<NewEvent>, Vec<CommandRecord>, Vec<Settled>);
+
+/// Decides every command of the batch on a copy of the state. Pure.
+fn decide_batch(
+    state: &GuildState,
+    batch: &[Pending],
+    recorded: &HashMap<String, Outcome>,
+    now: DateTime<Utc>,
+) -> Decided {
+    let mut working = state.clone();
+    let mut events = Vec::new();
+    let mut records = Vec::new();
+    let mut settled = Vec::with_capacity(batch.len());
+    let mut in_batch: HashMap<&str, usize> = HashMap::new();
+    for pending in batch {
+        if let Some(outcome) = recorded.get(&pending.command_id) {
+            settled.push(Settled::Duplicate(outcome.clone()));
+            continue;
+        }
+        if let Some(&first) = in_batch.get(pending.command_id.as_str()) {
+            let outcome = match &settled[first] {
+                Settled::Decided(o) | Settled::Duplicate(o) => o.clone(),
+            };
+            settled.push(Settled::Duplicate(outcome));
+            continue;
+        }
+        in_batch.insert(&pending.command_id, settled.len());
+        let outcome = match decide(&working, &pending.command, now) {
+            Ok((new, outcome)) => {
+                for event in new {
+                    let seq = working.last_seq + 1;
+                    working.apply(seq, &event);
+                    events.push(NewEvent {
+                        event,
+                        actor_id: pending.actor,
+                        causation_id: pending.command_id.clone(),
+                        occurred_at: now,
+                    });
+                }
+                outcome
+            }
+            Err(rejection) => Outcome::Rejected(rejection),
+        };
+        records.push(CommandRecord {
+            command_id: pending.command_id.clone(),
+            outcome: serde_json::to_value(&outcome).unwrap_or(serde_json::Value::Null),
+            last_seq: working.last_seq,
+        });
+        settled.push(Settled::Decided(outcome));
+    }
+    (working, events, records, settled)
+}
+
+/// Folds the guild's events after its head into the state.
+async fn catch_up(pool: &PgPool, state: &mut GuildState) -> Result<(), ReadError> {
+    loop {
+        let page = log::read_guild(pool, state.guild, state.last_seq, LOAD_PAGE).await?;
+        let full = i64::try_from(page.len()).unwrap_or(0) == LOAD_PAGE;
+        for recorded in &page {
+            state.apply(recorded.guild_seq, &recorded.event);
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}

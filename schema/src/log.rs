@@ -1,0 +1,352 @@
+//! The event log: append a batch for a guild at an expected sequence, read a guild from a
+//! sequence, read all guilds in commit order, and look up processed commands.
+//!
+//! Every statement that touches `event_log`, `guild_heads` or `processed_commands` is here.
+
+use crate::events::{DecodeError, Event, SCHEMA_VERSION};
+use crate::ids::{GuildId, UserId};
+use chrono::{DateTime, Utc};
+use sqlx::{PgExecutor, PgPool};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// An event about to be appended.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    pub event: Event,
+    /// The member whose action caused it, if any.
+    pub actor_id: Option<UserId>,
+    /// The Discord object that caused it (message, interaction, gateway session and seq).
+    pub causation_id: String,
+    /// When it happened, decided once by the command's decision.
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// A command decided in this batch, with what its member was told.
+#[derive(Clone, Debug)]
+pub struct CommandRecord {
+    pub command_id: String,
+    pub outcome: serde_json::Value,
+    /// The guild's head after this command's events.
+    pub last_seq: i64,
+}
+
+/// An event read back from the log.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RecordedEvent {
+    pub position: i64,
+    pub guild_id: GuildId,
+    pub guild_seq: i64,
+    pub event_id: Uuid,
+    pub event: Event,
+    pub actor_id: Option<UserId>,
+    pub causation_id: String,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// Why an append failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppendError {
+    /// Another writer appended to the guild since this writer's state was read: reload and decide again.
+    #[error("stale write to guild {guild}: expected head {expected}")]
+    Fence { guild: GuildId, expected: i64 },
+    /// One of the batch's commands was already processed (by another writer, or before a crash).
+    #[error("command already processed in guild {guild}")]
+    DuplicateCommand { guild: GuildId },
+    #[error("cannot encode event: {0}")]
+    Encode(#[from] serde_json::Error),
+    #[error("event log unavailable: {0}")]
+    Database(#[source] sqlx::Error),
+}
+
+/// Why a read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("event log unavailable: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+impl From<sqlx::Error> for AppendError {
+    fn from(err: sqlx::Error) -> Self {
+        Self::Database(err)
+    }
+}
+
+fn violated(err: &sqlx::Error, constraint: &str) -> bool {
+    err.as_database_error()
+        .and_then(|db| db.constraint())
+        .is_some_and(|c| c == constraint)
+}
+
+/// Appends `events` to `guild` right after `expected_last_seq` and records `commands`, in one
+/// transaction. Returns the new head.
+///
+/// The guild's head row is the fence: it moves only from `expected_last_seq`, so a writer whose
+/// state is stale fails with [`AppendError::Fence`] and nothing is written. A command id seen
+/// before fails the whole batch with [`AppendError::DuplicateCommand`].
+///
+/// # Errors
+/// See [`AppendError`].
+pub async fn append(
+    pool: &PgPool,
+    guild: GuildId,
+    expected_last_seq: i64,
+    events: &[NewEvent],
+    commands: &[CommandRecord],
+) -> Result<i64, AppendError> {
+    let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
+    let new_last = expected_last_seq + count;
+    let mut tx = pool.begin().await?;
+
+    let moved = if expected_last_seq == 0 {
+        sqlx::query!(
+            "INSERT INTO guild_heads (guild_id, last_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            guild.0,
+            new_last
+        )
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query!(
+            "UPDATE guild_heads SET last_seq = $3, updated_at = now()
+             WHERE guild_id = $1 AND last_seq = $2",
+            guild.0,
+            expected_last_seq,
+            new_last
+        )
+        .execute(&mut *tx)
+        .await?
+    };
+    if moved.rows_affected() != 1 {
+        return Err(AppendError::Fence {
+            guild,
+            expected: expected_last_seq,
+        });
+    }
+
+    if !events.is_empty() {
+        let mut seqs = Vec::with_capacity(events.len());
+        let mut ids = Vec::with_capacity(events.len());
+        let mut types = Vec::with_capacity(events.len());
+        let mut payloads = Vec::with_capacity(events.len());
+        let mut actors = Vec::with_capacity(events.len());
+        let mut causes = Vec::with_capacity(events.len());
+        let mut times = Vec::with_capacity(events.len());
+        for (seq, new) in (expected_last_seq + 1..).zip(events) {
+            seqs.push(seq);
+            ids.push(Uuid::now_v7());
+            types.push(new.event.event_type().to_owned());
+            payloads.push(new.event.encode()?);
+            actors.push(new.actor_id.map(|a| a.0));
+            causes.push(new.causation_id.clone());
+            times.push(new.occurred_at);
+        }
+        let inserted = sqlx::query!(
+            "INSERT INTO event_log (guild_id, guild_seq, event_id, event_type, schema_version,
+                                    payload, actor_id, causation_id, occurred_at)
+             SELECT $1, seq, id, ty, $2, payload, actor, cause, at
+             FROM UNNEST($3::bigint[], $4::uuid[], $5::text[], $6::jsonb[], $7::bigint[],
+                         $8::text[], $9::timestamptz[]) AS b(seq, id, ty, payload, actor, cause, at)",
+            guild.0,
+            SCHEMA_VERSION,
+            &seqs,
+            &ids,
+            &types,
+            &payloads,
+            &actors as &[Option<i64>],
+            &causes,
+            &times,
+        )
+        .execute(&mut *tx)
+        .await;
+        if let Err(err) = inserted {
+            return Err(if violated(&err, "event_log_guild_seq_key") {
+                AppendError::Fence {
+                    guild,
+                    expected: expected_last_seq,
+                }
+            } else {
+                AppendError::Database(err)
+            });
+        }
+    }
+
+    if !commands.is_empty() {
+        let ids: Vec<String> = commands.iter().map(|c| c.command_id.clone()).collect();
+        let outcomes: Vec<serde_json::Value> = commands.iter().map(|c| c.outcome.clone()).collect();
+        let lasts: Vec<i64> = commands.iter().map(|c| c.last_seq).collect();
+        let recorded = sqlx::query!(
+            "INSERT INTO processed_commands (command_id, guild_id, outcome, last_seq)
+             SELECT id, $1, outcome, last FROM UNNEST($2::text[], $3::jsonb[], $4::bigint[])
+                 AS c(id, outcome, last)",
+            guild.0,
+            &ids,
+            &outcomes,
+            &lasts
+        )
+        .execute(&mut *tx)
+        .await;
+        if let Err(err) = recorded {
+            return Err(if violated(&err, "processed_commands_pkey") {
+                AppendError::DuplicateCommand { guild }
+            } else {
+                AppendError::Database(err)
+            });
+        }
+    }
+
+    tx.commit().await?;
+    Ok(new_last)
+}
+
+/// The events of `guild` after `after_seq`, in order, at most `limit`.
+///
+/// # Errors
+/// The database is unreachable or a payload cannot be decoded.
+pub async fn read_guild(
+    pool: &PgPool,
+    guild: GuildId,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows = sqlx::query!(
+        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
+                actor_id, causation_id, occurred_at, recorded_at
+         FROM event_log WHERE guild_id = $1 AND guild_seq > $2
+         ORDER BY guild_seq LIMIT $3",
+        guild.0,
+        after_seq,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(RecordedEvent {
+                position: r.position,
+                guild_id: GuildId(r.guild_id),
+                guild_seq: r.guild_seq,
+                event_id: r.event_id,
+                event: Event::decode(&r.event_type, r.schema_version, r.payload)?,
+                actor_id: r.actor_id.map(UserId),
+                causation_id: r.causation_id,
+                occurred_at: r.occurred_at,
+                recorded_at: r.recorded_at,
+            })
+        })
+        .collect()
+}
+
+/// A position in the global commit order: (writing transaction, position).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GlobalCursor {
+    pub tx_id: i64,
+    pub position: i64,
+}
+
+/// Events of all guilds after `after`, in commit order, at most `limit`.
+///
+/// Reads only events of transactions older than the oldest transaction still in flight, ordered by
+/// (transaction, position): a transaction that took a position early but commits late is read
+/// after the ones that committed before it, never skipped. Within a guild this order is the
+/// `guild_seq` order, because a guild's single writer starts its next append after the previous
+/// one committed.
+///
+/// # Errors
+/// The database is unreachable or a payload cannot be decoded.
+pub async fn read_global<'e>(
+    executor: impl PgExecutor<'e>,
+    after: GlobalCursor,
+    limit: i64,
+) -> Result<Vec<(GlobalCursor, RecordedEvent)>, ReadError> {
+    let rows = sqlx::query!(
+        r#"SELECT tx_id::text::bigint AS "tx_id!", position, guild_id, guild_seq, event_id,
+                  event_type, schema_version, payload, actor_id, causation_id, occurred_at,
+                  recorded_at
+           FROM event_log
+           WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
+             AND (tx_id, position) > ($1::bigint::text::xid8, $2)
+           ORDER BY tx_id, position
+           LIMIT $3"#,
+        after.tx_id,
+        after.position,
+        limit
+    )
+    .fetch_all(executor)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok((
+                GlobalCursor {
+                    tx_id: r.tx_id,
+                    position: r.position,
+                },
+                RecordedEvent {
+                    position: r.position,
+                    guild_id: GuildId(r.guild_id),
+                    guild_seq: r.guild_seq,
+                    event_id: r.event_id,
+                    event: Event::decode(&r.event_type, r.schema_version, r.payload)?,
+                    actor_id: r.actor_id.map(UserId),
+                    causation_id: r.causation_id,
+                    occurred_at: r.occurred_at,
+                    recorded_at: r.recorded_at,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// The number of events a global reader would still see after `after` (for progress bars).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn count_after(pool: &PgPool, after: GlobalCursor) -> Result<i64, sqlx::Error> {
+    let n = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM event_log
+           WHERE (tx_id, position) > ($1::bigint::text::xid8, $2)"#,
+        after.tx_id,
+        after.position
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(n)
+}
+
+/// The head (last seq) of a guild's stream; 0 for a guild with no events.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn guild_head(pool: &PgPool, guild: GuildId) -> Result<i64, sqlx::Error> {
+    let last = sqlx::query_scalar!(
+        "SELECT last_seq FROM guild_heads WHERE guild_id = $1",
+        guild.0
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(last.unwrap_or(0))
+}
+
+/// What each of `command_ids` that was processed before told its member, and the guild head then.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn processed_outcomes(
+    pool: &PgPool,
+    command_ids: &[String],
+) -> Result<HashMap<String, (serde_json::Value, i64)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT command_id, outcome, last_seq FROM processed_commands
+         WHERE command_id = ANY($1::text[])",
+        command_ids
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.command_id, (r.outcome, r.last_seq)))
+        .collect())
+}
