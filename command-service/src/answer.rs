@@ -6,10 +6,10 @@
 
 use crate::discord::custom_id::{Action, Period, ProfileTab};
 use crate::discord::render;
+use crate::domain::Outcome;
 use crate::intake::ReplyTo;
 use crate::views;
 use crate::writer::Settled;
-use crate::domain::Outcome;
 use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
 use sqlx::PgPool;
@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use studio_schema::{GuildId, UserId};
+use tracing::{debug, warn};
 use twilight_http::Client;
 use twilight_model::application::interaction::application_command::CommandOptionValue;
 use twilight_model::application::interaction::{Interaction, InteractionData};
@@ -24,7 +25,6 @@ use twilight_model::http::interaction::InteractionResponse;
 use twilight_model::id::Id;
 use twilight_model::id::marker::ApplicationMarker;
 use twilight_util::snowflake::Snowflake;
-use tracing::{debug, warn};
 
 /// Discord invalidates an interaction not answered within 3 s. Studio answers only when it can
 /// still do so with margin for the REST call.
@@ -120,18 +120,27 @@ impl Answerer {
 
     /// Refuses an interaction with a private explanation, then acknowledges it.
     pub async fn refuse(self, interaction: Box<Interaction>, reason: String, message: Message) {
-        self.respond(&interaction, &render::ephemeral(&reason)).await;
+        self.respond(&interaction, &render::ephemeral(&reason))
+            .await;
         ack(&message, AckKind::Ack).await;
     }
 
     /// Answers an interaction that shows views, once they include the guild's events up to `head`.
-    pub async fn query(self, guild: GuildId, head: i64, interaction: Box<Interaction>, message: Message) {
+    pub async fn query(
+        self,
+        guild: GuildId,
+        head: i64,
+        interaction: Box<Interaction>,
+        message: Message,
+    ) {
         if !is_stale(&self.metrics, &interaction) {
             let response = match self.render_query(guild, head, &interaction).await {
                 Ok(response) => response,
                 Err(err) => {
                     warn!(error = %err, "views unavailable");
-                    render::ephemeral("Studio could not read its views just now — please try again.")
+                    render::ephemeral(
+                        "Studio could not read its views just now — please try again.",
+                    )
                 }
             };
             self.respond(&interaction, &response).await;
@@ -198,7 +207,11 @@ impl Answerer {
                 let view = views::member(&self.pool, guild, target, now).await?;
                 render::profile(&view, tab, owner, now, update)
             }
-            Action::Leaderboard { period, page, owner } => {
+            Action::Leaderboard {
+                period,
+                page,
+                owner,
+            } => {
                 let page = views::leaderboard(&self.pool, guild, period, page, now).await?;
                 render::leaderboard(&page, owner, update)
             }

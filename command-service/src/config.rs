@@ -59,7 +59,8 @@ impl Config {
             )?),
             api_host: config::optional("DISCORD_API_HOST"),
             application_id,
-            consumer: config::optional("STUDIO_CONSUMER").unwrap_or_else(|| "command-service".into()),
+            consumer: config::optional("STUDIO_CONSUMER")
+                .unwrap_or_else(|| "command-service".into()),
             partition,
             ack_wait: Duration::from_secs(config::parsed("STUDIO_ACK_WAIT_SECS", 30u64)?.max(1)),
             crash_after_append: config::optional("STUDIO_FAILPOINT")

@@ -63,9 +63,11 @@ struct Frame<T> {
 pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Error> {
     Ok(match event_type {
         "MESSAGE_CREATE" => message(serde_json::from_slice::<Frame<MessageCreate>>(payload)?.d),
-        "INTERACTION_CREATE" => {
-            interaction(serde_json::from_slice::<Frame<InteractionCreate>>(payload)?.d.0)
-        }
+        "INTERACTION_CREATE" => interaction(
+            serde_json::from_slice::<Frame<InteractionCreate>>(payload)?
+                .d
+                .0,
+        ),
         "GUILD_MEMBER_ADD" => {
             let add = serde_json::from_slice::<Frame<MemberAdd>>(payload)?.d;
             match seen(&add.member) {

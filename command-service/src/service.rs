@@ -47,16 +47,9 @@ pub async fn ensure_stream(
     js: &jetstream::Context,
     subjects: &Subjects,
 ) -> Result<stream::Stream, Error> {
-    js.get_or_create_stream(stream::Config {
-        name: subjects.gateway_stream(),
-        subjects: vec![subjects.gateway_wildcard()],
-        storage: stream::StorageType::File,
-        duplicate_window: Duration::from_secs(120),
-        max_age: Duration::from_secs(7 * 24 * 3600),
-        ..Default::default()
-    })
-    .await
-    .map_err(nats)
+    js.get_or_create_stream(subjects.gateway_stream_config())
+        .await
+        .map_err(nats)
 }
 
 /// Runs the command service until `shutdown` completes.
@@ -71,7 +64,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .await?;
     MIGRATOR.run(&pool).await?;
     let subjects = config.common.subjects();
-    let client = async_nats::connect(&config.common.nats_url).await.map_err(nats)?;
+    let client = async_nats::connect(&config.common.nats_url)
+        .await
+        .map_err(nats)?;
     let js = jetstream::new(client.clone());
     let stream = ensure_stream(&js, &subjects).await?;
     let filter = config.partition.map_or_else(
@@ -141,7 +136,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         };
         let batch: Vec<Message> = chunk
             .into_iter()
-            .filter_map(|m| m.map_err(|e| warn!(error = %e, "JetStream delivery error")).ok())
+            .filter_map(|m| {
+                m.map_err(|e| warn!(error = %e, "JetStream delivery error"))
+                    .ok()
+            })
             .collect();
         handle_batch(&mut writer, &answerer, &client, &subjects, batch).await;
     }
@@ -159,7 +157,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
 #[derive(Default)]
 struct GuildBatch {
     commands: Vec<(Pending, ReplyTo, Message)>,
-    queries: Vec<(Box<twilight_model::application::interaction::Interaction>, Message)>,
+    queries: Vec<(
+        Box<twilight_model::application::interaction::Interaction>,
+        Message,
+    )>,
 }
 
 #[instrument(skip_all, fields(size = batch.len()))]
@@ -173,7 +174,12 @@ async fn handle_batch(
     let mut order: Vec<GuildId> = Vec::new();
     let mut guilds: HashMap<GuildId, GuildBatch> = HashMap::new();
     for message in batch {
-        let event_type = message.subject.rsplit('.').next().unwrap_or_default().to_owned();
+        let event_type = message
+            .subject
+            .rsplit('.')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         let command_id = message
             .headers
             .as_ref()
@@ -189,11 +195,20 @@ async fn handle_batch(
         };
         match incoming {
             Incoming::Ignore => answer::ack(&message, AckKind::Ack).await,
-            Incoming::Refuse { interaction, reason } => {
+            Incoming::Refuse {
+                interaction,
+                reason,
+            } => {
                 tokio::spawn(answerer.clone().refuse(interaction, reason, message));
             }
-            Incoming::Query { guild, interaction } => entry(&mut order, &mut guilds, guild).queries.push((interaction, message)),
-            Incoming::Command { guild, command, reply } => {
+            Incoming::Query { guild, interaction } => entry(&mut order, &mut guilds, guild)
+                .queries
+                .push((interaction, message)),
+            Incoming::Command {
+                guild,
+                command,
+                reply,
+            } => {
                 if let ReplyTo::Interaction(i) = &reply {
                     if answer::is_stale(&answerer.metrics, i) {
                         answer::ack(&message, AckKind::Ack).await;
@@ -209,14 +224,22 @@ async fn handle_batch(
                     ReplyTo::Interaction(i) => i.author_id().map(|a| UserId::from_u64(a.get())),
                     _ => None,
                 };
-                let pending = Pending { command_id, actor, command };
-                entry(&mut order, &mut guilds, guild).commands.push((pending, reply, message));
+                let pending = Pending {
+                    command_id,
+                    actor,
+                    command,
+                };
+                entry(&mut order, &mut guilds, guild)
+                    .commands
+                    .push((pending, reply, message));
             }
         }
     }
 
     for guild in order {
-        let Some(batch) = guilds.remove(&guild) else { continue };
+        let Some(batch) = guilds.remove(&guild) else {
+            continue;
+        };
         if !batch.commands.is_empty() {
             let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
             match writer.settle(guild, &pending, Utc::now()).await {
@@ -263,9 +286,15 @@ fn entry<'a>(
 
 /// Wakes the projector; a lost notice only delays it until its next poll.
 async fn notify(client: &async_nats::Client, subjects: &Subjects, guild: GuildId, last_seq: i64) {
-    let notice = SeqNotice { guild_id: guild, last_seq };
+    let notice = SeqNotice {
+        guild_id: guild,
+        last_seq,
+    };
     if let Ok(body) = serde_json::to_vec(&notice) {
-        if let Err(err) = client.publish(subjects.appended_notice(), body.into()).await {
+        if let Err(err) = client
+            .publish(subjects.appended_notice(), body.into())
+            .await
+        {
             warn!(error = %err, "append notice not published");
         }
     }

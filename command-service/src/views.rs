@@ -42,12 +42,11 @@ pub async fn wait_for(
 ) -> Result<bool, sqlx::Error> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let projected: Option<i64> = sqlx::query_scalar(
-            "SELECT last_seq FROM views.guild_checkpoints WHERE guild_id = $1",
-        )
-        .bind(guild.0)
-        .fetch_optional(pool)
-        .await?;
+        let projected: Option<i64> =
+            sqlx::query_scalar("SELECT last_seq FROM views.guild_checkpoints WHERE guild_id = $1")
+                .bind(guild.0)
+                .fetch_optional(pool)
+                .await?;
         if projected.unwrap_or(0) >= seq {
             return Ok(true);
         }
@@ -167,10 +166,7 @@ pub async fn leaderboard(
     Ok(LeaderboardPage {
         period,
         page,
-        rows: rows
-            .into_iter()
-            .map(|(u, x)| (UserId(u), Xp(x)))
-            .collect(),
+        rows: rows.into_iter().map(|(u, x)| (UserId(u), Xp(x))).collect(),
         total,
     })
 }

@@ -1,1 +1,45 @@
-//! placeholder
+//! Studio's projector: folds the event log into the query views in Postgres (schema `views`),
+//! applying each batch and its checkpoint in one transaction, and rebuilds them with `replay`.
+//!
+//! It must never write the log, and never patch a view by hand: a view is a pure fold of the log
+//! ([`fold`]), so a replay from the first event gives byte-identical views.
+
+pub mod config;
+pub mod ddl;
+pub mod fold;
+pub mod replay;
+pub mod store;
+pub mod tail;
+
+pub use config::Config;
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+/// Why the projector stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("postgres: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error(transparent)]
+    Apply(#[from] store::ApplyError),
+    #[error(transparent)]
+    Read(#[from] studio_schema::log::ReadError),
+    #[error("nats: {0}")]
+    Nats(String),
+}
+
+/// Connects to Postgres and runs the log's migrations.
+///
+/// # Errors
+/// Postgres is unreachable or a migration fails.
+pub async fn connect(config: &Config) -> Result<PgPool, Error> {
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&config.common.database_url)
+        .await?;
+    studio_schema::MIGRATOR.run(&pool).await?;
+    Ok(pool)
+}

@@ -6,7 +6,10 @@ use std::str::FromStr;
 #[derive(Debug, thiserror::Error)]
 pub enum EnvError {
     #[error("environment variable {name} is required{hint}")]
-    Missing { name: &'static str, hint: &'static str },
+    Missing {
+        name: &'static str,
+        hint: &'static str,
+    },
     #[error("environment variable {name}={value:?} is not valid: {reason}")]
     Invalid {
         name: &'static str,

@@ -51,7 +51,9 @@ snowflake!(
 );
 
 /// An amount of experience points. Never negative in state; events carry positive amounts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Xp(pub i64);
 

@@ -12,6 +12,7 @@ pub mod notice;
 pub mod sessions;
 pub mod subjects;
 pub mod telemetry;
+pub mod tenure;
 pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};

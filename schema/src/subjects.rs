@@ -78,6 +78,21 @@ impl Subjects {
         format!("{}studio.views.projected", self.dotted())
     }
 
+    /// The JetStream stream definition for gateway traffic. The gateway worker and the command
+    /// service both create it if missing, with this one definition. Duplicates by `Nats-Msg-Id` are
+    /// dropped within two minutes (a resumed gateway session re-sending events).
+    #[must_use]
+    pub fn gateway_stream_config(&self) -> async_nats::jetstream::stream::Config {
+        async_nats::jetstream::stream::Config {
+            name: self.gateway_stream(),
+            subjects: vec![self.gateway_wildcard()],
+            storage: async_nats::jetstream::stream::StorageType::File,
+            duplicate_window: std::time::Duration::from_secs(120),
+            max_age: std::time::Duration::from_secs(7 * 24 * 3600),
+            ..Default::default()
+        }
+    }
+
     /// The number of partitions.
     #[must_use]
     pub fn partitions(&self) -> u64 {
@@ -102,6 +117,9 @@ mod tests {
             "t1.discord.gateway.2.INTERACTION_CREATE"
         );
         assert_eq!(test.gateway_stream(), "DISCORD_GATEWAY_t1");
-        assert_eq!(test.gateway_subject(None, "READY"), "t1.discord.gateway.0.READY");
+        assert_eq!(
+            test.gateway_subject(None, "READY"),
+            "t1.discord.gateway.0.READY"
+        );
     }
 }

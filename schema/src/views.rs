@@ -21,9 +21,21 @@ mod tests {
 
     #[test]
     fn weeks_start_on_monday_utc() {
-        let sunday_night = Utc.with_ymd_and_hms(2026, 11, 29, 23, 59, 0).single().expect("valid");
-        let monday = Utc.with_ymd_and_hms(2026, 11, 30, 0, 0, 0).single().expect("valid");
-        assert_eq!(week_start(sunday_night), NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid"));
-        assert_eq!(week_start(monday), NaiveDate::from_ymd_opt(2026, 11, 30).expect("valid"));
+        let sunday_night = Utc
+            .with_ymd_and_hms(2026, 11, 29, 23, 59, 0)
+            .single()
+            .expect("valid");
+        let monday = Utc
+            .with_ymd_and_hms(2026, 11, 30, 0, 0, 0)
+            .single()
+            .expect("valid");
+        assert_eq!(
+            week_start(sunday_night),
+            NaiveDate::from_ymd_opt(2026, 11, 23).expect("valid")
+        );
+        assert_eq!(
+            week_start(monday),
+            NaiveDate::from_ymd_opt(2026, 11, 30).expect("valid")
+        );
     }
 }

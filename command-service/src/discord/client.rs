@@ -12,7 +12,10 @@ pub fn build(token: &SecretString, api_host: Option<&str>) -> Client {
         .token(token.expose_secret().to_owned())
         .timeout(Duration::from_secs(5));
     match api_host {
-        Some(host) => builder.proxy(host.to_owned(), true).ratelimiter(None).build(),
+        Some(host) => builder
+            .proxy(host.to_owned(), true)
+            .ratelimiter(None)
+            .build(),
         None => builder.build(),
     }
 }

@@ -23,11 +23,15 @@ pub fn all() -> Vec<Command> {
             CommandType::ChatInput,
         )
         .build(),
-        CommandBuilder::new("xp", "Give or remove XP (Manage Server)", CommandType::ChatInput)
-            .default_member_permissions(Permissions::MANAGE_GUILD)
-            .option(adjust("give", "Give a member XP"))
-            .option(adjust("remove", "Remove XP from a member"))
-            .build(),
+        CommandBuilder::new(
+            "xp",
+            "Give or remove XP (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .option(adjust("give", "Give a member XP"))
+        .option(adjust("remove", "Remove XP from a member"))
+        .build(),
     ]
 }
 

@@ -182,7 +182,10 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
     let lines: Vec<String> = (first + 1..)
         .zip(&page.rows)
         .map(|(place, (user, total))| {
-            format!("**{place}.** <@{user}> — {total} XP (level {})", xp::level(*total))
+            format!(
+                "**{place}.** <@{user}> — {total} XP (level {})",
+                xp::level(*total)
+            )
         })
         .collect();
     let per_page = i64::from(LEADERBOARD_PAGE);
@@ -222,8 +225,20 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
         }
     };
     let row = ActionRowBuilder::new()
-        .component(button("All time", Period::AllTime, 0, style(Period::AllTime), false))
-        .component(button("This week", Period::ThisWeek, 0, style(Period::ThisWeek), false))
+        .component(button(
+            "All time",
+            Period::AllTime,
+            0,
+            style(Period::AllTime),
+            false,
+        ))
+        .component(button(
+            "This week",
+            Period::ThisWeek,
+            0,
+            style(Period::ThisWeek),
+            false,
+        ))
         .component(button(
             "◀ Previous",
             page.period,

@@ -78,10 +78,7 @@ pub fn decide(
             Ok((events, Outcome::Recorded))
         }
         Command::SeeMembers(members) => {
-            let events = members
-                .iter()
-                .flat_map(|m| seen_if_new(state, m))
-                .collect();
+            let events = members.iter().flat_map(|m| seen_if_new(state, m)).collect();
             Ok((events, Outcome::Recorded))
         }
         Command::AdjustXp {

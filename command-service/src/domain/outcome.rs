@@ -26,7 +26,11 @@ pub enum Outcome {
     /// Nothing to say (membership updates, messages).
     Recorded,
     /// A message earned XP; `level_up` is the new level when one was reached.
-    MessageRewarded { member: UserId, xp: Xp, level_up: Option<i64> },
+    MessageRewarded {
+        member: UserId,
+        xp: Xp,
+        level_up: Option<i64>,
+    },
     /// An admin changed a member's XP.
     XpAdjusted {
         member: UserId,

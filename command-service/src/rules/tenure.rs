@@ -1,6 +1,6 @@
 //! Tenure: time in the guild (time away does not count) and the rank it gives.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -35,37 +35,7 @@ impl fmt::Display for Rank {
     }
 }
 
-/// Time spent in the guild: completed stints plus the current one, if the member is present.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tenure {
-    /// Seconds of completed stints.
-    pub completed_secs: i64,
-    /// Start of the current stint; `None` while the member is away.
-    pub since: Option<DateTime<Utc>>,
-}
-
-impl Tenure {
-    /// The member arrived at `at`; a second arrival without a departure changes nothing.
-    pub fn join(&mut self, at: DateTime<Utc>) {
-        if self.since.is_none() {
-            self.since = Some(at);
-        }
-    }
-
-    /// The member left at `at`; the stint is banked.
-    pub fn leave(&mut self, at: DateTime<Utc>) {
-        if let Some(since) = self.since.take() {
-            self.completed_secs += (at - since).num_seconds().max(0);
-        }
-    }
-
-    /// Time in the guild at `now`.
-    #[must_use]
-    pub fn time_in_guild(&self, now: DateTime<Utc>) -> TimeDelta {
-        let current = self.since.map_or(0, |s| (now - s).num_seconds().max(0));
-        TimeDelta::seconds(self.completed_secs + current)
-    }
-}
+pub use studio_schema::tenure::Tenure;
 
 /// The rank earned by `time_in_guild`.
 #[must_use]
@@ -96,7 +66,10 @@ pub fn privileges(rank: Rank) -> Vec<&'static str> {
         (Rank::Expert, "The Pro-Dev role and channels"),
         (Rank::Master, "Premium features"),
     ];
-    all.iter().filter(|(r, _)| *r <= rank).map(|(_, p)| *p).collect()
+    all.iter()
+        .filter(|(r, _)| *r <= rank)
+        .map(|(_, p)| *p)
+        .collect()
 }
 
 /// "1 y 2 mo 3 d"-style text for a duration.
@@ -115,7 +88,7 @@ pub fn describe(d: TimeDelta) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{DateTime, TimeZone, Utc};
 
     fn day(n: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_600_000_000, 0).single().expect("valid") + TimeDelta::days(n)
@@ -152,7 +125,10 @@ mod tests {
 
     #[test]
     fn the_next_rank_is_named_with_its_threshold() {
-        assert_eq!(next_rank(Rank::Beginner), Some((Rank::Learner, TimeDelta::days(30))));
+        assert_eq!(
+            next_rank(Rank::Beginner),
+            Some((Rank::Learner, TimeDelta::days(30)))
+        );
         assert_eq!(next_rank(Rank::Master), None);
     }
 }

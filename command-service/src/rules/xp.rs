@@ -51,7 +51,11 @@ pub fn progress_bar(into: i64, span: i64, width: usize) -> String {
     let span = span.max(1);
     let width_i = i64::try_from(width).unwrap_or(10);
     let filled = usize::try_from((into.clamp(0, span) * width_i) / span).unwrap_or(0);
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled.min(width)))
+    format!(
+        "{}{}",
+        "█".repeat(filled),
+        "░".repeat(width - filled.min(width))
+    )
 }
 
 #[cfg(test)]
@@ -60,7 +64,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(secs: i64) -> DateTime<Utc> {
-        Utc.timestamp_opt(1_700_000_000 + secs, 0).single().expect("valid")
+        Utc.timestamp_opt(1_700_000_000 + secs, 0)
+            .single()
+            .expect("valid")
     }
 
     #[test]

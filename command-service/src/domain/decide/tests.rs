@@ -1,7 +1,7 @@
 //! Given events, when a command, then events or a rejection.
 
 use super::*;
-use chrono::{TimeDelta, TimeZone};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
 use studio_schema::{ChannelId, GuildId, MessageId, UserId};
 
@@ -51,7 +51,11 @@ fn xp_of(state: &GuildState, id: UserId) -> i64 {
     state.member(id).xp.0
 }
 
-fn run(state: &mut GuildState, command: &Command, now: DateTime<Utc>) -> Result<Outcome, Rejection> {
+fn run(
+    state: &mut GuildState,
+    command: &Command,
+    now: DateTime<Utc>,
+) -> Result<Outcome, Rejection> {
     let (events, outcome) = decide(state, command, now)?;
     for e in &events {
         let seq = state.last_seq + 1;
@@ -63,11 +67,19 @@ fn run(state: &mut GuildState, command: &Command, now: DateTime<Utc>) -> Result<
 #[test]
 fn a_first_message_from_an_unseen_member_seeds_them_and_earns_five() {
     let state = given(&[]);
-    let (events, outcome) = decide(&state, &post(ALICE, 100, t(0), "hello world"), t(0)).expect("ok");
+    let (events, outcome) =
+        decide(&state, &post(ALICE, 100, t(0), "hello world"), t(0)).expect("ok");
     assert_eq!(events.len(), 2);
     assert!(matches!(events[0], Event::MemberSeen { member: ALICE, .. }));
     assert!(matches!(events[1], Event::MessagePosted { xp: Xp(5), .. }));
-    assert!(matches!(outcome, Outcome::MessageRewarded { xp: Xp(5), level_up: None, .. }));
+    assert!(matches!(
+        outcome,
+        Outcome::MessageRewarded {
+            xp: Xp(5),
+            level_up: None,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -83,10 +95,21 @@ fn a_message_inside_the_cooldown_is_counted_but_earns_nothing() {
 fn crossing_250_xp_announces_level_two() {
     let mut state = given(&[
         joined(ALICE),
-        Event::XpGranted { member: ALICE, xp: Xp(245), reason: "seed".into(), by: ADMIN },
+        Event::XpGranted {
+            member: ALICE,
+            xp: Xp(245),
+            reason: "seed".into(),
+            by: ADMIN,
+        },
     ]);
     let outcome = run(&mut state, &post(ALICE, 100, t(0), "level me up"), t(0)).expect("ok");
-    assert!(matches!(outcome, Outcome::MessageRewarded { level_up: Some(2), .. }));
+    assert!(matches!(
+        outcome,
+        Outcome::MessageRewarded {
+            level_up: Some(2),
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -119,7 +142,12 @@ fn xp_give_records_actor_and_reason() {
     let (events, _) = decide(&state, &cmd, t(0)).expect("ok");
     assert_eq!(
         events,
-        vec![Event::XpGranted { member: BOB, xp: Xp(50), reason: "great demo".into(), by: ADMIN }]
+        vec![Event::XpGranted {
+            member: BOB,
+            xp: Xp(50),
+            reason: "great demo".into(),
+            by: ADMIN
+        }]
     );
 }
 
@@ -127,7 +155,12 @@ fn xp_give_records_actor_and_reason() {
 fn xp_remove_takes_at_most_what_the_member_has() {
     let mut state = given(&[
         joined(BOB),
-        Event::XpGranted { member: BOB, xp: Xp(30), reason: "x".into(), by: ADMIN },
+        Event::XpGranted {
+            member: BOB,
+            xp: Xp(30),
+            reason: "x".into(),
+            by: ADMIN,
+        },
     ]);
     let cmd = Command::AdjustXp {
         actor: ADMIN,
@@ -139,14 +172,31 @@ fn xp_remove_takes_at_most_what_the_member_has() {
         reason: "spam".into(),
     };
     let outcome = run(&mut state, &cmd, t(0)).expect("ok");
-    assert!(matches!(outcome, Outcome::XpAdjusted { change: -30, total: Xp(0), .. }));
-    assert_eq!(run(&mut state, &cmd, t(1)), Err(Rejection::NothingToRemove { member: format!("<@{BOB}>") }));
+    assert!(matches!(
+        outcome,
+        Outcome::XpAdjusted {
+            change: -30,
+            total: Xp(0),
+            ..
+        }
+    ));
+    assert_eq!(
+        run(&mut state, &cmd, t(1)),
+        Err(Rejection::NothingToRemove {
+            member: format!("<@{BOB}>")
+        })
+    );
 }
 
 #[test]
 fn bad_amounts_and_reasons_are_refused() {
     let state = given(&[joined(BOB)]);
-    for (amount, reason) in [(0, "ok"), (-5, "ok"), (xp::MAX_ADJUSTMENT + 1, "ok"), (5, "   ")] {
+    for (amount, reason) in [
+        (0, "ok"),
+        (-5, "ok"),
+        (xp::MAX_ADJUSTMENT + 1, "ok"),
+        (5, "   "),
+    ] {
         let cmd = Command::AdjustXp {
             actor: ADMIN,
             actor_can_manage_guild: true,
@@ -156,7 +206,10 @@ fn bad_amounts_and_reasons_are_refused() {
             give: true,
             reason: reason.into(),
         };
-        assert!(decide(&state, &cmd, t(0)).is_err(), "{amount} {reason:?} must be refused");
+        assert!(
+            decide(&state, &cmd, t(0)).is_err(),
+            "{amount} {reason:?} must be refused"
+        );
     }
 }
 
@@ -165,9 +218,16 @@ fn leaving_and_rejoining_keeps_tenure_without_the_time_away() {
     let mut state = given(&[joined(ALICE)]);
     run(&mut state, &Command::RecordLeave { member: ALICE }, t(0)).expect("ok");
     assert!(!state.member(ALICE).present);
-    let rejoin = SeenMember { member: ALICE, joined_at: t(5000), bot: false };
+    let rejoin = SeenMember {
+        member: ALICE,
+        joined_at: t(5000),
+        bot: false,
+    };
     run(&mut state, &Command::RecordJoin(rejoin), t(5000)).expect("ok");
-    assert_eq!(state.member(ALICE).tenure.time_in_guild(t(5000)), TimeDelta::seconds(1000));
+    assert_eq!(
+        state.member(ALICE).tenure.time_in_guild(t(5000)),
+        TimeDelta::seconds(1000)
+    );
 }
 
 proptest! {

@@ -1,0 +1,234 @@
+//! The shard loop: read frames, publish the wanted dispatches with pipelined acks, and record the
+//! session sequence only once every dispatch up to it is acknowledged by JetStream.
+
+use crate::config::Config;
+use crate::dispatch;
+use async_nats::jetstream::{self, message::PublishMessage};
+use bytes::Bytes;
+use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
+use futures_util::stream::FuturesOrdered;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::future::Future;
+use std::time::{Duration, Instant};
+use studio_schema::sessions::{self, StoredSession};
+use studio_schema::subjects::Subjects;
+use tracing::{debug, info, warn};
+use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Session, Shard, ShardId};
+use twilight_model::gateway::event::GatewayEventDeserializer;
+
+/// Publishes awaiting their JetStream ack at most.
+const MAX_IN_FLIGHT: usize = 1024;
+/// How often the session position is written while events flow.
+const SAVE_EVERY: Duration = Duration::from_millis(200);
+
+/// Why the worker stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("postgres: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("nats: {0}")]
+    Nats(String),
+    #[error("discord closed the gateway for good: {0}")]
+    Fatal(String),
+}
+
+/// The intents Studio's features need: guilds and members (tenure), messages and their content
+/// (XP), reactions (reputation).
+#[must_use]
+pub fn intents() -> Intents {
+    Intents::GUILDS
+        | Intents::GUILD_MEMBERS
+        | Intents::GUILD_MESSAGES
+        | Intents::MESSAGE_CONTENT
+        | Intents::GUILD_MESSAGE_REACTIONS
+}
+
+#[derive(Deserialize)]
+struct Ready {
+    d: ReadyData,
+}
+
+#[derive(Deserialize)]
+struct ReadyData {
+    session_id: String,
+    resume_gateway_url: String,
+}
+
+/// Runs the shard until `shutdown` completes, then closes it resumably and records the session.
+///
+/// # Errors
+/// A dependency is unreachable at start, or Discord closes the gateway fatally.
+pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(&config.common.database_url)
+        .await?;
+    studio_schema::MIGRATOR.run(&pool).await?;
+    let subjects = config.common.subjects();
+    let client = async_nats::connect(&config.common.nats_url)
+        .await
+        .map_err(|e| Error::Nats(e.to_string()))?;
+    let js = jetstream::new(client);
+    js.get_or_create_stream(subjects.gateway_stream_config())
+        .await
+        .map_err(|e| Error::Nats(e.to_string()))?;
+
+    let stored = sessions::load(&pool, config.shard).await?;
+    let mut builder = ConfigBuilder::new(config.token.expose_secret().to_owned(), intents());
+    if let Some(url) = &config.gateway_url {
+        builder = builder.proxy_url(url.clone());
+    }
+    let mut current = stored.clone();
+    if let Some(s) = stored {
+        info!(session = %s.session_id, seq = s.sequence, "resuming the stored Discord session");
+        builder = builder
+            .session(Session::new(s.sequence, s.session_id))
+            .resume_url(s.resume_url);
+    }
+    let mut shard = Shard::with_config(
+        ShardId::new(config.shard, config.shard_count),
+        builder.build(),
+    );
+    let mut relay = Relay {
+        js,
+        subjects,
+        pool,
+        shard_id: config.shard,
+        in_flight: FuturesOrdered::new(),
+        saved_at: Instant::now(),
+        dirty: false,
+    };
+
+    tokio::pin!(shutdown);
+    let result = loop {
+        tokio::select! {
+            () = &mut shutdown => break Ok(()),
+            Some(seq) = relay.in_flight.next(), if !relay.in_flight.is_empty() => {
+                if let Some(s) = current.as_mut() {
+                    s.sequence = s.sequence.max(seq);
+                    relay.dirty = true;
+                }
+                relay.save_if_due(current.as_ref(), false).await;
+            }
+            frame = shard.next(), if relay.in_flight.len() < MAX_IN_FLIGHT => match frame {
+                Some(Ok(Message::Text(json))) => relay.frame(json, &mut current).await,
+                Some(Ok(Message::Close(frame))) => debug!(?frame, "gateway closed; twilight reconnects"),
+                Some(Err(err)) => warn!(error = %err, "gateway receive error; twilight reconnects"),
+                None => break Err(Error::Fatal("the shard stopped (bad token or intents?)".into())),
+            },
+        }
+    };
+    shard.close(CloseFrame::RESUME);
+    while let Some(seq) = relay.in_flight.next().await {
+        if let Some(s) = current.as_mut() {
+            s.sequence = s.sequence.max(seq);
+            relay.dirty = true;
+        }
+    }
+    relay.save_if_due(current.as_ref(), true).await;
+    info!("gateway worker stopped; session kept for resume");
+    result
+}
+
+struct Relay {
+    js: jetstream::Context,
+    subjects: Subjects,
+    pool: PgPool,
+    shard_id: u32,
+    in_flight: FuturesOrdered<BoxFuture<'static, u64>>,
+    saved_at: Instant,
+    dirty: bool,
+}
+
+impl Relay {
+    async fn frame(&mut self, json: String, current: &mut Option<StoredSession>) {
+        let Some(header) = GatewayEventDeserializer::from_json(&json) else {
+            warn!("unreadable gateway frame skipped");
+            return;
+        };
+        let (op, seq) = (header.op(), header.sequence());
+        let event_type = header.event_type().map(str::to_owned);
+        if op != 0 {
+            return;
+        }
+        let (Some(seq), Some(event_type)) = (seq, event_type) else {
+            return;
+        };
+        if event_type == "READY" {
+            match serde_json::from_str::<Ready>(&json) {
+                Ok(ready) => {
+                    info!(session = %ready.d.session_id, "gateway session ready");
+                    // Events of the new session count from its READY.
+                    *current = Some(StoredSession {
+                        session_id: ready.d.session_id,
+                        sequence: 0,
+                        resume_url: ready.d.resume_gateway_url,
+                    });
+                }
+                Err(err) => warn!(error = %err, "READY without a session id"),
+            }
+        }
+        let Some(session) = current.as_ref().map(|s| s.session_id.clone()) else {
+            return;
+        };
+        if !dispatch::PUBLISHED.contains(&event_type.as_str()) {
+            self.in_flight.push_back(Box::pin(async move { seq }));
+            return;
+        }
+        let routing = dispatch::routing(&event_type, &json);
+        let subject = self.subjects.gateway_subject(routing.guild_id, &event_type);
+        let id = dispatch::message_id(&routing, &session, seq);
+        let payload = Bytes::from(json);
+        let js = self.js.clone();
+        let first = js
+            .send_publish(subject.clone(), publish(&id, &payload))
+            .await;
+        self.in_flight.push_back(Box::pin(async move {
+            let mut attempt = match first {
+                Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            };
+            let mut delay = Duration::from_millis(100);
+            while let Err(err) = attempt {
+                warn!(%subject, error = %err, "publish not acknowledged; retrying");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(Duration::from_secs(5));
+                attempt = match js
+                    .send_publish(subject.clone(), publish(&id, &payload))
+                    .await
+                {
+                    Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                };
+            }
+            seq
+        }));
+    }
+
+    async fn save_if_due(&mut self, current: Option<&StoredSession>, force: bool) {
+        let Some(session) = current else { return };
+        if !self.dirty || (!force && self.saved_at.elapsed() < SAVE_EVERY) {
+            return;
+        }
+        match sessions::save(&self.pool, self.shard_id, session).await {
+            Ok(()) => {
+                self.dirty = false;
+                self.saved_at = Instant::now();
+            }
+            Err(err) => warn!(error = %err, "session position not saved; will retry"),
+        }
+    }
+}
+
+fn publish(id: &str, payload: &Bytes) -> PublishMessage {
+    PublishMessage::build()
+        .message_id(id)
+        .payload(payload.clone())
+}

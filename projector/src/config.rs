@@ -1,0 +1,34 @@
+//! The projector's settings, from the environment.
+
+use std::time::Duration;
+use studio_schema::config::{self, Common, EnvError};
+
+/// Everything the projector needs.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub common: Common,
+    /// `STUDIO_PROJECTOR_POLL_MS`: the fallback poll when no append notice arrives (default 1000).
+    pub poll: Duration,
+    /// `STUDIO_PROJECTOR_BATCH`: events per transaction (default 1000).
+    pub batch: i64,
+    /// `STUDIO_FAILPOINT=crash-mid-batch`: crash inside a batch, before its commit (recovery tests only).
+    pub crash_mid_batch: bool,
+}
+
+impl Config {
+    /// Reads the settings.
+    ///
+    /// # Errors
+    /// A required variable is missing or one is malformed.
+    pub fn from_env() -> Result<Self, EnvError> {
+        Ok(Self {
+            common: Common::from_env()?,
+            poll: Duration::from_millis(
+                config::parsed("STUDIO_PROJECTOR_POLL_MS", 1000u64)?.max(10),
+            ),
+            batch: config::parsed("STUDIO_PROJECTOR_BATCH", 1000i64)?.clamp(1, 100_000),
+            crash_mid_batch: config::optional("STUDIO_FAILPOINT")
+                .is_some_and(|f| f == "crash-mid-batch"),
+        })
+    }
+}

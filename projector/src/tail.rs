@@ -1,0 +1,81 @@
+//! The live projector: applies new events to `views` as soon as an append notice arrives, and
+//! polls slowly in case a notice is lost.
+
+use crate::config::Config;
+use crate::store::{self, Applied};
+use crate::{Error, ddl};
+use futures_util::StreamExt;
+use sqlx::PgPool;
+use std::future::Future;
+use studio_schema::views::SCHEMA;
+use tracing::{debug, info, warn};
+
+/// Creates the live views if they do not exist yet.
+///
+/// # Errors
+/// The database refuses.
+pub async fn ensure_views(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(store::PROJECTOR_LOCK)
+        .execute(&mut *tx)
+        .await?;
+    if !ddl::exists(&mut tx, SCHEMA).await? {
+        ddl::create(&mut tx, SCHEMA).await?;
+        info!("views created");
+    }
+    tx.commit().await
+}
+
+/// Applies one batch to the live views. Returns what it applied.
+///
+/// # Errors
+/// The log or the views are unavailable.
+pub async fn step(pool: &PgPool, config: &Config) -> Result<Applied, Error> {
+    let mut tx = pool.begin().await?;
+    store::use_schema(&mut tx, SCHEMA).await?;
+    let applied = store::apply_next(&mut tx, config.batch, config.crash_mid_batch).await?;
+    tx.commit().await?;
+    Ok(applied)
+}
+
+/// Tails the log until `shutdown` completes.
+///
+/// # Errors
+/// NATS is unreachable at start.
+pub async fn run(
+    pool: PgPool,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), Error> {
+    ensure_views(&pool).await?;
+    let subjects = config.common.subjects();
+    let client = async_nats::connect(&config.common.nats_url)
+        .await
+        .map_err(|e| Error::Nats(e.to_string()))?;
+    let mut notices = client
+        .subscribe(subjects.appended_notice())
+        .await
+        .map_err(|e| Error::Nats(e.to_string()))?;
+    info!("projector tailing the log");
+    tokio::pin!(shutdown);
+    loop {
+        loop {
+            match step(&pool, &config).await {
+                Ok(applied) if applied.events == 0 => break,
+                Ok(applied) => debug!(events = applied.events, "batch applied"),
+                Err(err) => {
+                    warn!(error = %err, "batch not applied; retrying");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            () = &mut shutdown => break,
+            _ = notices.next() => {}
+            () = tokio::time::sleep(config.poll) => {}
+        }
+    }
+    info!("projector stopped");
+    Ok(())
+}

@@ -1,0 +1,37 @@
+//! Tenure: time spent in a guild, counted from join and leave events; time away does not count.
+//! Both the command service (ranks) and the projector (views) fold it the same way, from here.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Time spent in the guild: completed stints plus the current one, if the member is present.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tenure {
+    /// Seconds of completed stints.
+    pub completed_secs: i64,
+    /// Start of the current stint; `None` while the member is away.
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Tenure {
+    /// The member arrived at `at`; a second arrival without a departure changes nothing.
+    pub fn join(&mut self, at: DateTime<Utc>) {
+        if self.since.is_none() {
+            self.since = Some(at);
+        }
+    }
+
+    /// The member left at `at`; the stint is banked.
+    pub fn leave(&mut self, at: DateTime<Utc>) {
+        if let Some(since) = self.since.take() {
+            self.completed_secs += (at - since).num_seconds().max(0);
+        }
+    }
+
+    /// Time in the guild at `now`.
+    #[must_use]
+    pub fn time_in_guild(&self, now: DateTime<Utc>) -> TimeDelta {
+        let current = self.since.map_or(0, |s| (now - s).num_seconds().max(0));
+        TimeDelta::seconds(self.completed_secs + current)
+    }
+}
