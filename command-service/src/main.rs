@@ -6,9 +6,7 @@ use anyhow::Context;
 async fn main() -> anyhow::Result<()> {
     studio_schema::telemetry::init();
     let config = command_service::Config::from_env().context("configuration")?;
-    command_service::run(config, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    command_service::run(config, studio_schema::shutdown::signal())
     .await
     .context("command service")
 }

@@ -6,9 +6,7 @@ use anyhow::Context;
 async fn main() -> anyhow::Result<()> {
     studio_schema::telemetry::init();
     let config = gateway_worker::Config::from_env().context("configuration")?;
-    gateway_worker::run(config, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    gateway_worker::run(config, studio_schema::shutdown::signal())
     .await
     .context("gateway worker")
 }

@@ -9,9 +9,7 @@ async fn main() -> anyhow::Result<()> {
     let config = projector::Config::from_env().context("configuration")?;
     let pool = projector::connect(&config).await.context("connecting")?;
     match std::env::args().nth(1).as_deref() {
-        None | Some("run") => projector::tail::run(pool, config, async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        None | Some("run") => projector::tail::run(pool, config, studio_schema::shutdown::signal())
         .await
         .context("projector"),
         Some("replay") => {

@@ -10,6 +10,7 @@ pub mod ids;
 pub mod log;
 pub mod notice;
 pub mod sessions;
+pub mod shutdown;
 pub mod subjects;
 pub mod telemetry;
 pub mod tenure;
