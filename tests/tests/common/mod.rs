@@ -1,0 +1,384 @@
+//! The end-to-end harness: a fresh database and NATS prefix per test, the local Discord, and the
+//! real service binaries from `target/debug` (built by the README's test command).
+
+#![allow(dead_code)]
+
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use studio_tests::{FakeConfig, FakeDiscord, FakeGuild, FakeMember};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub const GUILD: u64 = 900_000_000_000_000_001;
+pub const CHANNEL: u64 = 900_000_000_000_000_002;
+/// Manage Server.
+pub const ADMIN_PERMISSIONS: u64 = 0x20 | 0x400 | 0x800;
+pub const MEMBER_PERMISSIONS: u64 = 0x400 | 0x800;
+
+/// How long any end-to-end expectation may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+pub fn member(id: u64, name: &str, days_ago: i64) -> FakeMember {
+    FakeMember::new(
+        id,
+        name,
+        chrono::Utc::now() - chrono::Duration::days(days_ago),
+    )
+}
+
+pub fn alice() -> FakeMember {
+    member(1001, "alice", 400)
+}
+pub fn bob() -> FakeMember {
+    member(1002, "bob", 40)
+}
+pub fn admin() -> FakeMember {
+    member(1003, "ada-admin", 800)
+}
+
+/// A running service binary whose log lines are kept for assertions.
+pub struct Service {
+    pub name: String,
+    child: Child,
+    pub log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Service {
+    pub fn logged(&self, needle: &str) -> bool {
+        self.log
+            .lock()
+            .expect("log")
+            .iter()
+            .any(|l| l.contains(needle))
+    }
+
+    /// Kills the process at once (SIGKILL): no shutdown, no flush.
+    pub async fn kill(mut self) {
+        let _ = self.child.kill().await;
+    }
+
+    /// Waits for the process to exit by itself (a failpoint crash).
+    pub async fn exited(&mut self, within: Duration) -> bool {
+        tokio::time::timeout(within, self.child.wait())
+            .await
+            .is_ok()
+    }
+}
+
+/// One test's world.
+pub struct Stack {
+    pub discord: FakeDiscord,
+    pub pool: PgPool,
+    pub database_url: String,
+    pub nats_url: String,
+    pub prefix: String,
+    database: String,
+    admin_url: String,
+}
+
+fn target_dir() -> PathBuf {
+    // target/debug/deps/<test binary> → target/debug
+    let exe = std::env::current_exe().expect("test binary path");
+    exe.parent()
+        .and_then(|p| p.parent())
+        .map(PathBuf::from)
+        .expect("target dir")
+}
+
+pub fn binary(name: &str) -> PathBuf {
+    let path = target_dir().join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: build the binaries first (`cargo build --workspace --bins`, as scripts/test does)",
+        path.display()
+    );
+    path
+}
+
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    match query {
+        Some(q) => format!("{base}/{database}?{q}"),
+        None => format!("{base}/{database}"),
+    }
+}
+
+impl Stack {
+    /// A fresh database, a fresh NATS prefix and a local Discord with one guild of `members`.
+    pub async fn start(members: Vec<FakeMember>) -> Stack {
+        let admin_url = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL must point at a Postgres server (scripts/test sets it up)");
+        let nats_url =
+            std::env::var("NATS_URL").expect("NATS_URL must point at NATS with JetStream");
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        let database = format!("studio_test_{}", &id[..16]);
+        let admin = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&admin_url)
+            .await
+            .expect("connect to DATABASE_URL");
+        sqlx::query(&format!("CREATE DATABASE {database}"))
+            .execute(&admin)
+            .await
+            .expect("create test database");
+        admin.close().await;
+        let database_url = with_database(&admin_url, &database);
+        let pool = PgPoolOptions::new()
+            .max_connections(4)
+            .connect(&database_url)
+            .await
+            .expect("connect to test database");
+        studio_schema::MIGRATOR
+            .run(&pool)
+            .await
+            .expect("migrations");
+        let discord = FakeDiscord::start(FakeConfig {
+            guilds: vec![FakeGuild {
+                id: GUILD,
+                name: "Indie Devs".into(),
+                members,
+                channels: vec![CHANNEL],
+            }],
+            ..FakeConfig::default()
+        })
+        .await
+        .expect("local discord");
+        Stack {
+            discord,
+            pool,
+            database_url,
+            nats_url,
+            prefix: format!("t{}", &id[..12]),
+            database,
+            admin_url,
+        }
+    }
+
+    pub fn env(&self) -> HashMap<&'static str, String> {
+        HashMap::from([
+            ("DATABASE_URL", self.database_url.clone()),
+            ("NATS_URL", self.nats_url.clone()),
+            ("STUDIO_NATS_PREFIX", self.prefix.clone()),
+            ("DISCORD_TOKEN", "faketoken".into()),
+            ("DISCORD_GATEWAY_URL", self.discord.gateway_url.clone()),
+            ("DISCORD_API_HOST", self.discord.api_host.clone()),
+            ("DISCORD_APPLICATION_ID", "100".into()),
+            ("STUDIO_ACK_WAIT_SECS", "2".into()),
+            ("STUDIO_PROJECTOR_POLL_MS", "250".into()),
+            ("RUST_LOG", "info".into()),
+        ])
+    }
+
+    /// Starts `bin` (with `args`) with the stack's environment plus `extra`.
+    pub fn spawn(&self, bin: &str, args: &[&str], extra: &[(&'static str, &str)]) -> Service {
+        let mut env = self.env();
+        for (k, v) in extra {
+            env.insert(k, (*v).to_owned());
+        }
+        let mut child = Command::new(binary(bin))
+            .args(args)
+            .envs(env)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn service");
+        let log = Arc::new(Mutex::new(Vec::new()));
+        if let Some(stderr) = child.stderr.take() {
+            let (log, name) = (log.clone(), bin.to_owned());
+            tokio::spawn(async move {
+                let mut lines = BufReader::new(stderr).lines();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    eprintln!("[{name}] {line}");
+                    log.lock().expect("log").push(line);
+                }
+            });
+        }
+        Service {
+            name: bin.to_owned(),
+            child,
+            log,
+        }
+    }
+
+    /// The three services, started and connected.
+    pub async fn services(&self) -> (Service, Service, Service) {
+        let projector = self.spawn("projector", &[], &[]);
+        let command = self.spawn("command-service", &[], &[]);
+        let gateway = self.spawn("gateway-worker", &[], &[]);
+        assert!(
+            self.discord.wait_identified(PATIENCE).await,
+            "the gateway worker never identified"
+        );
+        self.wait_commands_registered().await;
+        (gateway, command, projector)
+    }
+
+    pub async fn wait_commands_registered(&self) {
+        let registered = self
+            .discord
+            .wait_for(PATIENCE, |d| {
+                (!d.registered_commands().is_empty()).then_some(())
+            })
+            .await;
+        assert!(
+            registered.is_some(),
+            "the command service never registered its commands"
+        );
+    }
+
+    /// Runs `projector replay` to completion.
+    pub async fn replay(&self) {
+        let status = Command::new(binary("projector"))
+            .arg("replay")
+            .envs(self.env())
+            .stdout(Stdio::null())
+            .status()
+            .await
+            .expect("run projector replay");
+        assert!(status.success(), "projector replay failed");
+    }
+
+    /// Polls `query` (a scalar i64) until it returns `want`.
+    pub async fn eventually_i64(&self, query: &str, want: i64) {
+        let mut last = None;
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
+            let got: Option<i64> = sqlx::query_scalar(query)
+                .fetch_optional(&self.pool)
+                .await
+                .ok()
+                .flatten();
+            if got == Some(want) {
+                return;
+            }
+            last = got;
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("`{query}` stayed at {last:?}, expected {want}");
+    }
+
+    pub async fn scalar(&self, query: &str) -> i64 {
+        sqlx::query_scalar::<_, Option<i64>>(query)
+            .fetch_one(&self.pool)
+            .await
+            .expect(query)
+            .unwrap_or(0)
+    }
+
+    /// Sends a message from `author` through the gateway; returns its id.
+    pub fn say(&self, author: &FakeMember, content: &str) -> u64 {
+        let (id, d) = self.discord.message_create(GUILD, CHANNEL, author, content);
+        self.discord.dispatch("MESSAGE_CREATE", d);
+        id
+    }
+
+    pub fn say_at(
+        &self,
+        author: &FakeMember,
+        content: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> u64 {
+        let (id, d) = self
+            .discord
+            .message_create_at(GUILD, CHANNEL, author, content, at);
+        self.discord.dispatch("MESSAGE_CREATE", d);
+        id
+    }
+
+    /// Runs a slash command; returns the interaction id.
+    pub fn slash(
+        &self,
+        user: &FakeMember,
+        permissions: u64,
+        name: &str,
+        options: serde_json::Value,
+    ) -> u64 {
+        let (id, d) = self
+            .discord
+            .slash_command(GUILD, CHANNEL, user, permissions, name, options);
+        self.discord.dispatch("INTERACTION_CREATE", d);
+        id
+    }
+
+    /// The bot's answer to interaction `id`.
+    pub async fn answer(&self, id: u64) -> studio_tests::Callback {
+        self.discord
+            .wait_for(PATIENCE, |d| {
+                d.callbacks().into_iter().find(|c| c.interaction_id == id)
+            })
+            .await
+            .unwrap_or_else(|| panic!("interaction {id} was never answered"))
+    }
+
+    /// A digest of every view table, to compare views byte for byte.
+    pub async fn views_digest(&self) -> String {
+        let mut digest = String::new();
+        for (table, order) in [
+            ("members", "guild_id, user_id"),
+            ("xp_weekly", "guild_id, week_start, user_id"),
+            ("xp_adjustments", "guild_id, guild_seq"),
+            ("guild_checkpoints", "guild_id"),
+        ] {
+            let d: Option<String> = sqlx::query_scalar(&format!(
+                "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) FROM views.{table} t"
+            ))
+            .fetch_one(&self.pool)
+            .await
+            .expect("digest");
+            digest.push_str(&format!("{table}={} ", d.unwrap_or_default()));
+        }
+        digest
+    }
+
+    /// The log has no gap and no duplicate command effect: seqs 1..=n, one MessagePosted per message.
+    pub async fn assert_log_sound(&self) {
+        let (count, max): (i64, Option<i64>) = sqlx::query_as(&format!(
+            "SELECT count(*), max(guild_seq) FROM event_log WHERE guild_id = {}",
+            GUILD as i64
+        ))
+        .fetch_one(&self.pool)
+        .await
+        .expect("log");
+        assert_eq!(Some(count), max.or(Some(0)), "the guild's log has a gap");
+        let dup: i64 = self
+            .scalar(
+                "SELECT count(*) FROM (SELECT payload->>'message' FROM event_log
+                 WHERE event_type = 'MessagePosted' GROUP BY 1 HAVING count(*) > 1) d",
+            )
+            .await;
+        assert_eq!(dup, 0, "a message was counted twice");
+        let violations = self.discord.violations();
+        assert!(
+            violations.is_empty(),
+            "Discord protocol violations: {violations:#?}"
+        );
+    }
+
+    /// Drops the test database.
+    pub async fn finish(self) {
+        self.pool.close().await;
+        drop(self.discord);
+        if let Ok(admin) = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(&self.admin_url)
+            .await
+        {
+            let _ = sqlx::query(&format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                self.database
+            ))
+            .execute(&admin)
+            .await;
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! End to end through the real binaries: gateway-worker → JetStream → command-service → Postgres
+//! → projector, with the local Discord playing Discord. Real Postgres, real NATS.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use std::time::Duration;
+
+fn xp_give(member: u64, amount: i64, reason: &str) -> serde_json::Value {
+    json!([{"name": "give", "type": 1, "options": [
+        {"name": "member", "type": 6, "value": member.to_string()},
+        {"name": "amount", "type": 4, "value": amount},
+        {"name": "reason", "type": 3, "value": reason}]}])
+}
+
+async fn original(stack: &Stack, id: u64) -> studio_tests::SentMessage {
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| d.original_message(id))
+        .await
+        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
+}
+
+#[tokio::test]
+async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+
+    // GUILD_CREATE seeds the members with Discord's joined_at.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MemberSeen'",
+            3,
+        )
+        .await;
+
+    // A message earns 5 XP; one inside the cooldown counts as a message but earns nothing.
+    let now = chrono::Utc::now();
+    stack.say_at(&alice, "working on my shader graph today", now);
+    stack.say_at(
+        &alice,
+        "and it finally compiles!",
+        now + chrono::Duration::seconds(20),
+    );
+    stack.say_at(&bob, "ok", now); // too short for XP
+    stack
+        .eventually_i64("SELECT messages FROM views.members WHERE user_id = 1001", 2)
+        .await;
+    assert_eq!(
+        stack
+            .scalar("SELECT xp FROM views.members WHERE user_id = 1001")
+            .await,
+        5
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT xp FROM views.members WHERE user_id = 1002")
+            .await,
+        0
+    );
+
+    // Only members with Manage Server change XP, and the event names who and why.
+    let refused = stack.slash(&bob, MEMBER_PERMISSIONS, "xp", xp_give(1002, 500, "me"));
+    let refused = original(&stack, refused).await;
+    assert!(refused.ephemeral(), "a refusal is private");
+    assert!(
+        refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let given = stack.slash(
+        &admin,
+        ADMIN_PERMISSIONS,
+        "xp",
+        xp_give(1001, 240, "great demo"),
+    );
+    let given = original(&stack, given).await;
+    assert!(given.text().contains("Gave 240 XP"), "{}", given.text());
+    assert_eq!(
+        stack
+            .scalar(
+                "SELECT count(*) FROM event_log WHERE event_type = 'XpGranted'
+                     AND (payload->>'by')::bigint = 1003 AND payload->>'reason' = 'great demo'
+                     AND actor_id = 1003"
+            )
+            .await,
+        1
+    );
+
+    // Crossing 250 XP announces level 2 in the channel.
+    stack.say_at(
+        &alice,
+        "shipping the demo build now",
+        now + chrono::Duration::seconds(61),
+    );
+    let announced = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.channel_messages()
+                .into_iter()
+                .find(|m| m.channel_id == CHANNEL && m.content.contains("reached level 2"))
+        })
+        .await;
+    assert!(announced.is_some(), "no level-up announcement");
+
+    // /profile shows what the member did, read from the views after their own writes.
+    let profile = stack.slash(&alice, MEMBER_PERMISSIONS, "profile", json!([]));
+    let profile = original(&stack, profile).await;
+    let text = profile.text();
+    for expected in ["XP: 250", "Level: 2", "Messages: 3", "Rank: Expert"] {
+        assert!(
+            text.contains(expected),
+            "profile lacks {expected:?}:\n{text}"
+        );
+    }
+    let buttons = profile.buttons();
+    assert_eq!(buttons.len(), 3, "Stats, Portfolio, Rank Info: {buttons:?}");
+
+    // Rank Info updates the same message for its owner.
+    let rank_button = buttons
+        .iter()
+        .find(|(l, _)| l.contains("Rank"))
+        .expect("rank button")
+        .1
+        .clone();
+    let (click, d) = stack.discord.button_click(
+        GUILD,
+        CHANNEL,
+        &alice,
+        MEMBER_PERMISSIONS,
+        &rank_button,
+        Some(&profile),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    let update = stack.answer(click).await;
+    assert_eq!(update.body["type"], 7, "a tab click updates the view");
+    let rank_text = update.body.to_string();
+    assert!(
+        rank_text.contains("Rank Info") && rank_text.contains("Master on"),
+        "{rank_text}"
+    );
+
+    // Someone else's click on that view is refused privately and changes nothing.
+    let (foreign, d) = stack.discord.button_click(
+        GUILD,
+        CHANNEL,
+        &bob,
+        MEMBER_PERMISSIONS,
+        &rank_button,
+        Some(&profile),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    let foreign = stack.answer(foreign).await;
+    assert_eq!(foreign.body["type"], 4);
+    assert_eq!(foreign.body["data"]["flags"], 64);
+    assert!(
+        foreign.body.to_string().contains("belongs to"),
+        "{}",
+        foreign.body
+    );
+
+    // The leaderboard ranks by XP, all time and this week.
+    let board = stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([]));
+    let board = original(&stack, board).await;
+    let text = board.text();
+    assert!(text.contains("1.** <@1001> — 250 XP"), "{text}");
+    let week = board
+        .buttons()
+        .into_iter()
+        .find(|(l, _)| l == "This week")
+        .expect("week button")
+        .1;
+    let (click, d) = stack.discord.button_click(
+        GUILD,
+        CHANNEL,
+        &bob,
+        MEMBER_PERMISSIONS,
+        &week,
+        Some(&board),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    let weekly = stack.answer(click).await;
+    assert!(
+        weekly.body.to_string().contains("this week"),
+        "{}",
+        weekly.body
+    );
+    assert!(
+        weekly.body.to_string().contains("<@1001> — 250 XP"),
+        "{}",
+        weekly.body
+    );
+
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn a_message_delivered_twice_earns_xp_once() {
+    let alice = alice();
+    let stack = Stack::start(vec![alice.clone()]).await;
+    let services = stack.services().await;
+
+    // Delivered twice by the gateway: a resume that replays it again.
+    stack.say(&alice, "first message of the jam");
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            1,
+        )
+        .await;
+    stack.discord.resend_last_on_resume(1);
+    stack.discord.reconnect();
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| (d.resume_count() >= 1).then_some(()))
+        .await
+        .expect("the gateway worker resumed");
+
+    // Delivered twice by JetStream: the same dispatch under another message id, as a redelivery
+    // after the deduplication window would be.
+    let (id, d) =
+        stack
+            .discord
+            .message_create(GUILD, CHANNEL, &alice, "second message, sent twice");
+    let frame = json!({"t": "MESSAGE_CREATE", "s": 1, "op": 0, "d": d}).to_string();
+    let nats = async_nats::connect(&stack.nats_url).await.expect("nats");
+    let js = async_nats::jetstream::new(nats);
+    let subject = format!("{}.discord.gateway.0.MESSAGE_CREATE", stack.prefix);
+    for copy in ["a", "b"] {
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Nats-Msg-Id", format!("{id}-{copy}").as_str());
+        js.publish_with_headers(subject.clone(), headers, frame.clone().into())
+            .await
+            .expect("publish")
+            .await
+            .expect("ack");
+    }
+    stack
+        .eventually_i64("SELECT count(*) FROM processed_commands", 3)
+        .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'")
+            .await,
+        2,
+        "each message is posted once"
+    );
+    stack
+        .eventually_i64("SELECT xp FROM views.members WHERE user_id = 1001", 5)
+        .await;
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn two_command_services_on_one_guild_trip_the_fence_and_lose_nothing() {
+    let members: Vec<_> = (0..40)
+        .map(|i| member(2000 + i, &format!("m{i}"), 10))
+        .collect();
+    let stack = Stack::start(members.clone()).await;
+    let projector = stack.spawn("projector", &[], &[]);
+    // Two writers that both see every dispatch: the worst case of an overlapping deploy.
+    let one = stack.spawn("command-service", &[], &[("STUDIO_CONSUMER", "writer-one")]);
+    let two = stack.spawn("command-service", &[], &[("STUDIO_CONSUMER", "writer-two")]);
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+
+    for round in 0..3 {
+        for m in &members {
+            stack.say(m, &format!("round {round}: progress on my level editor"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            120,
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'")
+            .await,
+        120
+    );
+    // Rounds are less than a minute apart: one reward per member.
+    stack
+        .eventually_i64("SELECT sum(xp)::bigint FROM views.members", 40 * 5)
+        .await;
+    assert!(
+        one.logged("fence tripped") || two.logged("fence tripped"),
+        "the second writer must have been fenced"
+    );
+    stack.assert_log_sound().await;
+    drop((projector, one, two, gateway));
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn crashes_between_append_and_ack_and_mid_projection_leave_no_double_effect() {
+    let alice = alice();
+    let stack = Stack::start(vec![alice.clone(), bob()]).await;
+    let mut crashing_projector =
+        stack.spawn("projector", &[], &[("STUDIO_FAILPOINT", "crash-mid-batch")]);
+    let mut crashing = stack.spawn(
+        "command-service",
+        &[],
+        &[("STUDIO_FAILPOINT", "crash-after-append")],
+    );
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+
+    // The first batch (GUILD_CREATE's members) is appended, then the service dies before acking.
+    assert!(
+        crashing.exited(PATIENCE).await,
+        "the failpoint should crash the command service"
+    );
+    assert!(
+        crashing_projector.exited(PATIENCE).await,
+        "the failpoint should crash the projector"
+    );
+    let appended = stack.scalar("SELECT count(*) FROM event_log").await;
+    assert!(appended > 0, "the append committed before the crash");
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM views.guild_checkpoints")
+            .await,
+        0,
+        "the crashed projector batch left nothing behind"
+    );
+
+    // After restart the unacknowledged dispatch is redelivered and recognised, not applied again.
+    let command = stack.spawn("command-service", &[], &[]);
+    let projector = stack.spawn("projector", &[], &[]);
+    stack.say(&alice, "back after the crash, still coding");
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            1,
+        )
+        .await;
+    tokio::time::sleep(Duration::from_secs(3)).await; // past the ack wait: redelivery happened
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'MemberSeen'")
+            .await,
+        2,
+        "the redelivered GUILD_CREATE seeded nobody twice"
+    );
+    let head = stack.scalar("SELECT max(guild_seq) FROM event_log").await;
+    stack
+        .eventually_i64("SELECT last_seq FROM views.guild_checkpoints", head)
+        .await;
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "live views equal a fresh replay"
+    );
+    stack.assert_log_sound().await;
+    drop((command, projector, gateway));
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn a_stale_interaction_is_not_answered() {
+    let alice = alice();
+    let stack = Stack::start(vec![alice.clone()]).await;
+    let services = stack.services().await;
+
+    let (_, fresh) = stack.discord.slash_command(
+        GUILD,
+        CHANNEL,
+        &alice,
+        MEMBER_PERMISSIONS,
+        "profile",
+        json!([]),
+    );
+    let (stale, d) = stack
+        .discord
+        .stale_interaction(fresh, Duration::from_secs(5));
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    let after = stack.slash(&alice, MEMBER_PERMISSIONS, "profile", json!([]));
+    stack.answer(after).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(
+        stack
+            .discord
+            .callbacks()
+            .iter()
+            .all(|c| c.interaction_id != stale),
+        "an interaction older than 3 s must not be answered"
+    );
+    let (_, _, command) = &services;
+    assert!(
+        command.logged("dropped unanswered"),
+        "the stale interaction is counted in the log"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}
