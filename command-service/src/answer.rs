@@ -4,7 +4,7 @@
 //! message is acknowledged only after its answer was attempted: a crash before that redelivers it,
 //! and the writer then answers with the recorded outcome.
 
-use crate::discord::custom_id::{Action, Period, ProfileTab};
+use crate::discord::custom_id::{Action, Period, ProfileTab, Slot};
 use crate::discord::render;
 use crate::domain::Outcome;
 use crate::intake::ReplyTo;
@@ -185,6 +185,7 @@ impl Answerer {
                     period: Period::AllTime,
                     page: 0,
                     owner: clicker,
+                    slot: Slot::Period,
                 };
                 (action, false)
             }
@@ -211,6 +212,7 @@ impl Answerer {
                 period,
                 page,
                 owner,
+                ..
             } => {
                 let page = views::leaderboard(&self.pool, guild, period, page, now).await?;
                 render::leaderboard(&page, owner, update)

@@ -31,9 +31,12 @@ pub enum ReplyTo {
 /// What a dispatch asks of Studio.
 #[derive(Debug)]
 pub enum Incoming {
-    /// A change to decide in `guild`.
+    /// A change to decide in `guild`. `own_id` is the id of the Discord object that caused it (a
+    /// message or an interaction): its idempotency key wherever and however often it is delivered.
+    /// Events without an id of their own are keyed by their gateway session and sequence.
     Command {
         guild: GuildId,
+        own_id: Option<String>,
         command: Command,
         reply: ReplyTo,
     },
@@ -73,6 +76,7 @@ pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Er
             match seen(&add.member) {
                 Some(who) => Incoming::Command {
                     guild: guild_id(add.guild_id.get()),
+                    own_id: None,
                     command: Command::RecordJoin(who),
                     reply: ReplyTo::Nobody,
                 },
@@ -83,6 +87,7 @@ pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Er
             let remove = serde_json::from_slice::<Frame<MemberRemove>>(payload)?.d;
             Incoming::Command {
                 guild: guild_id(remove.guild_id.get()),
+                own_id: None,
                 command: Command::RecordLeave {
                     member: UserId::from_u64(remove.user.id.get()),
                 },
@@ -124,6 +129,7 @@ fn members(guild: u64, list: &[Member]) -> Incoming {
     }
     Incoming::Command {
         guild: guild_id(guild),
+        own_id: None,
         command: Command::SeeMembers(seen),
         reply: ReplyTo::Nobody,
     }
@@ -149,6 +155,7 @@ fn message(m: MessageCreate) -> Incoming {
         .unwrap_or(posted_at);
     Incoming::Command {
         guild: guild_id(guild.get()),
+        own_id: Some(m.id.to_string()),
         command: Command::PostMessage {
             author: SeenMember {
                 member: UserId::from_u64(m.author.id.get()),
@@ -176,6 +183,7 @@ fn interaction(i: Interaction) -> Incoming {
             match adjust_xp(&i, data) {
                 Ok(command) => Incoming::Command {
                     guild,
+                    own_id: Some(i.id.to_string()),
                     command,
                     reply: ReplyTo::Interaction(Box::new(i)),
                 },

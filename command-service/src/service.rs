@@ -206,6 +206,7 @@ async fn handle_batch(
                 .push((interaction, message)),
             Incoming::Command {
                 guild,
+                own_id,
                 command,
                 reply,
             } => {
@@ -215,7 +216,7 @@ async fn handle_batch(
                         continue;
                     }
                 }
-                let Some(command_id) = command_id else {
+                let Some(command_id) = own_id.or(command_id) else {
                     warn!(%event_type, "dispatch without Nats-Msg-Id dropped");
                     answer::ack(&message, AckKind::Term).await;
                     continue;

@@ -10,8 +10,8 @@ async fn main() -> anyhow::Result<()> {
     let pool = projector::connect(&config).await.context("connecting")?;
     match std::env::args().nth(1).as_deref() {
         None | Some("run") => projector::tail::run(pool, config, studio_schema::shutdown::signal())
-        .await
-        .context("projector"),
+            .await
+            .context("projector"),
         Some("replay") => {
             let done = projector::replay::replay(&pool, &config, true)
                 .await

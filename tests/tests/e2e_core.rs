@@ -402,7 +402,7 @@ async fn a_stale_interaction_is_not_answered() {
             .all(|c| c.interaction_id != stale),
         "an interaction older than 3 s must not be answered"
     );
-    let (_, _, command) = &services;
+    let (_, command, _) = &services;
     assert!(
         command.logged("dropped unanswered"),
         "the stale interaction is counted in the log"

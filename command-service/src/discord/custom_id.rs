@@ -19,6 +19,14 @@ pub enum Period {
     ThisWeek,
 }
 
+/// Which leaderboard button a custom id belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    Period,
+    Previous,
+    Next,
+}
+
 /// What a button on one of Studio's views does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -28,11 +36,13 @@ pub enum Action {
         target: UserId,
         owner: UserId,
     },
-    /// Show `page` (from 0) of the `period` leaderboard, in the view `owner` opened.
+    /// Show `page` (from 0) of the `period` leaderboard, in the view `owner` opened. `slot` tells
+    /// the view's buttons apart (Discord refuses two equal custom ids in one message).
     Leaderboard {
         period: Period,
         page: u32,
         owner: UserId,
+        slot: Slot,
     },
 }
 
@@ -61,7 +71,13 @@ impl Action {
                 target: user(target)?,
                 owner: user(owner)?,
             }),
-            ["lb", period, page, owner] => Some(Self::Leaderboard {
+            ["lb", period, page, owner, slot] => Some(Self::Leaderboard {
+                slot: match *slot {
+                    "t" => Slot::Period,
+                    "p" => Slot::Previous,
+                    "n" => Slot::Next,
+                    _ => return None,
+                },
                 period: match *period {
                     "all" => Period::AllTime,
                     "week" => Period::ThisWeek,
@@ -90,12 +106,18 @@ impl fmt::Display for Action {
                 period,
                 page,
                 owner,
+                slot,
             } => {
                 let period = match period {
                     Period::AllTime => "all",
                     Period::ThisWeek => "week",
                 };
-                write!(f, "lb:{period}:{page}:{owner}")
+                let slot = match slot {
+                    Slot::Period => "t",
+                    Slot::Previous => "p",
+                    Slot::Next => "n",
+                };
+                write!(f, "lb:{period}:{page}:{owner}:{slot}")
             }
         }
     }
@@ -118,6 +140,7 @@ mod tests {
                 period: Period::ThisWeek,
                 page: 9_999,
                 owner: big,
+                slot: Slot::Next,
             },
         ] {
             let id = action.to_string();
@@ -132,8 +155,10 @@ mod tests {
             "",
             "p:stats:1",
             "p:admin:1:2",
-            "lb:all:-1:2",
-            "lb:all:99999999:2",
+            "lb:all:-1:2:t",
+            "lb:all:99999999:2:t",
+            "lb:all:1:2",
+            "lb:all:1:2:x",
             "p:stats:x:2",
             "buy:1:100",
         ] {

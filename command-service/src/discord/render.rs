@@ -1,7 +1,7 @@
 //! Turning outcomes and views into Discord messages. Pure: the caller passes `now` and the data.
 //! Every text is kept inside Discord's limits here.
 
-use super::custom_id::{Action, Period, ProfileTab};
+use super::custom_id::{Action, Period, ProfileTab, Slot};
 use crate::domain::{Outcome, Rejection};
 use crate::rules::{tenure, xp};
 use crate::views::{LeaderboardPage, MemberView};
@@ -203,20 +203,22 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             page.page + 1
         )))
         .build();
-    let button = |label: &str, period: Period, to: u32, style: ButtonStyle, disabled: bool| {
-        ButtonBuilder::new(style)
-            .label(label)
-            .custom_id(
-                Action::Leaderboard {
-                    period,
-                    page: to,
-                    owner,
-                }
-                .to_string(),
-            )
-            .disabled(disabled)
-            .build()
-    };
+    let button =
+        |label: &str, period: Period, to: u32, slot: Slot, style: ButtonStyle, disabled: bool| {
+            ButtonBuilder::new(style)
+                .label(label)
+                .custom_id(
+                    Action::Leaderboard {
+                        period,
+                        page: to,
+                        owner,
+                        slot,
+                    }
+                    .to_string(),
+                )
+                .disabled(disabled)
+                .build()
+        };
     let style = |p: Period| {
         if p == page.period {
             ButtonStyle::Primary
@@ -229,6 +231,7 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             "All time",
             Period::AllTime,
             0,
+            Slot::Period,
             style(Period::AllTime),
             false,
         ))
@@ -236,6 +239,7 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             "This week",
             Period::ThisWeek,
             0,
+            Slot::Period,
             style(Period::ThisWeek),
             false,
         ))
@@ -243,6 +247,7 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             "◀ Previous",
             page.period,
             page.page.saturating_sub(1),
+            Slot::Previous,
             ButtonStyle::Secondary,
             page.page == 0,
         ))
@@ -250,6 +255,7 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             "Next ▶",
             page.period,
             page.page + 1,
+            Slot::Next,
             ButtonStyle::Secondary,
             page.page + 1 >= pages,
         ))

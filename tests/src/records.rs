@@ -1,0 +1,204 @@
+//! What the fake saw and answered, in the shapes tests assert on: REST requests, interaction
+//! callbacks, messages the bot sent, and the live [`PeerEvent`] feed the local-discord
+//! narrator prints.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use std::time::Instant;
+use twilight_model::{
+    channel::message::{Component, Embed},
+    http::interaction::InteractionResponse,
+};
+
+/// One REST request as the fake received it.
+#[derive(Clone, Debug)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// Path without `/api/v10` and without the query string.
+    pub path: String,
+    pub query: Option<String>,
+    /// JSON body, `Value::String` when it is not JSON (multipart: the `payload_json` part),
+    /// `Value::Null` when empty.
+    pub body: Value,
+    pub status: u16,
+    pub at: Instant,
+}
+
+/// One interaction callback (`POST /interactions/{id}/{token}/callback`) whose body parsed.
+#[derive(Clone, Debug)]
+pub struct Callback {
+    pub interaction_id: u64,
+    pub token: String,
+    pub response: InteractionResponse,
+    /// The body as sent.
+    pub body: Value,
+    /// 204 accepted, 404 unknown/late (10062), 400 already acknowledged (40060) or invalid.
+    pub status: u16,
+    pub at: Instant,
+}
+
+/// A file the bot attached to a message (multipart upload).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SentAttachment {
+    pub filename: String,
+    pub content: Vec<u8>,
+}
+
+/// A message the bot created or edited: a channel message, an interaction's original response,
+/// or a followup.
+#[derive(Clone, Debug)]
+pub struct SentMessage {
+    pub id: u64,
+    pub channel_id: u64,
+    pub guild_id: Option<u64>,
+    pub content: String,
+    pub embeds: Vec<Embed>,
+    pub components: Vec<Component>,
+    pub flags: u64,
+    /// Set when the channel is a DM with this user.
+    pub is_dm_to: Option<u64>,
+    /// The interaction this message answers (original response or followup).
+    pub interaction_id: Option<u64>,
+    /// Who ran that interaction.
+    pub interaction_user: Option<u64>,
+    pub attachments: Vec<SentAttachment>,
+    /// The request body that produced this state (for an edit: the patch).
+    pub body: Value,
+    /// The whole message object as Discord would show it now (what a button click carries).
+    pub message: Value,
+    pub at: Instant,
+}
+
+impl SentMessage {
+    /// Whether only the interaction's user sees it.
+    pub fn ephemeral(&self) -> bool {
+        self.flags & (1 << 6) != 0
+    }
+
+    /// All text a member reads: content, embed titles, descriptions, fields, footers,
+    /// button labels.
+    pub fn text(&self) -> String {
+        let mut out = self.content.clone();
+        let mut push = |s: &str| {
+            if !s.is_empty() {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                out.push_str(s);
+            }
+        };
+        for embed in &self.embeds {
+            push(embed.title.as_deref().unwrap_or_default());
+            push(embed.description.as_deref().unwrap_or_default());
+            for field in &embed.fields {
+                push(&format!("{}: {}", field.name, field.value));
+            }
+            push(
+                embed
+                    .footer
+                    .as_ref()
+                    .map(|f| f.text.as_str())
+                    .unwrap_or_default(),
+            );
+        }
+        for (label, _) in self.buttons() {
+            push(&label);
+        }
+        out
+    }
+
+    /// `(label, custom_id)` of every clickable button (link buttons excluded).
+    pub fn buttons(&self) -> Vec<(String, String)> {
+        fn walk(list: &[Component], out: &mut Vec<(String, String)>) {
+            for c in list {
+                match c {
+                    Component::ActionRow(row) => walk(&row.components, out),
+                    Component::Container(container) => walk(&container.components, out),
+                    Component::Section(section) => {
+                        walk(std::slice::from_ref(section.accessory.as_ref()), out)
+                    }
+                    Component::Button(b) => {
+                        if let Some(id) = &b.custom_id {
+                            out.push((b.label.clone().unwrap_or_default(), id.clone()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.components, &mut out);
+        out
+    }
+}
+
+/// An interaction the fake delivered, as the REST side tracks it.
+#[derive(Clone, Debug)]
+pub struct InteractionInfo {
+    pub id: u64,
+    pub token: String,
+    /// 2 command, 3 component, 4 autocomplete, 5 modal submit.
+    pub kind: u8,
+    pub guild_id: Option<u64>,
+    pub channel_id: Option<u64>,
+    pub user_id: Option<u64>,
+    /// `/xp give`, `button lb:2`, `modal apply:1`: for logs.
+    pub label: String,
+    /// From the id's snowflake timestamp.
+    pub created_at: DateTime<Utc>,
+    /// Type of the accepted callback, once acknowledged.
+    pub acked: Option<u8>,
+    pub original_message_id: Option<u64>,
+    /// For component interactions: the message whose component was used.
+    pub message_id: Option<u64>,
+}
+
+/// An interaction callback with what it answered and what it shows.
+#[derive(Clone, Debug)]
+pub struct CallbackEvent {
+    pub interaction: InteractionInfo,
+    pub callback: Callback,
+    /// The message shown after this callback (types 4, 5 and 7), if any.
+    pub message: Option<SentMessage>,
+}
+
+/// Something the fake observed, published live (see [`crate::FakeDiscord::subscribe`]).
+#[derive(Clone, Debug)]
+pub enum PeerEvent {
+    Identified {
+        session_id: String,
+    },
+    Resumed {
+        session_id: String,
+        replayed: usize,
+    },
+    Disconnected,
+    /// The bot answered an interaction.
+    Callback(Box<CallbackEvent>),
+    ChannelMessage(SentMessage),
+    Followup(SentMessage),
+    OriginalEdit(SentMessage),
+    MessageEdit(SentMessage),
+    RoleAdded {
+        guild_id: u64,
+        user_id: u64,
+        role_id: u64,
+    },
+    RoleRemoved {
+        guild_id: u64,
+        user_id: u64,
+        role_id: u64,
+    },
+    ChannelCreated {
+        guild_id: u64,
+        channel_id: u64,
+        name: String,
+    },
+    /// A REST error the bot caused that is not a protocol violation (e.g. DMs closed).
+    Refused {
+        route: String,
+        status: u16,
+        code: u64,
+    },
+    Violation(String),
+}
