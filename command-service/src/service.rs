@@ -210,11 +210,11 @@ async fn handle_batch(
                 command,
                 reply,
             } => {
-                if let ReplyTo::Interaction(i) = &reply {
-                    if answer::is_stale(&answerer.metrics, i) {
-                        answer::ack(&message, AckKind::Ack).await;
-                        continue;
-                    }
+                if let ReplyTo::Interaction(i) = &reply
+                    && answer::is_stale(&answerer.metrics, i)
+                {
+                    answer::ack(&message, AckKind::Ack).await;
+                    continue;
                 }
                 let Some(command_id) = own_id.or(command_id) else {
                     warn!(%event_type, "dispatch without Nats-Msg-Id dropped");
@@ -291,12 +291,11 @@ async fn notify(client: &async_nats::Client, subjects: &Subjects, guild: GuildId
         guild_id: guild,
         last_seq,
     };
-    if let Ok(body) = serde_json::to_vec(&notice) {
-        if let Err(err) = client
+    if let Ok(body) = serde_json::to_vec(&notice)
+        && let Err(err) = client
             .publish(subjects.appended_notice(), body.into())
             .await
-        {
-            warn!(error = %err, "append notice not published");
-        }
+    {
+        warn!(error = %err, "append notice not published");
     }
 }

@@ -67,7 +67,8 @@ pub async fn member(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<MemberView, sqlx::Error> {
-    let row: Option<(i64, i64, i64, i64, Option<DateTime<Utc>>)> = sqlx::query_as(
+    type Row = (i64, i64, i64, i64, Option<DateTime<Utc>>);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT xp, message_xp, messages, tenure_completed_secs, stint_since
          FROM views.members WHERE guild_id = $1 AND user_id = $2",
     )

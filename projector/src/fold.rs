@@ -42,9 +42,14 @@ pub struct Rows {
     pub guilds: BTreeMap<i64, i64>,
 }
 
+/// `(guild, user)`: the key of a `members` row.
+pub type MemberKey = (i64, i64);
+/// `(guild, week, user)`: the key of an `xp_weekly` row.
+pub type WeekKey = (i64, NaiveDate, i64);
+
 /// The keys whose current rows a batch needs before folding.
 #[must_use]
-pub fn keys(events: &[RecordedEvent]) -> (Vec<(i64, i64)>, Vec<(i64, NaiveDate, i64)>) {
+pub fn keys(events: &[RecordedEvent]) -> (Vec<MemberKey>, Vec<WeekKey>) {
     let mut members = Vec::new();
     let mut weekly = Vec::new();
     for e in events {

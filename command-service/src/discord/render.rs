@@ -15,7 +15,7 @@ use twilight_util::builder::interaction_response::{ChannelMessageBuilder, Update
 use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
 
 /// Studio's accent colour.
-const COLOUR: u32 = 0x5865_F2;
+const COLOUR: u32 = 0x0058_65F2;
 /// Members per leaderboard page.
 pub const LEADERBOARD_PAGE: u32 = 10;
 /// Discord's message content limit.
