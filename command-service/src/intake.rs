@@ -261,3 +261,66 @@ fn adjust_xp(i: &Interaction, data: &CommandData) -> Result<Command, String> {
         reason: reason.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn slash(options: serde_json::Value, permissions: &str) -> Vec<u8> {
+        json!({"t": "INTERACTION_CREATE", "s": 2, "op": 0, "d": {
+            "id": "1000", "application_id": "100", "type": 2, "token": "tok",
+            "data": {"id": "1100", "name": "xp", "type": 1, "options": options},
+            "guild_id": "200", "channel_id": "300", "channel": {"id": "300", "type": 0},
+            "member": {"user": {"id": "400", "username": "ada", "discriminator": "0"}, "roles": [],
+                       "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+                       "flags": 0, "permissions": permissions},
+            "app_permissions": "0", "locale": "en-US", "entitlements": [],
+            "authorizing_integration_owners": {"0": "200"}, "attachment_size_limit": 10_485_760}})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn a_malformed_payload_is_an_error_not_a_panic() {
+        assert!(read("MESSAGE_CREATE", b"{\"d\": 5}").is_err());
+        assert!(read("INTERACTION_CREATE", b"not json").is_err());
+        assert!(matches!(read("TYPING_START", b"{}"), Ok(Incoming::Ignore)));
+    }
+
+    #[test]
+    fn xp_give_from_an_admin_becomes_a_command_keyed_by_the_interaction() {
+        let options = json!([{"name": "give", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": "500"},
+            {"name": "amount", "type": 4, "value": 50},
+            {"name": "reason", "type": 3, "value": "demo"}]}]);
+        let Ok(Incoming::Command {
+            own_id, command, ..
+        }) = read("INTERACTION_CREATE", &slash(options, "32"))
+        else {
+            panic!("expected a command");
+        };
+        assert_eq!(own_id.as_deref(), Some("1000"));
+        assert!(matches!(
+            command,
+            Command::AdjustXp {
+                actor_can_manage_guild: true,
+                amount: 50,
+                give: true,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn xp_with_options_it_cannot_read_is_refused_with_its_usage() {
+        let options = json!([{"name": "give", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": "500"},
+            {"name": "amount", "type": 3, "value": "lots"}]}]);
+        let Ok(Incoming::Refuse { reason, .. }) = read("INTERACTION_CREATE", &slash(options, "32"))
+        else {
+            panic!("expected a refusal");
+        };
+        assert!(reason.contains("Usage: `/xp give|remove"), "{reason}");
+    }
+}

@@ -107,14 +107,15 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     };
 
     tokio::pin!(shutdown);
+    // Positions reached while events flow are saved at most every SAVE_EVERY, and a quiet moment
+    // never leaves the last ones unsaved.
+    let mut tick = tokio::time::interval(SAVE_EVERY);
     let result = loop {
         tokio::select! {
             () = &mut shutdown => break Ok(()),
-            Some(seq) = relay.in_flight.next(), if !relay.in_flight.is_empty() => {
-                if let Some(s) = current.as_mut() {
-                    s.sequence = s.sequence.max(seq);
-                    relay.dirty = true;
-                }
+            _ = tick.tick() => relay.save_if_due(current.as_ref(), false).await,
+            Some(done) = relay.in_flight.next(), if !relay.in_flight.is_empty() => {
+                relay.published(&mut current, done);
                 relay.save_if_due(current.as_ref(), false).await;
             }
             frame = shard.next(), if relay.in_flight.len() < MAX_IN_FLIGHT => match frame {
@@ -126,11 +127,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         }
     };
     shard.close(CloseFrame::RESUME);
-    while let Some(seq) = relay.in_flight.next().await {
-        if let Some(s) = current.as_mut() {
-            s.sequence = s.sequence.max(seq);
-            relay.dirty = true;
-        }
+    while let Some(done) = relay.in_flight.next().await {
+        relay.published(&mut current, done);
     }
     relay.save_if_due(current.as_ref(), true).await;
     info!("gateway worker stopped; session kept for resume");
@@ -142,7 +140,8 @@ struct Relay {
     subjects: Subjects,
     pool: PgPool,
     shard_id: u32,
-    in_flight: FuturesOrdered<BoxFuture<'static, u64>>,
+    /// Each dispatch in order, resolving to its (session, sequence) once safely published.
+    in_flight: FuturesOrdered<BoxFuture<'static, (String, u64)>>,
     saved_at: Instant,
     dirty: bool,
 }
@@ -179,7 +178,8 @@ impl Relay {
             return;
         };
         if !dispatch::PUBLISHED.contains(&event_type.as_str()) {
-            self.in_flight.push_back(Box::pin(async move { seq }));
+            self.in_flight
+                .push_back(Box::pin(async move { (session, seq) }));
             return;
         }
         let routing = dispatch::routing(&event_type, &json);
@@ -208,8 +208,19 @@ impl Relay {
                     Err(e) => Err(e.to_string()),
                 };
             }
-            seq
+            (session, seq)
         }));
+    }
+
+    /// Moves the recorded position once a dispatch is safely published; dispatches of a session
+    /// Discord has since replaced do not move the new session's position.
+    fn published(&mut self, current: &mut Option<StoredSession>, (session, seq): (String, u64)) {
+        if let Some(s) = current.as_mut()
+            && s.session_id == session
+        {
+            s.sequence = s.sequence.max(seq);
+            self.dirty = true;
+        }
     }
 
     async fn save_if_due(&mut self, current: Option<&StoredSession>, force: bool) {

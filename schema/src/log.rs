@@ -60,6 +60,23 @@ pub enum AppendError {
     Database(#[source] sqlx::Error),
 }
 
+/// Builds a [`RecordedEvent`] from a row of any query selecting the log's columns.
+macro_rules! recorded {
+    ($r:ident) => {
+        RecordedEvent {
+            position: $r.position,
+            guild_id: GuildId($r.guild_id),
+            guild_seq: $r.guild_seq,
+            event_id: $r.event_id,
+            event: Event::decode(&$r.event_type, $r.schema_version, $r.payload)?,
+            actor_id: $r.actor_id.map(UserId),
+            causation_id: $r.causation_id,
+            occurred_at: $r.occurred_at,
+            recorded_at: $r.recorded_at,
+        }
+    };
+}
+
 /// Why a read failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
@@ -223,21 +240,7 @@ pub async fn read_guild(
     )
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(RecordedEvent {
-                position: r.position,
-                guild_id: GuildId(r.guild_id),
-                guild_seq: r.guild_seq,
-                event_id: r.event_id,
-                event: Event::decode(&r.event_type, r.schema_version, r.payload)?,
-                actor_id: r.actor_id.map(UserId),
-                causation_id: r.causation_id,
-                occurred_at: r.occurred_at,
-                recorded_at: r.recorded_at,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| Ok(recorded!(r))).collect()
 }
 
 /// A position in the global commit order: (writing transaction, position).
@@ -284,17 +287,7 @@ pub async fn read_global<'e>(
                     tx_id: r.tx_id,
                     position: r.position,
                 },
-                RecordedEvent {
-                    position: r.position,
-                    guild_id: GuildId(r.guild_id),
-                    guild_seq: r.guild_seq,
-                    event_id: r.event_id,
-                    event: Event::decode(&r.event_type, r.schema_version, r.payload)?,
-                    actor_id: r.actor_id.map(UserId),
-                    causation_id: r.causation_id,
-                    occurred_at: r.occurred_at,
-                    recorded_at: r.recorded_at,
-                },
+                recorded!(r),
             ))
         })
         .collect()

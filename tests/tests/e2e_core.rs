@@ -125,16 +125,7 @@ async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
         .expect("rank button")
         .1
         .clone();
-    let (click, d) = stack.discord.button_click(
-        GUILD,
-        CHANNEL,
-        &alice,
-        MEMBER_PERMISSIONS,
-        &rank_button,
-        Some(&profile),
-    );
-    stack.discord.dispatch("INTERACTION_CREATE", d);
-    let update = stack.answer(click).await;
+    let update = stack.click(&alice, &rank_button, &profile).await;
     assert_eq!(update.body["type"], 7, "a tab click updates the view");
     let rank_text = update.body.to_string();
     assert!(
@@ -143,16 +134,7 @@ async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
     );
 
     // Someone else's click on that view is refused privately and changes nothing.
-    let (foreign, d) = stack.discord.button_click(
-        GUILD,
-        CHANNEL,
-        &bob,
-        MEMBER_PERMISSIONS,
-        &rank_button,
-        Some(&profile),
-    );
-    stack.discord.dispatch("INTERACTION_CREATE", d);
-    let foreign = stack.answer(foreign).await;
+    let foreign = stack.click(&bob, &rank_button, &profile).await;
     assert_eq!(foreign.body["type"], 4);
     assert_eq!(foreign.body["data"]["flags"], 64);
     assert!(
@@ -172,16 +154,7 @@ async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
         .find(|(l, _)| l == "This week")
         .expect("week button")
         .1;
-    let (click, d) = stack.discord.button_click(
-        GUILD,
-        CHANNEL,
-        &bob,
-        MEMBER_PERMISSIONS,
-        &week,
-        Some(&board),
-    );
-    stack.discord.dispatch("INTERACTION_CREATE", d);
-    let weekly = stack.answer(click).await;
+    let weekly = stack.click(&bob, &week, &board).await;
     assert!(
         weekly.body.to_string().contains("this week"),
         "{}",
@@ -361,6 +334,28 @@ async fn crashes_between_append_and_ack_and_mid_projection_leave_no_double_effec
     stack
         .eventually_i64("SELECT last_seq FROM views.guild_checkpoints", head)
         .await;
+    // Auditors read the views (and nothing they could change).
+    let mut conn = stack.pool.acquire().await.expect("conn");
+    sqlx::query("SET ROLE studio_auditor")
+        .execute(&mut *conn)
+        .await
+        .expect("auditor");
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM views.members")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("the auditor reads the views");
+    assert_eq!(seen, 2);
+    assert!(
+        sqlx::query("DELETE FROM views.members")
+            .execute(&mut *conn)
+            .await
+            .is_err()
+    );
+    sqlx::query("RESET ROLE")
+        .execute(&mut *conn)
+        .await
+        .expect("reset");
+    drop(conn);
     let live = stack.views_digest().await;
     stack.replay().await;
     assert_eq!(
@@ -409,5 +404,90 @@ async fn a_stale_interaction_is_not_answered() {
     );
     stack.assert_log_sound().await;
     drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn a_restarted_gateway_worker_resumes_its_session_and_loses_nothing() {
+    let (alice, bob) = (alice(), bob());
+    let stack = Stack::start(vec![alice.clone(), bob.clone()]).await;
+    let (gateway, command, projector) = stack.services().await;
+
+    let now = chrono::Utc::now();
+    let (_, d) = stack
+        .discord
+        .message_create_at(GUILD, CHANNEL, &alice, "before the restart", now);
+    let seq = stack.discord.dispatch("MESSAGE_CREATE", d);
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            1,
+        )
+        .await;
+    stack
+        .eventually_i64(
+            &format!("SELECT least(sequence, {seq}) FROM gateway_sessions"),
+            i64::try_from(seq).expect("seq"),
+        )
+        .await;
+
+    // The worker dies without a goodbye; Discord keeps its session and what happens meanwhile.
+    gateway.kill().await;
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| (!d.connected()).then_some(()))
+        .await
+        .expect("the connection dropped");
+    stack.discord.dispatch(
+        "GUILD_MEMBER_REMOVE",
+        stack.discord.member_remove(GUILD, bob.user_id),
+    );
+    let (_, d) = stack.discord.message_create_at(
+        GUILD,
+        CHANNEL,
+        &alice,
+        "sent while the worker was down",
+        now + chrono::Duration::seconds(90),
+    );
+    stack.discord.dispatch("MESSAGE_CREATE", d);
+    let back = studio_tests::FakeMember {
+        joined_at: chrono::Utc::now(),
+        ..bob.clone()
+    };
+    stack
+        .discord
+        .dispatch("GUILD_MEMBER_ADD", stack.discord.member_add(GUILD, &back));
+
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| (d.resume_count() >= 1).then_some(()))
+        .await
+        .expect("the restarted worker resumed the stored session");
+    assert_eq!(stack.discord.identify_count(), 1, "no second IDENTIFY");
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            2,
+        )
+        .await;
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type IN ('MemberLeft', 'MemberJoined')",
+            2,
+        )
+        .await;
+    stack
+        .eventually_i64("SELECT xp FROM views.members WHERE user_id = 1001", 10)
+        .await;
+    // Bob's time away does not count: his stint restarted at the rejoin.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.members WHERE user_id = 1002 AND present AND tenure_completed_secs > 0",
+            1,
+        )
+        .await;
+    stack.assert_log_sound().await;
+    drop((gateway, command, projector));
     stack.finish().await;
 }

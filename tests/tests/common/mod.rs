@@ -173,7 +173,10 @@ impl Stack {
             ("DISCORD_APPLICATION_ID", "100".into()),
             ("STUDIO_ACK_WAIT_SECS", "2".into()),
             ("STUDIO_PROJECTOR_POLL_MS", "250".into()),
-            ("RUST_LOG", "info".into()),
+            (
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
+            ),
         ])
     }
 
@@ -308,6 +311,25 @@ impl Stack {
             .slash_command(GUILD, CHANNEL, user, permissions, name, options);
         self.discord.dispatch("INTERACTION_CREATE", d);
         id
+    }
+
+    /// `user` clicks button `custom_id` on `message`; returns the bot's answer.
+    pub async fn click(
+        &self,
+        user: &FakeMember,
+        custom_id: &str,
+        message: &studio_tests::SentMessage,
+    ) -> studio_tests::Callback {
+        let (id, d) = self.discord.button_click(
+            GUILD,
+            CHANNEL,
+            user,
+            MEMBER_PERMISSIONS,
+            custom_id,
+            Some(message),
+        );
+        self.discord.dispatch("INTERACTION_CREATE", d);
+        self.answer(id).await
     }
 
     /// The bot's answer to interaction `id`.
