@@ -100,7 +100,7 @@ impl Answerer {
                     ..
                 }),
             ) => {
-                let text = render::level_up(member, level);
+                let text = render::level_up_text(member, level);
                 let sent = self
                     .http
                     .create_message(Id::new(channel.get().max(1)))

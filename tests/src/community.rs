@@ -244,9 +244,8 @@ impl Sim {
             .filter(|o| o.member.user_id != user.member.user_id);
         match other {
             Some(other) if self.rng.random_bool(0.5) => {
-                let options =
-                    json!([{"name": "user", "type": 6, "value": other.member.user_id.to_string()}]);
-                let shown = format!("/profile user:@{}", other.member.username);
+                let options = json!([{"name": "member", "type": 6, "value": other.member.user_id.to_string()}]);
+                let shown = format!("/profile member:@{}", other.member.username);
                 self.slash(user, "profile", options, shown);
             }
             _ => self.slash(user, "profile", json!([]), "/profile".to_owned()),
@@ -260,12 +259,14 @@ impl Sim {
         else {
             return;
         };
+        // Generous enough that a newcomer watching sees levels move within minutes.
+        let amount = self.rng.random_range(60..=240);
         let options = json!([{"name": "give", "type": 1, "options": [
             {"name": "member", "type": 6, "value": target.member.user_id.to_string()},
-            {"name": "amount", "type": 4, "value": 50},
+            {"name": "amount", "type": 4, "value": amount},
             {"name": "reason", "type": 3, "value": "great demo"}]}]);
         let shown = format!(
-            "/xp give member:@{} amount:50 reason:\"great demo\"",
+            "/xp give member:@{} amount:{amount} reason:\"great demo\"",
             target.member.username
         );
         self.slash(admin, "xp", options, shown);

@@ -45,6 +45,8 @@ pub(crate) async fn serve(
 async fn connection(stream: TcpStream, inner: Arc<Inner>, mut shutdown: watch::Receiver<bool>) {
     let (request, mut ws) = match ServerBuilder::new().accept(stream).await {
         Ok(accepted) => accepted,
+        // A bare TCP probe (a readiness check) closes before sending anything: not a client.
+        Err(error) if error.to_string().contains("unexpected end of file") => return,
         Err(error) => {
             inner.violation(format!("gateway: WebSocket handshake failed: {error}"));
             return;

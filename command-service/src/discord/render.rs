@@ -39,14 +39,17 @@ pub fn outcome(outcome: &Outcome) -> InteractionResponse {
             change,
             total,
             level,
+            level_up,
             reason,
         } => {
+            let cheer =
+                level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
             let verb = if *change >= 0 { "Gave" } else { "Removed" };
             let prep = if *change >= 0 { "to" } else { "from" };
             ChannelMessageBuilder::new()
                 .content(truncate(
                     &format!(
-                        "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}",
+                        "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}{cheer}",
                         change.abs()
                     ),
                     CONTENT_LIMIT,
@@ -64,9 +67,9 @@ pub fn rejected(rejection: &Rejection) -> InteractionResponse {
     ephemeral(&format!("❌ {rejection}"))
 }
 
-/// The level-up announcement posted in the channel of the rewarded message.
+/// The level-up announcement, posted in the channel where it happened.
 #[must_use]
-pub fn level_up(member: UserId, level: i64) -> String {
+pub fn level_up_text(member: UserId, level: i64) -> String {
     format!("🎉 <@{member}> reached level {level}!")
 }
 

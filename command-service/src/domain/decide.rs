@@ -139,6 +139,7 @@ pub fn decide(
                     change,
                     total,
                     level: xp::level(total),
+                    level_up: (xp::level(total) > xp::level(current)).then(|| xp::level(total)),
                     reason: reason.to_owned(),
                 },
             ))

@@ -37,6 +37,9 @@ pub enum Outcome {
         change: i64,
         total: Xp,
         level: i64,
+        /// The new level when the change reached one.
+        #[serde(default)]
+        level_up: Option<i64>,
         reason: String,
     },
     /// A rule refused the command.

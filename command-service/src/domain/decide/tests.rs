@@ -152,6 +152,32 @@ fn xp_give_records_actor_and_reason() {
 }
 
 #[test]
+fn a_grant_that_crosses_a_level_says_so() {
+    let state = given(&[joined(BOB)]);
+    let cmd = Command::AdjustXp {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        member: BOB,
+        member_is_bot: false,
+        amount: 600,
+        give: true,
+        reason: "jam winner".into(),
+    };
+    let (_, outcome) = decide(&state, &cmd, t(0)).expect("ok");
+    assert!(
+        matches!(
+            outcome,
+            Outcome::XpAdjusted {
+                level: 3,
+                level_up: Some(3),
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+}
+
+#[test]
 fn xp_remove_takes_at_most_what_the_member_has() {
     let mut state = given(&[
         joined(BOB),
