@@ -19,6 +19,8 @@ use studio_schema::subjects::Subjects;
 use tracing::{debug, info, warn};
 use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Session, Shard, ShardId};
 use twilight_model::gateway::event::GatewayEventDeserializer;
+use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
+use twilight_model::id::{Id, marker::GuildMarker};
 
 /// Publishes awaiting their JetStream ack at most.
 const MAX_IN_FLIGHT: usize = 1024;
@@ -119,7 +121,13 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
                 relay.save_if_due(current.as_ref(), false).await;
             }
             frame = shard.next(), if relay.in_flight.len() < MAX_IN_FLIGHT => match frame {
-                Some(Ok(Message::Text(json))) => relay.frame(json, &mut current).await,
+                Some(Ok(Message::Text(json))) => {
+                    if let Some(guild) = relay.frame(json, &mut current).await {
+                        // GUILD_CREATE lists only some members of a large guild: ask for all of
+                        // them, so every member's joined_at seeds their tenure.
+                        shard.command(&RequestGuildMembers::builder(guild).query("", None));
+                    }
+                }
                 Some(Ok(Message::Close(frame))) => debug!(?frame, "gateway closed; twilight reconnects"),
                 Some(Err(err)) => warn!(error = %err, "gateway receive error; twilight reconnects"),
                 None => break Err(Error::Fatal("the shard stopped (bad token or intents?)".into())),
@@ -147,18 +155,24 @@ struct Relay {
 }
 
 impl Relay {
-    async fn frame(&mut self, json: String, current: &mut Option<StoredSession>) {
+    /// Relays one frame. Returns the guild whose member list should be requested, after its
+    /// GUILD_CREATE.
+    async fn frame(
+        &mut self,
+        json: String,
+        current: &mut Option<StoredSession>,
+    ) -> Option<Id<GuildMarker>> {
         let Some(header) = GatewayEventDeserializer::from_json(&json) else {
             warn!("unreadable gateway frame skipped");
-            return;
+            return None;
         };
         let (op, seq) = (header.op(), header.sequence());
         let event_type = header.event_type().map(str::to_owned);
         if op != 0 {
-            return;
+            return None;
         }
         let (Some(seq), Some(event_type)) = (seq, event_type) else {
-            return;
+            return None;
         };
         if event_type == "READY" {
             match serde_json::from_str::<Ready>(&json) {
@@ -174,15 +188,17 @@ impl Relay {
                 Err(err) => warn!(error = %err, "READY without a session id"),
             }
         }
-        let Some(session) = current.as_ref().map(|s| s.session_id.clone()) else {
-            return;
-        };
+        let session = current.as_ref().map(|s| s.session_id.clone())?;
         if !dispatch::PUBLISHED.contains(&event_type.as_str()) {
             self.in_flight
                 .push_back(Box::pin(async move { (session, seq) }));
-            return;
+            return None;
         }
         let routing = dispatch::routing(&event_type, &json);
+        let request_members = (event_type == "GUILD_CREATE")
+            .then_some(routing.guild_id)
+            .flatten()
+            .and_then(Id::new_checked);
         let subject = self.subjects.gateway_subject(routing.guild_id, &event_type);
         let id = dispatch::message_id(&routing, &session, seq);
         let payload = Bytes::from(json);
@@ -210,6 +226,7 @@ impl Relay {
             }
             (session, seq)
         }));
+        request_members
     }
 
     /// Moves the recorded position once a dispatch is safely published; dispatches of a session

@@ -273,8 +273,27 @@ async fn two_command_services_on_one_guild_trip_the_fence_and_lose_nothing() {
         one.logged("fence tripped") || two.logged("fence tripped"),
         "the second writer must have been fenced"
     );
+
+    // The leaderboard pages through the 40 members, 10 at a time (with one writer again: two
+    // consumers that both see every interaction would both answer it).
+    two.kill().await;
+    let board = stack.slash(&members[0], MEMBER_PERMISSIONS, "leaderboard", json!([]));
+    let board = original(&stack, board).await;
+    assert!(board.text().contains("Page 1 of 4"), "{}", board.text());
+    let next = board
+        .buttons()
+        .into_iter()
+        .find(|(l, _)| l.contains("Next"))
+        .expect("next button")
+        .1;
+    let page_two = stack.click(&members[0], &next, &board).await;
+    let text = page_two.body.to_string();
+    assert!(
+        text.contains("Page 2 of 4") && text.contains("**11.**"),
+        "{text}"
+    );
     stack.assert_log_sound().await;
-    drop((projector, one, two, gateway));
+    drop((projector, one, gateway));
     stack.finish().await;
 }
 
