@@ -59,11 +59,15 @@ struct Frame<T> {
     d: T,
 }
 
-/// Reads one dispatch of type `event_type`.
+/// Reads one dispatch of type `event_type`, which the gateway received at `received_at`.
 ///
 /// # Errors
 /// The payload is not the JSON Discord sends for that event type.
-pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Error> {
+pub fn read(
+    event_type: &str,
+    payload: &[u8],
+    received_at: DateTime<Utc>,
+) -> Result<Incoming, serde_json::Error> {
     Ok(match event_type {
         "MESSAGE_CREATE" => message(serde_json::from_slice::<Frame<MessageCreate>>(payload)?.d),
         "INTERACTION_CREATE" => interaction(
@@ -90,6 +94,7 @@ pub fn read(event_type: &str, payload: &[u8]) -> Result<Incoming, serde_json::Er
                 own_id: None,
                 command: Command::RecordLeave {
                     member: UserId::from_u64(remove.user.id.get()),
+                    at: received_at,
                 },
                 reply: ReplyTo::Nobody,
             }
@@ -283,9 +288,12 @@ mod tests {
 
     #[test]
     fn a_malformed_payload_is_an_error_not_a_panic() {
-        assert!(read("MESSAGE_CREATE", b"{\"d\": 5}").is_err());
-        assert!(read("INTERACTION_CREATE", b"not json").is_err());
-        assert!(matches!(read("TYPING_START", b"{}"), Ok(Incoming::Ignore)));
+        assert!(read("MESSAGE_CREATE", b"{\"d\": 5}", Utc::now()).is_err());
+        assert!(read("INTERACTION_CREATE", b"not json", Utc::now()).is_err());
+        assert!(matches!(
+            read("TYPING_START", b"{}", Utc::now()),
+            Ok(Incoming::Ignore)
+        ));
     }
 
     #[test]
@@ -296,7 +304,7 @@ mod tests {
             {"name": "reason", "type": 3, "value": "demo"}]}]);
         let Ok(Incoming::Command {
             own_id, command, ..
-        }) = read("INTERACTION_CREATE", &slash(options, "32"))
+        }) = read("INTERACTION_CREATE", &slash(options, "32"), Utc::now())
         else {
             panic!("expected a command");
         };
@@ -317,7 +325,8 @@ mod tests {
         let options = json!([{"name": "give", "type": 1, "options": [
             {"name": "member", "type": 6, "value": "500"},
             {"name": "amount", "type": 3, "value": "lots"}]}]);
-        let Ok(Incoming::Refuse { reason, .. }) = read("INTERACTION_CREATE", &slash(options, "32"))
+        let Ok(Incoming::Refuse { reason, .. }) =
+            read("INTERACTION_CREATE", &slash(options, "32"), Utc::now())
         else {
             panic!("expected a refusal");
         };

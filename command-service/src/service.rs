@@ -185,7 +185,14 @@ async fn handle_batch(
             .as_ref()
             .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
             .map(|v| v.as_str().to_owned());
-        let incoming = match intake::read(&event_type, &message.payload) {
+        // When JetStream stored it: the gateway's receive time, decided once for the command.
+        let received_at = message
+            .info()
+            .ok()
+            .and_then(|i| i64::try_from(i.published.unix_timestamp_nanos()).ok())
+            .map(chrono::DateTime::from_timestamp_nanos)
+            .unwrap_or_else(Utc::now);
+        let incoming = match intake::read(&event_type, &message.payload, received_at) {
             Ok(incoming) => incoming,
             Err(err) => {
                 warn!(%event_type, error = %err, "malformed dispatch dropped");

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::dispatch;
-use async_nats::jetstream::{self, message::PublishMessage};
+use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
@@ -16,7 +16,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 use studio_schema::sessions::{self, StoredSession};
 use studio_schema::subjects::Subjects;
-use tracing::{debug, info, warn};
+use tracing::{debug, error, info, warn};
 use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Session, Shard, ShardId};
 use twilight_model::gateway::event::GatewayEventDeserializer;
 use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
@@ -209,6 +209,11 @@ impl Relay {
         self.in_flight.push_back(Box::pin(async move {
             let mut attempt = match first {
                 Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                Err(e) if e.kind() == PublishErrorKind::MaxPayloadExceeded => {
+                    // Retrying cannot help; holding it would stall the shard and its session.
+                    error!(%subject, error = %e, "dispatch larger than NATS max_payload dropped");
+                    Ok(())
+                }
                 Err(e) => Err(e.to_string()),
             };
             let mut delay = Duration::from_millis(100);

@@ -95,10 +95,12 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
     ))
     .execute(&mut *tx)
     .await?;
-    sqlx::query(&format!("DROP SCHEMA {} CASCADE", ddl::quote(old)))
-        .execute(&mut *tx)
-        .await?;
     tx.commit().await?;
+    // Dropped after the swap, outside the projector lock: a reader still on the old views delays
+    // only this, never the live tail or new readers.
+    sqlx::query(&format!("DROP SCHEMA {} CASCADE", ddl::quote(old)))
+        .execute(pool)
+        .await?;
     bar.finish();
     let seconds = started.elapsed().as_secs_f64();
     info!(events, seconds, "views rebuilt from the log and swapped in");

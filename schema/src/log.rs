@@ -120,7 +120,9 @@ pub async fn append(
 
     let moved = if expected_last_seq == 0 {
         sqlx::query!(
-            "INSERT INTO guild_heads (guild_id, last_seq) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            "INSERT INTO guild_heads (guild_id, last_seq) VALUES ($1, $2)
+             ON CONFLICT (guild_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = now()
+             WHERE guild_heads.last_seq = 0",
             guild.0,
             new_last
         )

@@ -57,6 +57,23 @@ async fn a_stale_writer_is_fenced_and_writes_nothing() {
 }
 
 #[tokio::test]
+async fn a_guild_whose_first_commands_wrote_no_events_keeps_appending() {
+    let stack = Stack::start(vec![]).await;
+    let g = GuildId(1);
+    let head = log::append(&stack.pool, g, 0, &[], &[record("refused", 0)])
+        .await
+        .expect("an empty first batch");
+    assert_eq!(head, 0);
+    let head = log::append(&stack.pool, g, 0, &[seen(1)], &[record("next", 1)])
+        .await
+        .expect("the next batch appends at seq 1");
+    assert_eq!(head, 1);
+    let stale = log::append(&stack.pool, g, 0, &[seen(2)], &[record("late", 1)]).await;
+    assert!(matches!(stale, Err(AppendError::Fence { .. })), "{stale:?}");
+    stack.finish().await;
+}
+
+#[tokio::test]
 async fn a_command_id_is_processed_once_and_its_outcome_kept() {
     let stack = Stack::start(vec![]).await;
     let g = GuildId(1);

@@ -24,8 +24,9 @@ pub enum Command {
     },
     /// A member joined (GUILD_MEMBER_ADD).
     RecordJoin(SeenMember),
-    /// A member left (GUILD_MEMBER_REMOVE).
-    RecordLeave { member: UserId },
+    /// A member left (GUILD_MEMBER_REMOVE) at `at`: when the gateway received it, so a backlog
+    /// processed late does not count the wait as time in the guild.
+    RecordLeave { member: UserId, at: DateTime<Utc> },
     /// Discord listed members (GUILD_CREATE, GUILD_MEMBERS_CHUNK).
     SeeMembers(Vec<SeenMember>),
     /// `/xp give` or `/xp remove` by an admin.

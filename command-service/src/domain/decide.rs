@@ -15,7 +15,9 @@ pub const MAX_REASON_CHARS: usize = 200;
 pub fn decide(
     state: &GuildState,
     command: &Command,
-    now: DateTime<Utc>,
+    // The decision time, for rules that read the clock (none of the core's rules do yet: a
+    // message's own timestamp and the gateway's receive time are written in the commands).
+    _now: DateTime<Utc>,
 ) -> Result<(Vec<Event>, Outcome), Rejection> {
     match command {
         Command::PostMessage {
@@ -53,8 +55,7 @@ pub fn decide(
             Ok((events, outcome))
         }
         Command::RecordJoin(who) => {
-            let present = state.members.get(&who.member).is_some_and(|m| m.present);
-            let events = if present {
+            let events = if state.is_present(who.member) {
                 Vec::new()
             } else {
                 vec![Event::MemberJoined {
@@ -65,12 +66,11 @@ pub fn decide(
             };
             Ok((events, Outcome::Recorded))
         }
-        Command::RecordLeave { member } => {
-            let present = state.members.get(member).is_some_and(|m| m.present);
-            let events = if present {
+        Command::RecordLeave { member, at } => {
+            let events = if state.is_present(*member) {
                 vec![Event::MemberLeft {
                     member: *member,
-                    at: now,
+                    at: *at,
                 }]
             } else {
                 Vec::new()
@@ -147,16 +147,23 @@ pub fn decide(
     }
 }
 
-/// A `MemberSeen` for a member the guild has never seen.
+/// A `MemberSeen` for a member the guild has never seen, or a `MemberJoined` for one Discord shows
+/// in the guild again while Studio thought them away (a join it did not receive).
 fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
-    if state.knows(who.member) {
-        Vec::new()
-    } else {
+    if !state.knows(who.member) {
         vec![Event::MemberSeen {
             member: who.member,
             joined_at: who.joined_at,
             bot: who.bot,
         }]
+    } else if !state.is_present(who.member) {
+        vec![Event::MemberJoined {
+            member: who.member,
+            at: who.joined_at,
+            bot: who.bot,
+        }]
+    } else {
+        Vec::new()
     }
 }
 

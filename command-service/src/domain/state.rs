@@ -12,6 +12,9 @@ pub struct MemberState {
     /// Timestamp of the last message that earned XP (the cooldown's anchor).
     pub last_rewarded_at: Option<DateTime<Utc>>,
     pub bot: bool,
+    /// Whether a join (or Discord's member list) ever showed the member; other events about a
+    /// member (an admin's grant) do not.
+    pub seen: bool,
     pub present: bool,
     pub tenure: Tenure,
 }
@@ -41,10 +44,16 @@ impl GuildState {
         self.members.get(&id).cloned().unwrap_or_default()
     }
 
-    /// Whether the member has ever been seen.
+    /// Whether the member has ever been seen joining or listed by Discord.
     #[must_use]
     pub fn knows(&self, id: UserId) -> bool {
-        self.members.contains_key(&id)
+        self.members.get(&id).is_some_and(|m| m.seen)
+    }
+
+    /// Whether the member is in the guild now.
+    #[must_use]
+    pub fn is_present(&self, id: UserId) -> bool {
+        self.members.get(&id).is_some_and(|m| m.present)
     }
 
     /// Folds one event into the state.
@@ -53,11 +62,13 @@ impl GuildState {
         match event {
             Event::MemberJoined { at, bot, .. } => {
                 m.bot = *bot;
+                m.seen = true;
                 m.present = true;
                 m.tenure.join(*at);
             }
             Event::MemberSeen { joined_at, bot, .. } => {
                 m.bot = *bot;
+                m.seen = true;
                 m.present = true;
                 m.tenure.join(*joined_at);
             }

@@ -178,6 +178,43 @@ fn a_grant_that_crosses_a_level_says_so() {
 }
 
 #[test]
+fn a_member_granted_xp_before_being_listed_is_still_seeded_when_listed() {
+    let mut state = given(&[Event::XpGranted {
+        member: BOB,
+        xp: Xp(10),
+        reason: "early".into(),
+        by: ADMIN,
+    }]);
+    let listed = Command::SeeMembers(vec![member(BOB)]);
+    run(&mut state, &listed, t(0)).expect("ok");
+    assert!(state.member(BOB).present);
+    assert_eq!(state.member(BOB).tenure.since, Some(t(-1000)));
+}
+
+#[test]
+fn a_member_listed_again_after_a_missed_join_is_back() {
+    let mut state = given(&[
+        joined(BOB),
+        Event::MemberLeft {
+            member: BOB,
+            at: t(-500),
+        },
+    ]);
+    let listed = Command::SeeMembers(vec![SeenMember {
+        member: BOB,
+        joined_at: t(-10),
+        bot: false,
+    }]);
+    let (events, _) = decide(&state, &listed, t(0)).expect("ok");
+    assert!(
+        matches!(events.as_slice(), [Event::MemberJoined { member: BOB, .. }]),
+        "{events:?}"
+    );
+    run(&mut state, &listed, t(0)).expect("ok");
+    assert!(state.member(BOB).present);
+}
+
+#[test]
 fn xp_remove_takes_at_most_what_the_member_has() {
     let mut state = given(&[
         joined(BOB),
@@ -242,7 +279,15 @@ fn bad_amounts_and_reasons_are_refused() {
 #[test]
 fn leaving_and_rejoining_keeps_tenure_without_the_time_away() {
     let mut state = given(&[joined(ALICE)]);
-    run(&mut state, &Command::RecordLeave { member: ALICE }, t(0)).expect("ok");
+    run(
+        &mut state,
+        &Command::RecordLeave {
+            member: ALICE,
+            at: t(0),
+        },
+        t(0),
+    )
+    .expect("ok");
     assert!(!state.member(ALICE).present);
     let rejoin = SeenMember {
         member: ALICE,
