@@ -196,5 +196,6 @@ async fn the_log_is_append_only_and_the_auditor_only_reads() {
         .execute(&mut *conn)
         .await
         .expect("reset");
+    drop(conn);
     stack.finish().await;
 }

@@ -388,7 +388,8 @@ impl Stack {
 
     /// Drops the test database.
     pub async fn finish(self) {
-        self.pool.close().await;
+        // Bounded: a connection a test still holds must not hang the suite.
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.pool.close()).await;
         drop(self.discord);
         if let Ok(admin) = PgPoolOptions::new()
             .max_connections(1)
