@@ -35,6 +35,18 @@ async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
             3,
         )
         .await;
+    // Members of a large guild arrive in chunks, seeded with their joined_at too.
+    let carol = member(1004, "carol", 200);
+    let chunk = json!({"guild_id": GUILD.to_string(), "chunk_index": 0, "chunk_count": 1,
+        "members": [studio_tests::payloads::member(&carol, &[], None)]});
+    stack.discord.dispatch("GUILD_MEMBERS_CHUNK", chunk);
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.members WHERE user_id = 1004 AND present
+             AND stint_since < now() - interval '199 days'",
+            1,
+        )
+        .await;
 
     // A message earns 5 XP; one inside the cooldown counts as a message but earns nothing.
     let now = chrono::Utc::now();
