@@ -19,6 +19,8 @@ use studio_schema::{GuildId, MIGRATOR, UserId};
 use tracing::{error, info, instrument, warn};
 use twilight_model::id::Id;
 
+/// Attempts to settle a batch before its messages are handed back to JetStream.
+const SETTLE_ATTEMPTS: u32 = 4;
 /// Messages taken from JetStream per batch at most.
 const BATCH: usize = 512;
 
@@ -250,7 +252,7 @@ async fn handle_batch(
         };
         if !batch.commands.is_empty() {
             let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
-            match writer.settle(guild, &pending, Utc::now()).await {
+            match settle_retrying(writer, guild, &pending).await {
                 Ok(settled) => {
                     for ((_, reply, message), settled) in batch.commands.into_iter().zip(settled) {
                         tokio::spawn(answerer.clone().settled(reply, settled, message));
@@ -277,6 +279,29 @@ async fn handle_batch(
         notify(client, subjects, guild, head).await;
         for (interaction, message) in batch.queries {
             tokio::spawn(answerer.clone().query(guild, head, interaction, message));
+        }
+    }
+}
+
+/// Settles a guild's batch, retrying in place through short outages so the guild's commands keep
+/// their order (a nak would let later dispatches overtake them).
+async fn settle_retrying(
+    writer: &mut Writer,
+    guild: GuildId,
+    pending: &[Pending],
+) -> Result<Vec<crate::writer::Settled>, crate::writer::WriteError> {
+    let mut delay = Duration::from_millis(100);
+    let mut attempt = 1;
+    loop {
+        match writer.settle(guild, pending, Utc::now()).await {
+            Ok(settled) => return Ok(settled),
+            Err(err) if attempt < SETTLE_ATTEMPTS => {
+                warn!(%guild, attempt, error = %err, "batch not settled; retrying");
+                tokio::time::sleep(delay).await;
+                delay *= 3;
+                attempt += 1;
+            }
+            Err(err) => return Err(err),
         }
     }
 }
