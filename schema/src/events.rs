@@ -4,7 +4,14 @@
 //! replay never re-reads a clock or re-rolls a die. Old payloads are upcast in [`Event::decode`];
 //! events in the log are never rewritten.
 
+use crate::economy::{
+    CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
+    CommissionSettled, CommissionStep, CreditsAdjusted, CreditsTransferred, DisputeRejected,
+    ListingDelisted, ListingFeatured, ListingPublished, ListingPurchased, ListingReviewed,
+    MilestoneReleased, PurchaseDisputed, PurchaseRefunded,
+};
 use crate::ids::{ChannelId, MessageId, UserId, Xp};
+use crate::money::Posting;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -22,7 +29,10 @@ pub enum Event {
         bot: bool,
     },
     /// A member left the guild (GUILD_MEMBER_REMOVE); time away does not count toward tenure.
-    MemberLeft { member: UserId, at: DateTime<Utc> },
+    MemberLeft {
+        member: UserId,
+        at: DateTime<Utc>,
+    },
     /// A member first seen without a join event (GUILD_CREATE, member chunks, a first message),
     /// seeded with Discord's `joined_at`.
     MemberSeen {
@@ -54,6 +64,31 @@ pub enum Event {
         reason: String,
         by: UserId,
     },
+    /// A member paid another.
+    CreditsTransferred(CreditsTransferred),
+    /// An admin issued credits from the mint.
+    CreditsGranted(CreditsAdjusted),
+    /// An admin took credits into the treasury.
+    CreditsRevoked(CreditsAdjusted),
+    /// A listing's first version went up on the marketplace.
+    ListingCreated(ListingPublished),
+    /// A listing got a new version.
+    ListingEdited(ListingPublished),
+    ListingDelisted(ListingDelisted),
+    ListingPurchased(ListingPurchased),
+    ListingReviewed(ListingReviewed),
+    PurchaseRefunded(PurchaseRefunded),
+    PurchaseDisputed(PurchaseDisputed),
+    DisputeRejected(DisputeRejected),
+    ListingFeatured(ListingFeatured),
+    CommissionOffered(CommissionOffered),
+    /// The developer accepted an offer.
+    CommissionAccepted(CommissionStep),
+    CommissionFunded(CommissionFunded),
+    MilestoneReleased(MilestoneReleased),
+    CommissionDelivered(CommissionDelivered),
+    CommissionDisputed(CommissionDisputed),
+    CommissionSettled(CommissionSettled),
 }
 
 /// A payload that cannot be read as any known event.
@@ -77,19 +112,67 @@ impl Event {
             Self::MessagePosted { .. } => "MessagePosted",
             Self::XpGranted { .. } => "XpGranted",
             Self::XpRevoked { .. } => "XpRevoked",
+            Self::CreditsTransferred(_) => "CreditsTransferred",
+            Self::CreditsGranted(_) => "CreditsGranted",
+            Self::CreditsRevoked(_) => "CreditsRevoked",
+            Self::ListingCreated(_) => "ListingCreated",
+            Self::ListingEdited(_) => "ListingEdited",
+            Self::ListingDelisted(_) => "ListingDelisted",
+            Self::ListingPurchased(_) => "ListingPurchased",
+            Self::ListingReviewed(_) => "ListingReviewed",
+            Self::PurchaseRefunded(_) => "PurchaseRefunded",
+            Self::PurchaseDisputed(_) => "PurchaseDisputed",
+            Self::DisputeRejected(_) => "DisputeRejected",
+            Self::ListingFeatured(_) => "ListingFeatured",
+            Self::CommissionOffered(_) => "CommissionOffered",
+            Self::CommissionAccepted(_) => "CommissionAccepted",
+            Self::CommissionFunded(_) => "CommissionFunded",
+            Self::MilestoneReleased(_) => "MilestoneReleased",
+            Self::CommissionDelivered(_) => "CommissionDelivered",
+            Self::CommissionDisputed(_) => "CommissionDisputed",
+            Self::CommissionSettled(_) => "CommissionSettled",
         }
     }
 
-    /// The member the event is about.
+    /// The member whose membership or XP the event changes, if any.
     #[must_use]
-    pub fn member(&self) -> UserId {
+    pub fn member(&self) -> Option<UserId> {
         match self {
             Self::MemberJoined { member, .. }
             | Self::MemberLeft { member, .. }
             | Self::MemberSeen { member, .. }
             | Self::MessagePosted { member, .. }
             | Self::XpGranted { member, .. }
-            | Self::XpRevoked { member, .. } => *member,
+            | Self::XpRevoked { member, .. } => Some(*member),
+            Self::ListingPurchased(p) => Some(p.seller),
+            Self::ListingReviewed(r) => Some(r.reviewer),
+            _ => None,
+        }
+    }
+
+    /// XP the event adds to [`Event::member`] besides messages and admin changes (a sale, a review).
+    #[must_use]
+    pub fn earned_xp(&self) -> Xp {
+        match self {
+            Self::ListingPurchased(p) => p.seller_xp,
+            Self::ListingReviewed(r) => r.reviewer_xp,
+            _ => Xp(0),
+        }
+    }
+
+    /// The credits the event moves: lines that sum to zero (none for an event that moves nothing).
+    #[must_use]
+    pub fn postings(&self) -> &[Posting] {
+        match self {
+            Self::CreditsTransferred(e) => &e.postings,
+            Self::CreditsGranted(e) | Self::CreditsRevoked(e) => &e.postings,
+            Self::ListingPurchased(e) => &e.postings,
+            Self::PurchaseRefunded(e) => &e.postings,
+            Self::ListingFeatured(e) => &e.postings,
+            Self::CommissionFunded(e) => &e.postings,
+            Self::MilestoneReleased(e) => &e.postings,
+            Self::CommissionSettled(e) => &e.postings,
+            _ => &[],
         }
     }
 

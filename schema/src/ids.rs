@@ -62,3 +62,27 @@ impl fmt::Display for Xp {
         write!(f, "{}", self.0)
     }
 }
+
+macro_rules! local_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+local_id!(
+    /// A marketplace listing, numbered 1, 2, 3, … within its guild.
+    ListingId
+);
+local_id!(
+    /// A commission between a client and a developer, numbered within its guild.
+    CommissionId
+);

@@ -4,10 +4,13 @@
 //! [`subjects`] and envelopes, the SQL migrations, and the event [`log`] API — every SQL statement that
 //! touches the log lives here. It never decides anything and never talks to Discord.
 
+pub mod audit;
 pub mod config;
+pub mod economy;
 pub mod events;
 pub mod ids;
 pub mod log;
+pub mod money;
 pub mod notice;
 pub mod sessions;
 pub mod shutdown;
@@ -17,7 +20,8 @@ pub mod tenure;
 pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};
-pub use ids::{ChannelId, GuildId, MessageId, UserId, Xp};
+pub use ids::{ChannelId, CommissionId, GuildId, ListingId, MessageId, UserId, Xp};
+pub use money::{Account, Credits, Posting};
 
 /// The embedded migrations of the event log. Every process runs them at start.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
