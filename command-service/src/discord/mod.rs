@@ -4,4 +4,5 @@
 pub mod client;
 pub mod commands;
 pub mod custom_id;
+pub mod receipts;
 pub mod render;

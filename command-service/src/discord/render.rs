@@ -57,7 +57,7 @@ pub fn outcome(outcome: &Outcome) -> InteractionResponse {
                 .build()
         }
         Outcome::Rejected(rejection) => rejected(rejection),
-        Outcome::Recorded | Outcome::MessageRewarded { .. } => ephemeral("Done."),
+        other => super::receipts::answer(other).unwrap_or_else(|| ephemeral("Done.")),
     }
 }
 

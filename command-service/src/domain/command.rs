@@ -1,7 +1,7 @@
 //! What members and Discord ask of a guild.
 
-use chrono::{DateTime, Utc};
-use studio_schema::{ChannelId, MessageId, UserId};
+use chrono::{DateTime, TimeDelta, Utc};
+use studio_schema::{ChannelId, CommissionId, ListingId, MessageId, UserId};
 
 /// A member as Discord first shows them to us.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,4 +39,154 @@ pub enum Command {
         give: bool,
         reason: String,
     },
+    /// `/pay member amount [note]`.
+    Pay {
+        from: UserId,
+        to: UserId,
+        to_is_bot: bool,
+        amount: i64,
+        note: Option<String>,
+    },
+    /// `/credits grant|revoke` by an admin: from the mint, or into the treasury.
+    AdjustCredits {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        member: UserId,
+        member_is_bot: bool,
+        amount: i64,
+        grant: bool,
+        reason: String,
+    },
+    /// Something done on the marketplace.
+    Market(Market),
+    /// A step of a commission.
+    Commission(Commission),
+}
+
+/// What a seller typed in the `/sell` modal, unchecked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Draft {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    pub price: String,
+    pub code: String,
+}
+
+/// Marketplace commands. Every one names its actor; everything a button claims is checked again.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Market {
+    /// `/sell` (a new listing) or Edit (a new version of `listing`).
+    Publish {
+        seller: UserId,
+        listing: Option<ListingId>,
+        draft: Draft,
+    },
+    Delist {
+        actor: UserId,
+        listing: ListingId,
+    },
+    /// Buy: `version` is the one the buyer was shown; a newer one is not bought blind.
+    Buy {
+        buyer: UserId,
+        listing: ListingId,
+        version: i64,
+    },
+    Review {
+        reviewer: UserId,
+        listing: ListingId,
+        stars: String,
+        text: String,
+    },
+    /// The seller refunds one buyer.
+    Refund {
+        seller: UserId,
+        listing: ListingId,
+        buyer: UserId,
+        reason: String,
+    },
+    Dispute {
+        buyer: UserId,
+        listing: ListingId,
+        reason: String,
+    },
+    /// An admin resolves a buyer's dispute: refund, or reject.
+    Resolve {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        listing: ListingId,
+        buyer: UserId,
+        refund: bool,
+        note: String,
+    },
+    /// The seller pays to feature a listing for `days`.
+    Feature {
+        seller: UserId,
+        listing: ListingId,
+        days: i64,
+    },
+}
+
+/// How an admin resolves a disputed commission.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    Release,
+    Refund,
+    /// The developer's share of what is left, in percent.
+    Split(i64),
+}
+
+/// Commission commands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Commission {
+    Offer {
+        client: UserId,
+        developer: UserId,
+        developer_is_bot: bool,
+        amount: i64,
+        description: String,
+        deadline_days: i64,
+    },
+    Accept {
+        developer: UserId,
+        commission: CommissionId,
+    },
+    Fund {
+        client: UserId,
+        commission: CommissionId,
+    },
+    Milestone {
+        client: UserId,
+        commission: CommissionId,
+        amount: i64,
+        note: String,
+    },
+    /// The developer delivers; the client then has `review_window` to release or dispute.
+    Deliver {
+        developer: UserId,
+        commission: CommissionId,
+        review_window: TimeDelta,
+    },
+    Release {
+        client: UserId,
+        commission: CommissionId,
+    },
+    /// Withdraw before funding (either party), or the client's refund after a missed deadline.
+    Cancel {
+        actor: UserId,
+        commission: CommissionId,
+    },
+    Dispute {
+        actor: UserId,
+        commission: CommissionId,
+        reason: String,
+    },
+    Resolve {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        commission: CommissionId,
+        resolution: Resolution,
+    },
+    /// The scheduler: release a delivered commission whose review window has passed.
+    AutoRelease { commission: CommissionId },
 }

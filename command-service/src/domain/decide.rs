@@ -5,6 +5,15 @@ use crate::rules::xp;
 use chrono::{DateTime, Utc};
 use studio_schema::{Event, Xp};
 
+mod commission;
+mod credits;
+mod market;
+
+pub use commission::status_name;
+
+/// What deciding one command gives: its events and what its member is told, or a refusal.
+pub type Decision = Result<(Vec<Event>, Outcome), Rejection>;
+
 /// Longest reason an admin may give for an XP change.
 pub const MAX_REASON_CHARS: usize = 200;
 
@@ -15,11 +24,38 @@ pub const MAX_REASON_CHARS: usize = 200;
 pub fn decide(
     state: &GuildState,
     command: &Command,
-    // The decision time, for rules that read the clock (none of the core's rules do yet: a
-    // message's own timestamp and the gateway's receive time are written in the commands).
-    _now: DateTime<Utc>,
-) -> Result<(Vec<Event>, Outcome), Rejection> {
+    // The decision time: written into the events of rules that read the clock (ranks at the time of
+    // a sale, deadlines), so a replay never reads it again.
+    now: DateTime<Utc>,
+) -> Decision {
     match command {
+        Command::Pay {
+            from,
+            to,
+            to_is_bot,
+            amount,
+            note,
+        } => credits::pay(state, *from, *to, *to_is_bot, *amount, note.as_deref()),
+        Command::AdjustCredits {
+            actor,
+            actor_can_manage_guild,
+            member,
+            member_is_bot,
+            amount,
+            grant,
+            reason,
+        } => credits::adjust(
+            state,
+            *actor,
+            *actor_can_manage_guild,
+            *member,
+            *member_is_bot,
+            *amount,
+            *grant,
+            reason,
+        ),
+        Command::Market(market) => market::decide(state, market, now),
+        Command::Commission(commission) => commission::decide(state, commission, now),
         Command::PostMessage {
             author,
             channel,
@@ -167,5 +203,7 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
     }
 }
 
+#[cfg(test)]
+mod economy_tests;
 #[cfg(test)]
 mod tests;

@@ -3,11 +3,13 @@
 
 mod command;
 mod decide;
+mod economy;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;
 
-pub use command::{Command, SeenMember};
-pub use decide::decide;
-pub use outcome::{Outcome, Rejection};
+pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember};
+pub use decide::{Decision, decide, status_name};
+pub use economy::{CommissionStatus, Economy, PurchaseStatus};
+pub use outcome::{Outcome, Rejection, Step};
 pub use state::{GuildState, MemberState};

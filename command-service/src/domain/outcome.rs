@@ -1,8 +1,10 @@
 //! What a decision told its member: recorded with the command id, so a duplicate delivery is
 //! answered with the original outcome.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use studio_schema::{UserId, Xp};
+use studio_schema::economy::Settlement;
+use studio_schema::{CommissionId, Credits, ListingId, UserId, Xp};
 
 /// A rule said no. The member sees [`Rejection::message`]; nothing is written but the record of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -17,6 +19,76 @@ pub enum Rejection {
     BadReason { max: usize },
     #[error("{member} has no XP to remove.")]
     NothingToRemove { member: String },
+    #[error("The amount must be a whole number of credits from 1 to {max}.")]
+    BadCredits { max: i64 },
+    #[error("You need the Manage Server permission to do that.")]
+    AdminOnly,
+    #[error("You cannot pay yourself.")]
+    SelfPayment,
+    #[error("Bots do not hold credits.")]
+    BotAccount,
+    #[error("You have {balance} credits; that needs {needed}.")]
+    InsufficientCredits { balance: Credits, needed: Credits },
+    #[error("{member} has only {balance} credits to revoke.")]
+    NotEnoughToRevoke { member: String, balance: Credits },
+    #[error("{field} must be 1 to {max} characters.")]
+    BadText { field: String, max: usize },
+    #[error("The price must be a whole number of credits from 1 to {max}.")]
+    BadPrice { max: i64 },
+    #[error("Selling on the marketplace needs the {needed} rank; you are {rank}.")]
+    RankTooLow { needed: String, rank: String },
+    #[error("There is no listing #{0}.")]
+    NoSuchListing(ListingId),
+    #[error("Listing #{0} is not on sale any more.")]
+    ListingInactive(ListingId),
+    #[error("Only the seller of listing #{0} can do that.")]
+    NotTheSeller(ListingId),
+    #[error("You cannot buy or review your own listing.")]
+    OwnListing,
+    #[error("You already own listing #{0}.")]
+    AlreadyBought(ListingId),
+    #[error(
+        "Listing #{listing} changed since you saw it: it is now {price} credits. Look again before buying."
+    )]
+    ListingChanged { listing: ListingId, price: Credits },
+    #[error("Only a buyer of listing #{0} can do that.")]
+    NotABuyer(ListingId),
+    #[error("You already reviewed listing #{0}.")]
+    AlreadyReviewed(ListingId),
+    #[error("Stars must be a whole number from 1 to 5.")]
+    BadStars,
+    #[error("That sale was already refunded.")]
+    AlreadyRefunded,
+    #[error("That purchase is not under dispute.")]
+    NotDisputed,
+    #[error("That purchase is already under dispute.")]
+    AlreadyDisputed,
+    #[error("The seller has {balance} credits and cannot cover the {needed} refund.")]
+    SellerCannotRefund { balance: Credits, needed: Credits },
+    #[error("A listing can be featured for 1 to {max} days.")]
+    BadDays { max: i64 },
+    #[error("A deadline must be 1 to {max} days away.")]
+    BadDeadline { max: i64 },
+    #[error("There is no commission #{0}.")]
+    NoSuchCommission(CommissionId),
+    #[error("Only {who} of commission #{commission} can do that.")]
+    NotYourCommission {
+        commission: CommissionId,
+        who: String,
+    },
+    #[error("Commission #{commission} is {status}; that step is not possible now.")]
+    WrongStep {
+        commission: CommissionId,
+        status: String,
+    },
+    #[error("You cannot commission yourself.")]
+    SelfCommission,
+    #[error("A milestone must leave something for the final release: at most {max} credits.")]
+    BadMilestone { max: Credits },
+    #[error("The deadline has not passed yet ({deadline}); deliver, release or dispute instead.")]
+    DeadlineNotPassed { deadline: DateTime<Utc> },
+    #[error("A split gives the developer 0 to 100 percent.")]
+    BadSplit,
 }
 
 /// The result of a decided command.
@@ -44,4 +116,110 @@ pub enum Outcome {
     },
     /// A rule refused the command.
     Rejected(Rejection),
+    /// A member paid another; `balance` is the payer's after it.
+    Paid {
+        from: UserId,
+        to: UserId,
+        amount: Credits,
+        balance: Credits,
+        note: Option<String>,
+    },
+    /// An admin granted (positive) or revoked (negative) credits.
+    CreditsAdjusted {
+        member: UserId,
+        change: i64,
+        balance: Credits,
+        reason: String,
+    },
+    /// A listing was put up or edited.
+    Listed {
+        listing: ListingId,
+        version: i64,
+        title: String,
+        price: Credits,
+    },
+    Delisted {
+        listing: ListingId,
+        title: String,
+    },
+    /// A purchase, with the code the buyer now owns (delivered privately).
+    Purchased {
+        listing: ListingId,
+        title: String,
+        version: i64,
+        buyer: UserId,
+        seller: UserId,
+        price: Credits,
+        tax: Credits,
+        tax_percent: i64,
+        code: String,
+        balance: Credits,
+    },
+    Reviewed {
+        listing: ListingId,
+        title: String,
+        seller: UserId,
+        stars: i64,
+        xp: Xp,
+    },
+    Refunded {
+        listing: ListingId,
+        title: String,
+        buyer: UserId,
+        seller: UserId,
+        amount: Credits,
+    },
+    PurchaseDisputed {
+        listing: ListingId,
+        title: String,
+        seller: UserId,
+    },
+    DisputeRejected {
+        listing: ListingId,
+        buyer: UserId,
+    },
+    Featured {
+        listing: ListingId,
+        until: DateTime<Utc>,
+        cost: Credits,
+        balance: Credits,
+    },
+    /// A commission moved on; both parties hear of it.
+    Commission {
+        commission: CommissionId,
+        client: UserId,
+        developer: UserId,
+        step: Step,
+    },
+}
+
+/// What happened to a commission.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step")]
+pub enum Step {
+    Offered {
+        amount: Credits,
+        deadline: DateTime<Utc>,
+        description: String,
+    },
+    Accepted,
+    Funded {
+        amount: Credits,
+        fee: Credits,
+    },
+    Milestone {
+        amount: Credits,
+    },
+    Delivered {
+        auto_release_at: DateTime<Utc>,
+    },
+    Disputed {
+        by: UserId,
+    },
+    Settled {
+        settlement: Settlement,
+        to_developer: Credits,
+        to_client: Credits,
+        fee: Credits,
+    },
 }

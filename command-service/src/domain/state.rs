@@ -1,5 +1,6 @@
 //! A guild's decision state, folded from its events by [`GuildState::evolve`].
 
+use super::economy::Economy;
 use crate::rules::tenure::Tenure;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -25,6 +26,9 @@ pub struct GuildState {
     pub guild: GuildId,
     pub last_seq: i64,
     pub members: HashMap<UserId, MemberState>,
+    pub economy: Economy,
+    /// Whether members below the selling rank may sell (a guild setting; off by default).
+    pub beginners_may_sell: bool,
 }
 
 impl GuildState {
@@ -35,6 +39,8 @@ impl GuildState {
             guild,
             last_seq: 0,
             members: HashMap::new(),
+            economy: Economy::default(),
+            beginners_may_sell: false,
         }
     }
 
@@ -58,7 +64,11 @@ impl GuildState {
 
     /// Folds one event into the state.
     pub fn evolve(&mut self, event: &Event) {
-        let m = self.members.entry(event.member()).or_default();
+        self.economy.evolve(event);
+        let Some(member) = event.member() else {
+            return;
+        };
+        let m = self.members.entry(member).or_default();
         match event {
             Event::MemberJoined { at, bot, .. } => {
                 m.bot = *bot;
@@ -84,6 +94,7 @@ impl GuildState {
             }
             Event::XpGranted { xp, .. } => m.xp.0 += xp.0,
             Event::XpRevoked { xp, .. } => m.xp.0 = (m.xp.0 - xp.0).max(0),
+            other => m.xp.0 += other.earned_xp().0,
         }
     }
 

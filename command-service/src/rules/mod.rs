@@ -1,5 +1,6 @@
 //! The rules of the game as pure functions and constants: no I/O, no clock, no randomness.
 //! Each rule lives in exactly one place here; deciders and renderers call it.
 
+pub mod economy;
 pub mod tenure;
 pub mod xp;

@@ -1,0 +1,325 @@
+//! What members are told when credits or goods move: the private answer to whoever acted, and
+//! the direct messages to the other party. Pure.
+
+use super::render::{ephemeral, truncate};
+use crate::domain::{Outcome, Step};
+use studio_schema::UserId;
+use studio_schema::economy::Settlement;
+use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_util::builder::embed::EmbedBuilder;
+use twilight_util::builder::interaction_response::ChannelMessageBuilder;
+
+const COLOUR: u32 = 0x0057_F287;
+/// Discord's embed description limit.
+const DESCRIPTION_LIMIT: usize = 4096;
+
+/// A direct message to a member.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dm {
+    pub to: UserId,
+    pub content: String,
+    pub embed: Option<Embed>,
+}
+
+fn dm(to: UserId, content: String) -> Dm {
+    Dm {
+        to,
+        content: truncate(&content, 2000),
+        embed: None,
+    }
+}
+
+/// The purchased code as an embed, inside Discord's limits, in a code block.
+#[must_use]
+pub fn code_embed(title: &str, code: &str) -> Embed {
+    let fenced = if code.starts_with("http://") || code.starts_with("https://") {
+        code.to_owned()
+    } else {
+        format!("```\n{}\n```", code.replace("```", "`\u{200b}``"))
+    };
+    EmbedBuilder::new()
+        .title(truncate(&format!("📦 {title}"), 256))
+        .color(COLOUR)
+        .description(truncate(&fenced, DESCRIPTION_LIMIT))
+        .build()
+}
+
+/// The private answer to an economy outcome, if it is one.
+#[must_use]
+pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
+    let text = match outcome {
+        Outcome::Paid {
+            to,
+            amount,
+            balance,
+            ..
+        } => format!("✅ Paid {amount} credits to <@{to}>. Your balance: {balance} credits."),
+        Outcome::CreditsAdjusted {
+            member,
+            change,
+            balance,
+            reason,
+        } => {
+            let verb = if *change >= 0 { "Granted" } else { "Revoked" };
+            format!(
+                "✅ {verb} {} credits {} <@{member}> — their balance: {balance}. Reason: {reason}",
+                change.abs(),
+                if *change >= 0 { "to" } else { "from" },
+            )
+        }
+        Outcome::Listed {
+            listing,
+            version,
+            title,
+            price,
+        } => {
+            let what = if *version == 1 {
+                "is on the marketplace"
+            } else {
+                "was updated"
+            };
+            return Some(
+                ChannelMessageBuilder::new()
+                    .content(truncate(
+                        &format!(
+                            "🛍️ Listing #{listing} **{title}** {what} (version {version}) for {price} credits. Browse with /shop."
+                        ),
+                        2000,
+                    ))
+                    .build(),
+            );
+        }
+        Outcome::Delisted { listing, title } => {
+            format!(
+                "✅ Listing #{listing} **{title}** is off the marketplace. Buyers keep their copies."
+            )
+        }
+        Outcome::Purchased {
+            listing,
+            title,
+            version,
+            price,
+            code,
+            balance,
+            seller,
+            ..
+        } => {
+            return Some(
+                ChannelMessageBuilder::new()
+                    .content(truncate(
+                        &format!(
+                            "✅ You bought listing #{listing} **{title}** (version {version}) from <@{seller}> for {price} credits. Your balance: {balance}. The code is below and in your DMs."
+                        ),
+                        2000,
+                    ))
+                    .embeds([code_embed(title, code)])
+                    .flags(MessageFlags::EPHEMERAL)
+                    .build(),
+            );
+        }
+        Outcome::Reviewed {
+            listing, stars, xp, ..
+        } => format!("✅ Thanks! Your {stars}★ review of listing #{listing} is posted. +{xp} XP."),
+        Outcome::Refunded {
+            listing,
+            buyer,
+            amount,
+            ..
+        } => format!(
+            "✅ Refunded {amount} credits to <@{buyer}> for listing #{listing}; their access to the code is revoked."
+        ),
+        Outcome::PurchaseDisputed { listing, .. } => format!(
+            "✅ Your dispute of listing #{listing} is open. An admin will refund or reject it."
+        ),
+        Outcome::DisputeRejected { listing, buyer } => {
+            format!("✅ Rejected <@{buyer}>'s dispute of listing #{listing}; the sale stands.")
+        }
+        Outcome::Featured {
+            listing,
+            until,
+            cost,
+            balance,
+        } => format!(
+            "✅ Listing #{listing} is featured until {} for {cost} credits. Your balance: {balance}.",
+            until.format("%Y-%m-%d %H:%M UTC")
+        ),
+        Outcome::Commission {
+            commission, step, ..
+        } => format!("✅ Commission #{commission}: {}", step_text(step)),
+        _ => return None,
+    };
+    Some(ephemeral(&text))
+}
+
+/// The direct messages an outcome sends to the other party.
+#[must_use]
+pub fn dms(outcome: &Outcome) -> Vec<Dm> {
+    match outcome {
+        Outcome::Paid {
+            from,
+            to,
+            amount,
+            note,
+            ..
+        } => {
+            let note = note
+                .as_ref()
+                .map_or_else(String::new, |n| format!(" Note: {n}"));
+            vec![dm(
+                *to,
+                format!("💰 <@{from}> paid you {amount} credits.{note}"),
+            )]
+        }
+        Outcome::CreditsAdjusted {
+            member,
+            change,
+            reason,
+            ..
+        } => {
+            let what = if *change >= 0 {
+                "granted you"
+            } else {
+                "revoked"
+            };
+            vec![dm(
+                *member,
+                format!(
+                    "💰 An admin {what} {} credits. Reason: {reason}",
+                    change.abs()
+                ),
+            )]
+        }
+        Outcome::Purchased {
+            listing,
+            title,
+            buyer,
+            seller,
+            price,
+            tax,
+            tax_percent,
+            code,
+            ..
+        } => vec![
+            Dm {
+                to: *buyer,
+                content: truncate(
+                    &format!(
+                        "📦 Your purchase of listing #{listing} **{title}** for {price} credits:"
+                    ),
+                    2000,
+                ),
+                embed: Some(code_embed(title, code)),
+            },
+            dm(
+                *seller,
+                format!(
+                    "🎉 <@{buyer}> bought your listing #{listing} **{title}** for {price} credits. Tax {tax} ({tax_percent} %); you received {}. +100 XP.",
+                    price.0 - tax.0
+                ),
+            ),
+        ],
+        Outcome::Reviewed {
+            listing,
+            title,
+            seller,
+            stars,
+            ..
+        } => vec![dm(
+            *seller,
+            format!("⭐ Your listing #{listing} **{title}** got a {stars}★ review."),
+        )],
+        Outcome::Refunded {
+            listing,
+            title,
+            buyer,
+            amount,
+            ..
+        } => vec![dm(
+            *buyer,
+            format!(
+                "↩️ Your purchase of listing #{listing} **{title}** was refunded: {amount} credits are back in your wallet."
+            ),
+        )],
+        Outcome::PurchaseDisputed {
+            listing,
+            title,
+            seller,
+        } => vec![dm(
+            *seller,
+            format!(
+                "⚠️ A buyer disputed their purchase of your listing #{listing} **{title}**. An admin will decide; you can also refund it from /shop → History."
+            ),
+        )],
+        Outcome::DisputeRejected { listing, buyer } => vec![dm(
+            *buyer,
+            format!("⚖️ An admin rejected your dispute of listing #{listing}; the sale stands."),
+        )],
+        Outcome::Commission {
+            commission,
+            client,
+            developer,
+            step,
+        } => {
+            let text = format!("🤝 Commission #{commission}: {}", step_text(step));
+            let to = match step {
+                Step::Offered { .. } | Step::Funded { .. } | Step::Milestone { .. } => {
+                    vec![*developer]
+                }
+                Step::Accepted | Step::Delivered { .. } => vec![*client],
+                Step::Disputed { by } => vec![if by == client { *developer } else { *client }],
+                Step::Settled { .. } => vec![*client, *developer],
+            };
+            to.into_iter().map(|u| dm(u, text.clone())).collect()
+        }
+        _ => Vec::new(),
+    }
+}
+
+/// A commission step in words.
+#[must_use]
+pub fn step_text(step: &Step) -> String {
+    match step {
+        Step::Offered {
+            amount,
+            deadline,
+            description,
+        } => format!(
+            "offered for {amount} credits, due {}: {description}. The developer accepts with `/commission accept`.",
+            deadline.format("%Y-%m-%d")
+        ),
+        Step::Accepted => "accepted. The client funds the escrow with `/commission fund`.".into(),
+        Step::Funded { amount, fee } => {
+            format!("funded: {amount} credits plus the {fee}-credit escrow fee are held in escrow.")
+        }
+        Step::Milestone { amount } => {
+            format!("a milestone of {amount} credits was released to the developer.")
+        }
+        Step::Delivered { auto_release_at } => format!(
+            "delivered. The client releases or disputes it; otherwise the escrow releases itself on {}.",
+            auto_release_at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        Step::Disputed { by } => {
+            format!("disputed by <@{by}>. An admin resolves it with `/commission resolve`.")
+        }
+        Step::Settled {
+            settlement,
+            to_developer,
+            to_client,
+            fee,
+        } => {
+            let how = match settlement {
+                Settlement::Released => "released by the client",
+                Settlement::AutoReleased => "released automatically after the review window",
+                Settlement::RefundedAfterDeadline => "refunded after the missed deadline",
+                Settlement::Withdrawn => "withdrawn",
+                Settlement::ResolvedRelease => "resolved by an admin for the developer",
+                Settlement::ResolvedRefund => "resolved by an admin with a refund",
+                Settlement::ResolvedSplit => "resolved by an admin with a split",
+            };
+            format!(
+                "{how}: {to_developer} credits to the developer, {to_client} to the client, {fee} fee to the treasury."
+            )
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! The marketplace: publish, delist, buy, review, refund, dispute, feature.
+
+use super::Decision;
+use super::credits::{cover, text};
+use crate::domain::command::{Draft, Market};
+use crate::domain::economy::{Listing, Purchase, PurchaseStatus};
+use crate::domain::{GuildState, Outcome, Rejection};
+use crate::rules::economy as rules;
+use crate::rules::tenure;
+use chrono::{DateTime, TimeDelta, Utc};
+use studio_schema::economy::{
+    DisputeRejected, ListingDelisted, ListingDetails, ListingFeatured, ListingPublished,
+    ListingPurchased, ListingReviewed, PurchaseDisputed, PurchaseRefunded,
+};
+use studio_schema::money::Postings;
+use studio_schema::{Account, Credits, Event, ListingId, UserId};
+
+pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -> Decision {
+    match command {
+        Market::Publish {
+            seller,
+            listing,
+            draft,
+        } => publish(state, *seller, *listing, draft, now),
+        Market::Delist { actor, listing } => {
+            let l = own_listing(state, *listing, *actor)?;
+            if !l.active {
+                return Err(Rejection::ListingInactive(*listing));
+            }
+            Ok((
+                vec![Event::ListingDelisted(ListingDelisted {
+                    listing: *listing,
+                    seller: l.seller,
+                    by: *actor,
+                })],
+                Outcome::Delisted {
+                    listing: *listing,
+                    title: l.details.title.clone(),
+                },
+            ))
+        }
+        Market::Buy {
+            buyer,
+            listing,
+            version,
+        } => buy(state, *buyer, *listing, *version, now),
+        Market::Review {
+            reviewer,
+            listing,
+            stars,
+            text: body,
+        } => review(state, *reviewer, *listing, stars, body),
+        Market::Refund {
+            seller,
+            listing,
+            buyer,
+            reason,
+        } => {
+            own_listing(state, *listing, *seller)?;
+            let reason = text(reason, "The reason", rules::NOTE_CHARS)?;
+            refund(state, *seller, *listing, *buyer, reason)
+        }
+        Market::Dispute {
+            buyer,
+            listing,
+            reason,
+        } => {
+            let l = listing_of(state, *listing)?;
+            let p = purchase_of(state, *listing, *buyer)?;
+            match p.status {
+                PurchaseStatus::Refunded => return Err(Rejection::AlreadyRefunded),
+                PurchaseStatus::Disputed => return Err(Rejection::AlreadyDisputed),
+                PurchaseStatus::Active => {}
+            }
+            let reason = text(reason, "The reason", rules::NOTE_CHARS)?;
+            Ok((
+                vec![Event::PurchaseDisputed(PurchaseDisputed {
+                    listing: *listing,
+                    buyer: *buyer,
+                    seller: l.seller,
+                    reason,
+                })],
+                Outcome::PurchaseDisputed {
+                    listing: *listing,
+                    title: l.details.title.clone(),
+                    seller: l.seller,
+                },
+            ))
+        }
+        Market::Resolve {
+            actor,
+            actor_can_manage_guild,
+            listing,
+            buyer,
+            refund: give_back,
+            note,
+        } => {
+            if !actor_can_manage_guild {
+                return Err(Rejection::AdminOnly);
+            }
+            listing_of(state, *listing)?;
+            if purchase_of(state, *listing, *buyer)?.status != PurchaseStatus::Disputed {
+                return Err(Rejection::NotDisputed);
+            }
+            let note = text(note, "The note", rules::NOTE_CHARS)?;
+            if *give_back {
+                return refund(state, *actor, *listing, *buyer, note);
+            }
+            Ok((
+                vec![Event::DisputeRejected(DisputeRejected {
+                    listing: *listing,
+                    buyer: *buyer,
+                    by: *actor,
+                    note,
+                })],
+                Outcome::DisputeRejected {
+                    listing: *listing,
+                    buyer: *buyer,
+                },
+            ))
+        }
+        Market::Feature {
+            seller,
+            listing,
+            days,
+        } => {
+            let l = own_listing(state, *listing, *seller)?;
+            if !l.active {
+                return Err(Rejection::ListingInactive(*listing));
+            }
+            if !(1..=rules::MAX_FEATURE_DAYS).contains(days) {
+                return Err(Rejection::BadDays {
+                    max: rules::MAX_FEATURE_DAYS,
+                });
+            }
+            let cost = Credits(rules::FEATURE_COST_PER_DAY.0 * days);
+            let wallet = Account::Member(*seller);
+            cover(state, wallet, cost)?;
+            let from = l.featured_until.filter(|u| *u > now).unwrap_or(now);
+            let until = from + TimeDelta::days(*days);
+            Ok((
+                vec![Event::ListingFeatured(ListingFeatured {
+                    listing: *listing,
+                    seller: *seller,
+                    cost,
+                    until,
+                    postings: Postings::new().mov(wallet, Account::Treasury, cost).build(),
+                })],
+                Outcome::Featured {
+                    listing: *listing,
+                    until,
+                    cost,
+                    balance: Credits(state.economy.balance(wallet).0 - cost.0),
+                },
+            ))
+        }
+    }
+}
+
+fn listing_of(state: &GuildState, listing: ListingId) -> Result<&Listing, Rejection> {
+    state
+        .economy
+        .listings
+        .get(&listing)
+        .ok_or(Rejection::NoSuchListing(listing))
+}
+
+fn own_listing(
+    state: &GuildState,
+    listing: ListingId,
+    actor: UserId,
+) -> Result<&Listing, Rejection> {
+    let l = listing_of(state, listing)?;
+    if l.seller != actor {
+        return Err(Rejection::NotTheSeller(listing));
+    }
+    Ok(l)
+}
+
+fn purchase_of(
+    state: &GuildState,
+    listing: ListingId,
+    buyer: UserId,
+) -> Result<&Purchase, Rejection> {
+    state
+        .economy
+        .purchases
+        .get(&(listing, buyer))
+        .ok_or(Rejection::NotABuyer(listing))
+}
+
+fn details(draft: &Draft) -> Result<ListingDetails, Rejection> {
+    Ok(ListingDetails {
+        title: text(&draft.title, "The title", rules::TITLE_CHARS)?,
+        description: text(
+            &draft.description,
+            "The description",
+            rules::DESCRIPTION_CHARS,
+        )?,
+        language: rules::language(&draft.language).ok_or(Rejection::BadText {
+            field: "The language or engine (no `:`)".into(),
+            max: rules::LANGUAGE_CHARS,
+        })?,
+        price: rules::parse_amount(&draft.price).ok_or(Rejection::BadPrice {
+            max: rules::MAX_AMOUNT.0,
+        })?,
+        code: text(&draft.code, "The code or link", rules::CODE_CHARS)?,
+    })
+}
+
+fn publish(
+    state: &GuildState,
+    seller: UserId,
+    listing: Option<ListingId>,
+    draft: &Draft,
+    now: DateTime<Utc>,
+) -> Decision {
+    let details = details(draft)?;
+    let (listing, version) = match listing {
+        Some(id) => {
+            let l = own_listing(state, id, seller)?;
+            if !l.active {
+                return Err(Rejection::ListingInactive(id));
+            }
+            (id, l.version + 1)
+        }
+        None => {
+            let rank = tenure::rank(state.member(seller).tenure.time_in_guild(now));
+            if !rules::may_sell(rank, state.beginners_may_sell) {
+                return Err(Rejection::RankTooLow {
+                    needed: rules::SELLING_RANK.to_string(),
+                    rank: rank.to_string(),
+                });
+            }
+            (state.economy.next_listing(), 1)
+        }
+    };
+    let outcome = Outcome::Listed {
+        listing,
+        version,
+        title: details.title.clone(),
+        price: details.price,
+    };
+    let published = ListingPublished {
+        listing,
+        seller,
+        version,
+        details,
+    };
+    let event = if version == 1 {
+        Event::ListingCreated(published)
+    } else {
+        Event::ListingEdited(published)
+    };
+    Ok((vec![event], outcome))
+}
+
+fn buy(
+    state: &GuildState,
+    buyer: UserId,
+    listing: ListingId,
+    version: i64,
+    now: DateTime<Utc>,
+) -> Decision {
+    let l = listing_of(state, listing)?;
+    if !l.active {
+        return Err(Rejection::ListingInactive(listing));
+    }
+    if l.seller == buyer {
+        return Err(Rejection::OwnListing);
+    }
+    if state
+        .economy
+        .purchases
+        .get(&(listing, buyer))
+        .is_some_and(|p| p.status != PurchaseStatus::Refunded)
+    {
+        return Err(Rejection::AlreadyBought(listing));
+    }
+    let price = l.details.price;
+    if l.version != version {
+        return Err(Rejection::ListingChanged { listing, price });
+    }
+    let wallet = Account::Member(buyer);
+    cover(state, wallet, price)?;
+    let rank = tenure::rank(state.member(l.seller).tenure.time_in_guild(now));
+    let tax_percent = rules::tax_percent(rank);
+    let tax = rules::percent_of(price, tax_percent);
+    let postings = Postings::new()
+        .mov(wallet, Account::Member(l.seller), price)
+        .mov(Account::Member(l.seller), Account::Treasury, tax)
+        .build();
+    Ok((
+        vec![Event::ListingPurchased(ListingPurchased {
+            listing,
+            version,
+            buyer,
+            seller: l.seller,
+            price,
+            tax,
+            tax_percent,
+            seller_rank: rank.to_string(),
+            seller_xp: rules::SALE_XP,
+            postings,
+        })],
+        Outcome::Purchased {
+            listing,
+            title: l.details.title.clone(),
+            version,
+            buyer,
+            seller: l.seller,
+            price,
+            tax,
+            tax_percent,
+            code: l.details.code.clone(),
+            balance: Credits(state.economy.balance(wallet).0 - price.0),
+        },
+    ))
+}
+
+fn review(
+    state: &GuildState,
+    reviewer: UserId,
+    listing: ListingId,
+    stars: &str,
+    body: &str,
+) -> Decision {
+    let l = listing_of(state, listing)?;
+    if l.seller == reviewer {
+        return Err(Rejection::OwnListing);
+    }
+    let p = purchase_of(state, listing, reviewer)?;
+    if p.status == PurchaseStatus::Refunded {
+        return Err(Rejection::NotABuyer(listing));
+    }
+    if p.reviewed {
+        return Err(Rejection::AlreadyReviewed(listing));
+    }
+    let stars = stars
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (1..=5).contains(s))
+        .ok_or(Rejection::BadStars)?;
+    let body = text(body, "The review", rules::REVIEW_CHARS)?;
+    Ok((
+        vec![Event::ListingReviewed(ListingReviewed {
+            listing,
+            seller: l.seller,
+            reviewer,
+            stars,
+            text: body,
+            reviewer_xp: rules::REVIEW_XP,
+        })],
+        Outcome::Reviewed {
+            listing,
+            title: l.details.title.clone(),
+            seller: l.seller,
+            stars,
+            xp: rules::REVIEW_XP,
+        },
+    ))
+}
+
+/// Gives a buyer the price back: the seller returns what they received, the treasury its tax.
+fn refund(
+    state: &GuildState,
+    by: UserId,
+    listing: ListingId,
+    buyer: UserId,
+    reason: String,
+) -> Decision {
+    let l = listing_of(state, listing)?;
+    let p = purchase_of(state, listing, buyer)?;
+    if p.status == PurchaseStatus::Refunded {
+        return Err(Rejection::AlreadyRefunded);
+    }
+    let seller = Account::Member(l.seller);
+    let from_seller = Credits(p.price.0 - p.tax.0);
+    let balance = state.economy.balance(seller);
+    if balance < from_seller {
+        return Err(Rejection::SellerCannotRefund {
+            balance,
+            needed: from_seller,
+        });
+    }
+    let postings = Postings::new()
+        .mov(seller, Account::Member(buyer), from_seller)
+        .mov(Account::Treasury, Account::Member(buyer), p.tax)
+        .build();
+    Ok((
+        vec![Event::PurchaseRefunded(PurchaseRefunded {
+            listing,
+            buyer,
+            seller: l.seller,
+            by,
+            reason,
+            postings,
+        })],
+        Outcome::Refunded {
+            listing,
+            title: l.details.title.clone(),
+            buyer,
+            seller: l.seller,
+            amount: p.price,
+        },
+    ))
+}
