@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 1;
+pub const LAYOUT_VERSION: i32 = 2;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -48,6 +48,119 @@ CREATE TABLE guild_checkpoints (
     last_seq  bigint NOT NULL
 );
 
+-- Every account's balance; `account` is `Account`'s display string ('member:<id>', 'team:<n>',
+-- 'escrow:<n>', 'treasury', 'mint').
+CREATE TABLE accounts (
+    guild_id  bigint NOT NULL,
+    account   text   NOT NULL,
+    balance   bigint NOT NULL,
+    last_seq  bigint NOT NULL,
+    PRIMARY KEY (guild_id, account)
+);
+
+-- Every line of every money event: `line` is its 1-based index in the event's postings,
+-- `balance_after` the account's balance after it, `counterparts` the event's other lines.
+CREATE TABLE postings (
+    guild_id       bigint      NOT NULL,
+    guild_seq      bigint      NOT NULL,
+    line           integer     NOT NULL,
+    account        text        NOT NULL,
+    amount         bigint      NOT NULL,
+    balance_after  bigint      NOT NULL,
+    event_type     text        NOT NULL,
+    memo           text,
+    counterparts   text        NOT NULL,
+    at             timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, guild_seq, line)
+);
+CREATE INDEX postings_by_account ON postings (guild_id, account, guild_seq DESC);
+
+-- A listing's current version; `sales` counts purchases not refunded, `updated_at` is when the
+-- current version was published, `last_seq` the last event that changed the row.
+CREATE TABLE listings (
+    guild_id        bigint      NOT NULL,
+    listing_id      bigint      NOT NULL,
+    seller          bigint      NOT NULL,
+    version         bigint      NOT NULL,
+    title           text        NOT NULL,
+    description     text        NOT NULL,
+    language        text        NOT NULL,
+    price           bigint      NOT NULL,
+    active          boolean     NOT NULL,
+    featured_until  timestamptz,
+    sales           bigint      NOT NULL,
+    refunds         bigint      NOT NULL,
+    rating_sum      bigint      NOT NULL,
+    rating_count    bigint      NOT NULL,
+    created_at      timestamptz NOT NULL,
+    updated_at      timestamptz NOT NULL,
+    last_seq        bigint      NOT NULL,
+    PRIMARY KEY (guild_id, listing_id)
+);
+CREATE INDEX listings_market ON listings (guild_id, active, language, listing_id);
+CREATE INDEX listings_by_seller ON listings (guild_id, seller, listing_id);
+
+CREATE TABLE listing_versions (
+    guild_id      bigint      NOT NULL,
+    listing_id    bigint      NOT NULL,
+    version       bigint      NOT NULL,
+    title         text        NOT NULL,
+    price         bigint      NOT NULL,
+    code          text        NOT NULL,
+    published_at  timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, listing_id, version)
+);
+
+-- A buyer's latest purchase of a listing: `guild_seq` is the purchase's seq, `status` 'active',
+-- 'disputed' or 'refunded'.
+CREATE TABLE purchases (
+    guild_id     bigint      NOT NULL,
+    listing_id   bigint      NOT NULL,
+    buyer        bigint      NOT NULL,
+    seller       bigint      NOT NULL,
+    version      bigint      NOT NULL,
+    price        bigint      NOT NULL,
+    tax          bigint      NOT NULL,
+    tax_percent  bigint      NOT NULL,
+    bought_at    timestamptz NOT NULL,
+    guild_seq    bigint      NOT NULL,
+    status       text        NOT NULL,
+    reviewed     boolean     NOT NULL,
+    PRIMARY KEY (guild_id, listing_id, buyer)
+);
+CREATE INDEX purchases_by_buyer ON purchases (guild_id, buyer, guild_seq DESC);
+CREATE INDEX purchases_by_seller ON purchases (guild_id, seller, guild_seq DESC);
+
+CREATE TABLE reviews (
+    guild_id    bigint      NOT NULL,
+    listing_id  bigint      NOT NULL,
+    reviewer    bigint      NOT NULL,
+    seller      bigint      NOT NULL,
+    stars       bigint      NOT NULL,
+    text        text        NOT NULL,
+    at          timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, listing_id, reviewer)
+);
+
+-- `status`: 'offered', 'accepted', 'funded', 'delivered', 'disputed', or the settlement's snake
+-- case name; `escrow` the escrow account's balance; `released` what the developer was paid so far.
+CREATE TABLE commissions (
+    guild_id         bigint      NOT NULL,
+    commission_id    bigint      NOT NULL,
+    client           bigint      NOT NULL,
+    developer        bigint      NOT NULL,
+    amount           bigint      NOT NULL,
+    description      text        NOT NULL,
+    deadline         timestamptz NOT NULL,
+    status           text        NOT NULL,
+    escrow           bigint      NOT NULL,
+    released         bigint      NOT NULL,
+    fee              bigint      NOT NULL,
+    auto_release_at  timestamptz,
+    updated_at       timestamptz NOT NULL,
+    PRIMARY KEY (guild_id, commission_id)
+);
+
 CREATE TABLE checkpoint (
     id        integer PRIMARY KEY CHECK (id = 1),
     tx_id     bigint  NOT NULL,
@@ -60,10 +173,17 @@ CREATE TABLE layout (version integer NOT NULL);
 ";
 
 /// Every table of the views, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 5] = [
+pub const VIEW_TABLES: [(&str, &str); 12] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
+    ("accounts", "guild_id, account"),
+    ("postings", "guild_id, guild_seq, line"),
+    ("listings", "guild_id, listing_id"),
+    ("listing_versions", "guild_id, listing_id, version"),
+    ("purchases", "guild_id, listing_id, buyer"),
+    ("reviews", "guild_id, listing_id, reviewer"),
+    ("commissions", "guild_id, commission_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];
@@ -75,6 +195,27 @@ pub const VIEW_TABLES: [(&str, &str); 5] = [
 pub async fn exists(tx: &mut Transaction<'_, Postgres>, schema: &str) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)")
         .bind(schema)
+        .fetch_one(&mut **tx)
+        .await
+}
+
+/// The layout version `schema`'s views were built with (`None` for views older than the record).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn layout(
+    tx: &mut Transaction<'_, Postgres>,
+    schema: &str,
+) -> Result<Option<i32>, sqlx::Error> {
+    let table = format!("{}.layout", quote(schema));
+    let recorded: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+        .bind(&table)
+        .fetch_one(&mut **tx)
+        .await?;
+    if recorded.is_none() {
+        return Ok(None);
+    }
+    sqlx::query_scalar(&format!("SELECT max(version) FROM {table}"))
         .fetch_one(&mut **tx)
         .await
 }

@@ -1,207 +1,127 @@
 //! The views as a pure fold of events: rows in, events applied, rows out. No I/O.
+//!
+//! [`keys`] names every row a batch reads, the store loads exactly those (absent ones as `None`),
+//! [`apply`] folds the batch, and the store writes the rows back. The fold never reads a row that
+//! [`keys`] did not name, so the views do not depend on where batches start and end.
 
-use chrono::{DateTime, NaiveDate, Utc};
+mod commissions;
+mod ledger;
+mod market;
+mod members;
+#[cfg(test)]
+mod testing;
+
+pub use commissions::{CommissionRow, status_name};
+pub use ledger::{AccountRow, PostingRow};
+pub use market::{ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, VersionRow};
+pub use members::{Adjustment, MemberRow};
+
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use studio_schema::log::RecordedEvent;
-use studio_schema::tenure::Tenure;
-use studio_schema::{Event, views};
-
-/// A row of `members`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MemberRow {
-    pub xp: i64,
-    pub message_xp: i64,
-    pub messages: i64,
-    pub bot: bool,
-    pub present: bool,
-    pub tenure: Tenure,
-    pub first_seen_at: DateTime<Utc>,
-    pub last_seq: i64,
-}
-
-/// A row of `xp_adjustments`: an admin's change of a member's XP.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Adjustment {
-    pub user_id: i64,
-    pub change: i64,
-    pub reason: String,
-    pub by_user: i64,
-    pub at: DateTime<Utc>,
-}
-
-/// The rows a batch touches, keyed as in their tables.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Rows {
-    /// (guild, user) → row; `None` for a member the views do not hold yet.
-    pub members: BTreeMap<(i64, i64), Option<MemberRow>>,
-    /// (guild, week, user) → XP earned that week.
-    pub weekly: BTreeMap<(i64, NaiveDate, i64), i64>,
-    /// (guild, seq) → adjustment (new rows only).
-    pub adjustments: BTreeMap<(i64, i64), Adjustment>,
-    /// guild → last seq folded.
-    pub guilds: BTreeMap<i64, i64>,
-}
 
 /// `(guild, user)`: the key of a `members` row.
 pub type MemberKey = (i64, i64);
 /// `(guild, week, user)`: the key of an `xp_weekly` row.
 pub type WeekKey = (i64, NaiveDate, i64);
+/// `(guild, account)`: the key of an `accounts` row, the account as its display string.
+pub type AccountKey = (i64, String);
+/// `(guild, seq, line)`: the key of a `postings` row.
+pub type PostingKey = (i64, i64, i32);
+/// `(guild, listing)`: the key of a `listings` row.
+pub type ListingKey = (i64, i64);
+/// `(guild, listing, version)`: the key of a `listing_versions` row.
+pub type VersionKey = (i64, i64, i64);
+/// `(guild, listing, buyer)`: the key of a `purchases` or a `reviews` row.
+pub type PurchaseKey = (i64, i64, i64);
+/// `(guild, commission)`: the key of a `commissions` row.
+pub type CommissionKey = (i64, i64);
+
+/// The rows a batch touches, keyed as in their tables.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Rows {
+    /// (guild, user) → row; `None` for a member the views do not hold yet.
+    pub members: BTreeMap<MemberKey, Option<MemberRow>>,
+    /// (guild, week, user) → XP earned that week.
+    pub weekly: BTreeMap<WeekKey, i64>,
+    /// (guild, seq) → adjustment (new rows only).
+    pub adjustments: BTreeMap<(i64, i64), Adjustment>,
+    /// guild → last seq folded.
+    pub guilds: BTreeMap<i64, i64>,
+    /// Balances; `None` for an account the views do not hold yet.
+    pub accounts: BTreeMap<AccountKey, Option<AccountRow>>,
+    /// New ledger lines only.
+    pub postings: BTreeMap<PostingKey, PostingRow>,
+    pub listings: BTreeMap<ListingKey, Option<ListingRow>>,
+    /// New (or republished) versions only.
+    pub versions: BTreeMap<VersionKey, VersionRow>,
+    pub purchases: BTreeMap<PurchaseKey, Option<PurchaseRow>>,
+    pub reviews: BTreeMap<PurchaseKey, Option<ReviewRow>>,
+    pub commissions: BTreeMap<CommissionKey, Option<CommissionRow>>,
+}
+
+/// The keys of the existing rows a batch reads, sorted and without duplicates.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    pub members: Vec<MemberKey>,
+    pub weekly: Vec<WeekKey>,
+    pub accounts: Vec<AccountKey>,
+    pub listings: Vec<ListingKey>,
+    pub purchases: Vec<PurchaseKey>,
+    pub reviews: Vec<PurchaseKey>,
+    pub commissions: Vec<CommissionKey>,
+}
 
 /// The keys whose current rows a batch needs before folding.
 #[must_use]
-pub fn keys(events: &[RecordedEvent]) -> (Vec<MemberKey>, Vec<WeekKey>) {
-    let mut members = Vec::new();
-    let mut weekly = Vec::new();
+pub fn keys(events: &[RecordedEvent]) -> Keys {
+    let mut keys = Keys::default();
     for e in events {
-        let user = e.event.member().0;
-        members.push((e.guild_id.0, user));
-        if let Some((week, _)) = weekly_xp(e) {
-            weekly.push((e.guild_id.0, week, user));
-        }
+        members::keys(e, &mut keys);
+        ledger::keys(e, &mut keys);
+        market::keys(e, &mut keys);
+        commissions::keys(e, &mut keys);
     }
-    members.sort_unstable();
-    members.dedup();
-    weekly.sort_unstable();
-    weekly.dedup();
-    (members, weekly)
+    fn tidy<T: Ord>(v: &mut Vec<T>) {
+        v.sort_unstable();
+        v.dedup();
+    }
+    tidy(&mut keys.members);
+    tidy(&mut keys.weekly);
+    tidy(&mut keys.accounts);
+    tidy(&mut keys.listings);
+    tidy(&mut keys.purchases);
+    tidy(&mut keys.reviews);
+    tidy(&mut keys.commissions);
+    keys
 }
 
-/// The week an event's XP counts toward, and the change.
-fn weekly_xp(e: &RecordedEvent) -> Option<(NaiveDate, i64)> {
-    match &e.event {
-        Event::MessagePosted { xp, posted_at, .. } if xp.0 > 0 => {
-            Some((views::week_start(*posted_at), xp.0))
+impl Rows {
+    /// Empty rows for `keys`: every key present, as `None` (the store fills in what it finds).
+    #[must_use]
+    pub fn absent(keys: &Keys) -> Self {
+        fn none<K: Ord + Clone, V>(keys: &[K]) -> BTreeMap<K, Option<V>> {
+            keys.iter().map(|k| (k.clone(), None)).collect()
         }
-        Event::XpGranted { xp, .. } => Some((views::week_start(e.occurred_at), xp.0)),
-        Event::XpRevoked { xp, .. } => Some((views::week_start(e.occurred_at), -xp.0)),
-        _ => None,
+        Self {
+            members: none(&keys.members),
+            accounts: none(&keys.accounts),
+            listings: none(&keys.listings),
+            purchases: none(&keys.purchases),
+            reviews: none(&keys.reviews),
+            commissions: none(&keys.commissions),
+            ..Self::default()
+        }
     }
 }
 
 /// Folds one event into the rows.
 pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
-    let guild = e.guild_id.0;
-    let user = e.event.member().0;
-    rows.guilds.insert(guild, e.guild_seq);
-    if let Some((week, change)) = weekly_xp(e) {
-        *rows.weekly.entry((guild, week, user)).or_insert(0) += change;
-    }
-    let slot = rows.members.entry((guild, user)).or_insert(None);
-    let row = slot.get_or_insert_with(|| MemberRow {
-        xp: 0,
-        message_xp: 0,
-        messages: 0,
-        bot: false,
-        present: false,
-        tenure: Tenure::default(),
-        first_seen_at: e.occurred_at,
-        last_seq: e.guild_seq,
-    });
-    row.last_seq = e.guild_seq;
-    match &e.event {
-        Event::MemberJoined { at, bot, .. } => {
-            row.bot = *bot;
-            row.present = true;
-            row.tenure.join(*at);
-            row.first_seen_at = row.first_seen_at.min(*at);
-        }
-        Event::MemberSeen { joined_at, bot, .. } => {
-            row.bot = *bot;
-            row.present = true;
-            row.tenure.join(*joined_at);
-            row.first_seen_at = row.first_seen_at.min(*joined_at);
-        }
-        Event::MemberLeft { at, .. } => {
-            row.present = false;
-            row.tenure.leave(*at);
-        }
-        Event::MessagePosted { xp, .. } => {
-            row.messages += 1;
-            row.xp += xp.0;
-            row.message_xp += xp.0;
-        }
-        Event::XpGranted { xp, reason, by, .. } => {
-            row.xp += xp.0;
-            rows.adjustments.insert(
-                (guild, e.guild_seq),
-                adjustment(user, xp.0, reason, by.0, e.occurred_at),
-            );
-        }
-        Event::XpRevoked { xp, reason, by, .. } => {
-            row.xp = (row.xp - xp.0).max(0);
-            rows.adjustments.insert(
-                (guild, e.guild_seq),
-                adjustment(user, -xp.0, reason, by.0, e.occurred_at),
-            );
-        }
-    }
-}
-
-fn adjustment(
-    user_id: i64,
-    change: i64,
-    reason: &str,
-    by_user: i64,
-    at: DateTime<Utc>,
-) -> Adjustment {
-    Adjustment {
-        user_id,
-        change,
-        reason: reason.to_owned(),
-        by_user,
-        at,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-    use studio_schema::{ChannelId, GuildId, MessageId, UserId, Xp};
-
-    fn recorded(seq: i64, event: Event) -> RecordedEvent {
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
-            .single()
-            .expect("valid");
-        RecordedEvent {
-            position: seq,
-            guild_id: GuildId(1),
-            guild_seq: seq,
-            event_id: uuid::Uuid::nil(),
-            event,
-            actor_id: None,
-            causation_id: seq.to_string(),
-            occurred_at: at,
-            recorded_at: at,
-        }
-    }
-
-    #[test]
-    fn messages_count_and_only_rewarded_ones_add_xp_to_the_week() {
-        let at = Utc
-            .with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
-            .single()
-            .expect("valid");
-        let post = |seq, xp| {
-            recorded(
-                seq,
-                Event::MessagePosted {
-                    member: UserId(7),
-                    channel: ChannelId(2),
-                    message: MessageId(seq),
-                    xp: Xp(xp),
-                    posted_at: at,
-                },
-            )
-        };
-        let mut rows = Rows::default();
-        for e in [post(1, 5), post(2, 0), post(3, 5)] {
-            apply(&mut rows, &e);
-        }
-        let row = rows.members[&(1, 7)].clone().expect("row");
-        assert_eq!((row.messages, row.xp, row.last_seq), (3, 10, 3));
-        assert_eq!(rows.weekly[&(1, views::week_start(at), 7)], 10);
-        assert_eq!(rows.guilds[&1], 3);
-    }
+    rows.guilds.insert(e.guild_id.0, e.guild_seq);
+    members::apply(rows, e);
+    market::apply(rows, e);
+    // After the market (a listing's title describes its sale) and before the commissions (whose
+    // escrow is the escrow account's balance).
+    ledger::apply(rows, e);
+    commissions::apply(rows, e);
 }

@@ -1,9 +1,11 @@
 //! Studio's projector: folds the event log into the query views in Postgres (schema `views`),
 //! applying each batch and its checkpoint in one transaction, and rebuilds them with `replay`.
+//! [`audit`] proves the ledger from the log alone, for auditors.
 //!
 //! It must never write the log, and never patch a view by hand: a view is a pure fold of the log
 //! ([`fold`]), so a replay from the first event gives byte-identical views.
 
+pub mod audit;
 pub mod config;
 pub mod ddl;
 pub mod fold;
@@ -14,7 +16,7 @@ pub mod tail;
 pub use config::Config;
 
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Why the projector stopped.
 #[derive(Debug, thiserror::Error)]
@@ -42,4 +44,19 @@ pub async fn connect(config: &Config) -> Result<PgPool, Error> {
         .await?;
     studio_schema::MIGRATOR.run(&pool).await?;
     Ok(pool)
+}
+
+/// Connects to Postgres for reading only (the auditor's commands): no migrations, and every
+/// transaction read-only, so an audit cannot change what it audits.
+///
+/// # Errors
+/// The URL is malformed or Postgres is unreachable.
+pub async fn connect_read_only(database_url: &str) -> Result<PgPool, Error> {
+    let options = database_url
+        .parse::<PgConnectOptions>()?
+        .options([("default_transaction_read_only", "on")]);
+    Ok(PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(options)
+        .await?)
 }

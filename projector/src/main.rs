@@ -1,18 +1,30 @@
 //! `projector [run]` tails the log into the views; `projector replay` rebuilds them from the first
-//! event and swaps them in.
+//! event and swaps them in; `projector audit verify` proves every guild's ledger from the log and
+//! `projector audit explain <guild_id> <account>` explains one account's balance.
 
 use anyhow::Context;
+use std::process::ExitCode;
+use studio_schema::GuildId;
+
+const USAGE: &str = "use `projector run`, `projector replay`, `projector audit verify` or \
+                     `projector audit explain <guild_id> <account>`";
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     studio_schema::telemetry::init();
-    let config = projector::Config::from_env().context("configuration")?;
-    let pool = projector::connect(&config).await.context("connecting")?;
-    match std::env::args().nth(1).as_deref() {
-        None | Some("run") => projector::tail::run(pool, config, studio_schema::shutdown::signal())
-            .await
-            .context("projector"),
-        Some("replay") => {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["audit", rest @ ..] => audit(rest).await,
+        [] | ["run"] => {
+            let (pool, config) = start().await?;
+            projector::tail::run(pool, config, studio_schema::shutdown::signal())
+                .await
+                .context("projector")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["replay"] => {
+            let (pool, config) = start().await?;
             let done = projector::replay::replay(&pool, &config, true)
                 .await
                 .context("replay")?;
@@ -20,10 +32,74 @@ async fn main() -> anyhow::Result<()> {
                 "replayed {} events in {:.2} s; views swapped in",
                 done.events, done.seconds
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
-        Some(other) => {
-            anyhow::bail!("unknown command {other:?}: use `projector run` or `projector replay`")
+        other => anyhow::bail!("unknown command {:?}: {USAGE}", other.join(" ")),
+    }
+}
+
+async fn start() -> anyhow::Result<(sqlx::PgPool, projector::Config)> {
+    let config = projector::Config::from_env().context("configuration")?;
+    let pool = projector::connect(&config).await.context("connecting")?;
+    Ok((pool, config))
+}
+
+/// The auditor's commands: they need only `DATABASE_URL`, and only read. `verify` fails (exit
+/// status 1) when the ledger is not sound.
+async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
+    let url = || {
+        studio_schema::config::required(
+            "DATABASE_URL",
+            " (a login that can read event_log and the views, e.g. one in studio_auditor)",
+        )
+        .context("configuration")
+    };
+    match args {
+        ["verify"] => {
+            let pool = projector::connect_read_only(&url()?)
+                .await
+                .context("connecting")?;
+            let audits = projector::audit::verify(&pool).await.context("audit")?;
+            for a in &audits {
+                print!("{}", projector::audit::render_audit(a));
+            }
+            let violations: usize = audits.iter().map(|a| a.violations.len()).sum();
+            pool.close().await;
+            if projector::audit::sound(&audits) {
+                println!("{} guilds audited: the ledger is sound", audits.len());
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "{} guilds audited: {violations} violations; the ledger is NOT sound",
+                    audits.len()
+                );
+                Ok(ExitCode::FAILURE)
+            }
         }
+        ["explain", guild, account] => {
+            let guild = GuildId::from_u64(
+                guild
+                    .parse()
+                    .with_context(|| format!("guild id {guild:?} is not a number"))?,
+            );
+            let account = projector::audit::parse_account(account)?;
+            let pool = projector::connect_read_only(&url()?)
+                .await
+                .context("connecting")?;
+            let statement = projector::audit::explain(&pool, guild, account)
+                .await
+                .context("explain")?;
+            print!(
+                "{}",
+                projector::audit::render_statement(guild, account, &statement)
+            );
+            let view = projector::audit::view_balance(&pool, guild, account)
+                .await
+                .context("reading views.accounts")?;
+            println!("{}", projector::audit::render_cross_check(view, &statement));
+            pool.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => anyhow::bail!("unknown audit command {:?}: {USAGE}", args.join(" ")),
     }
 }

@@ -1,11 +1,14 @@
 //! Reading and writing the views' rows, inside the caller's transaction, in the schema its
 //! `search_path` names. One statement per table per batch, whatever the batch size.
 
-use crate::fold::{self, MemberRow, Rows};
-use chrono::{DateTime, NaiveDate, Utc};
+mod commissions;
+mod ledger;
+mod market;
+mod members;
+
+use crate::fold::{self, Keys, Rows};
 use sqlx::{Postgres, Transaction};
 use studio_schema::log::{self, GlobalCursor, ReadError};
-use studio_schema::tenure::Tenure;
 
 type Tx<'a> = Transaction<'a, Postgres>;
 
@@ -69,8 +72,8 @@ pub async fn apply_next(
     };
     let last = *last;
     let events: Vec<_> = batch.into_iter().map(|(_, e)| e).collect();
-    let (member_keys, week_keys) = fold::keys(&events);
-    let mut rows = load(tx, &member_keys, &week_keys).await?;
+    let keys = fold::keys(&events);
+    let mut rows = load(tx, &keys).await?;
     for e in &events {
         fold::apply(&mut rows, e);
     }
@@ -92,171 +95,21 @@ pub async fn apply_next(
     })
 }
 
-type MemberRecord = (
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    bool,
-    bool,
-    i64,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-    i64,
-);
-
-async fn load(
-    tx: &mut Tx<'_>,
-    members: &[(i64, i64)],
-    weeks: &[(i64, NaiveDate, i64)],
-) -> Result<Rows, sqlx::Error> {
-    let mut rows = Rows::default();
-    for key in members {
-        rows.members.insert(*key, None);
-    }
-    let (guilds, users): (Vec<i64>, Vec<i64>) = members.iter().copied().unzip();
-    let found: Vec<MemberRecord> = sqlx::query_as(
-        "SELECT m.guild_id, m.user_id, xp, message_xp, messages, bot, present,
-                tenure_completed_secs, stint_since, first_seen_at, last_seq
-         FROM members m JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(guild_id, user_id)
-           ON m.guild_id = k.guild_id AND m.user_id = k.user_id",
-    )
-    .bind(&guilds)
-    .bind(&users)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (
-        g,
-        u,
-        xp,
-        message_xp,
-        messages,
-        bot,
-        present,
-        completed_secs,
-        since,
-        first_seen_at,
-        last_seq,
-    ) in found
-    {
-        rows.members.insert(
-            (g, u),
-            Some(MemberRow {
-                xp,
-                message_xp,
-                messages,
-                bot,
-                present,
-                tenure: Tenure {
-                    completed_secs,
-                    since,
-                },
-                first_seen_at,
-                last_seq,
-            }),
-        );
-    }
-    let guilds: Vec<i64> = weeks.iter().map(|k| k.0).collect();
-    let days: Vec<NaiveDate> = weeks.iter().map(|k| k.1).collect();
-    let users: Vec<i64> = weeks.iter().map(|k| k.2).collect();
-    let found: Vec<(i64, NaiveDate, i64, i64)> = sqlx::query_as(
-        "SELECT w.guild_id, w.week_start, w.user_id, xp
-         FROM xp_weekly w JOIN UNNEST($1::bigint[], $2::date[], $3::bigint[]) AS k(guild_id, week_start, user_id)
-           ON w.guild_id = k.guild_id AND w.week_start = k.week_start AND w.user_id = k.user_id",
-    )
-    .bind(&guilds)
-    .bind(&days)
-    .bind(&users)
-    .fetch_all(&mut **tx)
-    .await?;
-    for (g, w, u, xp) in found {
-        rows.weekly.insert((g, w, u), xp);
-    }
+/// The rows `keys` name, `None` for those the views do not hold yet.
+async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
+    let mut rows = Rows::absent(keys);
+    members::load(tx, keys, &mut rows).await?;
+    ledger::load(tx, keys, &mut rows).await?;
+    market::load(tx, keys, &mut rows).await?;
+    commissions::load(tx, keys, &mut rows).await?;
     Ok(rows)
 }
 
 async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
-    let present: Vec<(&(i64, i64), &MemberRow)> = rows
-        .members
-        .iter()
-        .filter_map(|(k, r)| r.as_ref().map(|r| (k, r)))
-        .collect();
-    let col = |f: fn(&MemberRow) -> i64| present.iter().map(|(_, r)| f(r)).collect::<Vec<i64>>();
-    sqlx::query(
-        "INSERT INTO members (guild_id, user_id, xp, message_xp, messages, bot, present,
-                              tenure_completed_secs, stint_since, first_seen_at, last_seq)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
-                              $6::boolean[], $7::boolean[], $8::bigint[], $9::timestamptz[],
-                              $10::timestamptz[], $11::bigint[])
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET
-             xp = EXCLUDED.xp, message_xp = EXCLUDED.message_xp, messages = EXCLUDED.messages,
-             bot = EXCLUDED.bot, present = EXCLUDED.present,
-             tenure_completed_secs = EXCLUDED.tenure_completed_secs,
-             stint_since = EXCLUDED.stint_since, first_seen_at = EXCLUDED.first_seen_at,
-             last_seq = EXCLUDED.last_seq",
-    )
-    .bind(present.iter().map(|(k, _)| k.0).collect::<Vec<i64>>())
-    .bind(present.iter().map(|(k, _)| k.1).collect::<Vec<i64>>())
-    .bind(col(|r| r.xp))
-    .bind(col(|r| r.message_xp))
-    .bind(col(|r| r.messages))
-    .bind(present.iter().map(|(_, r)| r.bot).collect::<Vec<bool>>())
-    .bind(
-        present
-            .iter()
-            .map(|(_, r)| r.present)
-            .collect::<Vec<bool>>(),
-    )
-    .bind(col(|r| r.tenure.completed_secs))
-    .bind(
-        present
-            .iter()
-            .map(|(_, r)| r.tenure.since)
-            .collect::<Vec<Option<DateTime<Utc>>>>(),
-    )
-    .bind(
-        present
-            .iter()
-            .map(|(_, r)| r.first_seen_at)
-            .collect::<Vec<DateTime<Utc>>>(),
-    )
-    .bind(col(|r| r.last_seq))
-    .execute(&mut **tx)
-    .await?;
-
-    sqlx::query(
-        "INSERT INTO xp_weekly (guild_id, week_start, user_id, xp)
-         SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[])
-         ON CONFLICT (guild_id, week_start, user_id) DO UPDATE SET xp = EXCLUDED.xp",
-    )
-    .bind(rows.weekly.keys().map(|k| k.0).collect::<Vec<i64>>())
-    .bind(rows.weekly.keys().map(|k| k.1).collect::<Vec<NaiveDate>>())
-    .bind(rows.weekly.keys().map(|k| k.2).collect::<Vec<i64>>())
-    .bind(rows.weekly.values().copied().collect::<Vec<i64>>())
-    .execute(&mut **tx)
-    .await?;
-
-    let adj = &rows.adjustments;
-    sqlx::query(
-        "INSERT INTO xp_adjustments (guild_id, guild_seq, user_id, change, reason, by_user, at)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
-                              $6::bigint[], $7::timestamptz[])",
-    )
-    .bind(adj.keys().map(|k| k.0).collect::<Vec<i64>>())
-    .bind(adj.keys().map(|k| k.1).collect::<Vec<i64>>())
-    .bind(adj.values().map(|a| a.user_id).collect::<Vec<i64>>())
-    .bind(adj.values().map(|a| a.change).collect::<Vec<i64>>())
-    .bind(
-        adj.values()
-            .map(|a| a.reason.clone())
-            .collect::<Vec<String>>(),
-    )
-    .bind(adj.values().map(|a| a.by_user).collect::<Vec<i64>>())
-    .bind(adj.values().map(|a| a.at).collect::<Vec<DateTime<Utc>>>())
-    .execute(&mut **tx)
-    .await?;
-
+    members::write(tx, rows).await?;
+    ledger::write(tx, rows).await?;
+    market::write(tx, rows).await?;
+    commissions::write(tx, rows).await?;
     sqlx::query(
         "INSERT INTO guild_checkpoints (guild_id, last_seq)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[])
@@ -267,4 +120,16 @@ async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The rows of `map` that exist, with their keys.
+fn present<K, V>(map: &std::collections::BTreeMap<K, Option<V>>) -> Vec<(&K, &V)> {
+    map.iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
+        .collect()
+}
+
+/// One column of `items`, for an `UNNEST` bind.
+fn column<T, U>(items: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
+    items.iter().map(f).collect()
 }

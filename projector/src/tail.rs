@@ -10,11 +10,11 @@ use std::future::Future;
 use studio_schema::views::SCHEMA;
 use tracing::{debug, info, warn};
 
-/// Creates the live views if they do not exist yet.
+/// Creates the live views if they do not exist yet. Returns the layout version of the live views.
 ///
 /// # Errors
 /// The database refuses.
-pub async fn ensure_views(pool: &PgPool) -> Result<(), sqlx::Error> {
+pub async fn ensure_views(pool: &PgPool) -> Result<Option<i32>, sqlx::Error> {
     let mut tx = pool.begin().await?;
     sqlx::query("SELECT pg_advisory_xact_lock($1)")
         .bind(store::PROJECTOR_LOCK)
@@ -24,7 +24,9 @@ pub async fn ensure_views(pool: &PgPool) -> Result<(), sqlx::Error> {
         ddl::create(&mut tx, SCHEMA).await?;
         info!("views created");
     }
-    tx.commit().await
+    let layout = ddl::layout(&mut tx, SCHEMA).await?;
+    tx.commit().await?;
+    Ok(layout)
 }
 
 /// Applies one batch to the live views. Returns what it applied.
@@ -48,7 +50,16 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
-    ensure_views(&pool).await?;
+    let layout = ensure_views(&pool).await?;
+    if layout != Some(ddl::LAYOUT_VERSION) {
+        // Views are rebuilt, never patched: views of an older layout lack tables this build writes.
+        info!(
+            ?layout,
+            current = ddl::LAYOUT_VERSION,
+            "views have an older layout; rebuilding them from the log"
+        );
+        crate::replay::replay(&pool, &config, false).await?;
+    }
     let subjects = config.common.subjects();
     let client = async_nats::connect(&config.common.nats_url)
         .await

@@ -1,0 +1,370 @@
+//! `projector audit`: proves the ledger from the log alone, and explains one account's balance.
+//!
+//! Reads each guild's events in `guild_seq` order and folds them with the pure
+//! [`studio_schema::audit`] checks; it never reads the views except to cross-check a balance, and
+//! never writes anything.
+
+use crate::Error;
+use sqlx::PgPool;
+use std::fmt::Write as _;
+use studio_schema::audit::{Audit, Statement};
+use studio_schema::log::{self, RecordedEvent};
+use studio_schema::money::BadAccount;
+use studio_schema::views::SCHEMA;
+use studio_schema::{Account, GuildId, UserId};
+
+/// Events read per page.
+const PAGE: i64 = 1_000;
+
+/// Every guild with a stream, in id order.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn guilds(pool: &PgPool) -> Result<Vec<GuildId>, sqlx::Error> {
+    let ids: Vec<i64> = match sqlx::query_scalar("SELECT guild_id FROM guild_heads ORDER BY 1")
+        .fetch_all(pool)
+        .await
+    {
+        Ok(ids) => ids,
+        // The auditor role may read the log but not the heads: the log names the same guilds.
+        Err(err) if denied(&err) => {
+            sqlx::query_scalar("SELECT DISTINCT guild_id FROM event_log ORDER BY 1")
+                .fetch_all(pool)
+                .await?
+        }
+        Err(err) => return Err(err),
+    };
+    Ok(ids.into_iter().map(GuildId).collect())
+}
+
+/// Whether Postgres refused for lack of a privilege.
+fn denied(err: &sqlx::Error) -> bool {
+    err.as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code == "42501")
+}
+
+/// Calls `f` with each of `guild`'s events in `guild_seq` order, a page at a time.
+async fn each_event(
+    pool: &PgPool,
+    guild: GuildId,
+    mut f: impl FnMut(&RecordedEvent),
+) -> Result<(), Error> {
+    let mut after = 0;
+    loop {
+        let page = log::read_guild(pool, guild, after, PAGE).await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = last.guild_seq;
+        for e in &page {
+            f(e);
+        }
+    }
+}
+
+/// Checks one guild's ledger from its first event.
+///
+/// # Errors
+/// The log is unavailable or holds an event that cannot be decoded.
+pub async fn verify_guild(pool: &PgPool, guild: GuildId) -> Result<Audit, Error> {
+    let mut audit = Audit::new(guild);
+    each_event(pool, guild, |e| audit.check(e)).await?;
+    Ok(audit)
+}
+
+/// Checks every guild's ledger: one [`Audit`] per guild, in guild id order.
+///
+/// # Errors
+/// The log is unavailable or holds an event that cannot be decoded.
+pub async fn verify(pool: &PgPool) -> Result<Vec<Audit>, Error> {
+    let mut audits = Vec::new();
+    for guild in guilds(pool).await? {
+        audits.push(verify_guild(pool, guild).await?);
+    }
+    Ok(audits)
+}
+
+/// `account`'s balance in `guild`, explained event by event.
+///
+/// # Errors
+/// The log is unavailable or holds an event that cannot be decoded.
+pub async fn explain(pool: &PgPool, guild: GuildId, account: Account) -> Result<Statement, Error> {
+    let mut statement = Statement::default();
+    each_event(pool, guild, |e| statement.add(account, e)).await?;
+    Ok(statement)
+}
+
+/// An account as the auditor types it: `member:<id>`, `team:<n>`, `escrow:<n>`, `treasury`,
+/// `mint`, or a bare user id for that member's wallet.
+///
+/// # Errors
+/// The text names no account.
+pub fn parse_account(s: &str) -> Result<Account, BadAccount> {
+    let s = s.trim();
+    match s.parse::<u64>() {
+        Ok(id) => Ok(Account::Member(UserId::from_u64(id))),
+        Err(_) => s.parse(),
+    }
+}
+
+/// What the views say about an account: its balance (`None` without a row) as of the guild's
+/// checkpoint (0 when the views have not folded the guild yet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViewBalance {
+    pub balance: Option<i64>,
+    pub checkpoint: i64,
+}
+
+/// The views' balance of `account`, or `None` when the views hold no `accounts` table.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn view_balance(
+    pool: &PgPool,
+    guild: GuildId,
+    account: Account,
+) -> Result<Option<ViewBalance>, sqlx::Error> {
+    let schema = crate::ddl::quote(SCHEMA);
+    let table: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
+        .bind(format!("{schema}.accounts"))
+        .fetch_one(pool)
+        .await?;
+    if table.is_none() {
+        return Ok(None);
+    }
+    // One statement, one snapshot: the balance and the checkpoint it is as of agree.
+    let (balance, checkpoint): (Option<i64>, Option<i64>) = sqlx::query_as(&format!(
+        "SELECT (SELECT balance FROM {schema}.accounts WHERE guild_id = $1 AND account = $2),
+                (SELECT last_seq FROM {schema}.guild_checkpoints WHERE guild_id = $1)"
+    ))
+    .bind(guild.0)
+    .bind(account.to_string())
+    .fetch_one(pool)
+    .await?;
+    Ok(Some(ViewBalance {
+        balance,
+        checkpoint: checkpoint.unwrap_or(0),
+    }))
+}
+
+/// How the views' balance compares with the log's at the views' checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CrossCheck {
+    Agrees { balance: i64, at_seq: i64 },
+    Differs { views: i64, log: i64, at_seq: i64 },
+}
+
+/// Compares the views' balance with the statement's balance at the views' checkpoint, so views
+/// that lag behind the log are not mistaken for wrong ones.
+#[must_use]
+pub fn cross_check(statement: &Statement, view: ViewBalance) -> CrossCheck {
+    let log = statement
+        .lines
+        .iter()
+        .take_while(|l| l.seq <= view.checkpoint)
+        .last()
+        .map_or(0, |l| l.balance.0);
+    let views = view.balance.unwrap_or(0);
+    if views == log {
+        CrossCheck::Agrees {
+            balance: log,
+            at_seq: view.checkpoint,
+        }
+    } else {
+        CrossCheck::Differs {
+            views,
+            log,
+            at_seq: view.checkpoint,
+        }
+    }
+}
+
+/// `verify`'s report of one guild.
+#[must_use]
+pub fn render_audit(audit: &Audit) -> String {
+    let treasury = audit
+        .balances
+        .get(&Account::Treasury)
+        .copied()
+        .unwrap_or_default();
+    let mut out = format!("guild {}\n", audit.guild);
+    let rows: [(&str, String); 7] = [
+        ("events", audit.last_seq.to_string()),
+        ("money events", audit.money_events.to_string()),
+        ("postings", audit.postings.to_string()),
+        ("credits issued", audit.issued().to_string()),
+        ("treasury", treasury.to_string()),
+        (
+            "total",
+            format!(
+                "{}{}",
+                audit.total(),
+                if audit.total() == 0 {
+                    ""
+                } else {
+                    "  (must be 0)"
+                }
+            ),
+        ),
+        ("violations", audit.violations.len().to_string()),
+    ];
+    for (label, value) in rows {
+        let _ = writeln!(out, "  {label:<15} {value}");
+    }
+    for v in &audit.violations {
+        let _ = writeln!(out, "    {v}");
+    }
+    out
+}
+
+/// Whether every audit is sound: no violation and balances that sum to zero.
+#[must_use]
+pub fn sound(audits: &[Audit]) -> bool {
+    audits
+        .iter()
+        .all(|a| a.violations.is_empty() && a.total() == 0)
+}
+
+/// `explain`'s statement: one line per event that moved the account, then its balance.
+#[must_use]
+pub fn render_statement(guild: GuildId, account: Account, statement: &Statement) -> String {
+    let mut out = format!("{account} in guild {guild}\n");
+    let _ = writeln!(
+        out,
+        "{:>8}  {:<20}  {:<20}  {:>10}  {:>10}  {:<40}  causation",
+        "seq", "time (UTC)", "event", "amount", "balance", "counterparts"
+    );
+    for l in &statement.lines {
+        let counterparts = l
+            .counterparts
+            .iter()
+            .map(|(a, c)| format!("{a} {:+}", c.0))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "{:>8}  {:<20}  {:<20}  {:>+10}  {:>10}  {:<40}  {}",
+            l.seq,
+            l.occurred_at.format("%Y-%m-%d %H:%M:%S"),
+            l.event_type,
+            l.amount.0,
+            l.balance.0,
+            counterparts,
+            l.causation_id
+        );
+    }
+    let _ = writeln!(
+        out,
+        "balance: {} after {} lines",
+        statement.balance(),
+        statement.lines.len()
+    );
+    out
+}
+
+/// `explain`'s cross-check line.
+#[must_use]
+pub fn render_cross_check(view: Option<ViewBalance>, statement: &Statement) -> String {
+    let Some(view) = view else {
+        return "views: no accounts view to cross-check against".to_owned();
+    };
+    let lag = statement
+        .lines
+        .last()
+        .filter(|l| l.seq > view.checkpoint)
+        .map_or(String::new(), |_| {
+            format!(
+                " (the views are at seq {}, behind the log)",
+                view.checkpoint
+            )
+        });
+    match cross_check(statement, view) {
+        CrossCheck::Agrees { balance, at_seq } => {
+            format!("views: views.accounts agrees: {balance} at seq {at_seq}{lag}")
+        }
+        CrossCheck::Differs { views, log, at_seq } => format!(
+            "WARNING: views.accounts says {views} but the log gives {log} at seq {at_seq}{lag}"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_schema::Credits;
+    use studio_schema::audit::Line;
+
+    fn line(seq: i64, amount: i64, balance: i64) -> Line {
+        Line {
+            seq,
+            event_type: "CreditsTransferred",
+            amount: Credits(amount),
+            balance: Credits(balance),
+            occurred_at: chrono::DateTime::UNIX_EPOCH,
+            causation_id: format!("c{seq}"),
+            counterparts: vec![(Account::Member(UserId(2)), Credits(-amount))],
+        }
+    }
+
+    #[test]
+    fn accounts_parse_by_name_or_bare_user_id() {
+        assert_eq!(parse_account("42").ok(), Some(Account::Member(UserId(42))));
+        assert_eq!(
+            parse_account("member:42").ok(),
+            Some(Account::Member(UserId(42)))
+        );
+        assert_eq!(parse_account("treasury").ok(), Some(Account::Treasury));
+        assert_eq!(
+            parse_account("escrow:3").ok(),
+            Some(Account::Escrow(studio_schema::CommissionId(3)))
+        );
+        assert!(parse_account("bank").is_err());
+        assert!(parse_account("-1").is_err());
+    }
+
+    #[test]
+    fn the_views_are_compared_at_their_own_checkpoint() {
+        let statement = Statement {
+            lines: vec![line(2, 100, 100), line(5, -30, 70)],
+        };
+        let at = |balance, checkpoint| ViewBalance {
+            balance,
+            checkpoint,
+        };
+        assert_eq!(
+            cross_check(&statement, at(Some(70), 9)),
+            CrossCheck::Agrees {
+                balance: 70,
+                at_seq: 9
+            }
+        );
+        assert_eq!(
+            cross_check(&statement, at(Some(100), 4)),
+            CrossCheck::Agrees {
+                balance: 100,
+                at_seq: 4
+            }
+        );
+        assert_eq!(
+            cross_check(&statement, at(None, 1)),
+            CrossCheck::Agrees {
+                balance: 0,
+                at_seq: 1
+            }
+        );
+        assert_eq!(
+            cross_check(&statement, at(Some(60), 9)),
+            CrossCheck::Differs {
+                views: 60,
+                log: 70,
+                at_seq: 9
+            }
+        );
+        assert!(render_cross_check(Some(at(Some(60), 9)), &statement).starts_with("WARNING"));
+        let text = render_statement(GuildId(1), Account::Member(UserId(1)), &statement);
+        assert!(text.contains("-30"), "{text}");
+        assert!(text.contains("member:2 +30"), "{text}");
+        assert!(text.contains("balance: 70"), "{text}");
+    }
+}
