@@ -4,11 +4,14 @@
 //! message is acknowledged only after its answer was attempted: a crash before that redelivers it,
 //! and the writer then answers with the recorded outcome.
 
-use crate::discord::custom_id::{Action, Period, ProfileTab, Slot};
+use crate::discord::custom_id::{Action, Period, ProfileTab, ShopTab, Slot};
 use crate::discord::render;
+use crate::discord::{forms, receipts, shop};
 use crate::domain::Outcome;
 use crate::intake::ReplyTo;
+use crate::rules::economy as rules;
 use crate::views;
+use crate::views::economy;
 use crate::writer::Settled;
 use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
@@ -69,6 +72,29 @@ pub fn is_stale(metrics: &Metrics, interaction: &Interaction) -> bool {
 }
 
 impl Answerer {
+    /// Sends a direct message; a member with closed DMs is logged, not retried.
+    async fn direct_message(&self, dm: &receipts::Dm) {
+        let channel = match self
+            .http
+            .create_private_channel(Id::new(dm.to.get().max(1)))
+            .await
+        {
+            Ok(response) => match response.model().await {
+                Ok(channel) => channel.id,
+                Err(err) => return warn!(to = %dm.to, error = %err, "DM channel unreadable"),
+            },
+            Err(err) => return warn!(to = %dm.to, error = %err, "DM channel not opened"),
+        };
+        let message = self.http.create_message(channel).content(&dm.content);
+        let sent = match &dm.embed {
+            Some(embed) => message.embeds(std::slice::from_ref(embed)).await,
+            None => message.await,
+        };
+        if let Err(err) = sent {
+            warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
+        }
+    }
+
     async fn respond(&self, interaction: &Interaction, response: &InteractionResponse) {
         if is_stale(&self.metrics, interaction) {
             return;
@@ -89,7 +115,14 @@ impl Answerer {
     /// Answers a settled command, then acknowledges its message.
     pub async fn settled(self, reply: ReplyTo, settled: Settled, message: Message) {
         match (reply, settled) {
-            (ReplyTo::Interaction(i), Settled::Decided(outcome) | Settled::Duplicate(outcome)) => {
+            (ReplyTo::Interaction(i), Settled::Decided(outcome)) => {
+                self.respond(&i, &render::outcome(&outcome)).await;
+                for dm in receipts::dms(&outcome) {
+                    self.direct_message(&dm).await;
+                }
+            }
+            (ReplyTo::Interaction(i), Settled::Duplicate(outcome)) => {
+                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
                 self.respond(&i, &render::outcome(&outcome)).await;
             }
             (
@@ -116,6 +149,13 @@ impl Answerer {
             _ => {}
         }
         ack(&message, AckKind::Ack).await;
+    }
+
+    /// Tells the parties of an outcome nobody asked for (the scheduler's) by direct message.
+    pub async fn notify(self, outcome: Outcome) {
+        for dm in receipts::dms(&outcome) {
+            self.direct_message(&dm).await;
+        }
     }
 
     /// Refuses an interaction with a private explanation, then acknowledges it.
@@ -162,50 +202,89 @@ impl Answerer {
             debug!(%guild, head, "views still catching up; answering with what they have");
         }
         let now = Utc::now();
-        let (action, update) = match &interaction.data {
-            Some(InteractionData::ApplicationCommand(data)) if data.name == "profile" => {
-                let target = data
-                    .options
-                    .iter()
-                    .find(|o| o.name == "member")
-                    .and_then(|o| match o.value {
-                        CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
-                        _ => None,
-                    })
-                    .unwrap_or(clicker);
-                let action = Action::Profile {
-                    tab: ProfileTab::Stats,
-                    target,
-                    owner: clicker,
-                };
-                (action, false)
-            }
-            Some(InteractionData::ApplicationCommand(_)) => {
-                let action = Action::Leaderboard {
-                    period: Period::AllTime,
-                    page: 0,
-                    owner: clicker,
-                    slot: Slot::Period,
-                };
-                (action, false)
-            }
-            Some(InteractionData::MessageComponent(data)) => {
-                let Some(action) = Action::parse(&data.custom_id) else {
-                    return Ok(render::ephemeral("❌ That button is not one of Studio's."));
-                };
-                if !owns_view(interaction, &action, clicker) {
-                    return Ok(render::ephemeral(&format!(
-                        "❌ This view belongs to <@{}>. Open your own with /profile or /leaderboard.",
-                        action.owner()
-                    )));
+        let (action, update) =
+            match &interaction.data {
+                Some(InteractionData::ApplicationCommand(data)) => match data.name.as_str() {
+                    "profile" => {
+                        let target = data
+                            .options
+                            .iter()
+                            .find(|o| o.name == "member")
+                            .and_then(|o| match o.value {
+                                CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+                                _ => None,
+                            })
+                            .unwrap_or(clicker);
+                        let action = Action::Profile {
+                            tab: ProfileTab::Stats,
+                            target,
+                            owner: clicker,
+                        };
+                        (action, false)
+                    }
+                    "balance" => {
+                        let statement = economy::statement(&self.pool, guild, clicker).await?;
+                        return Ok(render::private_embed(shop::statement_embed(&statement)));
+                    }
+                    "sell" => return Ok(forms::listing(None)),
+                    "shop" => {
+                        let language = data.options.iter().find(|o| o.name == "language").and_then(
+                            |o| match &o.value {
+                                CommandOptionValue::String(s) => Some(s.as_str()),
+                                _ => None,
+                            },
+                        );
+                        let language = match language.map(rules::language) {
+                            Some(None) => {
+                                return Ok(render::ephemeral(
+                                    "❌ A language or engine is 1 to 32 characters, without `:`.",
+                                ));
+                            }
+                            Some(l) => l,
+                            None => None,
+                        };
+                        let action = Action::Shop {
+                            tab: ShopTab::Market,
+                            page: 0,
+                            owner: clicker,
+                            slot: Slot::Period,
+                            language,
+                        };
+                        (action, false)
+                    }
+                    _ => {
+                        let action = Action::Leaderboard {
+                            period: Period::AllTime,
+                            page: 0,
+                            owner: clicker,
+                            slot: Slot::Period,
+                        };
+                        (action, false)
+                    }
+                },
+                Some(InteractionData::MessageComponent(data)) => {
+                    // The intake refused buttons that are not Studio's or not the clicker's.
+                    let Some(action) = Action::parse(&data.custom_id) else {
+                        return Ok(render::ephemeral("❌ That button is not one of Studio's."));
+                    };
+                    (action, true)
                 }
-                (action, true)
-            }
-            _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
-        };
+                _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
+            };
+        self.show(guild, action, update, now).await
+    }
+
+    async fn show(
+        &self,
+        guild: GuildId,
+        action: Action,
+        update: bool,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<InteractionResponse, sqlx::Error> {
+        let pool = &self.pool;
         Ok(match action {
             Action::Profile { tab, target, owner } => {
-                let view = views::member(&self.pool, guild, target, now).await?;
+                let view = views::member(pool, guild, target, now).await?;
                 render::profile(&view, tab, owner, now, update)
             }
             Action::Leaderboard {
@@ -214,23 +293,84 @@ impl Answerer {
                 owner,
                 ..
             } => {
-                let page = views::leaderboard(&self.pool, guild, period, page, now).await?;
+                let page = views::leaderboard(pool, guild, period, page, now).await?;
                 render::leaderboard(&page, owner, update)
+            }
+            Action::Shop {
+                tab,
+                page,
+                owner,
+                language,
+                ..
+            } => match tab {
+                ShopTab::Market => {
+                    let listings =
+                        economy::market(pool, guild, language.as_deref(), page, now).await?;
+                    let tab = shop::Tab::Market {
+                        page,
+                        language: language.as_deref(),
+                        listings: &listings,
+                    };
+                    shop::view(&tab, owner, now, update)
+                }
+                ShopTab::Mine => {
+                    let listings = economy::mine(pool, guild, owner, page).await?;
+                    shop::view(
+                        &shop::Tab::Mine {
+                            page,
+                            listings: &listings,
+                        },
+                        owner,
+                        now,
+                        update,
+                    )
+                }
+                ShopTab::History => {
+                    let history = economy::history(pool, guild, owner).await?;
+                    shop::view(&shop::Tab::History(&history), owner, now, update)
+                }
+                ShopTab::Credits => {
+                    let statement = economy::statement(pool, guild, owner).await?;
+                    shop::view(&shop::Tab::Credits(&statement), owner, now, update)
+                }
+            },
+            Action::Edit { listing, owner } => {
+                match economy::listing(pool, guild, listing).await? {
+                    Some((row, _)) if row.seller() != owner => render::ephemeral(&format!(
+                        "❌ Only the seller of listing #{listing} can edit it."
+                    )),
+                    Some((row, _)) if !row.active => render::ephemeral(&format!(
+                        "❌ Listing #{listing} is not on sale any more."
+                    )),
+                    Some((row, code)) => forms::listing(Some((&row, &code))),
+                    None => render::ephemeral(&format!("❌ There is no listing #{listing}.")),
+                }
+            }
+            Action::Review { listing, owner } | Action::Dispute { listing, owner } => {
+                let owned = economy::owned_code(pool, guild, listing, owner).await?;
+                match (economy::listing(pool, guild, listing).await?, owned) {
+                    (Some((row, _)), Some(_)) if matches!(action, Action::Review { .. }) => {
+                        forms::review(&row)
+                    }
+                    (Some((row, _)), Some(_)) => forms::dispute(&row),
+                    _ => render::ephemeral(&format!("❌ You do not own listing #{listing}.")),
+                }
+            }
+            Action::Code { listing, owner } => {
+                match economy::owned_code(pool, guild, listing, owner).await? {
+                    Some((title, code)) => {
+                        render::private_embed(receipts::code_embed(&title, &code))
+                    }
+                    None => render::ephemeral(&format!(
+                        "❌ You do not own listing #{listing} (or it was refunded)."
+                    )),
+                }
+            }
+            Action::Buy { .. } | Action::Delist { .. } | Action::Refund { .. } => {
+                render::ephemeral("❌ Studio cannot answer that.")
             }
         })
     }
-}
-
-/// A button acts only for the member who opened its view: the owner named in the custom id must be
-/// the clicker, and, when Discord tells who opened the message, that member too (so a forged custom
-/// id naming the clicker as owner does not pass).
-fn owns_view(interaction: &Interaction, action: &Action, clicker: UserId) -> bool {
-    let opener = interaction
-        .message
-        .as_ref()
-        .and_then(|m| m.interaction_metadata.as_ref())
-        .map(|meta| UserId::from_u64(meta.user.id.get()));
-    action.owner() == clicker && opener.is_none_or(|o| o == clicker)
 }
 
 /// Acknowledges (or naks, or terminates) a JetStream message, logging failures: an unacknowledged

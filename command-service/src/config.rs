@@ -20,6 +20,11 @@ pub struct Config {
     pub partition: Option<u64>,
     /// `STUDIO_ACK_WAIT_SECS`: how long JetStream waits for an ack before redelivering (default 30).
     pub ack_wait: Duration,
+    /// `STUDIO_REVIEW_WINDOW_SECS`: how long a client has after delivery to release or dispute a
+    /// commission before its escrow releases itself (default 7 days). Written into each delivery.
+    pub review_window: chrono::TimeDelta,
+    /// `STUDIO_SCHEDULER_MS`: how often due escrow releases are looked for (default 30 000).
+    pub scheduler_every: Duration,
     /// `STUDIO_FAILPOINT=crash-after-append`: crash right after an append (recovery tests only).
     pub crash_after_append: bool,
 }
@@ -63,6 +68,16 @@ impl Config {
                 .unwrap_or_else(|| "command-service".into()),
             partition,
             ack_wait: Duration::from_secs(config::parsed("STUDIO_ACK_WAIT_SECS", 30u64)?.max(1)),
+            review_window: chrono::TimeDelta::seconds(
+                config::parsed(
+                    "STUDIO_REVIEW_WINDOW_SECS",
+                    crate::rules::economy::REVIEW_WINDOW.num_seconds(),
+                )?
+                .max(1),
+            ),
+            scheduler_every: Duration::from_millis(
+                config::parsed("STUDIO_SCHEDULER_MS", 30_000u64)?.max(100),
+            ),
             crash_after_append: config::optional("STUDIO_FAILPOINT")
                 .is_some_and(|f| f == "crash-after-append"),
         })

@@ -3,18 +3,21 @@
 //! Everything here is input Discord (or a forger) controls: nothing panics, and an interaction that
 //! cannot be understood becomes a clear private answer instead of a change.
 
+mod clicks;
+mod slash;
+
+pub use clicks::owns_view;
+pub use slash::XP_USAGE;
+
 use crate::domain::{Command, SeenMember};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use studio_schema::{ChannelId, GuildId, MessageId, UserId};
-use twilight_model::application::interaction::application_command::{
-    CommandData, CommandDataOption, CommandOptionValue,
-};
 use twilight_model::application::interaction::{Interaction, InteractionData};
 use twilight_model::gateway::payload::incoming::{
     GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove, MessageCreate,
 };
-use twilight_model::guild::{Member, Permissions};
+use twilight_model::guild::Member;
 use twilight_model::util::Timestamp;
 
 /// Who hears about a decided command.
@@ -177,94 +180,53 @@ fn message(m: MessageCreate) -> Incoming {
 }
 
 fn interaction(i: Interaction) -> Incoming {
-    let Some(guild) = i.guild_id.map(|g| guild_id(g.get())) else {
-        return Incoming::Refuse {
-            interaction: Box::new(i),
-            reason: "Studio works inside a server, not in direct messages.".into(),
-        };
+    let refuse = |i: Interaction, reason: String| Incoming::Refuse {
+        interaction: Box::new(i),
+        reason,
     };
-    match &i.data {
-        Some(InteractionData::ApplicationCommand(data)) if data.name == "xp" => {
-            match adjust_xp(&i, data) {
-                Ok(command) => Incoming::Command {
-                    guild,
-                    own_id: Some(i.id.to_string()),
-                    command,
-                    reply: ReplyTo::Interaction(Box::new(i)),
-                },
-                Err(reason) => Incoming::Refuse {
-                    interaction: Box::new(i),
-                    reason,
-                },
+    let Some(guild) = i.guild_id.map(|g| guild_id(g.get())) else {
+        return refuse(
+            i,
+            "Studio works inside a server, not in direct messages.".into(),
+        );
+    };
+    let Some(actor) = i.author_id().map(|a| UserId::from_u64(a.get())) else {
+        return refuse(i, "I could not tell who you are.".into());
+    };
+    let read = match &i.data {
+        Some(InteractionData::ApplicationCommand(data)) => {
+            if matches!(
+                data.name.as_str(),
+                "profile" | "leaderboard" | "balance" | "sell" | "shop"
+            ) {
+                Ok(None)
+            } else {
+                match slash::read(&i, data, actor) {
+                    Ok(None) => Err(
+                        "Studio does not know that command. Try /profile, /shop or /balance."
+                            .to_owned(),
+                    ),
+                    other => other,
+                }
             }
         }
-        Some(InteractionData::ApplicationCommand(data))
-            if matches!(data.name.as_str(), "profile" | "leaderboard") =>
-        {
-            Incoming::Query {
-                guild,
-                interaction: Box::new(i),
-            }
-        }
-        Some(InteractionData::MessageComponent(_)) => Incoming::Query {
+        Some(InteractionData::MessageComponent(data)) => clicks::button(&i, &data.custom_id, actor),
+        Some(InteractionData::ModalSubmit(data)) => clicks::form(data, actor).map(Some),
+        _ => Err("Studio does not know that command. Try /profile, /shop or /balance.".to_owned()),
+    };
+    match read {
+        Ok(Some(command)) => Incoming::Command {
+            guild,
+            own_id: Some(i.id.to_string()),
+            command,
+            reply: ReplyTo::Interaction(Box::new(i)),
+        },
+        Ok(None) => Incoming::Query {
             guild,
             interaction: Box::new(i),
         },
-        _ => Incoming::Refuse {
-            interaction: Box::new(i),
-            reason: "Studio does not know that command. Try /profile or /leaderboard.".into(),
-        },
+        Err(reason) => refuse(i, reason),
     }
-}
-
-/// The usage shown when `/xp` is used with options Studio cannot read.
-pub const XP_USAGE: &str = "Usage: `/xp give|remove member amount reason` — for example \
-`/xp give member:@alice amount:50 reason:great demo`. Needs the Manage Server permission.";
-
-fn adjust_xp(i: &Interaction, data: &CommandData) -> Result<Command, String> {
-    let bad = || format!("❌ I could not read that command.\n{XP_USAGE}");
-    let actor = i.author_id().ok_or_else(bad)?;
-    let [sub] = data.options.as_slice() else {
-        return Err(bad());
-    };
-    let give = match sub.name.as_str() {
-        "give" => true,
-        "remove" => false,
-        _ => return Err(bad()),
-    };
-    let CommandOptionValue::SubCommand(options) = &sub.value else {
-        return Err(bad());
-    };
-    let find = |name: &str| options.iter().find(|o: &&CommandDataOption| o.name == name);
-    let Some(CommandOptionValue::User(member)) = find("member").map(|o| &o.value) else {
-        return Err(bad());
-    };
-    let Some(CommandOptionValue::Integer(amount)) = find("amount").map(|o| &o.value) else {
-        return Err(bad());
-    };
-    let Some(CommandOptionValue::String(reason)) = find("reason").map(|o| &o.value) else {
-        return Err(bad());
-    };
-    let member_is_bot = data
-        .resolved
-        .as_ref()
-        .and_then(|r| r.users.get(member))
-        .is_some_and(|u| u.bot);
-    let permissions = i
-        .member
-        .as_ref()
-        .and_then(|m| m.permissions)
-        .unwrap_or(Permissions::empty());
-    Ok(Command::AdjustXp {
-        actor: UserId::from_u64(actor.get()),
-        actor_can_manage_guild: permissions.contains(Permissions::MANAGE_GUILD)
-            || permissions.contains(Permissions::ADMINISTRATOR),
-        member: UserId::from_u64(member.get()),
-        member_is_bot,
-        amount: *amount,
-        give,
-        reason: reason.clone(),
-    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use crate::answer::{self, Answerer, Metrics};
 use crate::config::Config;
+use crate::domain::{Command, Commission};
 use crate::intake::{self, Incoming, ReplyTo};
 use crate::writer::{Pending, Writer};
 use async_nats::jetstream::{self, AckKind, Message, consumer::pull, stream};
@@ -124,6 +125,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         metrics: Arc::new(Metrics::default()),
     };
     let mut writer = Writer::new(pool, config.crash_after_append);
+    let mut scheduler = tokio::time::interval(config.scheduler_every);
+    scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut messages = consumer.messages().await.map_err(nats)?.ready_chunks(BATCH);
     info!(consumer = %config.consumer, stream = %subjects.gateway_stream(), "command service ready");
 
@@ -131,6 +134,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     loop {
         let chunk = tokio::select! {
             () = &mut shutdown => break,
+            _ = scheduler.tick() => {
+                run_due(&mut writer, &answerer, &client, &subjects).await;
+                continue;
+            }
             chunk = messages.next() => match chunk {
                 Some(chunk) => chunk,
                 None => return Err(Error::Nats("JetStream stopped delivering".into())),
@@ -143,7 +150,15 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
                     .ok()
             })
             .collect();
-        handle_batch(&mut writer, &answerer, &client, &subjects, batch).await;
+        handle_batch(
+            &mut writer,
+            &answerer,
+            &client,
+            &subjects,
+            config.review_window,
+            batch,
+        )
+        .await;
     }
     let m = &answerer.metrics;
     info!(
@@ -171,6 +186,7 @@ async fn handle_batch(
     answerer: &Answerer,
     client: &async_nats::Client,
     subjects: &Subjects,
+    review_window: chrono::TimeDelta,
     batch: Vec<Message>,
 ) {
     let mut order: Vec<GuildId> = Vec::new();
@@ -216,9 +232,16 @@ async fn handle_batch(
             Incoming::Command {
                 guild,
                 own_id,
-                command,
+                mut command,
                 reply,
             } => {
+                if let Command::Commission(Commission::Deliver {
+                    review_window: window,
+                    ..
+                }) = &mut command
+                {
+                    *window = review_window;
+                }
                 if let ReplyTo::Interaction(i) = &reply
                     && answer::is_stale(&answerer.metrics, i)
                 {
@@ -315,6 +338,33 @@ fn entry<'a>(
         order.push(guild);
     }
     guilds.entry(guild).or_default()
+}
+
+/// Decides what the clock has made due (escrows whose review window passed) in every guild this
+/// writer holds. Each due command is keyed by what it acts on, so two replicas, a restart or a
+/// repeated tick settle it once.
+async fn run_due(
+    writer: &mut Writer,
+    answerer: &Answerer,
+    client: &async_nats::Client,
+    subjects: &Subjects,
+) {
+    let now = Utc::now();
+    for (guild, due) in writer.due(now) {
+        match writer.settle(guild, &due, now).await {
+            Ok(settled) => {
+                for settled in settled {
+                    if let crate::writer::Settled::Decided(outcome) = settled {
+                        tokio::spawn(answerer.clone().notify(outcome));
+                    }
+                }
+                if let Ok(head) = writer.head(guild).await {
+                    notify(client, subjects, guild, head).await;
+                }
+            }
+            Err(err) => warn!(%guild, error = %err, "due commands not settled; next tick retries"),
+        }
+    }
 }
 
 /// Wakes the projector; a lost notice only delays it until its next poll.

@@ -1,6 +1,8 @@
 //! Reading the projector's views to answer members, after waiting (bounded) until they include the
 //! guild's latest events, so a member sees their own writes.
 
+pub mod economy;
+
 use crate::discord::custom_id::Period;
 use crate::discord::render::LEADERBOARD_PAGE;
 use crate::rules::tenure::Tenure;

@@ -86,6 +86,25 @@ impl Writer {
             .ok_or(WriteError::TooContended(guild))
     }
 
+    /// The commands the clock has made due in each loaded guild at `now`.
+    #[must_use]
+    pub fn due(&self, now: DateTime<Utc>) -> Vec<(GuildId, Vec<Pending>)> {
+        self.guilds
+            .iter()
+            .filter_map(|(guild, state)| {
+                let due: Vec<Pending> = crate::domain::due(state, now)
+                    .into_iter()
+                    .map(|(command_id, command)| Pending {
+                        command_id,
+                        actor: None,
+                        command,
+                    })
+                    .collect();
+                (!due.is_empty()).then_some((*guild, due))
+            })
+            .collect()
+    }
+
     /// Decides `batch` in order and appends the result. Returns one settlement per command.
     ///
     /// # Errors

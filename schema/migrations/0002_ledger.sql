@@ -26,3 +26,4 @@ FROM ledger
 GROUP BY guild_id, account;
 
 GRANT SELECT ON ledger, ledger_balances TO studio_auditor;
+GRANT SELECT ON guild_heads TO studio_auditor;

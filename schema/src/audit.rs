@@ -152,7 +152,7 @@ impl Audit {
             .get(&Account::Mint)
             .copied()
             .unwrap_or_default()
-            .neg()
+            .negated()
     }
 }
 
@@ -308,7 +308,7 @@ mod tests {
         let kinds: Vec<_> = audit
             .violations
             .iter()
-            .map(|v| std::mem::discriminant(v))
+            .map(std::mem::discriminant)
             .collect();
         assert_eq!(audit.violations.len(), 3, "{:?}", audit.violations);
         assert!(kinds.contains(&std::mem::discriminant(&Violation::Gap {

@@ -33,7 +33,7 @@ impl Credits {
 
     /// The opposite amount.
     #[must_use]
-    pub fn neg(self) -> Self {
+    pub fn negated(self) -> Self {
         Self(-self.0)
     }
 }
@@ -146,7 +146,7 @@ impl Postings {
         if amount != Credits::ZERO {
             self.0.push(Posting {
                 account: from,
-                amount: amount.neg(),
+                amount: amount.negated(),
             });
             self.0.push(Posting {
                 account: to,

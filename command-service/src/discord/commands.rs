@@ -1,5 +1,6 @@
 //! The slash commands Studio registers at start.
 
+use crate::rules::economy as rules;
 use twilight_model::application::command::{Command, CommandType};
 use twilight_model::guild::Permissions;
 use twilight_util::builder::command::{
@@ -32,7 +33,181 @@ pub fn all() -> Vec<Command> {
         .option(adjust("give", "Give a member XP"))
         .option(adjust("remove", "Remove XP from a member"))
         .build(),
+        CommandBuilder::new(
+            "balance",
+            "Your studio credits and recent entries (only you see it)",
+            CommandType::ChatInput,
+        )
+        .build(),
+        CommandBuilder::new("pay", "Pay a member studio credits", CommandType::ChatInput)
+            .option(UserBuilder::new("member", "Who to pay").required(true))
+            .option(credits("amount", "How many credits"))
+            .option(StringBuilder::new("note", "What it is for").max_length(len(rules::NOTE_CHARS)))
+            .build(),
+        CommandBuilder::new(
+            "credits",
+            "Grant or revoke studio credits (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .option(credit_adjust(
+            "grant",
+            "Issue credits to a member from the mint",
+        ))
+        .option(credit_adjust(
+            "revoke",
+            "Take credits from a member into the treasury",
+        ))
+        .build(),
+        CommandBuilder::new(
+            "sell",
+            "Put code up for sale on the marketplace",
+            CommandType::ChatInput,
+        )
+        .build(),
+        CommandBuilder::new(
+            "shop",
+            "The code marketplace, your listings, your history and your credits",
+            CommandType::ChatInput,
+        )
+        .option(
+            StringBuilder::new("language", "Only listings in this language or engine")
+                .max_length(len(rules::LANGUAGE_CHARS)),
+        )
+        .build(),
+        CommandBuilder::new(
+            "market",
+            "Feature a listing, or resolve a buyer's dispute",
+            CommandType::ChatInput,
+        )
+        .option(
+            SubCommandBuilder::new(
+                "feature",
+                "Feature your listing at the top of the marketplace",
+            )
+            .option(listing_option())
+            .option(
+                IntegerBuilder::new("days", "For how many days")
+                    .min_value(1)
+                    .max_value(rules::MAX_FEATURE_DAYS)
+                    .required(true),
+            ),
+        )
+        .option(
+            SubCommandBuilder::new("resolve", "Resolve a buyer's dispute (Manage Server)")
+                .option(listing_option())
+                .option(UserBuilder::new("buyer", "The buyer who disputed").required(true))
+                .option(
+                    StringBuilder::new("decision", "Refund the buyer or reject the dispute")
+                        .choices([("refund", "refund"), ("reject", "reject")])
+                        .required(true),
+                )
+                .option(note("note", "Why (kept in the log)")),
+        )
+        .build(),
+        commission(),
     ]
+}
+
+fn len(chars: usize) -> u16 {
+    u16::try_from(chars).unwrap_or(u16::MAX)
+}
+
+fn credits(name: &str, description: &str) -> IntegerBuilder {
+    IntegerBuilder::new(name, description)
+        .min_value(1)
+        .max_value(rules::MAX_AMOUNT.0)
+        .required(true)
+}
+
+fn note(name: &str, description: &str) -> StringBuilder {
+    StringBuilder::new(name, description)
+        .max_length(len(rules::NOTE_CHARS))
+        .required(true)
+}
+
+fn listing_option() -> IntegerBuilder {
+    IntegerBuilder::new("listing", "The listing's number")
+        .min_value(1)
+        .required(true)
+}
+
+fn commission_option() -> IntegerBuilder {
+    IntegerBuilder::new("id", "The commission's number")
+        .min_value(1)
+        .required(true)
+}
+
+fn credit_adjust(name: &str, description: &str) -> SubCommandBuilder {
+    SubCommandBuilder::new(name, description)
+        .option(UserBuilder::new("member", "The member").required(true))
+        .option(credits("amount", "How many credits"))
+        .option(note("reason", "Why (kept in the ledger)"))
+}
+
+fn commission() -> Command {
+    let step = |name: &str, description: &str| {
+        SubCommandBuilder::new(name, description).option(commission_option())
+    };
+    CommandBuilder::new(
+        "commission",
+        "Hire a member with credits held in escrow",
+        CommandType::ChatInput,
+    )
+    .option(
+        SubCommandBuilder::new("offer", "Offer a member paid work")
+            .option(UserBuilder::new("developer", "Who you want to hire").required(true))
+            .option(credits(
+                "amount",
+                "What you will pay (plus the 15 % escrow fee)",
+            ))
+            .option(
+                IntegerBuilder::new("deadline_days", "Days until the deadline")
+                    .min_value(1)
+                    .max_value(rules::MAX_DEADLINE_DAYS)
+                    .required(true),
+            )
+            .option(
+                StringBuilder::new("description", "The work")
+                    .max_length(len(rules::DESCRIPTION_CHARS))
+                    .required(true),
+            ),
+    )
+    .option(step("accept", "Accept an offer made to you"))
+    .option(step("fund", "Put the amount and the fee into escrow"))
+    .option(
+        step("milestone", "Release part of the escrow to the developer")
+            .option(credits("amount", "How many credits"))
+            .option(note("note", "What the milestone was")),
+    )
+    .option(step("deliver", "Tell the client the work is delivered"))
+    .option(step("release", "Release the escrow to the developer"))
+    .option(step(
+        "cancel",
+        "Withdraw before funding, or get a full refund after a missed deadline",
+    ))
+    .option(step("dispute", "Ask an admin to decide").option(note("reason", "What went wrong")))
+    .option(
+        step("resolve", "Resolve a disputed commission (Manage Server)")
+            .option(
+                StringBuilder::new(
+                    "decision",
+                    "Release to the developer, refund the client, or split",
+                )
+                .choices([
+                    ("release", "release"),
+                    ("refund", "refund"),
+                    ("split", "split"),
+                ])
+                .required(true),
+            )
+            .option(
+                IntegerBuilder::new("developer_percent", "For a split: the developer's share")
+                    .min_value(0)
+                    .max_value(100),
+            ),
+    )
+    .build()
 }
 
 fn adjust(name: &str, description: &str) -> SubCommandBuilder {

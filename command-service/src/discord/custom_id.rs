@@ -2,7 +2,7 @@
 //! whose view it is — never an amount — and everything it claims is checked again on click.
 
 use std::fmt;
-use studio_schema::UserId;
+use studio_schema::{ListingId, UserId};
 
 /// The tabs of a `/profile` view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,8 +27,17 @@ pub enum Slot {
     Next,
 }
 
-/// What a button on one of Studio's views does.
+/// The tabs of a `/shop` view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShopTab {
+    Market,
+    Mine,
+    History,
+    Credits,
+}
+
+/// What a button on one of Studio's views does.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     /// Show `tab` of `target`'s profile, in the view `owner` opened.
     Profile {
@@ -44,6 +53,108 @@ pub enum Action {
         owner: UserId,
         slot: Slot,
     },
+    /// Show `page` of a `/shop` tab; the marketplace may be filtered by `language`.
+    Shop {
+        tab: ShopTab,
+        page: u32,
+        owner: UserId,
+        slot: Slot,
+        language: Option<String>,
+    },
+    /// Buy `version` of a listing (the version the buyer was shown).
+    Buy {
+        listing: ListingId,
+        version: i64,
+        owner: UserId,
+    },
+    /// Open the edit form of one's listing.
+    Edit { listing: ListingId, owner: UserId },
+    /// Take one's listing off the marketplace.
+    Delist { listing: ListingId, owner: UserId },
+    /// Open the review form of a purchase.
+    Review { listing: ListingId, owner: UserId },
+    /// Open the dispute form of a purchase.
+    Dispute { listing: ListingId, owner: UserId },
+    /// Refund one buyer of one's listing.
+    Refund {
+        listing: ListingId,
+        buyer: UserId,
+        owner: UserId,
+    },
+    /// Deliver a purchase's code again.
+    Code { listing: ListingId, owner: UserId },
+}
+
+/// A modal Studio opened; the member who submits it is its actor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    Sell,
+    Edit(ListingId),
+    Review(ListingId),
+    Dispute(ListingId),
+}
+
+/// The text inputs of Studio's forms.
+pub mod field {
+    pub const TITLE: &str = "title";
+    pub const DESCRIPTION: &str = "description";
+    pub const LANGUAGE: &str = "language";
+    pub const PRICE: &str = "price";
+    pub const CODE: &str = "code";
+    pub const STARS: &str = "stars";
+    pub const TEXT: &str = "text";
+}
+
+impl Form {
+    /// Reads a modal's custom id.
+    #[must_use]
+    pub fn parse(custom_id: &str) -> Option<Self> {
+        let listing = |s: &str| s.parse::<i64>().ok().filter(|l| *l > 0).map(ListingId);
+        match custom_id.split(':').collect::<Vec<_>>().as_slice() {
+            ["f", "sell"] => Some(Self::Sell),
+            ["f", "edit", l] => Some(Self::Edit(listing(l)?)),
+            ["f", "review", l] => Some(Self::Review(listing(l)?)),
+            ["f", "dispute", l] => Some(Self::Dispute(listing(l)?)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Form {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Sell => f.write_str("f:sell"),
+            Self::Edit(l) => write!(f, "f:edit:{l}"),
+            Self::Review(l) => write!(f, "f:review:{l}"),
+            Self::Dispute(l) => write!(f, "f:dispute:{l}"),
+        }
+    }
+}
+
+fn slot_code(slot: Slot) -> &'static str {
+    match slot {
+        Slot::Period => "t",
+        Slot::Previous => "p",
+        Slot::Next => "n",
+    }
+}
+
+fn slot_of(code: &str) -> Option<Slot> {
+    match code {
+        "t" => Some(Slot::Period),
+        "p" => Some(Slot::Previous),
+        "n" => Some(Slot::Next),
+        _ => None,
+    }
+}
+
+fn tab_code(tab: ShopTab) -> &'static str {
+    match tab {
+        ShopTab::Market => "m",
+        ShopTab::Mine => "y",
+        ShopTab::History => "h",
+        ShopTab::Credits => "c",
+    }
 }
 
 impl Action {
@@ -51,7 +162,16 @@ impl Action {
     #[must_use]
     pub fn owner(&self) -> UserId {
         match self {
-            Self::Profile { owner, .. } | Self::Leaderboard { owner, .. } => *owner,
+            Self::Profile { owner, .. }
+            | Self::Leaderboard { owner, .. }
+            | Self::Shop { owner, .. }
+            | Self::Buy { owner, .. }
+            | Self::Edit { owner, .. }
+            | Self::Delist { owner, .. }
+            | Self::Review { owner, .. }
+            | Self::Dispute { owner, .. }
+            | Self::Refund { owner, .. }
+            | Self::Code { owner, .. } => *owner,
         }
     }
 
@@ -60,7 +180,56 @@ impl Action {
     pub fn parse(custom_id: &str) -> Option<Self> {
         let parts: Vec<&str> = custom_id.split(':').collect();
         let user = |s: &str| s.parse::<u64>().ok().map(UserId::from_u64);
+        let listing = |s: &str| s.parse::<i64>().ok().filter(|l| *l > 0).map(ListingId);
         match parts.as_slice() {
+            ["sh", tab, page, owner, slot, language @ ..] if language.len() <= 1 => {
+                Some(Self::Shop {
+                    tab: match *tab {
+                        "m" => ShopTab::Market,
+                        "y" => ShopTab::Mine,
+                        "h" => ShopTab::History,
+                        "c" => ShopTab::Credits,
+                        _ => return None,
+                    },
+                    page: page.parse().ok().filter(|p| *p < 10_000)?,
+                    owner: user(owner)?,
+                    slot: slot_of(slot)?,
+                    language: match language.first() {
+                        Some(l) => Some(crate::rules::economy::language(l)?),
+                        None => None,
+                    },
+                })
+            }
+            ["buy", l, version, owner] => Some(Self::Buy {
+                listing: listing(l)?,
+                version: version.parse().ok().filter(|v| *v > 0)?,
+                owner: user(owner)?,
+            }),
+            ["ed", l, owner] => Some(Self::Edit {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
+            ["dl", l, owner] => Some(Self::Delist {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
+            ["rv", l, owner] => Some(Self::Review {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
+            ["dp", l, owner] => Some(Self::Dispute {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
+            ["rf", l, buyer, owner] => Some(Self::Refund {
+                listing: listing(l)?,
+                buyer: user(buyer)?,
+                owner: user(owner)?,
+            }),
+            ["cd", l, owner] => Some(Self::Code {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
             ["p", tab, target, owner] => Some(Self::Profile {
                 tab: match *tab {
                     "stats" => ProfileTab::Stats,
@@ -119,6 +288,39 @@ impl fmt::Display for Action {
                 };
                 write!(f, "lb:{period}:{page}:{owner}:{slot}")
             }
+            Self::Shop {
+                tab,
+                page,
+                owner,
+                slot,
+                language,
+            } => {
+                write!(
+                    f,
+                    "sh:{}:{page}:{owner}:{}",
+                    tab_code(*tab),
+                    slot_code(*slot)
+                )?;
+                match language {
+                    Some(l) => write!(f, ":{l}"),
+                    None => Ok(()),
+                }
+            }
+            Self::Buy {
+                listing,
+                version,
+                owner,
+            } => write!(f, "buy:{listing}:{version}:{owner}"),
+            Self::Edit { listing, owner } => write!(f, "ed:{listing}:{owner}"),
+            Self::Delist { listing, owner } => write!(f, "dl:{listing}:{owner}"),
+            Self::Review { listing, owner } => write!(f, "rv:{listing}:{owner}"),
+            Self::Dispute { listing, owner } => write!(f, "dp:{listing}:{owner}"),
+            Self::Refund {
+                listing,
+                buyer,
+                owner,
+            } => write!(f, "rf:{listing}:{buyer}:{owner}"),
+            Self::Code { listing, owner } => write!(f, "cd:{listing}:{owner}"),
         }
     }
 }
@@ -142,10 +344,27 @@ mod tests {
                 owner: big,
                 slot: Slot::Next,
             },
+            Action::Shop {
+                tab: ShopTab::Market,
+                page: 9_999,
+                owner: big,
+                slot: Slot::Previous,
+                language: Some("x".repeat(32)),
+            },
+            Action::Buy {
+                listing: ListingId(i64::MAX),
+                version: i64::MAX,
+                owner: big,
+            },
+            Action::Refund {
+                listing: ListingId(i64::MAX),
+                buyer: big,
+                owner: big,
+            },
         ] {
             let id = action.to_string();
             assert!(id.len() <= 100);
-            assert_eq!(Action::parse(&id), Some(action));
+            assert_eq!(Action::parse(&id), Some(action.clone()));
         }
     }
 
@@ -161,6 +380,12 @@ mod tests {
             "lb:all:1:2:x",
             "p:stats:x:2",
             "buy:1:100",
+            "buy:-1:1:2",
+            "buy:0:1:2",
+            "buy:1:0:2",
+            "buy:1:1:-2",
+            "sh:m:0:2:t:a:b",
+            "rf:1:x:2",
         ] {
             assert_eq!(Action::parse(forged), None, "{forged}");
         }

@@ -4,5 +4,7 @@
 pub mod client;
 pub mod commands;
 pub mod custom_id;
+pub mod forms;
 pub mod receipts;
 pub mod render;
+pub mod shop;

@@ -30,6 +30,15 @@ pub fn ephemeral(text: &str) -> InteractionResponse {
         .build()
 }
 
+/// A private embed for the member who clicked or typed.
+#[must_use]
+pub fn private_embed(embed: Embed) -> InteractionResponse {
+    ChannelMessageBuilder::new()
+        .embeds([embed])
+        .flags(MessageFlags::EPHEMERAL)
+        .build()
+}
+
 /// The answer to a decided slash command.
 #[must_use]
 pub fn outcome(outcome: &Outcome) -> InteractionResponse {

@@ -10,6 +10,6 @@ mod state;
 
 pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember};
 pub use decide::{Decision, decide, status_name};
-pub use economy::{CommissionStatus, Economy, PurchaseStatus};
+pub use economy::{CommissionStatus, Economy, PurchaseStatus, due};
 pub use outcome::{Outcome, Rejection, Step};
 pub use state::{GuildState, MemberState};

@@ -1,0 +1,155 @@
+//! The modals Studio opens: selling or editing a listing, reviewing or disputing a purchase.
+
+use super::custom_id::{Form, field};
+use crate::rules::economy as rules;
+use crate::views::economy::ListingRow;
+use twilight_model::channel::message::Component;
+use twilight_model::channel::message::component::{Label, TextInput, TextInputStyle};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_util::builder::interaction_response::ModalBuilder;
+
+/// Discord's modal title limit.
+const TITLE_LIMIT: usize = 45;
+
+struct Input<'a> {
+    id: &'a str,
+    label: &'a str,
+    max: usize,
+    long: bool,
+    value: Option<String>,
+    placeholder: &'a str,
+}
+
+fn input(i: Input<'_>) -> Component {
+    #[allow(deprecated)]
+    let text = TextInput {
+        custom_id: i.id.to_owned(),
+        id: None,
+        label: None,
+        max_length: Some(u16::try_from(i.max).unwrap_or(u16::MAX)),
+        min_length: Some(1),
+        placeholder: (!i.placeholder.is_empty()).then(|| i.placeholder.to_owned()),
+        required: Some(true),
+        style: if i.long {
+            TextInputStyle::Paragraph
+        } else {
+            TextInputStyle::Short
+        },
+        value: i.value.map(|v| v.chars().take(i.max).collect()),
+    };
+    Component::Label(Label {
+        component: Box::new(Component::TextInput(text)),
+        description: None,
+        id: None,
+        label: i.label.to_owned(),
+    })
+}
+
+fn modal(form: Form, title: &str, components: Vec<Component>) -> InteractionResponse {
+    ModalBuilder::new(
+        form.to_string(),
+        super::render::truncate(title, TITLE_LIMIT),
+        components,
+    )
+    .build()
+}
+
+/// The `/sell` form, or the edit form of `current` prefilled with its listing and code.
+#[must_use]
+pub fn listing(current: Option<(&ListingRow, &str)>) -> InteractionResponse {
+    let value = |f: fn(&ListingRow, &str) -> String| current.map(|(l, c)| f(l, c));
+    let components = vec![
+        input(Input {
+            id: field::TITLE,
+            label: "Title",
+            max: rules::TITLE_CHARS,
+            long: false,
+            value: value(|l, _| l.title.clone()),
+            placeholder: "A* pathfinding for tile maps",
+        }),
+        input(Input {
+            id: field::DESCRIPTION,
+            label: "Description",
+            max: rules::DESCRIPTION_CHARS,
+            long: true,
+            value: value(|l, _| l.description.clone()),
+            placeholder: "What it does, how to use it",
+        }),
+        input(Input {
+            id: field::LANGUAGE,
+            label: "Language or engine",
+            max: rules::LANGUAGE_CHARS,
+            long: false,
+            value: value(|l, _| l.language.clone()),
+            placeholder: "rust, godot, unity, …",
+        }),
+        input(Input {
+            id: field::PRICE,
+            label: "Price in credits",
+            max: 9,
+            long: false,
+            value: value(|l, _| l.price.to_string()),
+            placeholder: "150",
+        }),
+        input(Input {
+            id: field::CODE,
+            label: "The code, or a link to it (buyers only)",
+            max: rules::CODE_CHARS,
+            long: true,
+            value: value(|_, c| c.to_owned()),
+            placeholder: "",
+        }),
+    ];
+    match current {
+        Some((l, _)) => modal(
+            Form::Edit(l.id()),
+            &format!("Edit listing #{}", l.listing_id),
+            components,
+        ),
+        None => modal(Form::Sell, "Sell code on the marketplace", components),
+    }
+}
+
+/// The review form of a purchase.
+#[must_use]
+pub fn review(listing: &ListingRow) -> InteractionResponse {
+    modal(
+        Form::Review(listing.id()),
+        &format!("Review #{} {}", listing.listing_id, listing.title),
+        vec![
+            input(Input {
+                id: field::STARS,
+                label: "Stars (1 to 5)",
+                max: 1,
+                long: false,
+                value: None,
+                placeholder: "5",
+            }),
+            input(Input {
+                id: field::TEXT,
+                label: "Your review",
+                max: rules::REVIEW_CHARS,
+                long: true,
+                value: None,
+                placeholder: "",
+            }),
+        ],
+    )
+}
+
+/// The dispute form of a purchase.
+#[must_use]
+pub fn dispute(listing: &ListingRow) -> InteractionResponse {
+    modal(
+        Form::Dispute(listing.id()),
+        &format!("Dispute #{} {}", listing.listing_id, listing.title),
+        vec![input(Input {
+            id: field::TEXT,
+            label: "What is wrong with it?",
+            max: rules::NOTE_CHARS,
+            long: true,
+            value: None,
+            placeholder: "",
+        })],
+    )
+}

@@ -1,0 +1,252 @@
+//! Slash commands that change state, read into [`Command`]s. Options are checked for shape here
+//! (a forged payload may carry anything); the rules check their values.
+
+use crate::domain::{Command, Commission, Market, Resolution};
+use studio_schema::{CommissionId, ListingId, UserId};
+use twilight_model::application::interaction::Interaction;
+use twilight_model::application::interaction::application_command::{
+    CommandData, CommandDataOption, CommandOptionValue,
+};
+use twilight_model::guild::Permissions;
+
+/// Usage lines shown when a command's options cannot be read.
+pub const XP_USAGE: &str = "Usage: `/xp give|remove member amount reason` — for example \
+`/xp give member:@alice amount:50 reason:great demo`. Needs the Manage Server permission.";
+const PAY_USAGE: &str =
+    "Usage: `/pay member amount [note]` — for example `/pay member:@alice amount:50`.";
+const CREDITS_USAGE: &str =
+    "Usage: `/credits grant|revoke member amount reason`. Needs the Manage Server permission.";
+const MARKET_USAGE: &str =
+    "Usage: `/market feature listing days` or `/market resolve listing buyer refund|reject note`.";
+const COMMISSION_USAGE: &str = "Usage: `/commission offer developer amount deadline_days description`, \
+then `accept`, `fund`, `milestone`, `deliver`, `release`, `cancel`, `dispute` or `resolve` with the commission's id.";
+
+/// The options of a command or subcommand.
+struct Options<'a>(&'a [CommandDataOption]);
+
+impl<'a> Options<'a> {
+    fn value(&self, name: &str) -> Option<&'a CommandOptionValue> {
+        self.0.iter().find(|o| o.name == name).map(|o| &o.value)
+    }
+
+    fn user(&self, name: &str) -> Option<UserId> {
+        match self.value(name)? {
+            CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+            _ => None,
+        }
+    }
+
+    fn int(&self, name: &str) -> Option<i64> {
+        match self.value(name)? {
+            CommandOptionValue::Integer(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    fn text(&self, name: &str) -> Option<&'a str> {
+        match self.value(name)? {
+            CommandOptionValue::String(s) => Some(s.as_str()),
+            _ => None,
+        }
+    }
+
+    /// The one subcommand and its options.
+    fn sub(&self) -> Option<(&'a str, Options<'a>)> {
+        match self.0 {
+            [only] => match &only.value {
+                CommandOptionValue::SubCommand(options) => {
+                    Some((only.name.as_str(), Options(options)))
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+}
+
+fn can_manage_guild(i: &Interaction) -> bool {
+    let p = i
+        .member
+        .as_ref()
+        .and_then(|m| m.permissions)
+        .unwrap_or(Permissions::empty());
+    p.contains(Permissions::MANAGE_GUILD) || p.contains(Permissions::ADMINISTRATOR)
+}
+
+fn is_bot(data: &CommandData, user: UserId) -> bool {
+    data.resolved
+        .as_ref()
+        .and_then(|r| r.users.iter().find(|(id, _)| id.get() == user.get()))
+        .is_some_and(|(_, u)| u.bot)
+}
+
+fn usage(text: &str) -> String {
+    format!("❌ I could not read that command.\n{text}")
+}
+
+/// The command a state-changing slash command asks for; `Ok(None)` for a command that only shows
+/// views, `Err` with a private explanation for one that cannot be read.
+///
+/// # Errors
+/// The options are not the ones Studio registered.
+pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option<Command>, String> {
+    let options = Options(&data.options);
+    let command = match data.name.as_str() {
+        "xp" => adjust_xp(i, data, &options, actor).ok_or_else(|| usage(XP_USAGE))?,
+        "pay" => (|| {
+            let to = options.user("member")?;
+            Some(Command::Pay {
+                from: actor,
+                to,
+                to_is_bot: is_bot(data, to),
+                amount: options.int("amount")?,
+                note: options.text("note").map(str::to_owned),
+            })
+        })()
+        .ok_or_else(|| usage(PAY_USAGE))?,
+        "credits" => (|| {
+            let (sub, o) = options.sub()?;
+            let member = o.user("member")?;
+            Some(Command::AdjustCredits {
+                actor,
+                actor_can_manage_guild: can_manage_guild(i),
+                member,
+                member_is_bot: is_bot(data, member),
+                amount: o.int("amount")?,
+                grant: match sub {
+                    "grant" => true,
+                    "revoke" => false,
+                    _ => return None,
+                },
+                reason: o.text("reason")?.to_owned(),
+            })
+        })()
+        .ok_or_else(|| usage(CREDITS_USAGE))?,
+        "market" => market(i, &options, actor).ok_or_else(|| usage(MARKET_USAGE))?,
+        "commission" => {
+            commission(i, data, &options, actor).ok_or_else(|| usage(COMMISSION_USAGE))?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(command))
+}
+
+fn adjust_xp(
+    i: &Interaction,
+    data: &CommandData,
+    options: &Options<'_>,
+    actor: UserId,
+) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    let member = o.user("member")?;
+    Some(Command::AdjustXp {
+        actor,
+        actor_can_manage_guild: can_manage_guild(i),
+        member,
+        member_is_bot: is_bot(data, member),
+        amount: o.int("amount")?,
+        give: match sub {
+            "give" => true,
+            "remove" => false,
+            _ => return None,
+        },
+        reason: o.text("reason")?.to_owned(),
+    })
+}
+
+fn listing(o: &Options<'_>) -> Option<ListingId> {
+    Some(ListingId(o.int("listing")?))
+}
+
+fn market(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    Some(Command::Market(match sub {
+        "feature" => Market::Feature {
+            seller: actor,
+            listing: listing(&o)?,
+            days: o.int("days")?,
+        },
+        "resolve" => Market::Resolve {
+            actor,
+            actor_can_manage_guild: can_manage_guild(i),
+            listing: listing(&o)?,
+            buyer: o.user("buyer")?,
+            refund: match o.text("decision")? {
+                "refund" => true,
+                "reject" => false,
+                _ => return None,
+            },
+            note: o.text("note")?.to_owned(),
+        },
+        _ => return None,
+    }))
+}
+
+fn commission(
+    i: &Interaction,
+    data: &CommandData,
+    options: &Options<'_>,
+    actor: UserId,
+) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    let id = || o.int("id").map(CommissionId);
+    Some(Command::Commission(match sub {
+        "offer" => {
+            let developer = o.user("developer")?;
+            Commission::Offer {
+                client: actor,
+                developer,
+                developer_is_bot: is_bot(data, developer),
+                amount: o.int("amount")?,
+                description: o.text("description")?.to_owned(),
+                deadline_days: o.int("deadline_days")?,
+            }
+        }
+        "accept" => Commission::Accept {
+            developer: actor,
+            commission: id()?,
+        },
+        "fund" => Commission::Fund {
+            client: actor,
+            commission: id()?,
+        },
+        "milestone" => Commission::Milestone {
+            client: actor,
+            commission: id()?,
+            amount: o.int("amount")?,
+            note: o.text("note")?.to_owned(),
+        },
+        "deliver" => Commission::Deliver {
+            developer: actor,
+            commission: id()?,
+            // Replaced by the service's configured review window.
+            review_window: crate::rules::economy::REVIEW_WINDOW,
+        },
+        "release" => Commission::Release {
+            client: actor,
+            commission: id()?,
+        },
+        "cancel" => Commission::Cancel {
+            actor,
+            commission: id()?,
+        },
+        "dispute" => Commission::Dispute {
+            actor,
+            commission: id()?,
+            reason: o.text("reason")?.to_owned(),
+        },
+        "resolve" => Commission::Resolve {
+            actor,
+            actor_can_manage_guild: can_manage_guild(i),
+            commission: id()?,
+            resolution: match o.text("decision")? {
+                "release" => Resolution::Release,
+                "refund" => Resolution::Refund,
+                // A split without a share is refused by the rules (-1 is outside 0..=100).
+                "split" => Resolution::Split(o.int("developer_percent").unwrap_or(-1)),
+                _ => return None,
+            },
+        },
+        _ => return None,
+    }))
+}
