@@ -158,6 +158,32 @@ impl Answerer {
         }
     }
 
+    /// Refuses an interaction Studio could not read, by its id and token, then acknowledges it.
+    pub async fn refuse_unreadable(
+        self,
+        id: Id<twilight_model::id::marker::InteractionMarker>,
+        token: String,
+        message: Message,
+    ) {
+        let age_ms = Utc::now().timestamp_millis() - id.timestamp();
+        if u64::try_from(age_ms).unwrap_or(0)
+            <= u64::try_from(ANSWER_DEADLINE.as_millis()).unwrap_or(0)
+        {
+            let response = render::ephemeral(
+                "❌ I could not read that command: an option is not what Studio asked for. Please try again from Discord's command menu.",
+            );
+            if let Err(err) = self
+                .http
+                .interaction(self.application_id)
+                .create_response(id, &token, &response)
+                .await
+            {
+                warn!(interaction = %id, error = %err, "answer failed");
+            }
+        }
+        ack(&message, AckKind::Ack).await;
+    }
+
     /// Refuses an interaction with a private explanation, then acknowledges it.
     pub async fn refuse(self, interaction: Box<Interaction>, reason: String, message: Message) {
         self.respond(&interaction, &render::ephemeral(&reason))

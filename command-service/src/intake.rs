@@ -53,6 +53,12 @@ pub enum Incoming {
         interaction: Box<Interaction>,
         reason: String,
     },
+    /// An interaction whose payload is not what Discord sends (a forged option type, say): it is
+    /// answered privately by id and token, and nothing is decided.
+    Unreadable {
+        id: twilight_model::id::Id<twilight_model::id::marker::InteractionMarker>,
+        token: String,
+    },
     /// Nothing for Studio (another event type, a DM, a bot).
     Ignore,
 }
@@ -73,11 +79,20 @@ pub fn read(
 ) -> Result<Incoming, serde_json::Error> {
     Ok(match event_type {
         "MESSAGE_CREATE" => message(serde_json::from_slice::<Frame<MessageCreate>>(payload)?.d),
-        "INTERACTION_CREATE" => interaction(
-            serde_json::from_slice::<Frame<InteractionCreate>>(payload)?
-                .d
-                .0,
-        ),
+        "INTERACTION_CREATE" => match serde_json::from_slice::<Frame<InteractionCreate>>(payload) {
+            Ok(frame) => interaction(frame.d.0),
+            Err(err) => {
+                #[derive(Deserialize)]
+                struct Minimal {
+                    id: twilight_model::id::Id<twilight_model::id::marker::InteractionMarker>,
+                    token: String,
+                }
+                let Minimal { id, token } = serde_json::from_slice::<Frame<Minimal>>(payload)
+                    .map_err(|_| err)?
+                    .d;
+                Incoming::Unreadable { id, token }
+            }
+        },
         "GUILD_MEMBER_ADD" => {
             let add = serde_json::from_slice::<Frame<MemberAdd>>(payload)?.d;
             match seen(&add.member) {
@@ -293,5 +308,49 @@ mod tests {
             panic!("expected a refusal");
         };
         assert!(reason.contains("Usage: `/xp give|remove"), "{reason}");
+    }
+}
+#[cfg(test)]
+mod economy_intake_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn slash(name: &str, options: serde_json::Value, permissions: &str) -> Vec<u8> {
+        json!({"t": "INTERACTION_CREATE", "s": 2, "op": 0, "d": {
+            "id": "1000", "application_id": "100", "type": 2, "token": "tok",
+            "data": {"id": "1100", "name": name, "type": 1, "options": options},
+            "guild_id": "200", "channel_id": "300", "channel": {"id": "300", "type": 0},
+            "member": {"user": {"id": "400", "username": "ada", "discriminator": "0"}, "roles": [],
+                       "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+                       "flags": 0, "permissions": permissions},
+            "app_permissions": "0", "locale": "en-US", "entitlements": [],
+            "authorizing_integration_owners": {"0": "200"}, "attachment_size_limit": 10_485_760}})
+        .to_string()
+        .into_bytes()
+    }
+
+    #[test]
+    fn credits_from_a_member_without_manage_guild_is_not_an_admin_command() {
+        let options = json!([{"name": "grant", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": "500"},
+            {"name": "amount", "type": 4, "value": 50},
+            {"name": "reason", "type": 3, "value": "demo"}]}]);
+        let Ok(Incoming::Command { command, .. }) = read(
+            "INTERACTION_CREATE",
+            &slash("credits", options, "3072"),
+            Utc::now(),
+        ) else {
+            panic!("expected a command");
+        };
+        assert!(
+            matches!(
+                command,
+                Command::AdjustCredits {
+                    actor_can_manage_guild: false,
+                    ..
+                }
+            ),
+            "{command:?}"
+        );
     }
 }

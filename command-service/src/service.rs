@@ -220,6 +220,10 @@ async fn handle_batch(
         };
         match incoming {
             Incoming::Ignore => answer::ack(&message, AckKind::Ack).await,
+            Incoming::Unreadable { id, token } => {
+                warn!(interaction = %id, "unreadable interaction refused");
+                tokio::spawn(answerer.clone().refuse_unreadable(id, token, message));
+            }
             Incoming::Refuse {
                 interaction,
                 reason,

@@ -345,12 +345,12 @@ impl Stack {
     /// A digest of every view table, to compare views byte for byte.
     pub async fn views_digest(&self) -> String {
         let mut digest = String::new();
-        for (table, order) in [
-            ("members", "guild_id, user_id"),
-            ("xp_weekly", "guild_id, week_start, user_id"),
-            ("xp_adjustments", "guild_id, guild_seq"),
-            ("guild_checkpoints", "guild_id"),
-        ] {
+        // The projector's own checkpoint row differs between a tail and a replay (its counters), so
+        // it is left out; every view table is in.
+        for (table, order) in projector::ddl::VIEW_TABLES
+            .into_iter()
+            .filter(|(t, _)| *t != "checkpoint")
+        {
             let d: Option<String> = sqlx::query_scalar(&format!(
                 "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY {order}), '')) FROM views.{table} t"
             ))
@@ -364,6 +364,22 @@ impl Stack {
 
     /// The log has no gap and no duplicate command effect: seqs 1..=n, one MessagePosted per message.
     pub async fn assert_log_sound(&self) {
+        self.assert_log_sound_allowing(&[]).await;
+    }
+
+    /// [`Stack::assert_log_sound`], tolerating Discord violations that contain one of `expected`
+    /// (a test that delivers one interaction twice on purpose sees the second answer refused).
+    pub async fn assert_log_sound_allowing(&self, expected: &[&str]) {
+        // The ledger, from the log alone: every event balanced, nothing negative, the sum zero.
+        let audits = projector::audit::verify(&self.pool).await.expect("audit");
+        for audit in &audits {
+            assert!(
+                audit.violations.is_empty(),
+                "ledger violations: {:?}",
+                audit.violations
+            );
+            assert_eq!(audit.total(), 0, "the ledger does not sum to zero");
+        }
         let (count, max): (i64, Option<i64>) = sqlx::query_as(&format!(
             "SELECT count(*), max(guild_seq) FROM event_log WHERE guild_id = {}",
             GUILD as i64
@@ -379,7 +395,12 @@ impl Stack {
             )
             .await;
         assert_eq!(dup, 0, "a message was counted twice");
-        let violations = self.discord.violations();
+        let violations: Vec<String> = self
+            .discord
+            .violations()
+            .into_iter()
+            .filter(|v| !expected.iter().any(|e| v.contains(e)))
+            .collect();
         assert!(
             violations.is_empty(),
             "Discord protocol violations: {violations:#?}"

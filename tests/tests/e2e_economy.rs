@@ -1,0 +1,704 @@
+//! The economy end to end through the real binaries and the local Discord: credits, the
+//! marketplace from /sell to refund, races that must not double-spend, duplicate deliveries,
+//! hostile input, and commission escrow with its scheduler. Every scenario ends with the ledger
+//! audit (from the log alone) and the views digest equal after a replay.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use std::time::Duration;
+use studio_tests::{FakeMember, SentMessage};
+
+/// A second time the same interaction is answered, Discord refuses it (and the fake records it).
+const SECOND_ANSWER: &str = "second callback for";
+
+async fn original(stack: &Stack, id: u64) -> SentMessage {
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| d.original_message(id))
+        .await
+        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
+}
+
+fn grant(stack: &Stack, admin: &FakeMember, member: u64, amount: i64) -> u64 {
+    grant_as(stack, admin, ADMIN_PERMISSIONS, member, amount)
+}
+
+fn grant_as(stack: &Stack, who: &FakeMember, permissions: u64, member: u64, amount: i64) -> u64 {
+    stack.slash(
+        who,
+        permissions,
+        "credits",
+        json!([{"name": "grant", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": member.to_string()},
+            {"name": "amount", "type": 4, "value": amount},
+            {"name": "reason", "type": 3, "value": "jam prize"}]}]),
+    )
+}
+
+fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: Value) -> u64 {
+    stack.slash(
+        from,
+        MEMBER_PERMISSIONS,
+        "pay",
+        json!([{"name": "member", "type": 6, "value": to.to_string()},
+               {"name": "amount", "type": 4, "value": amount}]),
+    )
+}
+
+/// Submits the sell form (or `form`, e.g. an edit) with these fields.
+fn submit(stack: &Stack, who: &FakeMember, form: &str, fields: &[(&str, &str)]) -> u64 {
+    let (id, d) = stack
+        .discord
+        .modal_submit(GUILD, CHANNEL, who, MEMBER_PERMISSIONS, form, fields);
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    id
+}
+
+fn sell(stack: &Stack, seller: &FakeMember, title: &str, price: &str) -> u64 {
+    submit(
+        stack,
+        seller,
+        "f:sell",
+        &[
+            ("title", title),
+            ("description", "Drop-in and documented"),
+            ("language", "Rust"),
+            ("price", price),
+            ("code", &format!("// {title}\nfn main() {{}}")),
+        ],
+    )
+}
+
+async fn balance(stack: &Stack, member: u64) -> i64 {
+    stack
+        .scalar(&format!(
+            "SELECT coalesce((SELECT balance FROM views.accounts WHERE account = 'member:{member}'), 0)"
+        ))
+        .await
+}
+
+fn dms_to(stack: &Stack, user: u64) -> Vec<SentMessage> {
+    stack
+        .discord
+        .channel_messages()
+        .into_iter()
+        .filter(|m| m.is_dm_to == Some(user))
+        .collect()
+}
+
+fn button(message: &SentMessage, label: &str) -> String {
+    message
+        .buttons()
+        .into_iter()
+        .find(|(l, _)| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label} button in {:?}", message.buttons()))
+        .1
+}
+
+/// The message a callback showed (the response body's data, as the member sees it).
+fn shown(callback: &studio_tests::Callback) -> String {
+    callback.body.to_string()
+}
+
+/// Views equal after a replay, and the ledger sound.
+async fn assert_sound_and_replayable(stack: &Stack, allowing: &[&str]) {
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound_allowing(allowing).await;
+}
+
+#[tokio::test]
+async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_delivery() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+
+    // An admin issues credits from the mint; a member cannot.
+    let refused = original(
+        &stack,
+        grant_as(&stack, &bob, MEMBER_PERMISSIONS, 1002, 500),
+    )
+    .await;
+    assert!(
+        refused.ephemeral() && refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let granted = original(&stack, grant(&stack, &admin, 1002, 500)).await;
+    assert!(
+        granted.text().contains("Granted 500 credits"),
+        "{}",
+        granted.text()
+    );
+    assert!(
+        dms_to(&stack, 1002)
+            .iter()
+            .any(|m| m.text().contains("granted you 500"))
+    );
+
+    // /pay moves credits and tells the recipient; /balance shows it privately.
+    let paid = original(&stack, pay(&stack, &bob, 1003, json!(50))).await;
+    assert!(
+        paid.ephemeral() && paid.text().contains("Your balance: 450"),
+        "{}",
+        paid.text()
+    );
+    let shown_balance = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "balance", json!([])),
+    )
+    .await;
+    assert!(shown_balance.ephemeral());
+    assert!(
+        shown_balance.text().contains("450 credits"),
+        "{}",
+        shown_balance.text()
+    );
+
+    // /sell opens the form; submitting it lists the code (alice is an Expert: 5 % tax).
+    let form = stack.slash(&alice, MEMBER_PERMISSIONS, "sell", json!([]));
+    let form = stack.answer(form).await;
+    assert_eq!(form.body["type"], 9, "a modal: {}", form.body);
+    let listed = original(&stack, sell(&stack, &alice, "Grid A* pathfinding", "200")).await;
+    assert!(listed.text().contains("Listing #1"), "{}", listed.text());
+
+    // Bob browses the marketplace privately and buys with the Buy button.
+    let shop = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    assert!(shop.ephemeral(), "the shop view is private");
+    assert!(
+        shop.text().contains("Grid A* pathfinding"),
+        "{}",
+        shop.text()
+    );
+    let bought = stack.click(&bob, &button(&shop, "Buy #1"), &shop).await;
+    let receipt = shown(&bought);
+    assert!(receipt.contains("You bought listing #1"), "{receipt}");
+    assert!(
+        receipt.contains("fn main()"),
+        "the code is delivered: {receipt}"
+    );
+    assert_eq!(bought.body["data"]["flags"], 64, "delivered privately");
+    stack
+        .eventually_i64("SELECT sales FROM views.listings WHERE listing_id = 1", 1)
+        .await;
+    assert_eq!(balance(&stack, 1002).await, 250);
+    assert_eq!(
+        balance(&stack, 1001).await,
+        190,
+        "price less the Expert's 5 % tax"
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT balance FROM views.accounts WHERE account = 'treasury'")
+            .await,
+        10
+    );
+    assert!(
+        dms_to(&stack, 1002)
+            .iter()
+            .any(|m| m.body.to_string().contains("fn main()"))
+    );
+    assert!(
+        dms_to(&stack, 1001)
+            .iter()
+            .any(|m| m.text().contains("bought your listing #1"))
+    );
+    assert!(
+        !dms_to(&stack, 1003)
+            .iter()
+            .any(|m| m.body.to_string().contains("fn main()")),
+        "nobody else gets the code"
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT xp FROM views.members WHERE user_id = 1001")
+            .await,
+        100,
+        "a sale earns the seller 100 XP"
+    );
+
+    // Buying twice is refused; the seller cannot buy their own listing.
+    let again = stack.click(&bob, &button(&shop, "Buy #1"), &shop).await;
+    assert!(
+        shown(&again).contains("already own listing #1"),
+        "{}",
+        shown(&again)
+    );
+
+    // History → Review opens a form; the review rates the listing and earns 25 XP.
+    let history = stack.click(&bob, &button(&shop, "History"), &shop).await;
+    let history = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.message(history.interaction_id)
+                .or_else(|| d.original_message(history.interaction_id))
+        })
+        .await;
+    let history = history.unwrap_or_else(|| shop.clone());
+    let review_id = button(&history, "Review #1");
+    let form = stack.click(&bob, &review_id, &history).await;
+    assert_eq!(form.body["type"], 9, "{}", form.body);
+    let reviewed = original(
+        &stack,
+        submit(
+            &stack,
+            &bob,
+            "f:review:1",
+            &[("stars", "4"), ("text", "Saved me a week")],
+        ),
+    )
+    .await;
+    assert!(reviewed.text().contains("4★ review"), "{}", reviewed.text());
+    stack
+        .eventually_i64(
+            "SELECT rating_sum FROM views.listings WHERE listing_id = 1",
+            4,
+        )
+        .await;
+    assert_eq!(
+        stack
+            .scalar("SELECT xp FROM views.members WHERE user_id = 1002")
+            .await,
+        25
+    );
+
+    // The seller refunds from their history; the buyer's code access is revoked.
+    let seller_shop = original(
+        &stack,
+        stack.slash(&alice, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    let sales = stack
+        .click(&alice, &button(&seller_shop, "History"), &seller_shop)
+        .await;
+    let refund_id = sales.body["data"]["components"]
+        .to_string()
+        .split('"')
+        .find(|s| s.starts_with("rf:1:1002:"))
+        .map(str::to_owned)
+        .expect("a refund button for bob's purchase");
+    let refunded = stack.click(&alice, &refund_id, &seller_shop).await;
+    assert!(
+        shown(&refunded).contains("Refunded 200 credits"),
+        "{}",
+        shown(&refunded)
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.purchases WHERE status = 'refunded'",
+            1,
+        )
+        .await;
+    assert_eq!(balance(&stack, 1002).await, 450);
+    assert_eq!(balance(&stack, 1001).await, 0);
+    let code = stack.click(&bob, &format!("cd:1:{}", 1002), &history).await;
+    assert!(
+        shown(&code).contains("do not own listing #1"),
+        "{}",
+        shown(&code)
+    );
+
+    assert_sound_and_replayable(&stack, &[]).await;
+    drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn racing_buys_and_payments_with_two_writers_never_double_spend() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let carol = member(1004, "carol", 5);
+    let stack = Stack::start(vec![
+        alice.clone(),
+        bob.clone(),
+        admin.clone(),
+        carol.clone(),
+    ])
+    .await;
+    let projector = stack.spawn("projector", &[], &[]);
+    // Two writers that both see every dispatch: each command is decided by whichever appends
+    // first; the other is fenced or finds it decided, and answers with the recorded outcome.
+    let one = stack.spawn("command-service", &[], &[("STUDIO_CONSUMER", "writer-one")]);
+    let two = stack.spawn("command-service", &[], &[("STUDIO_CONSUMER", "writer-two")]);
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+
+    original(&stack, grant(&stack, &admin, 1004, 100)).await;
+    original(&stack, grant(&stack, &admin, 1002, 100)).await;
+    for i in 0..8 {
+        original(
+            &stack,
+            sell(&stack, &alice, &format!("Shader pack {i}"), "100"),
+        )
+        .await;
+    }
+    stack
+        .eventually_i64("SELECT count(*) FROM views.listings", 8)
+        .await;
+
+    // Carol has credits for one listing and clicks Buy on all eight at once.
+    let shop = original(
+        &stack,
+        stack.slash(&carol, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    let buys: Vec<u64> = (1..=8)
+        .map(|l| {
+            let (id, d) = stack.discord.button_click(
+                GUILD,
+                CHANNEL,
+                &carol,
+                MEMBER_PERMISSIONS,
+                &format!("buy:{l}:1:1004"),
+                Some(&shop),
+            );
+            stack.discord.dispatch("INTERACTION_CREATE", d);
+            id
+        })
+        .collect();
+    // Bob pays 30 five times at once with 100: three go through.
+    let pays: Vec<u64> = (0..5).map(|_| pay(&stack, &bob, 1003, json!(30))).collect();
+    for id in buys.iter().chain(&pays) {
+        stack.answer(*id).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ListingPurchased'")
+            .await,
+        1,
+        "exactly one purchase"
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'CreditsTransferred'")
+            .await,
+        3,
+        "three payments fit in 100 credits"
+    );
+    stack
+        .eventually_i64("SELECT count(*) FROM views.purchases", 1)
+        .await;
+    assert_eq!(balance(&stack, 1004).await, 0);
+    assert_eq!(balance(&stack, 1002).await, 10);
+    let answers: Vec<String> = buys
+        .iter()
+        .filter_map(|id| {
+            stack
+                .discord
+                .callbacks()
+                .into_iter()
+                .find(|c| c.interaction_id == *id && c.status == 204)
+        })
+        .map(|c| c.body.to_string())
+        .collect();
+    assert_eq!(
+        answers.iter().filter(|a| a.contains("You bought")).count(),
+        1,
+        "{answers:#?}"
+    );
+    assert_eq!(
+        answers
+            .iter()
+            .filter(|a| a.contains("You have 0 credits"))
+            .count(),
+        7,
+        "{answers:#?}"
+    );
+
+    assert_sound_and_replayable(&stack, &[SECOND_ANSWER]).await;
+    drop((projector, one, two, gateway));
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn the_same_buy_delivered_twice_buys_once_and_answers_the_same() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    original(&stack, grant(&stack, &admin, 1002, 300)).await;
+    original(&stack, sell(&stack, &alice, "Save system", "120")).await;
+    let shop = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+
+    // One click, delivered by the gateway, then again by JetStream (as a redelivery past the
+    // deduplication window would be).
+    let (id, d) = stack.discord.button_click(
+        GUILD,
+        CHANNEL,
+        &bob,
+        MEMBER_PERMISSIONS,
+        &button(&shop, "Buy #1"),
+        Some(&shop),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d.clone());
+    stack.answer(id).await;
+    let frame = json!({"t": "INTERACTION_CREATE", "s": 1, "op": 0, "d": d}).to_string();
+    let js = async_nats::jetstream::new(async_nats::connect(&stack.nats_url).await.expect("nats"));
+    let subject = format!("{}.discord.gateway.0.INTERACTION_CREATE", stack.prefix);
+    for copy in ["again"] {
+        let mut headers = async_nats::HeaderMap::new();
+        headers.insert("Nats-Msg-Id", format!("{id}-{copy}").as_str());
+        js.publish_with_headers(subject.clone(), headers, frame.clone().into())
+            .await
+            .expect("publish")
+            .await
+            .expect("ack");
+    }
+    let both = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            let c: Vec<_> = d
+                .callbacks()
+                .into_iter()
+                .filter(|c| c.interaction_id == id)
+                .collect();
+            (c.len() == 2).then_some(c)
+        })
+        .await
+        .expect("both deliveries answered");
+    assert_eq!(
+        both[0].body, both[1].body,
+        "the duplicate gets the original answer"
+    );
+    assert!(both[0].body.to_string().contains("You bought listing #1"));
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ListingPurchased'")
+            .await,
+        1
+    );
+    stack
+        .eventually_i64("SELECT count(*) FROM views.purchases", 1)
+        .await;
+    assert_eq!(balance(&stack, 1002).await, 180);
+    assert_sound_and_replayable(&stack, &[SECOND_ANSWER]).await;
+    drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn forged_and_hostile_input_gets_a_private_error_and_changes_nothing() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    original(&stack, grant(&stack, &admin, 1002, 100)).await;
+    original(&stack, sell(&stack, &alice, "Dialogue engine", "80")).await;
+    stack
+        .eventually_i64("SELECT count(*) FROM views.listings", 1)
+        .await;
+    let before = stack.scalar("SELECT count(*) FROM event_log").await;
+
+    let private_error = |m: &SentMessage, needle: &str| {
+        assert!(m.ephemeral(), "errors are private: {}", m.text());
+        assert!(
+            m.text().contains(needle),
+            "expected {needle:?} in {}",
+            m.text()
+        );
+    };
+    // Amounts that are negative, zero, huge or not a number (a forged payload skips Discord's checks).
+    for amount in [json!(-5), json!(0), json!(9_000_000_000_i64), json!("lots")] {
+        let m = original(&stack, pay(&stack, &bob, 1001, amount.clone())).await;
+        private_error(
+            &m,
+            if amount.is_string() {
+                "could not read"
+            } else {
+                "whole number of credits"
+            },
+        );
+    }
+    // A price that is not a number, negative or zero; a title over the limit.
+    for (price, title, needle) in [
+        ("abc", "Ok", "price"),
+        ("-5", "Ok", "price"),
+        ("0", "Ok", "price"),
+        ("10", &"x".repeat(101)[..], "title"),
+    ] {
+        let m = original(&stack, sell(&stack, &alice, title, price)).await;
+        private_error(&m, needle);
+    }
+    // A beginner cannot sell.
+    let newbie = member(1005, "newbie", 2);
+    stack
+        .discord
+        .dispatch("GUILD_MEMBER_ADD", stack.discord.member_add(GUILD, &newbie));
+    let m = original(&stack, sell(&stack, &newbie, "Mine", "10")).await;
+    private_error(&m, "Learner rank");
+
+    // A Buy button from bob's view clicked by alice, and a forged id naming alice as the owner.
+    let shop = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    let stolen = stack.click(&alice, &button(&shop, "Buy #1"), &shop).await;
+    assert!(
+        shown(&stolen).contains("This view belongs to"),
+        "{}",
+        shown(&stolen)
+    );
+    let forged = stack.click(&alice, "buy:1:1:1001", &shop).await;
+    assert!(
+        shown(&forged).contains("This view belongs to"),
+        "{}",
+        shown(&forged)
+    );
+    // Someone else's delist and refund, and buttons that are not Studio's.
+    let delist = stack.click(&bob, "dl:1:1002", &shop).await;
+    assert!(
+        shown(&delist).contains("Only the seller"),
+        "{}",
+        shown(&delist)
+    );
+    for junk in ["buy:1:100", "buy:-1:1:1002", "rf:1:x:1002", "sh:z:0:1002:t"] {
+        let c = stack.click(&bob, junk, &shop).await;
+        assert!(
+            shown(&c).contains("not one of Studio's"),
+            "{junk}: {}",
+            shown(&c)
+        );
+    }
+
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let after = stack.scalar("SELECT count(*) FROM event_log").await;
+    assert_eq!(after, before + 1, "only the newbie's join was written");
+    assert_eq!(balance(&stack, 1002).await, 100);
+    assert_sound_and_replayable(&stack, &[]).await;
+    drop(services);
+    stack.finish().await;
+}
+
+fn commission(stack: &Stack, who: &FakeMember, sub: &str, options: Value) -> u64 {
+    stack.slash(
+        who,
+        MEMBER_PERMISSIONS,
+        "commission",
+        json!([{"name": sub, "type": 1, "options": options}]),
+    )
+}
+
+fn id_option(id: i64) -> Value {
+    json!([{"name": "id", "type": 4, "value": id}])
+}
+
+#[tokio::test]
+async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_delivery() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let projector = stack.spawn("projector", &[], &[]);
+    let command = stack.spawn(
+        "command-service",
+        &[],
+        &[
+            ("STUDIO_REVIEW_WINDOW_SECS", "2"),
+            ("STUDIO_SCHEDULER_MS", "200"),
+        ],
+    );
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    original(&stack, grant(&stack, &admin, 1002, 2000)).await;
+
+    // Bob (client) offers Alice (developer) 1000 for a boss fight.
+    let offer = commission(
+        &stack,
+        &bob,
+        "offer",
+        json!([{"name": "developer", "type": 6, "value": "1001"},
+               {"name": "amount", "type": 4, "value": 1000},
+               {"name": "deadline_days", "type": 4, "value": 10},
+               {"name": "description", "type": 3, "value": "A boss fight with three phases"}]),
+    );
+    assert!(
+        original(&stack, offer)
+            .await
+            .text()
+            .contains("Commission #1")
+    );
+    assert!(
+        dms_to(&stack, 1001)
+            .iter()
+            .any(|m| m.text().contains("Commission #1: offered"))
+    );
+    let early = original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+    assert!(
+        early.text().contains("is offered"),
+        "funding waits for acceptance: {}",
+        early.text()
+    );
+    original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
+    let funded = original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+    assert!(
+        funded.text().contains("150-credit escrow fee"),
+        "{}",
+        funded.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT escrow FROM views.commissions WHERE commission_id = 1",
+            1150,
+        )
+        .await;
+    let milestone = commission(
+        &stack,
+        &bob,
+        "milestone",
+        json!([{"name": "id", "type": 4, "value": 1}, {"name": "amount", "type": 4, "value": 300},
+               {"name": "note", "type": 3, "value": "phase one"}]),
+    );
+    original(&stack, milestone).await;
+    let stranger = original(&stack, commission(&stack, &admin, "release", id_option(1))).await;
+    assert!(
+        stranger.text().contains("Only the client"),
+        "{}",
+        stranger.text()
+    );
+    original(&stack, commission(&stack, &alice, "deliver", id_option(1))).await;
+
+    // Nobody releases or disputes: the scheduler releases it after the review window.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.commissions WHERE status = 'auto_released'",
+            1,
+        )
+        .await;
+    assert_eq!(balance(&stack, 1001).await, 1000);
+    assert_eq!(balance(&stack, 1002).await, 850);
+    assert_eq!(
+        stack
+            .scalar("SELECT balance FROM views.accounts WHERE account = 'treasury'")
+            .await,
+        150
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'CommissionSettled'")
+            .await,
+        1,
+        "released once, however many ticks saw it due"
+    );
+    assert!(
+        dms_to(&stack, 1001)
+            .iter()
+            .any(|m| m.text().contains("released automatically"))
+    );
+    assert_sound_and_replayable(&stack, &[]).await;
+    drop((projector, command, gateway));
+    stack.finish().await;
+}
