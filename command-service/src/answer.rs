@@ -41,6 +41,8 @@ pub struct Metrics {
     pub stale_interactions: AtomicU64,
     pub answered: AtomicU64,
     pub duplicates: AtomicU64,
+    /// Time from the start of a command's decision to its commit.
+    pub decision_to_durable: crate::latency::Histogram,
 }
 
 /// What an answer task needs.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod discord;
 pub mod domain;
 pub mod intake;
+pub mod latency;
 pub mod rules;
 pub mod views;
 pub mod writer;

@@ -165,6 +165,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         answered = m.answered.load(Ordering::Relaxed),
         duplicates = m.duplicates.load(Ordering::Relaxed),
         stale_interactions = m.stale_interactions.load(Ordering::Relaxed),
+        commands = m.decision_to_durable.count(),
+        decision_to_durable_p50_ms = m.decision_to_durable.quantile_ms(0.50),
+        decision_to_durable_p99_ms = m.decision_to_durable.quantile_ms(0.99),
         "command service stopped"
     );
     Ok(())
@@ -279,8 +282,13 @@ async fn handle_batch(
         };
         if !batch.commands.is_empty() {
             let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
+            let started = std::time::Instant::now();
             match settle_retrying(writer, guild, &pending).await {
                 Ok(settled) => {
+                    answerer
+                        .metrics
+                        .decision_to_durable
+                        .record_many(started.elapsed(), settled.len());
                     for ((_, reply, message), settled) in batch.commands.into_iter().zip(settled) {
                         tokio::spawn(answerer.clone().settled(reply, settled, message));
                     }
