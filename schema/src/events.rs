@@ -89,6 +89,11 @@ pub enum Event {
     CommissionDelivered(CommissionDelivered),
     CommissionDisputed(CommissionDisputed),
     CommissionSettled(CommissionSettled),
+    /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
+    GuildSettingsChanged {
+        by: UserId,
+        beginners_may_sell: Option<bool>,
+    },
 }
 
 /// A payload that cannot be read as any known event.
@@ -131,6 +136,7 @@ impl Event {
             Self::CommissionDelivered(_) => "CommissionDelivered",
             Self::CommissionDisputed(_) => "CommissionDisputed",
             Self::CommissionSettled(_) => "CommissionSettled",
+            Self::GuildSettingsChanged { .. } => "GuildSettingsChanged",
         }
     }
 

@@ -228,6 +228,34 @@ async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_deliver
         "a sale earns the seller 100 XP"
     );
 
+    // The seller edits the listing: a new version for new buyers; bob keeps the one he bought.
+    let edited = original(
+        &stack,
+        submit(
+            &stack,
+            &alice,
+            "f:edit:1",
+            &[
+                ("title", "Grid A* pathfinding"),
+                ("description", "Now with diagonal moves"),
+                ("language", "Rust"),
+                ("price", "250"),
+                ("code", "fn astar_v2() {}"),
+            ],
+        ),
+    )
+    .await;
+    assert!(edited.text().contains("version 2"), "{}", edited.text());
+    stack
+        .eventually_i64("SELECT version FROM views.listings WHERE listing_id = 1", 2)
+        .await;
+    let mine = stack.click(&bob, "cd:1:1002", &shop).await;
+    assert!(
+        shown(&mine).contains("fn main()") && !shown(&mine).contains("astar_v2"),
+        "{}",
+        shown(&mine)
+    );
+
     // Buying twice is refused; the seller cannot buy their own listing.
     let again = stack.click(&bob, &button(&shop, "Buy #1"), &shop).await;
     assert!(
@@ -579,6 +607,24 @@ async fn forged_and_hostile_input_gets_a_private_error_and_changes_nothing() {
     let after = stack.scalar("SELECT count(*) FROM event_log").await;
     assert_eq!(after, before + 1, "only the newbie's join was written");
     assert_eq!(balance(&stack, 1002).await, 100);
+
+    // An admin lets Beginners sell; then the newbie can.
+    let beginners = |who: &FakeMember, permissions| {
+        stack.slash(
+            who,
+            permissions,
+            "market",
+            json!([{"name": "beginners", "type": 1, "options": [
+                {"name": "allowed", "type": 5, "value": true}]}]),
+        )
+    };
+    private_error(
+        &original(&stack, beginners(&bob, MEMBER_PERMISSIONS)).await,
+        "Manage Server",
+    );
+    original(&stack, beginners(&admin, ADMIN_PERMISSIONS)).await;
+    let listed = original(&stack, sell(&stack, &newbie, "Mine", "10")).await;
+    assert!(listed.text().contains("Listing #2"), "{}", listed.text());
     assert_sound_and_replayable(&stack, &[]).await;
     drop(services);
     stack.finish().await;

@@ -4,7 +4,7 @@ use crate::rules::economy as rules;
 use twilight_model::application::command::{Command, CommandType};
 use twilight_model::guild::Permissions;
 use twilight_util::builder::command::{
-    CommandBuilder, IntegerBuilder, StringBuilder, SubCommandBuilder, UserBuilder,
+    BooleanBuilder, CommandBuilder, IntegerBuilder, StringBuilder, SubCommandBuilder, UserBuilder,
 };
 
 /// Every slash command, as registered with Discord.
@@ -103,6 +103,12 @@ pub fn all() -> Vec<Command> {
                         .required(true),
                 )
                 .option(note("note", "Why (kept in the log)")),
+        )
+        .option(
+            SubCommandBuilder::new("beginners", "Let Beginners sell, or not (Manage Server)")
+                .option(
+                    BooleanBuilder::new("allowed", "Whether Beginners may sell").required(true),
+                ),
         )
         .build(),
         commission(),

@@ -147,6 +147,7 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
         Outcome::Commission {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
+        Outcome::SettingChanged { what } => format!("✅ {what}"),
         _ => return None,
     };
     Some(ephemeral(&text))

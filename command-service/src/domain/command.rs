@@ -59,6 +59,12 @@ pub enum Command {
     },
     /// Something done on the marketplace.
     Market(Market),
+    /// An admin lets Beginners sell, or not.
+    SetBeginnersMaySell {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        allowed: bool,
+    },
     /// A step of a commission.
     Commission(Commission),
 }

@@ -55,6 +55,31 @@ pub fn decide(
             reason,
         ),
         Command::Market(market) => market::decide(state, market, now),
+        Command::SetBeginnersMaySell {
+            actor,
+            actor_can_manage_guild,
+            allowed,
+        } => {
+            if !actor_can_manage_guild {
+                return Err(Rejection::AdminOnly);
+            }
+            Ok((
+                vec![Event::GuildSettingsChanged {
+                    by: *actor,
+                    beginners_may_sell: Some(*allowed),
+                }],
+                Outcome::SettingChanged {
+                    what: if *allowed {
+                        "Beginners may now sell on the marketplace.".into()
+                    } else {
+                        format!(
+                            "Selling on the marketplace needs the {} rank again.",
+                            crate::rules::economy::SELLING_RANK
+                        )
+                    },
+                },
+            ))
+        }
         Command::Commission(commission) => commission::decide(state, commission, now),
         Command::PostMessage {
             author,

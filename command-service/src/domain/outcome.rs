@@ -184,6 +184,10 @@ pub enum Outcome {
         cost: Credits,
         balance: Credits,
     },
+    /// An admin changed a guild setting.
+    SettingChanged {
+        what: String,
+    },
     /// A commission moved on; both parties hear of it.
     Commission {
         commission: CommissionId,

@@ -65,6 +65,13 @@ impl GuildState {
     /// Folds one event into the state.
     pub fn evolve(&mut self, event: &Event) {
         self.economy.evolve(event);
+        if let Event::GuildSettingsChanged {
+            beginners_may_sell: Some(allowed),
+            ..
+        } = event
+        {
+            self.beginners_may_sell = *allowed;
+        }
         let Some(member) = event.member() else {
             return;
         };

@@ -16,8 +16,8 @@ const PAY_USAGE: &str =
     "Usage: `/pay member amount [note]` — for example `/pay member:@alice amount:50`.";
 const CREDITS_USAGE: &str =
     "Usage: `/credits grant|revoke member amount reason`. Needs the Manage Server permission.";
-const MARKET_USAGE: &str =
-    "Usage: `/market feature listing days` or `/market resolve listing buyer refund|reject note`.";
+const MARKET_USAGE: &str = "Usage: `/market feature listing days`, `/market resolve listing buyer \
+refund|reject note` or `/market beginners allowed`.";
 const COMMISSION_USAGE: &str = "Usage: `/commission offer developer amount deadline_days description`, \
 then `accept`, `fund`, `milestone`, `deliver`, `release`, `cancel`, `dispute` or `resolve` with the commission's id.";
 
@@ -161,6 +161,16 @@ fn listing(o: &Options<'_>) -> Option<ListingId> {
 fn market(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
     let (sub, o) = options.sub()?;
     Some(Command::Market(match sub {
+        "beginners" => {
+            return Some(Command::SetBeginnersMaySell {
+                actor,
+                actor_can_manage_guild: can_manage_guild(i),
+                allowed: match o.value("allowed")? {
+                    CommandOptionValue::Boolean(b) => *b,
+                    _ => return None,
+                },
+            });
+        }
         "feature" => Market::Feature {
             seller: actor,
             listing: listing(&o)?,

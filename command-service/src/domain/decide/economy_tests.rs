@@ -770,3 +770,21 @@ proptest! {
         prop_assert_eq!(replayed, w.state);
     }
 }
+
+#[test]
+fn an_admin_can_let_beginners_sell() {
+    let mut w = World::new(3);
+    let allow = |can: bool, allowed: bool| Command::SetBeginnersMaySell {
+        actor: ADMIN,
+        actor_can_manage_guild: can,
+        allowed,
+    };
+    assert_eq!(w.run(allow(false, true), t(0)), Err(Rejection::AdminOnly));
+    w.ok(allow(true, true));
+    w.sell("10");
+    w.ok(allow(true, false));
+    assert!(matches!(
+        w.run(publish(SELLER, None, "10"), t(0)),
+        Err(Rejection::RankTooLow { .. })
+    ));
+}
