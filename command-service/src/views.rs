@@ -20,6 +20,17 @@ pub struct MemberView {
     pub messages: i64,
     pub week_xp: i64,
     pub tenure: Tenure,
+    /// As a seller: active listings, sales, and the sum and count of review stars.
+    pub seller: SellerStats,
+}
+
+/// A member's record on the marketplace.
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct SellerStats {
+    pub listings: i64,
+    pub sales: i64,
+    pub rating_sum: i64,
+    pub rating_count: i64,
 }
 
 /// One page of a leaderboard.
@@ -44,11 +55,18 @@ pub async fn wait_for(
 ) -> Result<bool, sqlx::Error> {
     let deadline = tokio::time::Instant::now() + limit;
     loop {
-        let projected: Option<i64> =
-            sqlx::query_scalar("SELECT last_seq FROM views.guild_checkpoints WHERE guild_id = $1")
-                .bind(guild.0)
-                .fetch_optional(pool)
-                .await?;
+        let projected: Option<i64> = match sqlx::query_scalar(
+            "SELECT last_seq FROM views.guild_checkpoints WHERE guild_id = $1",
+        )
+        .bind(guild.0)
+        .fetch_optional(pool)
+        .await
+        {
+            Ok(seq) => seq,
+            // The projector has not created the views yet (a fresh deployment): keep waiting.
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => None,
+            Err(other) => return Err(other),
+        };
         if projected.unwrap_or(0) >= seq {
             return Ok(true);
         }
@@ -86,6 +104,17 @@ pub async fn member(
     .bind(user.0)
     .fetch_optional(pool)
     .await?;
+    let seller: SellerStats = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE active) AS listings,
+                coalesce(sum(sales), 0)::bigint AS sales,
+                coalesce(sum(rating_sum), 0)::bigint AS rating_sum,
+                coalesce(sum(rating_count), 0)::bigint AS rating_count
+         FROM views.listings WHERE guild_id = $1 AND seller = $2",
+    )
+    .bind(guild.0)
+    .bind(user.0)
+    .fetch_one(pool)
+    .await?;
     let Some((xp, message_xp, messages, completed_secs, since)) = row else {
         return Ok(MemberView {
             user,
@@ -94,6 +123,7 @@ pub async fn member(
             messages: 0,
             week_xp: 0,
             tenure: Tenure::default(),
+            seller,
         });
     };
     Ok(MemberView {
@@ -106,6 +136,7 @@ pub async fn member(
             completed_secs,
             since,
         },
+        seller,
     })
 }
 

@@ -301,6 +301,26 @@ async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_deliver
         25
     );
 
+    // The seller's portfolio shows the listing, the sale and the rating.
+    let profile = original(
+        &stack,
+        stack.slash(
+            &bob,
+            MEMBER_PERMISSIONS,
+            "profile",
+            json!([{"name": "member", "type": 6, "value": "1001"}]),
+        ),
+    )
+    .await;
+    let portfolio = stack
+        .click(&bob, &button(&profile, "Portfolio"), &profile)
+        .await;
+    assert!(
+        shown(&portfolio).contains("1 active listings · 1 sales · ★ 4.0 from 1 reviews"),
+        "{}",
+        shown(&portfolio)
+    );
+
     // The seller refunds from their history; the buyer's code access is revoked.
     let seller_shop = original(
         &stack,

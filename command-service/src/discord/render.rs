@@ -150,9 +150,26 @@ fn portfolio_embed(view: &MemberView) -> Embed {
         .field(EmbedFieldBuilder::new("XP from messages", view.message_xp.to_string()).inline())
         .field(EmbedFieldBuilder::new(
             "Listings and sales",
-            "None yet — the code marketplace is coming to Studio.",
+            seller_line(&view.seller),
         ))
         .build()
+}
+
+fn seller_line(s: &crate::views::SellerStats) -> String {
+    if s.listings == 0 && s.sales == 0 {
+        return "Nothing on the marketplace yet — sell code with /sell.".to_owned();
+    }
+    let rating = if s.rating_count > 0 {
+        #[allow(clippy::cast_precision_loss)]
+        let avg = s.rating_sum as f64 / s.rating_count as f64;
+        format!("★ {avg:.1} from {} reviews", s.rating_count)
+    } else {
+        "no reviews yet".to_owned()
+    };
+    format!(
+        "{} active listings · {} sales · {rating}",
+        s.listings, s.sales
+    )
 }
 
 fn rank_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
