@@ -250,9 +250,13 @@ mod tests {
     use serde_json::json;
 
     fn slash(options: serde_json::Value, permissions: &str) -> Vec<u8> {
+        slash_named("xp", options, permissions)
+    }
+
+    fn slash_named(name: &str, options: serde_json::Value, permissions: &str) -> Vec<u8> {
         json!({"t": "INTERACTION_CREATE", "s": 2, "op": 0, "d": {
             "id": "1000", "application_id": "100", "type": 2, "token": "tok",
-            "data": {"id": "1100", "name": "xp", "type": 1, "options": options},
+            "data": {"id": "1100", "name": name, "type": 1, "options": options},
             "guild_id": "200", "channel_id": "300", "channel": {"id": "300", "type": 0},
             "member": {"user": {"id": "400", "username": "ada", "discriminator": "0"}, "roles": [],
                        "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
@@ -309,25 +313,6 @@ mod tests {
         };
         assert!(reason.contains("Usage: `/xp give|remove"), "{reason}");
     }
-}
-#[cfg(test)]
-mod economy_intake_tests {
-    use super::*;
-    use serde_json::json;
-
-    fn slash(name: &str, options: serde_json::Value, permissions: &str) -> Vec<u8> {
-        json!({"t": "INTERACTION_CREATE", "s": 2, "op": 0, "d": {
-            "id": "1000", "application_id": "100", "type": 2, "token": "tok",
-            "data": {"id": "1100", "name": name, "type": 1, "options": options},
-            "guild_id": "200", "channel_id": "300", "channel": {"id": "300", "type": 0},
-            "member": {"user": {"id": "400", "username": "ada", "discriminator": "0"}, "roles": [],
-                       "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
-                       "flags": 0, "permissions": permissions},
-            "app_permissions": "0", "locale": "en-US", "entitlements": [],
-            "authorizing_integration_owners": {"0": "200"}, "attachment_size_limit": 10_485_760}})
-        .to_string()
-        .into_bytes()
-    }
 
     #[test]
     fn credits_from_a_member_without_manage_guild_is_not_an_admin_command() {
@@ -337,7 +322,7 @@ mod economy_intake_tests {
             {"name": "reason", "type": 3, "value": "demo"}]}]);
         let Ok(Incoming::Command { command, .. }) = read(
             "INTERACTION_CREATE",
-            &slash("credits", options, "3072"),
+            &slash_named("credits", options, "3072"),
             Utc::now(),
         ) else {
             panic!("expected a command");
@@ -351,6 +336,21 @@ mod economy_intake_tests {
                 }
             ),
             "{command:?}"
+        );
+    }
+
+    #[test]
+    fn a_forged_option_type_is_refused_by_id_and_token_not_dropped() {
+        let options = json!([{"name": "member", "type": 6, "value": "500"},
+                             {"name": "amount", "type": 4, "value": "lots"}]);
+        let read = read(
+            "INTERACTION_CREATE",
+            &slash_named("pay", options, "0"),
+            Utc::now(),
+        );
+        assert!(
+            matches!(read, Ok(Incoming::Unreadable { ref token, .. }) if token == "tok"),
+            "{read:?}"
         );
     }
 }
