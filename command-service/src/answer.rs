@@ -24,6 +24,7 @@ use tracing::{debug, warn};
 use twilight_http::Client;
 use twilight_model::application::interaction::application_command::CommandOptionValue;
 use twilight_model::application::interaction::{Interaction, InteractionData};
+use twilight_model::guild::Permissions;
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_model::id::Id;
 use twilight_model::id::marker::ApplicationMarker;
@@ -255,6 +256,27 @@ impl Answerer {
                         return Ok(render::private_embed(shop::statement_embed(&statement)));
                     }
                     "sell" => return Ok(forms::listing(None)),
+                    "commission" => {
+                        let rows = economy::commissions(&self.pool, guild, clicker).await?;
+                        return Ok(render::private_embed(shop::commissions_embed(&rows)));
+                    }
+                    "market" => {
+                        let admin = interaction
+                            .member
+                            .as_ref()
+                            .and_then(|m| m.permissions)
+                            .is_some_and(|p| {
+                                p.contains(Permissions::MANAGE_GUILD)
+                                    || p.contains(Permissions::ADMINISTRATOR)
+                            });
+                        if !admin {
+                            return Ok(render::ephemeral(
+                                "❌ You need the Manage Server permission to see disputes.",
+                            ));
+                        }
+                        let rows = economy::disputes(&self.pool, guild).await?;
+                        return Ok(render::private_embed(shop::disputes_embed(&rows)));
+                    }
                     "shop" => {
                         let language = data.options.iter().find(|o| o.name == "language").and_then(
                             |o| match &o.value {

@@ -216,13 +216,7 @@ fn interaction(i: Interaction) -> Incoming {
             ) {
                 Ok(None)
             } else {
-                match slash::read(&i, data, actor) {
-                    Ok(None) => Err(
-                        "Studio does not know that command. Try /profile, /shop or /balance."
-                            .to_owned(),
-                    ),
-                    other => other,
-                }
+                slash::read(&i, data, actor)
             }
         }
         Some(InteractionData::MessageComponent(data)) => clicks::button(&i, &data.custom_id, actor),

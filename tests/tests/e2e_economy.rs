@@ -321,6 +321,82 @@ async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_deliver
         shown(&portfolio)
     );
 
+    // Bob disputes the purchase; an admin sees it among the open disputes and rejects it.
+    let form = stack
+        .click(&bob, &button(&history, "Dispute #1"), &history)
+        .await;
+    assert_eq!(form.body["type"], 9, "{}", form.body);
+    let disputed = original(
+        &stack,
+        submit(
+            &stack,
+            &bob,
+            "f:dispute:1",
+            &[("text", "Does not handle diagonals")],
+        ),
+    )
+    .await;
+    assert!(
+        disputed.text().contains("dispute of listing #1 is open"),
+        "{}",
+        disputed.text()
+    );
+    assert!(
+        dms_to(&stack, 1001)
+            .iter()
+            .any(|m| m.text().contains("disputed their purchase"))
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.purchases WHERE status = 'disputed'",
+            1,
+        )
+        .await;
+    let market = |who: &FakeMember, permissions, sub: &str, options: Value| {
+        stack.slash(
+            who,
+            permissions,
+            "market",
+            json!([{"name": sub, "type": 1, "options": options}]),
+        )
+    };
+    let hidden = original(
+        &stack,
+        market(&bob, MEMBER_PERMISSIONS, "disputes", json!([])),
+    )
+    .await;
+    assert!(hidden.text().contains("Manage Server"), "{}", hidden.text());
+    let open = original(
+        &stack,
+        market(&admin, ADMIN_PERMISSIONS, "disputes", json!([])),
+    )
+    .await;
+    assert!(
+        open.ephemeral() && open.text().contains("Grid A* pathfinding"),
+        "{}",
+        open.text()
+    );
+    let resolve = json!([{"name": "listing", "type": 4, "value": 1},
+                         {"name": "buyer", "type": 6, "value": "1002"},
+                         {"name": "decision", "type": 3, "value": "reject"},
+                         {"name": "note", "type": 3, "value": "works as described"}]);
+    let rejected = original(
+        &stack,
+        market(&admin, ADMIN_PERMISSIONS, "resolve", resolve),
+    )
+    .await;
+    assert!(
+        rejected.text().contains("the sale stands"),
+        "{}",
+        rejected.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.purchases WHERE status = 'active'",
+            1,
+        )
+        .await;
+
     // The seller refunds from their history; the buyer's code access is revoked.
     let seller_shop = original(
         &stack,
@@ -721,6 +797,12 @@ async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_
             1150,
         )
         .await;
+    let listed = original(&stack, commission(&stack, &bob, "list", json!([]))).await;
+    assert!(
+        listed.ephemeral() && listed.text().contains("#1 — 1000 credits — funded"),
+        "{}",
+        listed.text()
+    );
     let milestone = commission(
         &stack,
         &bob,

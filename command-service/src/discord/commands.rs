@@ -104,6 +104,10 @@ pub fn all() -> Vec<Command> {
                 )
                 .option(note("note", "Why (kept in the log)")),
         )
+        .option(SubCommandBuilder::new(
+            "disputes",
+            "The buyers' open disputes (Manage Server)",
+        ))
         .option(
             SubCommandBuilder::new("beginners", "Let Beginners sell, or not (Manage Server)")
                 .option(
@@ -179,6 +183,10 @@ fn commission() -> Command {
                     .required(true),
             ),
     )
+    .option(SubCommandBuilder::new(
+        "list",
+        "Your commissions, as client or developer",
+    ))
     .option(step("accept", "Accept an offer made to you"))
     .option(step("fund", "Put the amount and the fee into escrow"))
     .option(

@@ -436,3 +436,55 @@ pub fn statement_embed(s: &Statement) -> Embed {
         ))
         .build()
 }
+
+/// A member's commissions.
+#[must_use]
+pub fn commissions_embed(rows: &[crate::views::economy::CommissionRow]) -> Embed {
+    let mut e = EmbedBuilder::new()
+        .title("🤝 Your commissions")
+        .color(COLOUR);
+    if rows.is_empty() {
+        e = e.description("None yet. Hire someone with `/commission offer`.");
+    }
+    for c in rows {
+        let due = c.auto_release_at.map_or_else(
+            || format!("deadline {}", c.deadline.format("%Y-%m-%d")),
+            |at| format!("releases itself {}", at.format("%Y-%m-%d %H:%M UTC")),
+        );
+        e = e.field(EmbedFieldBuilder::new(
+            truncate(
+                &format!("#{} — {} credits — {}", c.commission_id, c.amount, c.status),
+                256,
+            ),
+            truncate(
+                &format!(
+                    "client <@{}> · developer <@{}> · in escrow {} · released {} · {due}\n{}",
+                    c.client, c.developer, c.escrow, c.released, c.description
+                ),
+                600,
+            ),
+        ));
+    }
+    e.build()
+}
+
+/// The open disputes, for admins.
+#[must_use]
+pub fn disputes_embed(rows: &[PurchaseRow]) -> Embed {
+    let lines: Vec<String> = rows.iter().map(|p| purchase_line(p, p.buyer)).collect();
+    EmbedBuilder::new()
+        .title("⚖️ Open disputes")
+        .color(COLOUR)
+        .description(if lines.is_empty() {
+            "No open disputes.".to_owned()
+        } else {
+            truncate(
+                &format!(
+                    "{}\n\nResolve with `/market resolve listing buyer refund|reject note`.",
+                    lines.join("\n")
+                ),
+                4000,
+            )
+        })
+        .build()
+}

@@ -122,13 +122,24 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             })
         })()
         .ok_or_else(|| usage(CREDITS_USAGE))?,
+        "market" if is_view(&options, "disputes") => return Ok(None),
+        "commission" if is_view(&options, "list") => return Ok(None),
         "market" => market(i, &options, actor).ok_or_else(|| usage(MARKET_USAGE))?,
         "commission" => {
             commission(i, data, &options, actor).ok_or_else(|| usage(COMMISSION_USAGE))?
         }
-        _ => return Ok(None),
+        _ => {
+            return Err(
+                "Studio does not know that command. Try /profile, /shop or /balance.".to_owned(),
+            );
+        }
     };
     Ok(Some(command))
+}
+
+/// Whether the command's subcommand is `name`, one that only shows a view.
+fn is_view(options: &Options<'_>, name: &str) -> bool {
+    options.sub().is_some_and(|(sub, _)| sub == name)
 }
 
 fn adjust_xp(

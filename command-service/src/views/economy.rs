@@ -296,3 +296,57 @@ pub async fn statement(
         entries,
     })
 }
+
+/// A commission as its parties see it.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct CommissionRow {
+    pub commission_id: i64,
+    pub client: i64,
+    pub developer: i64,
+    pub amount: i64,
+    pub description: String,
+    pub deadline: DateTime<Utc>,
+    pub status: String,
+    pub escrow: i64,
+    pub released: i64,
+    pub auto_release_at: Option<DateTime<Utc>>,
+}
+
+/// A member's latest commissions, as client or developer.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn commissions(
+    pool: &PgPool,
+    guild: GuildId,
+    member: UserId,
+) -> Result<Vec<CommissionRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT commission_id, client, developer, amount, description, deadline, status, escrow,
+                released, auto_release_at
+         FROM views.commissions WHERE guild_id = $1 AND (client = $2 OR developer = $2)
+         ORDER BY commission_id DESC LIMIT $3",
+    )
+    .bind(guild.0)
+    .bind(member.0)
+    .bind(RECENT_ENTRIES)
+    .fetch_all(pool)
+    .await
+}
+
+/// The purchases under dispute, oldest first.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn disputes(pool: &PgPool, guild: GuildId) -> Result<Vec<PurchaseRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.listing_id, l.title, p.buyer, p.seller, p.price, p.status, p.reviewed, p.bought_at
+         FROM views.purchases p
+         JOIN views.listings l ON l.guild_id = p.guild_id AND l.listing_id = p.listing_id
+         WHERE p.guild_id = $1 AND p.status = 'disputed'
+         ORDER BY p.guild_seq LIMIT 20",
+    )
+    .bind(guild.0)
+    .fetch_all(pool)
+    .await
+}
