@@ -75,29 +75,6 @@ pub fn is_stale(metrics: &Metrics, interaction: &Interaction) -> bool {
 }
 
 impl Answerer {
-    /// Sends a direct message; a member with closed DMs is logged, not retried.
-    async fn direct_message(&self, dm: &receipts::Dm) {
-        let channel = match self
-            .http
-            .create_private_channel(Id::new(dm.to.get().max(1)))
-            .await
-        {
-            Ok(response) => match response.model().await {
-                Ok(channel) => channel.id,
-                Err(err) => return warn!(to = %dm.to, error = %err, "DM channel unreadable"),
-            },
-            Err(err) => return warn!(to = %dm.to, error = %err, "DM channel not opened"),
-        };
-        let message = self.http.create_message(channel).content(&dm.content);
-        let sent = match &dm.embed {
-            Some(embed) => message.embeds(std::slice::from_ref(embed)).await,
-            None => message.await,
-        };
-        if let Err(err) = sent {
-            warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
-        }
-    }
-
     async fn respond(&self, interaction: &Interaction, response: &InteractionResponse) {
         if is_stale(&self.metrics, interaction) {
             return;
@@ -120,9 +97,7 @@ impl Answerer {
         match (reply, settled) {
             (ReplyTo::Interaction(i), Settled::Decided(outcome)) => {
                 self.respond(&i, &render::outcome(&outcome)).await;
-                for dm in receipts::dms(&outcome) {
-                    self.direct_message(&dm).await;
-                }
+                self.side_effects(i.guild_id, &outcome).await;
             }
             (ReplyTo::Interaction(i), Settled::Duplicate(outcome)) => {
                 self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
@@ -156,9 +131,7 @@ impl Answerer {
 
     /// Tells the parties of an outcome nobody asked for (the scheduler's) by direct message.
     pub async fn notify(self, outcome: Outcome) {
-        for dm in receipts::dms(&outcome) {
-            self.direct_message(&dm).await;
-        }
+        self.side_effects(None, &outcome).await;
     }
 
     /// Refuses an interaction Studio could not read, by its id and token, then acknowledges it.

@@ -11,6 +11,7 @@ pub mod discord;
 pub mod domain;
 pub mod intake;
 pub mod latency;
+pub mod notify;
 pub mod rules;
 pub mod views;
 pub mod writer;

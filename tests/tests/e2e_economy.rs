@@ -785,6 +785,20 @@ async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_
         early.text()
     );
     original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
+    // Accepting opens a private room for the deal.
+    let welcome = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.channel_messages()
+                .into_iter()
+                .find(|m| m.text().contains("Only you two"))
+        })
+        .await
+        .expect("a deal room with a welcome");
+    assert_eq!(
+        stack.discord.channel_name(welcome.channel_id).as_deref(),
+        Some("commission-1")
+    );
     let funded = original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
     assert!(
         funded.text().contains("150-credit escrow fee"),

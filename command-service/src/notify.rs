@@ -1,0 +1,127 @@
+//! What a decided outcome does besides answering: direct messages to the other party, and a
+//! private channel for a commission once it is accepted. Best effort: a failure is logged, never
+//! retried, and changes nothing that was decided.
+
+use crate::answer::Answerer;
+use crate::discord::receipts::{self, Dm};
+use crate::domain::{Outcome, Step};
+use studio_schema::{CommissionId, UserId};
+use tracing::{info, warn};
+use twilight_model::channel::ChannelType;
+use twilight_model::channel::permission_overwrite::{PermissionOverwrite, PermissionOverwriteType};
+use twilight_model::guild::Permissions;
+use twilight_model::id::Id;
+use twilight_model::id::marker::GuildMarker;
+
+/// What the parties of a deal may do in its room.
+const PARTY: Permissions = Permissions::VIEW_CHANNEL
+    .union(Permissions::SEND_MESSAGES)
+    .union(Permissions::READ_MESSAGE_HISTORY)
+    .union(Permissions::ATTACH_FILES);
+
+impl Answerer {
+    /// Sends the outcome's direct messages and, for an accepted commission, opens its room.
+    pub async fn side_effects(&self, guild: Option<Id<GuildMarker>>, outcome: &Outcome) {
+        for dm in receipts::dms(outcome) {
+            self.direct_message(&dm).await;
+        }
+        if let (
+            Some(guild),
+            Outcome::Commission {
+                commission,
+                client,
+                developer,
+                step: Step::Accepted,
+            },
+        ) = (guild, outcome)
+        {
+            self.open_deal_room(guild, *commission, *client, *developer)
+                .await;
+        }
+    }
+
+    /// Sends a direct message; a member with closed DMs is logged, not retried.
+    pub async fn direct_message(&self, dm: &Dm) {
+        let channel = match self
+            .http
+            .create_private_channel(Id::new(dm.to.get().max(1)))
+            .await
+        {
+            Ok(response) => match response.model().await {
+                Ok(channel) => channel.id,
+                Err(err) => return warn!(to = %dm.to, error = %err, "DM channel unreadable"),
+            },
+            Err(err) => return warn!(to = %dm.to, error = %err, "DM channel not opened"),
+        };
+        let message = self.http.create_message(channel).content(&dm.content);
+        let sent = match &dm.embed {
+            Some(embed) => message.embeds(std::slice::from_ref(embed)).await,
+            None => message.await,
+        };
+        if let Err(err) = sent {
+            warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
+        }
+    }
+
+    /// A text channel only the client, the developer and Studio can see, for the deal's talk.
+    async fn open_deal_room(
+        &self,
+        guild: Id<GuildMarker>,
+        commission: CommissionId,
+        client: UserId,
+        developer: UserId,
+    ) {
+        let bot = match self.http.current_user().await {
+            Ok(response) => response.model().await.map(|u| u.id.cast()),
+            Err(err) => return warn!(error = %err, "deal room: cannot tell who Studio is"),
+        };
+        let Ok(bot) = bot else {
+            return warn!("deal room: cannot read Studio's user");
+        };
+        let member = |id: UserId| PermissionOverwrite {
+            allow: PARTY,
+            deny: Permissions::empty(),
+            id: Id::new(id.get().max(1)),
+            kind: PermissionOverwriteType::Member,
+        };
+        let overwrites = [
+            PermissionOverwrite {
+                allow: Permissions::empty(),
+                deny: Permissions::VIEW_CHANNEL,
+                id: guild.cast(),
+                kind: PermissionOverwriteType::Role,
+            },
+            member(client),
+            member(developer),
+            PermissionOverwrite {
+                allow: PARTY,
+                deny: Permissions::empty(),
+                id: bot,
+                kind: PermissionOverwriteType::Member,
+            },
+        ];
+        let name = format!("commission-{}", commission.0);
+        let created = self
+            .http
+            .create_guild_channel(guild, &name)
+            .kind(ChannelType::GuildText)
+            .permission_overwrites(&overwrites)
+            .await;
+        let channel = match created {
+            Ok(response) => match response.model().await {
+                Ok(channel) => channel.id,
+                Err(err) => return warn!(error = %err, "deal room unreadable"),
+            },
+            Err(err) => return warn!(%commission, error = %err, "deal room not created"),
+        };
+        info!(%commission, %channel, "deal room opened");
+        let welcome = format!(
+            "🤝 Commission #{commission}: <@{client}> (client) and <@{developer}> (developer). \
+             Only you two (and server admins) see this channel. Next: the client funds the escrow \
+             with `/commission fund id:{commission}`."
+        );
+        if let Err(err) = self.http.create_message(channel).content(&welcome).await {
+            warn!(%commission, error = %err, "deal room welcome not posted");
+        }
+    }
+}
