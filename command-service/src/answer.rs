@@ -33,6 +33,9 @@ use twilight_util::snowflake::Snowflake;
 /// Discord invalidates an interaction not answered within 3 s. Studio answers only when it can
 /// still do so with margin for the REST call.
 pub const ANSWER_DEADLINE: Duration = Duration::from_millis(2_800);
+/// A command older than this when its batch is settled is deferred first (Discord shows "thinking…"
+/// and the token stays valid for 15 minutes), so a slow batch cannot make its answer late.
+pub const DEFER_AFTER: Duration = Duration::from_millis(1_200);
 /// How long an answer that shows views waits for them to include the guild's latest events.
 const VIEW_WAIT: Duration = Duration::from_millis(1_500);
 
@@ -92,12 +95,66 @@ impl Answerer {
         }
     }
 
+    /// Tells Discord the answer is coming (a private "thinking…"); whether it was accepted.
+    pub async fn defer(&self, interaction: &Interaction) -> bool {
+        if is_stale(&self.metrics, interaction) {
+            return false;
+        }
+        let response = InteractionResponse {
+            kind: twilight_model::http::interaction::InteractionResponseType::DeferredChannelMessageWithSource,
+            data: Some(twilight_model::http::interaction::InteractionResponseData {
+                flags: Some(twilight_model::channel::message::MessageFlags::EPHEMERAL),
+                ..Default::default()
+            }),
+        };
+        let result = self
+            .http
+            .interaction(self.application_id)
+            .create_response(interaction.id, &interaction.token, &response)
+            .await;
+        if let Err(err) = &result {
+            warn!(interaction = %interaction.id, error = %err, "deferral failed");
+        }
+        result.is_ok()
+    }
+
+    /// Replaces a deferred answer with the real one.
+    async fn edit_original(&self, interaction: &Interaction, response: &InteractionResponse) {
+        let Some(data) = &response.data else {
+            return;
+        };
+        let result = self
+            .http
+            .interaction(self.application_id)
+            .update_response(&interaction.token)
+            .content(data.content.as_deref())
+            .embeds(data.embeds.as_deref())
+            .components(data.components.as_deref())
+            .await;
+        match result {
+            Ok(_) => {
+                self.metrics.answered.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                warn!(interaction = %interaction.id, error = %err, "deferred answer failed")
+            }
+        }
+    }
+
     /// Answers a settled command, then acknowledges its message.
     pub async fn settled(self, reply: ReplyTo, settled: Settled, message: Message) {
         match (reply, settled) {
             (ReplyTo::Interaction(i), Settled::Decided(outcome)) => {
                 self.respond(&i, &render::outcome(&outcome)).await;
                 self.side_effects(i.guild_id, &outcome).await;
+            }
+            (ReplyTo::Deferred(i), Settled::Decided(outcome)) => {
+                self.edit_original(&i, &render::outcome(&outcome)).await;
+                self.side_effects(i.guild_id, &outcome).await;
+            }
+            (ReplyTo::Deferred(i), Settled::Duplicate(outcome)) => {
+                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
+                self.edit_original(&i, &render::outcome(&outcome)).await;
             }
             (ReplyTo::Interaction(i), Settled::Duplicate(outcome)) => {
                 self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);

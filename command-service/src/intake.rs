@@ -29,6 +29,8 @@ pub enum ReplyTo {
     Channel(ChannelId),
     /// The member who used a slash command.
     Interaction(Box<Interaction>),
+    /// The same, already told "Studio is thinking" (a deferred answer), to be edited with the outcome.
+    Deferred(Box<Interaction>),
 }
 
 /// What a dispatch asks of Studio.

@@ -277,10 +277,11 @@ async fn handle_batch(
     }
 
     for guild in order {
-        let Some(batch) = guilds.remove(&guild) else {
+        let Some(mut batch) = guilds.remove(&guild) else {
             continue;
         };
         if !batch.commands.is_empty() {
+            batch.commands = defer_late(answerer, std::mem::take(&mut batch.commands)).await;
             let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
             let started = std::time::Instant::now();
             match settle_retrying(writer, guild, &pending).await {
@@ -316,6 +317,29 @@ async fn handle_batch(
             tokio::spawn(answerer.clone().query(guild, head, interaction, message));
         }
     }
+}
+
+/// Defers the answer of every interaction already close to Discord's 3-second window, so the batch
+/// may take its time: those are answered by editing the deferred response.
+async fn defer_late(
+    answerer: &Answerer,
+    commands: Vec<(Pending, ReplyTo, Message)>,
+) -> Vec<(Pending, ReplyTo, Message)> {
+    let deferrals = commands
+        .into_iter()
+        .map(|(pending, reply, message)| async move {
+            match reply {
+                ReplyTo::Interaction(i) if answer::age(&i) > answer::DEFER_AFTER => {
+                    if answerer.defer(&i).await {
+                        (pending, ReplyTo::Deferred(i), message)
+                    } else {
+                        (pending, ReplyTo::Interaction(i), message)
+                    }
+                }
+                other => (pending, other, message),
+            }
+        });
+    futures_util::future::join_all(deferrals).await
 }
 
 /// Settles a guild's batch, retrying in place through short outages so the guild's commands keep

@@ -864,3 +864,47 @@ async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_
     drop((projector, command, gateway));
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn a_payment_that_arrives_late_is_deferred_then_answered() {
+    let (bob, admin) = (bob(), admin());
+    let stack = Stack::start(vec![bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    original(&stack, grant(&stack, &admin, 1002, 100)).await;
+
+    // A /pay already 1.6 s old when Studio sees it (a backlog, a slow gateway): too close to
+    // Discord's 3 s window to decide and answer directly, so it is deferred first.
+    let (_, d) = stack.discord.slash_command(
+        GUILD,
+        CHANNEL,
+        &bob,
+        MEMBER_PERMISSIONS,
+        "pay",
+        json!([{"name": "member", "type": 6, "value": "1003"},
+               {"name": "amount", "type": 4, "value": 40}]),
+    );
+    let (id, d) = stack
+        .discord
+        .stale_interaction(d, Duration::from_millis(1_600));
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    let deferred = stack.answer(id).await;
+    assert_eq!(deferred.body["type"], 5, "{}", deferred.body);
+    let answered = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.original_message(id)
+                .filter(|m| m.text().contains("Paid 40 credits"))
+        })
+        .await
+        .expect("the deferred answer is edited with the outcome");
+    assert!(answered.ephemeral());
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'CreditsTransferred'",
+            1,
+        )
+        .await;
+    assert_sound_and_replayable(&stack, &[]).await;
+    drop(services);
+    stack.finish().await;
+}
