@@ -1,0 +1,722 @@
+//! `scripts/bench`: contended commerce in one guild through the real release binaries, against
+//! real Postgres and NATS. Prints figures; asserts correctness (no double-spend, the ledger audit
+//! clean), nothing about speed.
+//!
+//! Setup (not timed): an admin grants every buyer 150 credits; sellers list listings at 100.
+//! Race (timed): every buyer clicks Buy on 3 different random listings (credits for one) and sends
+//! two `/pay` of 30 to other random buyers, so each buyer's demands exceed their credits. The
+//! interactions are dispatched in paced waves: Studio drops, unanswered, any interaction older than
+//! 2.8 s, so an instant burst of thousands would mostly measure the drop.
+//!
+//! Printed: commands decided and per second (first dispatch to last commit seen), the offered
+//! rate, decision→durable p50/p99 from the command service's shutdown line, purchases, transfers,
+//! refusals, stale drops, fence trips, and double-spends (must be 0).
+//!
+//! Knobs: BENCH_BUYERS (1000), BENCH_SELLERS (20), BENCH_LISTINGS (100), BENCH_WAVE (100
+//! interactions per wave), BENCH_WAVE_MS (10 ms between waves), BENCH_SEED (7),
+//! BENCH_TWO_WRITERS (1: after the one-writer run, run again with two command services on
+//! separate consumers racing on the guild; 0: skip it).
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::{ADMIN_PERMISSIONS, CHANNEL, GUILD, MEMBER_PERMISSIONS, PATIENCE, Stack, member};
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use studio_tests::FakeMember;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use tokio::task::JoinHandle;
+
+const GRANT: i64 = 150;
+const PRICE: i64 = 100;
+const PAYMENT: i64 = 30;
+const BUYS_PER_BUYER: usize = 3;
+const PAYS_PER_BUYER: usize = 2;
+/// A second answer to one interaction (two writers both answer) and an answer after Discord's
+/// 3 s window (the machine fell behind the offered rate): reported, not failures of commerce.
+const ALLOWED_VIOLATIONS: [&str; 2] = ["second callback for", "late callback for"];
+/// Log lines that come once per interaction or batch under load: counted, not echoed.
+const QUIET_LINES: [&str; 4] = [
+    "dropped unanswered",
+    "fence tripped",
+    "holds commands decided before",
+    "Interaction has already been acknowledged",
+];
+/// How long the count of decided commands may stand still before the race counts as settled.
+const QUIET: Duration = Duration::from_secs(2);
+/// How long anything in the bench may take at most.
+const LIMIT: Duration = Duration::from_secs(600);
+
+fn arg(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// How interactions are offered: `wave` at once, then a pause of `every`.
+#[derive(Clone, Copy)]
+struct Pace {
+    wave: usize,
+    every: Duration,
+}
+
+impl Pace {
+    fn per_second(self) -> f64 {
+        self.wave as f64 / self.every.as_secs_f64().max(1e-6)
+    }
+
+    /// Calls `dispatch` on each item, paced; returns the interaction ids and how long it took.
+    async fn run<T>(self, items: Vec<T>, mut dispatch: impl FnMut(T) -> u64) -> (Vec<u64>, f64) {
+        let started = Instant::now();
+        let mut ticks = tokio::time::interval(self.every);
+        let mut ids = Vec::with_capacity(items.len());
+        let mut items = items.into_iter().peekable();
+        while items.peek().is_some() {
+            ticks.tick().await;
+            ids.extend(items.by_ref().take(self.wave.max(1)).map(&mut dispatch));
+        }
+        (ids, started.elapsed().as_secs_f64())
+    }
+}
+
+/// A command service the bench owns (its pid, to stop it with SIGTERM and read its last line).
+struct Writer {
+    consumer: String,
+    child: Child,
+    log: JoinHandle<Vec<String>>,
+}
+
+/// What a command service said when it stopped, plus what its log showed.
+#[derive(Debug, Default)]
+struct Stopped {
+    fields: HashMap<String, String>,
+    fence_trips: usize,
+    duplicate_batches: usize,
+    errors: Vec<String>,
+}
+
+impl Stopped {
+    fn u64(&self, key: &str) -> u64 {
+        self.fields
+            .get(key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+    fn f64(&self, key: &str) -> f64 {
+        self.fields
+            .get(key)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0.0)
+    }
+}
+
+fn strip_ansi(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte (a letter).
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The `key=value` fields of a tracing line.
+fn fields(line: &str) -> HashMap<String, String> {
+    line.split_whitespace()
+        .filter_map(|token| token.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.trim_matches('"').to_owned()))
+        .collect()
+}
+
+impl Writer {
+    fn spawn(stack: &Stack, consumer: &str) -> Writer {
+        let mut child = Command::new(common::binary("command-service"))
+            .envs(stack.env())
+            .env("STUDIO_CONSUMER", consumer)
+            .env(
+                "RUST_LOG",
+                "warn,command_service::service=info,command_service::writer=info",
+            )
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("spawn command-service");
+        let stderr = child.stderr.take().expect("piped stderr");
+        let name = consumer.to_owned();
+        let log = tokio::spawn(async move {
+            let mut lines = BufReader::new(stderr).lines();
+            let mut kept = Vec::new();
+            while let Ok(Some(line)) = lines.next_line().await {
+                let line = strip_ansi(&line);
+                // One line per stale interaction, fence trip or answer the other writer gave first:
+                // counted, not echoed.
+                if !QUIET_LINES.iter().any(|q| line.contains(q)) {
+                    eprintln!("[command-service {name}] {line}");
+                }
+                kept.push(line);
+            }
+            kept
+        });
+        Writer {
+            consumer: consumer.to_owned(),
+            child,
+            log,
+        }
+    }
+
+    /// SIGTERM, wait for the exit, and read the shutdown line.
+    async fn stop(mut self) -> Stopped {
+        let pid = self.child.id().expect("command-service still running");
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM {pid} failed");
+        let exited = tokio::time::timeout(Duration::from_secs(30), self.child.wait()).await;
+        assert!(
+            matches!(exited, Ok(Ok(s)) if s.success()),
+            "command-service {} did not stop cleanly: {exited:?}",
+            self.consumer
+        );
+        let lines = self.log.await.expect("log reader");
+        let last = lines
+            .iter()
+            .rev()
+            .find(|l| l.contains("command service stopped"))
+            .unwrap_or_else(|| panic!("no shutdown line from command-service {}", self.consumer));
+        Stopped {
+            fields: fields(last),
+            fence_trips: lines.iter().filter(|l| l.contains("fence tripped")).count(),
+            duplicate_batches: lines
+                .iter()
+                .filter(|l| l.contains("holds commands decided before"))
+                .count(),
+            errors: lines
+                .iter()
+                .filter(|l| l.contains("ERROR"))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+/// Polls `query` (a scalar) until it returns at least `want`; panics after `LIMIT`.
+async fn wait_at_least(stack: &Stack, query: &str, want: i64) {
+    let started = Instant::now();
+    loop {
+        let n = stack.scalar(query).await;
+        if n >= want {
+            return;
+        }
+        assert!(
+            started.elapsed() < LIMIT,
+            "`{query}` stayed at {n}, expected {want}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn strings(stack: &Stack, query: &str) -> HashSet<String> {
+    sqlx::query_scalar::<_, String>(query)
+        .fetch_all(&stack.pool)
+        .await
+        .expect(query)
+        .into_iter()
+        .collect()
+}
+
+/// Dispatches `items` (paced) whose key `done` does not yet list, until every key is listed: an
+/// interaction that went stale under load is simply offered again. Setup only.
+async fn ensure<T>(
+    stack: &Stack,
+    what: &str,
+    pace: Pace,
+    items: &[(String, T)],
+    done: &str,
+    mut dispatch: impl FnMut(&T) -> u64,
+) {
+    for round in 1..=5 {
+        let listed = strings(stack, done).await;
+        let missing: Vec<&T> = items
+            .iter()
+            .filter(|(k, _)| !listed.contains(k))
+            .map(|(_, t)| t)
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        if round > 1 {
+            eprintln!("setup: offering {} {what} again", missing.len());
+        }
+        pace.run(missing, &mut dispatch).await;
+        // Until all are done, or nothing moved for a while.
+        let (mut last, mut since) = (usize::MAX, Instant::now());
+        loop {
+            let n = strings(stack, done).await.len();
+            if n >= items.len() {
+                return;
+            }
+            if n != last {
+                (last, since) = (n, Instant::now());
+            } else if since.elapsed() > QUIET * 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    panic!("setup: not every {what} got through");
+}
+
+fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: i64) -> u64 {
+    stack.slash(
+        from,
+        MEMBER_PERMISSIONS,
+        "pay",
+        json!([{"name": "member", "type": 6, "value": to.to_string()},
+               {"name": "amount", "type": 4, "value": amount}]),
+    )
+}
+
+fn buy(stack: &Stack, buyer: &FakeMember, listing: i64, version: i64) -> u64 {
+    let custom_id = format!("buy:{listing}:{version}:{}", buyer.user_id);
+    let (id, d) =
+        stack
+            .discord
+            .button_click(GUILD, CHANNEL, buyer, MEMBER_PERMISSIONS, &custom_id, None);
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    id
+}
+
+/// Answers Discord refused so far: (after its 3 s window, a second one to the same interaction).
+fn answers_refused(stack: &Stack) -> (usize, usize) {
+    let violations = stack.discord.violations();
+    let count = |needle: &str| violations.iter().filter(|v| v.contains(needle)).count();
+    (count(ALLOWED_VIOLATIONS[1]), count(ALLOWED_VIOLATIONS[0]))
+}
+
+#[derive(Clone, Copy)]
+enum Action {
+    Buy { buyer: usize, listing: usize },
+    Pay { buyer: usize, to: usize },
+}
+
+/// A user id in an outcome or payload: a JSON number or a string of digits.
+fn id_of(v: &Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+}
+
+fn amount_of(v: &Value) -> i64 {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+struct Scenario {
+    buyers: usize,
+    sellers: usize,
+    listings: usize,
+    pace: Pace,
+    seed: u64,
+    writers: usize,
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario, read top to bottom: setup, race, report, checks"
+)]
+async fn run(s: &Scenario) {
+    let admin = member(1003, "ada-admin", 800);
+    let buyers: Vec<FakeMember> = (0..s.buyers)
+        .map(|i| member(20_000 + i as u64, &format!("buyer{i}"), 10))
+        .collect();
+    let sellers: Vec<FakeMember> = (0..s.sellers)
+        .map(|i| member(30_000 + i as u64, &format!("seller{i}"), 400))
+        .collect();
+    let everyone: Vec<FakeMember> = std::iter::once(admin.clone())
+        .chain(buyers.iter().cloned())
+        .chain(sellers.iter().cloned())
+        .collect();
+    let members = everyone.len();
+    let stack = Stack::start(everyone).await;
+    let consumers: Vec<String> = (1..=s.writers).map(|i| format!("writer-{i}")).collect();
+
+    // Setup, not timed.
+    let projector = stack.spawn("projector", &[], &[]);
+    let mut writers: Vec<Writer> = consumers.iter().map(|c| Writer::spawn(&stack, c)).collect();
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(
+        stack.discord.wait_identified(PATIENCE).await,
+        "the gateway worker never identified"
+    );
+    stack.wait_commands_registered().await;
+    wait_at_least(
+        &stack,
+        "SELECT count(*) FROM event_log WHERE event_type = 'MemberSeen'",
+        members as i64,
+    )
+    .await;
+
+    let grants: Vec<(String, usize)> = (0..s.buyers)
+        .map(|i| (buyers[i].user_id.to_string(), i))
+        .collect();
+    ensure(
+        &stack,
+        "grants",
+        s.pace,
+        &grants,
+        "SELECT payload->>'member' FROM event_log WHERE event_type = 'CreditsGranted'",
+        |&i| {
+            stack.slash(
+                &admin,
+                ADMIN_PERMISSIONS,
+                "credits",
+                json!([{"name": "grant", "type": 1, "options": [
+                    {"name": "member", "type": 6, "value": buyers[i].user_id.to_string()},
+                    {"name": "amount", "type": 4, "value": GRANT},
+                    {"name": "reason", "type": 3, "value": "bench"}]}]),
+            )
+        },
+    )
+    .await;
+
+    let sales: Vec<(String, usize)> = (0..s.listings)
+        .map(|l| (format!("Asset pack {l}"), l))
+        .collect();
+    let price = PRICE.to_string();
+    ensure(
+        &stack,
+        "listings",
+        s.pace,
+        &sales,
+        "SELECT title FROM views.listings",
+        |&l| {
+            let title = format!("Asset pack {l}");
+            let code = format!("// {title}\nfn main() {{}}");
+            let (id, d) = stack.discord.modal_submit(
+                GUILD,
+                CHANNEL,
+                &sellers[l % s.sellers.max(1)],
+                MEMBER_PERMISSIONS,
+                "f:sell",
+                &[
+                    ("title", &title),
+                    ("description", "Drop-in and documented"),
+                    ("language", "Rust"),
+                    ("price", &price),
+                    ("code", &code),
+                ],
+            );
+            stack.discord.dispatch("INTERACTION_CREATE", d);
+            id
+        },
+    )
+    .await;
+    let listed: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT listing_id, version FROM views.listings WHERE active ORDER BY listing_id",
+    )
+    .fetch_all(&stack.pool)
+    .await
+    .expect("listings");
+    assert_eq!(listed.len(), s.listings, "every listing is up");
+
+    // Fresh writers for the race, so their latency histograms hold the race alone: let the setup's
+    // answers and acks finish, stop the writers, start them again on the same consumers, and warm
+    // them up (each loads the guild) with one message.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for w in writers.drain(..) {
+        let stopped = w.stop().await;
+        eprintln!(
+            "setup: writer stopped after {} commands",
+            stopped.u64("commands")
+        );
+    }
+    writers = consumers.iter().map(|c| Writer::spawn(&stack, c)).collect();
+    let before_warmup = stack
+        .scalar("SELECT count(*) FROM processed_commands")
+        .await;
+    stack.say(&admin, "warming up the writers");
+    wait_at_least(
+        &stack,
+        "SELECT count(*) FROM processed_commands",
+        before_warmup + 1,
+    )
+    .await;
+    // Every writer has seen it (the second finds it decided), so every writer has the guild loaded.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    // The race.
+    let mut rng = StdRng::seed_from_u64(s.seed);
+    let mut order: Vec<usize> = (0..s.buyers).collect();
+    order.shuffle(&mut rng);
+    let mut actions = Vec::with_capacity(s.buyers * (BUYS_PER_BUYER + PAYS_PER_BUYER));
+    for &buyer in &order {
+        let mut mine: Vec<Action> =
+            rand::seq::index::sample(&mut rng, listed.len(), BUYS_PER_BUYER.min(listed.len()))
+                .into_iter()
+                .map(|listing| Action::Buy { buyer, listing })
+                .collect();
+        for _ in 0..PAYS_PER_BUYER {
+            if s.buyers > 1 {
+                let to = (buyer + rng.random_range(1..s.buyers)) % s.buyers;
+                mine.push(Action::Pay { buyer, to });
+            }
+        }
+        // A buyer's clicks and payments land together, in random order: they race each other.
+        mine.shuffle(&mut rng);
+        actions.extend(mine);
+    }
+    let offered = actions.len();
+    let (late_before, second_before) = answers_refused(&stack);
+    let baseline = stack
+        .scalar("SELECT count(*) FROM processed_commands")
+        .await;
+    let started = Instant::now();
+    let (ids, dispatch_secs) = s
+        .pace
+        .run(actions, |action| match action {
+            Action::Buy { buyer, listing } => {
+                let (id, version) = listed[listing];
+                buy(&stack, &buyers[buyer], id, version)
+            }
+            Action::Pay { buyer, to } => pay(&stack, &buyers[buyer], buyers[to].user_id, PAYMENT),
+        })
+        .await;
+    // Settled: every dispatched interaction decided, or (stale drops) nothing new for QUIET.
+    let (mut decided, mut last_change) = (0, started.elapsed());
+    loop {
+        let n = stack
+            .scalar("SELECT count(*) FROM processed_commands")
+            .await
+            - baseline;
+        if n != decided {
+            (decided, last_change) = (n, started.elapsed());
+        }
+        if decided >= offered as i64 || started.elapsed() > last_change + QUIET {
+            break;
+        }
+        assert!(
+            started.elapsed() < LIMIT,
+            "only {decided} of {offered} commands decided"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let wall = last_change.as_secs_f64();
+
+    // Let the last answers go out and be acknowledged, then read the writers' figures.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut stopped = Vec::new();
+    for w in writers.drain(..) {
+        stopped.push((w.consumer.clone(), w.stop().await));
+    }
+
+    // Outcomes of the race's commands, as their members were told.
+    let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
+    let outcomes: Vec<Value> =
+        sqlx::query_scalar("SELECT outcome FROM processed_commands WHERE command_id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&stack.pool)
+            .await
+            .expect("outcomes");
+    assert_eq!(
+        outcomes.len() as i64,
+        decided,
+        "every command decided in the race is one of the race's interactions"
+    );
+    let mut kinds: BTreeMap<String, usize> = BTreeMap::new();
+    let mut refusals: BTreeMap<String, usize> = BTreeMap::new();
+    // Per buyer, from the outcomes alone: credits received and spent.
+    let mut received: HashMap<u64, i64> = buyers.iter().map(|b| (b.user_id, GRANT)).collect();
+    let mut spent: HashMap<u64, i64> = HashMap::new();
+    for o in &outcomes {
+        let kind = o["outcome"].as_str().unwrap_or("?").to_owned();
+        match kind.as_str() {
+            "Purchased" => {
+                if let Some(b) = id_of(&o["buyer"]) {
+                    *spent.entry(b).or_default() += amount_of(&o["price"]);
+                }
+            }
+            "Paid" => {
+                if let Some(f) = id_of(&o["from"]) {
+                    *spent.entry(f).or_default() += amount_of(&o["amount"]);
+                }
+                if let Some(t) = id_of(&o["to"]) {
+                    *received.entry(t).or_default() += amount_of(&o["amount"]);
+                }
+            }
+            "Rejected" => {
+                let reason = o
+                    .as_object()
+                    .and_then(|m| m.keys().find(|k| *k != "outcome").cloned())
+                    .unwrap_or_else(|| o.to_string());
+                *refusals.entry(reason).or_default() += 1;
+            }
+            _ => {}
+        }
+        *kinds.entry(kind).or_default() += 1;
+    }
+    let purchases = kinds.get("Purchased").copied().unwrap_or(0);
+    let transfers = kinds.get("Paid").copied().unwrap_or(0);
+    let refused = kinds.get("Rejected").copied().unwrap_or(0);
+
+    // Double-spends, three independent ways; a member counts once.
+    let mut double_spenders: HashSet<u64> = HashSet::new();
+    // 1. Told outcomes: a buyer spent more than they were granted and paid.
+    for (b, out) in &spent {
+        if *out > received.get(b).copied().unwrap_or(0) {
+            double_spenders.insert(*b);
+        }
+    }
+    // 2. The ledger from the log: a member account that was ever below zero.
+    let negative: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT account FROM (
+             SELECT account, sum(amount) OVER (PARTITION BY account ORDER BY guild_seq, line) AS running
+             FROM ledger WHERE guild_id = $1 AND account LIKE 'member:%') r
+         WHERE running < 0",
+    )
+    .bind(GUILD as i64)
+    .fetch_all(&stack.pool)
+    .await
+    .expect("running balances");
+    double_spenders.extend(negative.iter().filter_map(|a| {
+        a.strip_prefix("member:")
+            .and_then(|id| id.parse::<u64>().ok())
+    }));
+    // 3. The same listing bought twice by one buyer.
+    let twice: Vec<String> = sqlx::query_scalar(
+        "SELECT payload->>'buyer' FROM event_log WHERE event_type = 'ListingPurchased'
+         GROUP BY payload->>'buyer', payload->>'listing' HAVING count(*) > 1",
+    )
+    .fetch_all(&stack.pool)
+    .await
+    .expect("duplicate purchases");
+    double_spenders.extend(twice.iter().filter_map(|b| b.parse::<u64>().ok()));
+    // The log says what the outcomes say.
+    let purchase_events = stack
+        .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ListingPurchased'")
+        .await;
+    let transfer_events = stack
+        .scalar("SELECT count(*) FROM event_log WHERE event_type = 'CreditsTransferred'")
+        .await;
+    let audits = projector::audit::verify(&stack.pool).await.expect("audit");
+    let audit_violations: usize = audits.iter().map(|a| a.violations.len()).sum();
+    let (late, second) = answers_refused(&stack);
+    let (late, second) = (late - late_before, second - second_before);
+
+    let rate = decided as f64 / wall.max(1e-6);
+    let offered_rate = offered as f64 / dispatch_secs.max(1e-6);
+    let label = if s.writers == 1 {
+        "one writer".to_owned()
+    } else {
+        format!("{} writers racing", s.writers)
+    };
+    println!(
+        "commerce ({label}): {} buyers, {} sellers, {} listings at {PRICE}, {GRANT} credits each; \
+         every buyer clicks Buy on {BUYS_PER_BUYER} listings and pays {PAYMENT} twice",
+        s.buyers, s.sellers, s.listings
+    );
+    println!(
+        "  offered: {offered} interactions in {dispatch_secs:.2} s → {offered_rate:.0}/s (waves of {} every {} ms, target {:.0}/s)",
+        s.pace.wave,
+        s.pace.every.as_millis(),
+        s.pace.per_second()
+    );
+    println!(
+        "  decided: {decided} commands, first dispatch to last commit {wall:.2} s → {rate:.0} commands/s{}",
+        if rate > 0.9 * offered_rate {
+            " (kept up with the offering: raise BENCH_WAVE to find the capacity)"
+        } else {
+            ""
+        }
+    );
+    for (consumer, st) in &stopped {
+        println!(
+            "  decision→durable [{consumer}]: p50 {:.1} ms, p99 {:.1} ms over {} commands \
+             (answered {}, duplicates {}, stale dropped {}, fence trips {}, batches decided elsewhere {})",
+            st.f64("decision_to_durable_p50_ms"),
+            st.f64("decision_to_durable_p99_ms"),
+            st.u64("commands"),
+            st.u64("answered"),
+            st.u64("duplicates"),
+            st.u64("stale_interactions"),
+            st.fence_trips,
+            st.duplicate_batches,
+        );
+    }
+    println!(
+        "  outcomes: {purchases} purchases, {transfers} transfers, {refused} refusals {refusals:?}; \
+         {} undecided (stale drops)",
+        offered as i64 - decided
+    );
+    println!(
+        "  Discord refused: {late} answers after its 3 s window, {second} second answers (the losing writer's)"
+    );
+    println!(
+        "  double-spends: {}; ledger audit: {audit_violations} violations",
+        double_spenders.len()
+    );
+
+    for (consumer, st) in &stopped {
+        assert!(
+            st.errors.is_empty(),
+            "command-service {consumer} logged errors: {:#?}",
+            st.errors
+        );
+    }
+    assert!(
+        double_spenders.is_empty(),
+        "double-spends by {double_spenders:?}"
+    );
+    assert_eq!(audit_violations, 0, "the ledger audit is not clean");
+    assert_eq!(
+        purchase_events, purchases as i64,
+        "one ListingPurchased per purchase told"
+    );
+    assert_eq!(
+        transfer_events, transfers as i64,
+        "one CreditsTransferred per payment told"
+    );
+    assert!(
+        purchases > 0 && transfers > 0 && refused > 0,
+        "the race bought, paid and refused"
+    );
+    stack.assert_log_sound_allowing(&ALLOWED_VIOLATIONS).await;
+    drop((gateway, projector));
+    stack.finish().await;
+}
+
+#[tokio::main]
+async fn main() {
+    let scenario = |writers| Scenario {
+        buyers: arg("BENCH_BUYERS", 1000).max(2),
+        sellers: arg("BENCH_SELLERS", 20).max(1),
+        listings: arg("BENCH_LISTINGS", 100).max(BUYS_PER_BUYER),
+        pace: Pace {
+            wave: arg("BENCH_WAVE", 100).max(1),
+            every: Duration::from_millis(arg("BENCH_WAVE_MS", 10).max(1) as u64),
+        },
+        seed: arg("BENCH_SEED", 7) as u64,
+        writers,
+    };
+    run(&scenario(1)).await;
+    if arg("BENCH_TWO_WRITERS", 1) != 0 {
+        run(&scenario(2)).await;
+    }
+}
