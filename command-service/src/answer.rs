@@ -118,6 +118,17 @@ impl Answerer {
         result.is_ok()
     }
 
+    /// Tells a deferred member their command could not be recorded just now.
+    pub async fn unsure(&self, interaction: &Interaction) {
+        self.edit_original(
+            interaction,
+            &render::ephemeral(
+                "⚠️ Studio could not record that just now. Check /balance or /shop before trying again.",
+            ),
+        )
+        .await;
+    }
+
     /// Replaces a deferred answer with the real one.
     async fn edit_original(&self, interaction: &Interaction, response: &InteractionResponse) {
         let Some(data) = &response.data else {
@@ -439,7 +450,7 @@ impl Answerer {
             Action::Code { listing, owner } => {
                 match economy::owned_code(pool, guild, listing, owner).await? {
                     Some((title, code)) => {
-                        render::private_embed(receipts::code_embed(&title, &code))
+                        render::private_embeds(receipts::code_embeds(&title, &code))
                     }
                     None => render::ephemeral(&format!(
                         "❌ You do not own listing #{listing} (or it was refunded)."

@@ -54,10 +54,7 @@ impl Answerer {
             Err(err) => return warn!(to = %dm.to, error = %err, "DM channel not opened"),
         };
         let message = self.http.create_message(channel).content(&dm.content);
-        let sent = match &dm.embed {
-            Some(embed) => message.embeds(std::slice::from_ref(embed)).await,
-            None => message.await,
-        };
+        let sent = message.embeds(&dm.embeds).await;
         if let Err(err) = sent {
             warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
         }

@@ -125,6 +125,15 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         metrics: Arc::new(Metrics::default()),
     };
     let mut writer = Writer::new(pool, config.crash_after_append);
+    let owned = |g: GuildId| {
+        config
+            .partition
+            .is_none_or(|p| subjects.partition_of(Some(g.get())) == p)
+    };
+    match writer.load_known(owned).await {
+        Ok(n) => info!(guilds = n, "guilds loaded from the log"),
+        Err(err) => warn!(error = %err, "guilds not preloaded; each loads when first needed"),
+    }
     let mut scheduler = tokio::time::interval(config.scheduler_every);
     scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut messages = consumer.messages().await.map_err(nats)?.ready_chunks(BATCH);
@@ -281,10 +290,14 @@ async fn handle_batch(
             continue;
         };
         if !batch.commands.is_empty() {
-            batch.commands = defer_late(answerer, std::mem::take(&mut batch.commands)).await;
-            let pending: Vec<Pending> = batch.commands.iter().map(|(p, _, _)| p.clone()).collect();
+            batch.commands = defer_late(
+                answerer,
+                std::mem::take(&mut batch.commands),
+                answer::DEFER_AFTER,
+            )
+            .await;
             let started = std::time::Instant::now();
-            match settle_retrying(writer, guild, &pending).await {
+            match settle_retrying(writer, answerer, guild, &mut batch.commands).await {
                 Ok(settled) => {
                     answerer
                         .metrics
@@ -296,7 +309,12 @@ async fn handle_batch(
                 }
                 Err(err) => {
                     error!(%guild, error = %err, "batch not settled; it will be redelivered");
-                    for (_, _, message) in &batch.commands {
+                    for (_, reply, message) in &batch.commands {
+                        // A deferred member would otherwise wait on "thinking…" for 15 minutes: the
+                        // redelivery comes too late to be answered.
+                        if let ReplyTo::Deferred(i) = reply {
+                            answerer.unsure(i).await;
+                        }
                         answer::ack(message, AckKind::Nak(Some(Duration::from_secs(1)))).await;
                     }
                 }
@@ -319,17 +337,18 @@ async fn handle_batch(
     }
 }
 
-/// Defers the answer of every interaction already close to Discord's 3-second window, so the batch
-/// may take its time: those are answered by editing the deferred response.
+/// Defers the answer of every interaction older than `after` (close to Discord's 3-second window),
+/// so the batch may take its time: those are answered by editing the deferred response.
 async fn defer_late(
     answerer: &Answerer,
     commands: Vec<(Pending, ReplyTo, Message)>,
+    after: Duration,
 ) -> Vec<(Pending, ReplyTo, Message)> {
     let deferrals = commands
         .into_iter()
         .map(|(pending, reply, message)| async move {
             match reply {
-                ReplyTo::Interaction(i) if answer::age(&i) > answer::DEFER_AFTER => {
+                ReplyTo::Interaction(i) if answer::age(&i) > after => {
                     if answerer.defer(&i).await {
                         (pending, ReplyTo::Deferred(i), message)
                     } else {
@@ -344,18 +363,22 @@ async fn defer_late(
 
 /// Settles a guild's batch, retrying in place through short outages so the guild's commands keep
 /// their order (a nak would let later dispatches overtake them).
+/// Interactions still waiting are deferred before each pause, so the wait cannot make them late.
 async fn settle_retrying(
     writer: &mut Writer,
+    answerer: &Answerer,
     guild: GuildId,
-    pending: &[Pending],
+    commands: &mut Vec<(Pending, ReplyTo, Message)>,
 ) -> Result<Vec<crate::writer::Settled>, crate::writer::WriteError> {
+    let pending: Vec<Pending> = commands.iter().map(|(p, _, _)| p.clone()).collect();
     let mut delay = Duration::from_millis(100);
     let mut attempt = 1;
     loop {
-        match writer.settle(guild, pending, Utc::now()).await {
+        match writer.settle(guild, &pending, Utc::now()).await {
             Ok(settled) => return Ok(settled),
             Err(err) if attempt < SETTLE_ATTEMPTS => {
                 warn!(%guild, attempt, error = %err, "batch not settled; retrying");
+                *commands = defer_late(answerer, std::mem::take(commands), Duration::ZERO).await;
                 tokio::time::sleep(delay).await;
                 delay *= 3;
                 attempt += 1;

@@ -86,6 +86,26 @@ impl Writer {
             .ok_or(WriteError::TooContended(guild))
     }
 
+    /// Loads every guild the log knows that `owns` accepts, so the scheduler sees their deadlines
+    /// from the start (not only once a member acts again). Returns how many were loaded.
+    ///
+    /// # Errors
+    /// The log cannot be read.
+    pub async fn load_known(
+        &mut self,
+        owns: impl Fn(GuildId) -> bool,
+    ) -> Result<usize, WriteError> {
+        let guilds: Vec<i64> = sqlx::query_scalar("SELECT guild_id FROM guild_heads ORDER BY 1")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut loaded = 0;
+        for guild in guilds.into_iter().map(GuildId).filter(|g| owns(*g)) {
+            self.state(guild).await?;
+            loaded += 1;
+        }
+        Ok(loaded)
+    }
+
     /// The commands the clock has made due in each loaded guild at `now`.
     #[must_use]
     pub fn due(&self, now: DateTime<Utc>) -> Vec<(GuildId, Vec<Pending>)> {

@@ -5,7 +5,7 @@ use super::render::{ephemeral, truncate};
 use crate::domain::{Outcome, Step};
 use studio_schema::UserId;
 use studio_schema::economy::Settlement;
-use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::channel::message::{AllowedMentions, Embed, MessageFlags};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::EmbedBuilder;
 use twilight_util::builder::interaction_response::ChannelMessageBuilder;
@@ -19,30 +19,53 @@ const DESCRIPTION_LIMIT: usize = 4096;
 pub struct Dm {
     pub to: UserId,
     pub content: String,
-    pub embed: Option<Embed>,
+    pub embeds: Vec<Embed>,
 }
 
 fn dm(to: UserId, content: String) -> Dm {
     Dm {
         to,
         content: truncate(&content, 2000),
-        embed: None,
+        embeds: Vec::new(),
     }
 }
 
-/// The purchased code as an embed, inside Discord's limits, in a code block.
+/// The purchased code as embeds inside Discord's limits (one, or two when the fenced code is longer
+/// than an embed's description), in code blocks; a link stays a link.
 #[must_use]
-pub fn code_embed(title: &str, code: &str) -> Embed {
-    let fenced = if code.starts_with("http://") || code.starts_with("https://") {
-        code.to_owned()
-    } else {
-        format!("```\n{}\n```", code.replace("```", "`\u{200b}``"))
+pub fn code_embeds(title: &str, code: &str) -> Vec<Embed> {
+    let embed = |title: String, description: String| {
+        EmbedBuilder::new()
+            .title(truncate(&title, 256))
+            .color(COLOUR)
+            .description(description)
+            .build()
     };
-    EmbedBuilder::new()
-        .title(truncate(&format!("📦 {title}"), 256))
-        .color(COLOUR)
-        .description(truncate(&fenced, DESCRIPTION_LIMIT))
-        .build()
+    if code.starts_with("http://") || code.starts_with("https://") {
+        return vec![embed(
+            format!("📦 {title}"),
+            truncate(code, DESCRIPTION_LIMIT),
+        )];
+    }
+    // A fence inside the code would close the block early; a zero-width space breaks it.
+    let escaped: Vec<char> = code.replace("```", "``\u{200b}`").chars().collect();
+    let room = DESCRIPTION_LIMIT - "```\n\n```".len();
+    escaped
+        .chunks(room)
+        .take(2)
+        .enumerate()
+        .map(|(part, chunk)| {
+            let name = if part == 0 {
+                format!("📦 {title}")
+            } else {
+                format!("📦 {title} (continued)")
+            };
+            embed(
+                name,
+                format!("```\n{}\n```", chunk.iter().collect::<String>()),
+            )
+        })
+        .collect()
 }
 
 /// The private answer to an economy outcome, if it is one.
@@ -79,6 +102,7 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             } else {
                 "was updated"
             };
+            // Public, with the seller's own words: nothing in it may ping anyone.
             return Some(
                 ChannelMessageBuilder::new()
                     .content(truncate(
@@ -87,6 +111,7 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
                         ),
                         2000,
                     ))
+                    .allowed_mentions(AllowedMentions::default())
                     .build(),
             );
         }
@@ -113,7 +138,7 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
                         ),
                         2000,
                     ))
-                    .embeds([code_embed(title, code)])
+                    .embeds(code_embeds(title, code))
                     .flags(MessageFlags::EPHEMERAL)
                     .build(),
             );
@@ -210,7 +235,7 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
                     ),
                     2000,
                 ),
-                embed: Some(code_embed(title, code)),
+                embeds: code_embeds(title, code),
             },
             dm(
                 *seller,
@@ -322,5 +347,39 @@ pub fn step_text(step: &Step) -> String {
                 "{how}: {to_developer} credits to the developer, {to_client} to the client, {fee} fee to the treasury."
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_longest_code_with_fences_is_delivered_whole_within_discords_limits() {
+        let code = "```".repeat(1_333) + "x";
+        let embeds = code_embeds("t", &code);
+        let delivered: String = embeds
+            .iter()
+            .filter_map(|e| e.description.as_deref())
+            .map(|d| {
+                d.trim_start_matches("```\n")
+                    .trim_end_matches("\n```")
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(delivered.replace('\u{200b}', ""), code);
+        let total: usize = embeds
+            .iter()
+            .map(|e| {
+                e.title.as_deref().map_or(0, |t| t.chars().count())
+                    + e.description.as_deref().map_or(0, |d| d.chars().count())
+            })
+            .sum();
+        assert!(
+            embeds
+                .iter()
+                .all(|e| e.description.as_deref().map_or(0, |d| d.chars().count()) <= 4096)
+        );
+        assert!(total <= 6000, "{total}");
     }
 }

@@ -33,8 +33,14 @@ pub fn ephemeral(text: &str) -> InteractionResponse {
 /// A private embed for the member who clicked or typed.
 #[must_use]
 pub fn private_embed(embed: Embed) -> InteractionResponse {
+    private_embeds(vec![embed])
+}
+
+/// Private embeds for the member who clicked or typed.
+#[must_use]
+pub fn private_embeds(embeds: Vec<Embed>) -> InteractionResponse {
     ChannelMessageBuilder::new()
-        .embeds([embed])
+        .embeds(embeds)
         .flags(MessageFlags::EPHEMERAL)
         .build()
 }

@@ -446,11 +446,14 @@ pub fn commissions_embed(rows: &[crate::views::economy::CommissionRow]) -> Embed
     if rows.is_empty() {
         e = e.description("None yet. Hire someone with `/commission offer`.");
     }
-    for c in rows {
-        let due = c.auto_release_at.map_or_else(
-            || format!("deadline {}", c.deadline.format("%Y-%m-%d")),
-            |at| format!("releases itself {}", at.format("%Y-%m-%d %H:%M UTC")),
-        );
+    // 8 commissions of at most ~450 characters each stay inside Discord's 6000 per message.
+    for c in rows.iter().take(8) {
+        let due = match c.auto_release_at {
+            Some(at) if c.status == "delivered" => {
+                format!("releases itself {}", at.format("%Y-%m-%d %H:%M UTC"))
+            }
+            _ => format!("deadline {}", c.deadline.format("%Y-%m-%d")),
+        };
         e = e.field(EmbedFieldBuilder::new(
             truncate(
                 &format!("#{} — {} credits — {}", c.commission_id, c.amount, c.status),
@@ -461,7 +464,7 @@ pub fn commissions_embed(rows: &[crate::views::economy::CommissionRow]) -> Embed
                     "client <@{}> · developer <@{}> · in escrow {} · released {} · {due}\n{}",
                     c.client, c.developer, c.escrow, c.released, c.description
                 ),
-                600,
+                350,
             ),
         ));
     }

@@ -89,6 +89,8 @@ pub enum Rejection {
     DeadlineNotPassed { deadline: DateTime<Utc> },
     #[error("A split gives the developer 0 to 100 percent.")]
     BadSplit,
+    #[error("The review window closed at {at}; the escrow is released to the developer.")]
+    ReviewWindowClosed { at: DateTime<Utc> },
 }
 
 /// The result of a decided command.

@@ -114,6 +114,7 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
         } => {
             let c = party(state, *commission, *client, Party::Client)?;
             expect(*commission, c, is_funded(c))?;
+            window_open(c, now)?;
             let amount = credits(*amount)?;
             let max = Credits(left(state, *commission, c).0 - 1);
             if amount > max {
@@ -230,6 +231,7 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
                 return Err(not_yours(*commission, "the client or the developer"));
             }
             expect(*commission, c, is_funded(c))?;
+            window_open(c, now)?;
             let reason = text(reason, "The reason", rules::NOTE_CHARS)?;
             let event = Event::CommissionDisputed(CommissionDisputed {
                 commission: *commission,
@@ -339,6 +341,19 @@ fn is_funded(c: &Commission) -> bool {
         c.status,
         CommissionStatus::Funded | CommissionStatus::Delivered { .. }
     )
+}
+
+/// Refuses a milestone or a dispute once a delivery's review window has closed: the escrow belongs
+/// to the developer then, whether or not the scheduler has released it yet.
+fn window_open(c: &Commission, now: DateTime<Utc>) -> Result<(), Rejection> {
+    match c.status {
+        CommissionStatus::Delivered { auto_release_at } if auto_release_at <= now => {
+            Err(Rejection::ReviewWindowClosed {
+                at: auto_release_at,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// What is left in escrow for the developer (the escrow less the fee).

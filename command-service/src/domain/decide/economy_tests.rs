@@ -788,3 +788,41 @@ fn an_admin_can_let_beginners_sell() {
         Err(Rejection::RankTooLow { .. })
     ));
 }
+
+#[test]
+fn buying_again_after_a_refund_earns_the_seller_no_more_xp() {
+    let mut w = World::new(40);
+    w.grant(BUYER, 100);
+    let listing = w.sell("100");
+    w.ok(buy(BUYER, listing, 1));
+    w.ok(Command::Market(Market::Refund {
+        seller: SELLER,
+        listing,
+        buyer: BUYER,
+        reason: "oops".into(),
+    }));
+    w.ok(buy(BUYER, listing, 1));
+    assert_eq!(w.state.member(SELLER).xp.0, 100, "one sale's XP, not two");
+    assert_eq!(w.balance(BUYER), 0);
+}
+
+#[test]
+fn once_the_review_window_closes_the_client_can_no_longer_dispute() {
+    let mut w = World::new(40);
+    let c = funded(&mut w);
+    w.ok(Command::Commission(Cm::Deliver {
+        developer: SELLER,
+        commission: c,
+        review_window: TimeDelta::days(7),
+    }));
+    let dispute = Command::Commission(Cm::Dispute {
+        actor: BUYER,
+        commission: c,
+        reason: "late".into(),
+    });
+    assert_eq!(
+        w.run(dispute.clone(), t(8)),
+        Err(Rejection::ReviewWindowClosed { at: t(7) })
+    );
+    w.run(dispute, t(6)).expect("inside the window");
+}

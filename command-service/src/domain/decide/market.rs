@@ -13,7 +13,7 @@ use studio_schema::economy::{
     ListingPurchased, ListingReviewed, PurchaseDisputed, PurchaseRefunded,
 };
 use studio_schema::money::Postings;
-use studio_schema::{Account, Credits, Event, ListingId, UserId};
+use studio_schema::{Account, Credits, Event, ListingId, UserId, Xp};
 
 pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -> Decision {
     match command {
@@ -300,7 +300,13 @@ fn buy(
             tax,
             tax_percent,
             seller_rank: rank.to_string(),
-            seller_xp: rules::SALE_XP,
+            // A sale earns XP once per buyer: a refunded buyer buying again earns the seller none,
+            // so buy, refund, buy cannot farm XP.
+            seller_xp: if state.economy.purchases.contains_key(&(listing, buyer)) {
+                Xp(0)
+            } else {
+                rules::SALE_XP
+            },
             postings,
         })],
         Outcome::Purchased {
