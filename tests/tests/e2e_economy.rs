@@ -740,7 +740,7 @@ fn id_option(id: i64) -> Value {
 }
 
 #[tokio::test]
-async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_delivery() {
+async fn commission_escrow_releases_itself_after_delivery_and_an_admin_splits_a_dispute() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let projector = stack.spawn("projector", &[], &[]);
@@ -860,6 +860,56 @@ async fn commission_escrow_funds_releases_a_milestone_and_releases_itself_after_
             .iter()
             .any(|m| m.text().contains("released automatically"))
     );
+
+    // A second deal ends in a dispute that an admin splits 40 / 60.
+    let offer = commission(
+        &stack,
+        &bob,
+        "offer",
+        json!([{"name": "developer", "type": 6, "value": "1001"},
+               {"name": "amount", "type": 4, "value": 500},
+               {"name": "deadline_days", "type": 4, "value": 5},
+               {"name": "description", "type": 3, "value": "Sound effects"}]),
+    );
+    original(&stack, offer).await;
+    original(&stack, commission(&stack, &alice, "accept", id_option(2))).await;
+    original(&stack, commission(&stack, &bob, "fund", id_option(2))).await;
+    let dispute = json!([{"name": "id", "type": 4, "value": 2},
+                         {"name": "reason", "type": 3, "value": "half of them are missing"}]);
+    original(&stack, commission(&stack, &bob, "dispute", dispute)).await;
+    let resolve = |who: &FakeMember, permissions| {
+        stack.slash(
+            who,
+            permissions,
+            "commission",
+            json!([{"name": "resolve", "type": 1, "options": [
+                {"name": "id", "type": 4, "value": 2},
+                {"name": "decision", "type": 3, "value": "split"},
+                {"name": "developer_percent", "type": 4, "value": 40}]}]),
+        )
+    };
+    let refused = original(&stack, resolve(&bob, MEMBER_PERMISSIONS)).await;
+    assert!(
+        refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let split = original(&stack, resolve(&admin, ADMIN_PERMISSIONS)).await;
+    assert!(
+        split
+            .text()
+            .contains("200 credits to the developer, 300 to the client, 75 fee"),
+        "{}",
+        split.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.commissions WHERE status = 'resolved_split'",
+            1,
+        )
+        .await;
+    assert_eq!(balance(&stack, 1001).await, 1200);
+    assert_eq!(balance(&stack, 1002).await, 850 - 575 + 300);
     assert_sound_and_replayable(&stack, &[]).await;
     drop((projector, command, gateway));
     stack.finish().await;
