@@ -14,6 +14,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use studio_schema::{ChannelId, GuildId, MessageId, UserId};
 use twilight_model::application::interaction::{Interaction, InteractionData};
+use twilight_model::channel::message::EmojiReactionType;
+use twilight_model::gateway::GatewayReaction;
 use twilight_model::gateway::payload::incoming::{
     GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove, MessageCreate,
 };
@@ -123,6 +125,11 @@ pub fn read(
             GuildCreate::Available(g) => members(g.id.get(), &g.members),
             GuildCreate::Unavailable(_) => Incoming::Ignore,
         },
+        "MESSAGE_REACTION_ADD" | "MESSAGE_REACTION_REMOVE" => reaction(
+            event_type == "MESSAGE_REACTION_ADD",
+            serde_json::from_slice::<Frame<GatewayReaction>>(payload)?.d,
+            received_at,
+        ),
         "GUILD_MEMBERS_CHUNK" => {
             let chunk = serde_json::from_slice::<Frame<MemberChunk>>(payload)?.d;
             members(chunk.guild_id.get(), &chunk.members)
@@ -156,6 +163,44 @@ fn members(guild: u64, list: &[Member]) -> Incoming {
         guild: guild_id(guild),
         own_id: None,
         command: Command::SeeMembers(seen),
+        reply: ReplyTo::Nobody,
+    }
+}
+
+/// A ⭐ on a message gives its author reputation; removing it takes it back the same day.
+fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Incoming {
+    let Some(guild) = r.guild_id else {
+        return Incoming::Ignore;
+    };
+    let star = matches!(&r.emoji, EmojiReactionType::Unicode { name } if name == crate::rules::reputation::REACTION);
+    if !star || r.member.as_ref().is_some_and(|m| m.user.bot) {
+        return Incoming::Ignore;
+    }
+    let giver = UserId::from_u64(r.user_id.get());
+    let message = MessageId::from_u64(r.message_id.get());
+    let command = if added {
+        let Some(author) = r.message_author_id else {
+            return Incoming::Ignore;
+        };
+        Command::GiveRep {
+            giver,
+            receiver: UserId::from_u64(author.get()),
+            receiver_is_bot: false,
+            at: received_at,
+            message: Some(message),
+            reason: None,
+        }
+    } else {
+        Command::TakeBackRep {
+            giver,
+            message,
+            at: received_at,
+        }
+    };
+    Incoming::Command {
+        guild: guild_id(guild.get()),
+        own_id: None,
+        command,
         reply: ReplyTo::Nobody,
     }
 }

@@ -20,6 +20,8 @@ pub struct MemberView {
     pub messages: i64,
     pub week_xp: i64,
     pub tenure: Tenure,
+    /// Reputation points received and still in force.
+    pub reputation: i64,
     /// As a seller: active listings, sales, and the sum and count of review stars.
     pub seller: SellerStats,
 }
@@ -87,9 +89,9 @@ pub async fn member(
     user: UserId,
     now: DateTime<Utc>,
 ) -> Result<MemberView, sqlx::Error> {
-    type Row = (i64, i64, i64, i64, Option<DateTime<Utc>>);
+    type Row = (i64, i64, i64, i64, Option<DateTime<Utc>>, i64);
     let row: Option<Row> = sqlx::query_as(
-        "SELECT xp, message_xp, messages, tenure_completed_secs, stint_since
+        "SELECT xp, message_xp, messages, tenure_completed_secs, stint_since, reputation
          FROM views.members WHERE guild_id = $1 AND user_id = $2",
     )
     .bind(guild.0)
@@ -115,7 +117,7 @@ pub async fn member(
     .bind(user.0)
     .fetch_one(pool)
     .await?;
-    let Some((xp, message_xp, messages, completed_secs, since)) = row else {
+    let Some((xp, message_xp, messages, completed_secs, since, reputation)) = row else {
         return Ok(MemberView {
             user,
             xp: 0,
@@ -123,6 +125,7 @@ pub async fn member(
             messages: 0,
             week_xp: 0,
             tenure: Tenure::default(),
+            reputation: 0,
             seller,
         });
     };
@@ -136,6 +139,7 @@ pub async fn member(
             completed_secs,
             since,
         },
+        reputation,
         seller,
     })
 }

@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 2;
+pub const LAYOUT_VERSION: i32 = 3;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -19,6 +19,7 @@ CREATE TABLE members (
     stint_since            timestamptz,
     first_seen_at          timestamptz NOT NULL,
     last_seq               bigint      NOT NULL,
+    reputation             bigint      NOT NULL,
     PRIMARY KEY (guild_id, user_id)
 );
 CREATE INDEX members_by_xp ON members (guild_id, xp DESC, user_id);

@@ -4,6 +4,7 @@
 //! replay never re-reads a clock or re-rolls a die. Old payloads are upcast in [`Event::decode`];
 //! events in the log are never rewritten.
 
+use crate::community::{ReputationGiven, ReputationRevoked};
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
     CommissionSettled, CommissionStep, CreditsAdjusted, CreditsTransferred, DisputeRejected,
@@ -89,6 +90,8 @@ pub enum Event {
     CommissionDelivered(CommissionDelivered),
     CommissionDisputed(CommissionDisputed),
     CommissionSettled(CommissionSettled),
+    ReputationGiven(ReputationGiven),
+    ReputationRevoked(ReputationRevoked),
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
@@ -137,6 +140,8 @@ impl Event {
             Self::CommissionDisputed(_) => "CommissionDisputed",
             Self::CommissionSettled(_) => "CommissionSettled",
             Self::GuildSettingsChanged { .. } => "GuildSettingsChanged",
+            Self::ReputationGiven(_) => "ReputationGiven",
+            Self::ReputationRevoked(_) => "ReputationRevoked",
         }
     }
 
@@ -152,6 +157,8 @@ impl Event {
             | Self::XpRevoked { member, .. } => Some(*member),
             Self::ListingPurchased(p) => Some(p.seller),
             Self::ListingReviewed(r) => Some(r.reviewer),
+            Self::ReputationGiven(r) => Some(r.receiver),
+            Self::ReputationRevoked(r) => Some(r.receiver),
             _ => None,
         }
     }
@@ -163,6 +170,16 @@ impl Event {
             Self::ListingPurchased(p) => p.seller_xp,
             Self::ListingReviewed(r) => r.reviewer_xp,
             _ => Xp(0),
+        }
+    }
+
+    /// The reputation the event adds to [`Event::member`] (+1, -1, or 0).
+    #[must_use]
+    pub fn reputation_change(&self) -> i64 {
+        match self {
+            Self::ReputationGiven(_) => 1,
+            Self::ReputationRevoked(_) => -1,
+            _ => 0,
         }
     }
 

@@ -116,6 +116,26 @@ pub fn all() -> Vec<Command> {
         )
         .build(),
         commission(),
+        CommandBuilder::new(
+            "rep",
+            "Give a member +1 reputation for their help (once a day each)",
+            CommandType::ChatInput,
+        )
+        .option(UserBuilder::new("member", "Who helped you").required(true))
+        .option(
+            StringBuilder::new("reason", "What they did")
+                .max_length(len(crate::rules::reputation::REASON_CHARS)),
+        )
+        .build(),
+        CommandBuilder::new(
+            "rep-purge",
+            "Remove every reputation point an account gave (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .option(UserBuilder::new("giver", "The account (an alt, say)").required(true))
+        .option(note("reason", "Why (kept in the log)"))
+        .build(),
     ]
 }
 

@@ -173,6 +173,34 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::RepPurged { giver, count } => {
+            format!("✅ Removed the {count} reputation points <@{giver}> had given.")
+        }
+        Outcome::RepGiven {
+            giver,
+            receiver,
+            total,
+            reason,
+        } => {
+            let reason = reason
+                .as_ref()
+                .map_or_else(String::new, |r| format!(" — {r}"));
+            // Public thanks: it pings the receiver and nobody else, whatever the reason says.
+            return Some(
+                ChannelMessageBuilder::new()
+                    .content(truncate(
+                        &format!(
+                            "⭐ <@{giver}> gave <@{receiver}> +1 reputation (now {total}){reason}"
+                        ),
+                        2000,
+                    ))
+                    .allowed_mentions(AllowedMentions {
+                        users: vec![twilight_model::id::Id::new(receiver.get().max(1))],
+                        ..AllowedMentions::default()
+                    })
+                    .build(),
+            );
+        }
         _ => return None,
     };
     Some(ephemeral(&text))

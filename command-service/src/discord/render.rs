@@ -138,6 +138,7 @@ fn stats_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
         .field(EmbedFieldBuilder::new("XP", total.to_string()).inline())
         .field(EmbedFieldBuilder::new("Level", xp::level(total).to_string()).inline())
         .field(EmbedFieldBuilder::new("Messages", view.messages.to_string()).inline())
+        .field(EmbedFieldBuilder::new("Reputation", format!("⭐ {}", view.reputation)).inline())
         .field(EmbedFieldBuilder::new(
             format!("Progress to level {}", xp::level(total) + 1),
             format!("{} {into}/{span}", xp::progress_bar(into, span, 12)),

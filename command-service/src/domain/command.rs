@@ -59,6 +59,28 @@ pub enum Command {
     },
     /// Something done on the marketplace.
     Market(Market),
+    /// `/rep member [reason]`, or a ⭐ reaction on `message` (its author receives).
+    GiveRep {
+        giver: UserId,
+        receiver: UserId,
+        receiver_is_bot: bool,
+        at: DateTime<Utc>,
+        message: Option<MessageId>,
+        reason: Option<String>,
+    },
+    /// The ⭐ reaction on `message` was removed at `at`: the same day, its point is taken back.
+    TakeBackRep {
+        giver: UserId,
+        message: MessageId,
+        at: DateTime<Utc>,
+    },
+    /// An admin removes every point `giver` gave (an alt account).
+    PurgeRep {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        giver: UserId,
+        reason: String,
+    },
     /// An admin lets Beginners sell, or not.
     SetBeginnersMaySell {
         actor: UserId,

@@ -8,6 +8,7 @@ use studio_schema::{Event, Xp};
 mod commission;
 mod credits;
 mod market;
+mod reputation;
 
 pub use commission::status_name;
 
@@ -55,6 +56,31 @@ pub fn decide(
             reason,
         ),
         Command::Market(market) => market::decide(state, market, now),
+        Command::GiveRep {
+            giver,
+            receiver,
+            receiver_is_bot,
+            at,
+            message,
+            reason,
+        } => reputation::give(
+            state,
+            *giver,
+            *receiver,
+            *receiver_is_bot,
+            *at,
+            *message,
+            reason.as_deref(),
+        ),
+        Command::TakeBackRep { giver, message, at } => {
+            reputation::take_back(state, *giver, *message, *at)
+        }
+        Command::PurgeRep {
+            actor,
+            actor_can_manage_guild,
+            giver,
+            reason,
+        } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
         Command::SetBeginnersMaySell {
             actor,
             actor_can_manage_guild,
@@ -230,5 +256,7 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 
 #[cfg(test)]
 mod economy_tests;
+#[cfg(test)]
+mod reputation_tests;
 #[cfg(test)]
 mod tests;

@@ -4,6 +4,7 @@
 mod command;
 mod decide;
 mod economy;
+mod reputation;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;

@@ -87,6 +87,12 @@ pub enum Rejection {
     BadMilestone { max: Credits },
     #[error("The deadline has not passed yet ({deadline}); deliver, release or dispute instead.")]
     DeadlineNotPassed { deadline: DateTime<Utc> },
+    #[error("You cannot give yourself reputation.")]
+    SelfRep,
+    #[error("You already gave {member} reputation today.")]
+    RepAlreadyToday { member: String },
+    #[error("You have given the {cap} reputation points you may give today.")]
+    RepDailyCap { cap: usize },
     #[error("A split gives the developer 0 to 100 percent.")]
     BadSplit,
     #[error("The review window closed at {at}; the escrow is released to the developer.")]
@@ -185,6 +191,18 @@ pub enum Outcome {
         until: DateTime<Utc>,
         cost: Credits,
         balance: Credits,
+    },
+    /// A member gave another reputation; `total` is the receiver's reputation now.
+    RepGiven {
+        giver: UserId,
+        receiver: UserId,
+        total: i64,
+        reason: Option<String>,
+    },
+    /// An admin removed `count` points `giver` had given.
+    RepPurged {
+        giver: UserId,
+        count: usize,
     },
     /// An admin changed a guild setting.
     SettingChanged {

@@ -1,6 +1,7 @@
 //! A guild's decision state, folded from its events by [`GuildState::evolve`].
 
 use super::economy::Economy;
+use super::reputation::Reputation;
 use crate::rules::tenure::Tenure;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -18,6 +19,8 @@ pub struct MemberState {
     pub seen: bool,
     pub present: bool,
     pub tenure: Tenure,
+    /// Reputation points received and still in force.
+    pub reputation: i64,
 }
 
 /// One guild's state at `last_seq`.
@@ -27,6 +30,7 @@ pub struct GuildState {
     pub last_seq: i64,
     pub members: HashMap<UserId, MemberState>,
     pub economy: Economy,
+    pub reputation: Reputation,
     /// Whether members below the selling rank may sell (a guild setting; off by default).
     pub beginners_may_sell: bool,
 }
@@ -40,6 +44,7 @@ impl GuildState {
             last_seq: 0,
             members: HashMap::new(),
             economy: Economy::default(),
+            reputation: Reputation::default(),
             beginners_may_sell: false,
         }
     }
@@ -65,6 +70,7 @@ impl GuildState {
     /// Folds one event into the state.
     pub fn evolve(&mut self, event: &Event) {
         self.economy.evolve(event);
+        self.reputation.evolve(event);
         if let Event::GuildSettingsChanged {
             beginners_may_sell: Some(allowed),
             ..
@@ -76,6 +82,7 @@ impl GuildState {
             return;
         };
         let m = self.members.entry(member).or_default();
+        m.reputation += event.reputation_change();
         match event {
             Event::MemberJoined { at, bot, .. } => {
                 m.bot = *bot;

@@ -21,6 +21,15 @@ refund|reject note` or `/market beginners allowed`.";
 const COMMISSION_USAGE: &str = "Usage: `/commission offer developer amount deadline_days description`, \
 then `accept`, `fund`, `milestone`, `deliver`, `release`, `cancel`, `dispute` or `resolve` with the commission's id.";
 
+const REP_USAGE: &str = "Usage: `/rep member [reason]` — for example `/rep member:@alice reason:fixed my shader`. \
+Admins: `/rep-purge giver reason` removes every point an account gave.";
+
+/// When Discord created the interaction (its snowflake's time): the day a reputation point counts for.
+fn created_at(i: &Interaction) -> chrono::DateTime<chrono::Utc> {
+    use twilight_util::snowflake::Snowflake;
+    chrono::DateTime::from_timestamp_millis(i.id.timestamp()).unwrap_or_default()
+}
+
 /// The options of a command or subcommand.
 struct Options<'a>(&'a [CommandDataOption]);
 
@@ -122,6 +131,27 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             })
         })()
         .ok_or_else(|| usage(CREDITS_USAGE))?,
+        "rep" => (|| {
+            let receiver = options.user("member")?;
+            Some(Command::GiveRep {
+                giver: actor,
+                receiver,
+                receiver_is_bot: is_bot(data, receiver),
+                at: created_at(i),
+                message: None,
+                reason: options.text("reason").map(str::to_owned),
+            })
+        })()
+        .ok_or_else(|| usage(REP_USAGE))?,
+        "rep-purge" => (|| {
+            Some(Command::PurgeRep {
+                actor,
+                actor_can_manage_guild: can_manage_guild(i),
+                giver: options.user("giver")?,
+                reason: options.text("reason")?.to_owned(),
+            })
+        })()
+        .ok_or_else(|| usage(REP_USAGE))?,
         "market" if is_view(&options, "disputes") => return Ok(None),
         "commission" if is_view(&options, "list") => return Ok(None),
         "market" => market(i, &options, actor).ok_or_else(|| usage(MARKET_USAGE))?,

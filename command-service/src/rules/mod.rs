@@ -2,5 +2,6 @@
 //! Each rule lives in exactly one place here; deciders and renderers call it.
 
 pub mod economy;
+pub mod reputation;
 pub mod tenure;
 pub mod xp;

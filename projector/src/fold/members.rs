@@ -17,6 +17,8 @@ pub struct MemberRow {
     pub tenure: Tenure,
     pub first_seen_at: DateTime<Utc>,
     pub last_seq: i64,
+    /// Reputation points received and still in force.
+    pub reputation: i64,
 }
 
 /// A row of `xp_adjustments`: an admin's change of a member's XP.
@@ -72,8 +74,10 @@ pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
         tenure: Tenure::default(),
         first_seen_at: e.occurred_at,
         last_seq: e.guild_seq,
+        reputation: 0,
     });
     row.last_seq = e.guild_seq;
+    row.reputation += e.event.reputation_change();
     row.xp = row.xp.saturating_add(e.event.earned_xp().0);
     match &e.event {
         Event::MemberJoined { at, bot, .. } => {

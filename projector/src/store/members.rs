@@ -10,7 +10,7 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
     if !keys.members.is_empty() {
         let found = sqlx::query(
             "SELECT m.guild_id, m.user_id, xp, message_xp, messages, bot, present,
-                    tenure_completed_secs, stint_since, first_seen_at, last_seq
+                    tenure_completed_secs, stint_since, first_seen_at, last_seq, reputation
              FROM members m JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(guild_id, user_id)
                ON m.guild_id = k.guild_id AND m.user_id = k.user_id",
         )
@@ -33,6 +33,7 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
                     },
                     first_seen_at: r.try_get("first_seen_at")?,
                     last_seq: r.try_get("last_seq")?,
+                    reputation: r.try_get("reputation")?,
                 }),
             );
         }
@@ -68,16 +69,18 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
     if !m.is_empty() {
         sqlx::query(
             "INSERT INTO members (guild_id, user_id, xp, message_xp, messages, bot, present,
-                                  tenure_completed_secs, stint_since, first_seen_at, last_seq)
+                                  tenure_completed_secs, stint_since, first_seen_at, last_seq,
+                                  reputation)
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
                                   $5::bigint[], $6::boolean[], $7::boolean[], $8::bigint[],
-                                  $9::timestamptz[], $10::timestamptz[], $11::bigint[])
+                                  $9::timestamptz[], $10::timestamptz[], $11::bigint[],
+                                  $12::bigint[])
              ON CONFLICT (guild_id, user_id) DO UPDATE SET
                  xp = EXCLUDED.xp, message_xp = EXCLUDED.message_xp, messages = EXCLUDED.messages,
                  bot = EXCLUDED.bot, present = EXCLUDED.present,
                  tenure_completed_secs = EXCLUDED.tenure_completed_secs,
                  stint_since = EXCLUDED.stint_since, first_seen_at = EXCLUDED.first_seen_at,
-                 last_seq = EXCLUDED.last_seq",
+                 last_seq = EXCLUDED.last_seq, reputation = EXCLUDED.reputation",
         )
         .bind(column(&m, |(k, _)| k.0))
         .bind(column(&m, |(k, _)| k.1))
@@ -90,6 +93,7 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
         .bind(column(&m, |(_, r)| r.tenure.since))
         .bind(column(&m, |(_, r)| r.first_seen_at))
         .bind(column(&m, |(_, r)| r.last_seq))
+        .bind(column(&m, |(_, r)| r.reputation))
         .execute(&mut **tx)
         .await?;
     }

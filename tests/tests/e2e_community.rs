@@ -1,0 +1,170 @@
+//! The community end to end through the real binaries and the local Discord: reputation by
+//! `/rep` and by ⭐ reactions, with its limits, and an admin's purge of an alt's points.
+
+mod common;
+
+use common::*;
+use serde_json::{Value, json};
+use studio_tests::{FakeMember, SentMessage};
+
+async fn original(stack: &Stack, id: u64) -> SentMessage {
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| d.original_message(id))
+        .await
+        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
+}
+
+fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
+    stack.slash(
+        from,
+        MEMBER_PERMISSIONS,
+        "rep",
+        json!([{"name": "member", "type": 6, "value": to.to_string()},
+               {"name": "reason", "type": 3, "value": "fixed my shader @everyone"}]),
+    )
+}
+
+fn star(stack: &Stack, added: bool, who: &FakeMember, message: u64, author: u64) {
+    let mut d: Value = json!({
+        "user_id": who.user_id.to_string(), "channel_id": CHANNEL.to_string(),
+        "message_id": message.to_string(), "guild_id": GUILD.to_string(),
+        "emoji": {"id": null, "name": "⭐"}, "burst": false, "type": 0,
+    });
+    if added {
+        d["member"] = studio_tests::payloads::member(who, &[], None);
+        d["message_author_id"] = json!(author.to_string());
+        d["burst_colors"] = json!([]);
+    }
+    let kind = if added {
+        "MESSAGE_REACTION_ADD"
+    } else {
+        "MESSAGE_REACTION_REMOVE"
+    };
+    stack.discord.dispatch(kind, d);
+}
+
+async fn reputation(stack: &Stack, user: u64) -> i64 {
+    stack
+        .scalar(&format!(
+            "SELECT coalesce((SELECT reputation FROM views.members WHERE user_id = {user}), 0)"
+        ))
+        .await
+}
+
+#[tokio::test]
+async fn reputation_by_command_and_reaction_respects_its_limits() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let carol = member(1004, "carol", 20);
+    let stack = Stack::start(vec![
+        alice.clone(),
+        bob.clone(),
+        admin.clone(),
+        carol.clone(),
+    ])
+    .await;
+    let services = stack.services().await;
+
+    // /rep thanks publicly, pinging only the receiver.
+    let given = stack.answer(rep(&stack, &bob, 1001)).await;
+    let body = given.body.to_string();
+    assert!(body.contains("+1 reputation (now 1)"), "{body}");
+    assert_eq!(
+        given.body["data"]["allowed_mentions"]["users"],
+        json!(["1001"]),
+        "{body}"
+    );
+    // Once a day per pair; never to oneself.
+    let again = original(&stack, rep(&stack, &bob, 1001)).await;
+    assert!(
+        again.ephemeral() && again.text().contains("already gave"),
+        "{}",
+        again.text()
+    );
+    let own = original(&stack, rep(&stack, &alice, 1001)).await;
+    assert!(
+        own.ephemeral() && own.text().contains("yourself"),
+        "{}",
+        own.text()
+    );
+
+    // A ⭐ on alice's message gives her a point; removing it the same day takes it back.
+    let message = stack.say(&alice, "here is how I fixed the shadow acne");
+    star(&stack, true, &carol, message, 1001);
+    stack
+        .eventually_i64(
+            "SELECT reputation FROM views.members WHERE user_id = 1001",
+            2,
+        )
+        .await;
+    star(&stack, false, &carol, message, 1001);
+    stack
+        .eventually_i64(
+            "SELECT reputation FROM views.members WHERE user_id = 1001",
+            1,
+        )
+        .await;
+    // A star on one's own message gives nothing.
+    star(&stack, true, &alice, message, 1001);
+
+    // The profile shows it.
+    let profile = original(
+        &stack,
+        stack.slash(
+            &carol,
+            MEMBER_PERMISSIONS,
+            "profile",
+            json!([{"name": "member", "type": 6, "value": "1001"}]),
+        ),
+    )
+    .await;
+    assert!(profile.text().contains("⭐ 1"), "{}", profile.text());
+
+    // An admin removes everything bob gave (an alt, say); a member cannot.
+    let purge = |who: &FakeMember, permissions| {
+        stack.slash(
+            who,
+            permissions,
+            "rep-purge",
+            json!([{"name": "giver", "type": 6, "value": "1002"},
+                   {"name": "reason", "type": 3, "value": "alt account"}]),
+        )
+    };
+    let refused = original(&stack, purge(&carol, MEMBER_PERMISSIONS)).await;
+    assert!(
+        refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let purged = original(&stack, purge(&admin, ADMIN_PERMISSIONS)).await;
+    assert!(
+        purged.text().contains("Removed the 1 reputation points"),
+        "{}",
+        purged.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT reputation FROM views.members WHERE user_id = 1001",
+            0,
+        )
+        .await;
+    assert_eq!(reputation(&stack, 1001).await, 0);
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ReputationGiven'")
+            .await,
+        2,
+        "the self-star and the repeated /rep wrote nothing"
+    );
+
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}
