@@ -6,7 +6,7 @@
 
 use crate::discord::custom_id::{Action, Period, ProfileTab, ShopTab, Slot};
 use crate::discord::render;
-use crate::discord::{forms, receipts, shop};
+use crate::discord::{forms, help, receipts, shop};
 use crate::domain::Outcome;
 use crate::intake::ReplyTo;
 use crate::rules::economy as rules;
@@ -156,20 +156,20 @@ impl Answerer {
     pub async fn settled(self, reply: ReplyTo, settled: Settled, message: Message) {
         match (reply, settled) {
             (ReplyTo::Interaction(i), Settled::Decided(outcome)) => {
-                self.respond(&i, &render::outcome(&outcome)).await;
+                self.respond(&i, &answer_for(&i, &outcome)).await;
                 self.side_effects(i.guild_id, &outcome).await;
             }
             (ReplyTo::Deferred(i), Settled::Decided(outcome)) => {
-                self.edit_original(&i, &render::outcome(&outcome)).await;
+                self.edit_original(&i, &answer_for(&i, &outcome)).await;
                 self.side_effects(i.guild_id, &outcome).await;
             }
             (ReplyTo::Deferred(i), Settled::Duplicate(outcome)) => {
                 self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-                self.edit_original(&i, &render::outcome(&outcome)).await;
+                self.edit_original(&i, &answer_for(&i, &outcome)).await;
             }
             (ReplyTo::Interaction(i), Settled::Duplicate(outcome)) => {
                 self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-                self.respond(&i, &render::outcome(&outcome)).await;
+                self.respond(&i, &answer_for(&i, &outcome)).await;
             }
             (
                 ReplyTo::Channel(channel),
@@ -207,15 +207,20 @@ impl Answerer {
         self,
         id: Id<twilight_model::id::marker::InteractionMarker>,
         token: String,
+        command: Option<String>,
         message: Message,
     ) {
         let age_ms = Utc::now().timestamp_millis() - id.timestamp();
         if u64::try_from(age_ms).unwrap_or(0)
             <= u64::try_from(ANSWER_DEADLINE.as_millis()).unwrap_or(0)
         {
-            let response = render::ephemeral(
-                "❌ I could not read that command: an option is not what Studio asked for. Please try again from Discord's command menu.",
-            );
+            let response = render::ephemeral(&format!(
+                "❌ I could not read that command: an option is not what Studio asked for.\n{}",
+                command.as_deref().map_or_else(
+                    || "Please try again from Discord's command menu.".to_owned(),
+                    help::usage
+                )
+            ));
             if let Err(err) = self
                 .http
                 .interaction(self.application_id)
@@ -272,96 +277,104 @@ impl Answerer {
             debug!(%guild, head, "views still catching up; answering with what they have");
         }
         let now = Utc::now();
-        let (action, update) =
-            match &interaction.data {
-                Some(InteractionData::ApplicationCommand(data)) => match data.name.as_str() {
-                    "profile" => {
-                        let target = data
-                            .options
+        let (action, update) = match &interaction.data {
+            Some(InteractionData::ApplicationCommand(data)) => match data.name.as_str() {
+                "profile" => {
+                    let target = data
+                        .options
+                        .iter()
+                        .find(|o| o.name == "member")
+                        .and_then(|o| match o.value {
+                            CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+                            _ => None,
+                        })
+                        .unwrap_or(clicker);
+                    let action = Action::Profile {
+                        tab: ProfileTab::Stats,
+                        target,
+                        owner: clicker,
+                    };
+                    (action, false)
+                }
+                "balance" => {
+                    let statement = economy::statement(&self.pool, guild, clicker).await?;
+                    return Ok(render::private_embed(shop::statement_embed(&statement)));
+                }
+                "sell" => return Ok(forms::listing(None)),
+                "help" => {
+                    let only = data.options.iter().find_map(|o| match &o.value {
+                        CommandOptionValue::String(s) if o.name == "command" => Some(s.as_str()),
+                        _ => None,
+                    });
+                    return Ok(render::private_embed(help::embed(only)));
+                }
+                "commission" => {
+                    let rows = economy::commissions(&self.pool, guild, clicker).await?;
+                    return Ok(render::private_embed(shop::commissions_embed(&rows)));
+                }
+                "market" => {
+                    let admin = interaction
+                        .member
+                        .as_ref()
+                        .and_then(|m| m.permissions)
+                        .is_some_and(|p| {
+                            p.contains(Permissions::MANAGE_GUILD)
+                                || p.contains(Permissions::ADMINISTRATOR)
+                        });
+                    if !admin {
+                        return Ok(render::ephemeral(
+                            "❌ You need the Manage Server permission to see disputes.",
+                        ));
+                    }
+                    let rows = economy::disputes(&self.pool, guild).await?;
+                    return Ok(render::private_embed(shop::disputes_embed(&rows)));
+                }
+                "shop" => {
+                    let language =
+                        data.options
                             .iter()
-                            .find(|o| o.name == "member")
-                            .and_then(|o| match o.value {
-                                CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
-                                _ => None,
-                            })
-                            .unwrap_or(clicker);
-                        let action = Action::Profile {
-                            tab: ProfileTab::Stats,
-                            target,
-                            owner: clicker,
-                        };
-                        (action, false)
-                    }
-                    "balance" => {
-                        let statement = economy::statement(&self.pool, guild, clicker).await?;
-                        return Ok(render::private_embed(shop::statement_embed(&statement)));
-                    }
-                    "sell" => return Ok(forms::listing(None)),
-                    "commission" => {
-                        let rows = economy::commissions(&self.pool, guild, clicker).await?;
-                        return Ok(render::private_embed(shop::commissions_embed(&rows)));
-                    }
-                    "market" => {
-                        let admin = interaction
-                            .member
-                            .as_ref()
-                            .and_then(|m| m.permissions)
-                            .is_some_and(|p| {
-                                p.contains(Permissions::MANAGE_GUILD)
-                                    || p.contains(Permissions::ADMINISTRATOR)
-                            });
-                        if !admin {
-                            return Ok(render::ephemeral(
-                                "❌ You need the Manage Server permission to see disputes.",
-                            ));
-                        }
-                        let rows = economy::disputes(&self.pool, guild).await?;
-                        return Ok(render::private_embed(shop::disputes_embed(&rows)));
-                    }
-                    "shop" => {
-                        let language = data.options.iter().find(|o| o.name == "language").and_then(
-                            |o| match &o.value {
+                            .find(|o| o.name == "language")
+                            .and_then(|o| match &o.value {
                                 CommandOptionValue::String(s) => Some(s.as_str()),
                                 _ => None,
-                            },
-                        );
-                        let language = match language.map(rules::language) {
-                            Some(None) => {
-                                return Ok(render::ephemeral(
-                                    "❌ A language or engine is 1 to 32 characters, without `:`.",
-                                ));
-                            }
-                            Some(l) => l,
-                            None => None,
-                        };
-                        let action = Action::Shop {
-                            tab: ShopTab::Market,
-                            page: 0,
-                            owner: clicker,
-                            slot: Slot::Period,
-                            language,
-                        };
-                        (action, false)
-                    }
-                    _ => {
-                        let action = Action::Leaderboard {
-                            period: Period::AllTime,
-                            page: 0,
-                            owner: clicker,
-                            slot: Slot::Period,
-                        };
-                        (action, false)
-                    }
-                },
-                Some(InteractionData::MessageComponent(data)) => {
-                    // The intake refused buttons that are not Studio's or not the clicker's.
-                    let Some(action) = Action::parse(&data.custom_id) else {
-                        return Ok(render::ephemeral("❌ That button is not one of Studio's."));
+                            });
+                    let language = match language.map(rules::language) {
+                        Some(None) => {
+                            return Ok(render::ephemeral(
+                                "❌ A language or engine is 1 to 32 characters, without `:`.",
+                            ));
+                        }
+                        Some(l) => l,
+                        None => None,
                     };
-                    (action, true)
+                    let action = Action::Shop {
+                        tab: ShopTab::Market,
+                        page: 0,
+                        owner: clicker,
+                        slot: Slot::Period,
+                        language,
+                    };
+                    (action, false)
                 }
-                _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
-            };
+                _ => {
+                    let action = Action::Leaderboard {
+                        period: Period::AllTime,
+                        page: 0,
+                        owner: clicker,
+                        slot: Slot::Period,
+                    };
+                    (action, false)
+                }
+            },
+            Some(InteractionData::MessageComponent(data)) => {
+                // The intake refused buttons that are not Studio's or not the clicker's.
+                let Some(action) = Action::parse(&data.custom_id) else {
+                    return Ok(render::ephemeral("❌ That button is not one of Studio's."));
+                };
+                (action, true)
+            }
+            _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
+        };
         self.show(guild, action, update, now).await
     }
 
@@ -461,6 +474,27 @@ impl Answerer {
                 render::ephemeral("❌ Studio cannot answer that.")
             }
         })
+    }
+}
+
+/// The answer to a decided command: a refusal of bad input comes with the command's help.
+fn answer_for(interaction: &Interaction, outcome: &Outcome) -> InteractionResponse {
+    let command = match &interaction.data {
+        Some(InteractionData::ApplicationCommand(data)) => Some(data.name.as_str()),
+        Some(InteractionData::ModalSubmit(data)) if data.custom_id.starts_with("f:") => Some(
+            if data.custom_id.starts_with("f:review") || data.custom_id.starts_with("f:dispute") {
+                "shop"
+            } else {
+                "sell"
+            },
+        ),
+        _ => None,
+    };
+    match (outcome, command) {
+        (Outcome::Rejected(r), Some(name)) if r.is_bad_input() => {
+            render::ephemeral(&format!("❌ {r}\n{}", help::usage(name)))
+        }
+        _ => render::outcome(outcome),
     }
 }
 

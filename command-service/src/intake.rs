@@ -7,7 +7,6 @@ mod clicks;
 mod slash;
 
 pub use clicks::owns_view;
-pub use slash::XP_USAGE;
 
 use crate::domain::{Command, SeenMember};
 use chrono::{DateTime, Utc};
@@ -62,6 +61,8 @@ pub enum Incoming {
     Unreadable {
         id: twilight_model::id::Id<twilight_model::id::marker::InteractionMarker>,
         token: String,
+        /// The slash command's name, when even that much could be read.
+        command: Option<String>,
     },
     /// Nothing for Studio (another event type, a DM, a bot).
     Ignore,
@@ -87,14 +88,23 @@ pub fn read(
             Ok(frame) => interaction(frame.d.0),
             Err(err) => {
                 #[derive(Deserialize)]
+                struct Name {
+                    name: Option<String>,
+                }
+                #[derive(Deserialize)]
                 struct Minimal {
                     id: twilight_model::id::Id<twilight_model::id::marker::InteractionMarker>,
                     token: String,
+                    data: Option<Name>,
                 }
-                let Minimal { id, token } = serde_json::from_slice::<Frame<Minimal>>(payload)
+                let Minimal { id, token, data } = serde_json::from_slice::<Frame<Minimal>>(payload)
                     .map_err(|_| err)?
                     .d;
-                Incoming::Unreadable { id, token }
+                Incoming::Unreadable {
+                    id,
+                    token,
+                    command: data.and_then(|d| d.name),
+                }
             }
         },
         "GUILD_MEMBER_ADD" => {
@@ -259,7 +269,7 @@ fn interaction(i: Interaction) -> Incoming {
         Some(InteractionData::ApplicationCommand(data)) => {
             if matches!(
                 data.name.as_str(),
-                "profile" | "leaderboard" | "balance" | "sell" | "shop"
+                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help"
             ) {
                 Ok(None)
             } else {
@@ -390,7 +400,8 @@ mod tests {
             Utc::now(),
         );
         assert!(
-            matches!(read, Ok(Incoming::Unreadable { ref token, .. }) if token == "tok"),
+            matches!(read, Ok(Incoming::Unreadable { ref token, ref command, .. })
+                if token == "tok" && command.as_deref() == Some("pay")),
             "{read:?}"
         );
     }

@@ -232,9 +232,13 @@ async fn handle_batch(
         };
         match incoming {
             Incoming::Ignore => answer::ack(&message, AckKind::Ack).await,
-            Incoming::Unreadable { id, token } => {
+            Incoming::Unreadable { id, token, command } => {
                 warn!(interaction = %id, "unreadable interaction refused");
-                tokio::spawn(answerer.clone().refuse_unreadable(id, token, message));
+                tokio::spawn(
+                    answerer
+                        .clone()
+                        .refuse_unreadable(id, token, command, message),
+                );
             }
             Incoming::Refuse {
                 interaction,

@@ -157,6 +157,40 @@ async fn reputation_by_command_and_reaction_respects_its_limits() {
         "the self-star and the repeated /rep wrote nothing"
     );
 
+    // /help lists every command with an example, or one.
+    let all = original(
+        &stack,
+        stack.slash(&carol, MEMBER_PERMISSIONS, "help", json!([])),
+    )
+    .await;
+    assert!(all.ephemeral(), "help is private");
+    for usage in [
+        "/pay member amount [note]",
+        "/rep member [reason]",
+        "/shop [language]",
+    ] {
+        assert!(
+            all.text().contains(usage),
+            "{usage} missing from {}",
+            all.text()
+        );
+    }
+    let one = original(
+        &stack,
+        stack.slash(
+            &carol,
+            MEMBER_PERMISSIONS,
+            "help",
+            json!([{"name": "command", "type": 3, "value": "rep"}]),
+        ),
+    )
+    .await;
+    assert!(
+        one.text().contains("/rep member:@alice") && !one.text().contains("/pay"),
+        "{}",
+        one.text()
+    );
+
     let live = stack.views_digest().await;
     stack.replay().await;
     assert_eq!(

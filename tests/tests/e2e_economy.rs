@@ -638,6 +638,11 @@ async fn forged_and_hostile_input_gets_a_private_error_and_changes_nothing() {
     // Amounts that are negative, zero, huge or not a number (a forged payload skips Discord's checks).
     for amount in [json!(-5), json!(0), json!(9_000_000_000_i64), json!("lots")] {
         let m = original(&stack, pay(&stack, &bob, 1001, amount.clone())).await;
+        assert!(
+            m.text().contains("Usage: `/pay member amount [note]`"),
+            "bad input answers with the command's help: {}",
+            m.text()
+        );
         private_error(
             &m,
             if amount.is_string() {

@@ -117,6 +117,20 @@ pub fn all() -> Vec<Command> {
         .build(),
         commission(),
         CommandBuilder::new(
+            "help",
+            "Every command with its options and an example",
+            CommandType::ChatInput,
+        )
+        .option(
+            StringBuilder::new("command", "Only this command").choices(
+                super::help::ENTRIES
+                    .iter()
+                    .map(|e| (e.name, e.name))
+                    .collect::<Vec<_>>(),
+            ),
+        )
+        .build(),
+        CommandBuilder::new(
             "rep",
             "Give a member +1 reputation for their help (once a day each)",
             CommandType::ChatInput,

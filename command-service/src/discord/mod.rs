@@ -5,6 +5,7 @@ pub mod client;
 pub mod commands;
 pub mod custom_id;
 pub mod forms;
+pub mod help;
 pub mod receipts;
 pub mod render;
 pub mod shop;

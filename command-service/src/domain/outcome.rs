@@ -99,6 +99,27 @@ pub enum Rejection {
     ReviewWindowClosed { at: DateTime<Utc> },
 }
 
+impl Rejection {
+    /// Whether the member typed something the command cannot take (rather than a rule saying no),
+    /// so the answer shows the command's help.
+    #[must_use]
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            Self::BadAmount { .. }
+                | Self::BadReason { .. }
+                | Self::BadCredits { .. }
+                | Self::BadText { .. }
+                | Self::BadPrice { .. }
+                | Self::BadStars
+                | Self::BadDays { .. }
+                | Self::BadDeadline { .. }
+                | Self::BadSplit
+                | Self::BadMilestone { .. }
+        )
+    }
+}
+
 /// The result of a decided command.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome")]

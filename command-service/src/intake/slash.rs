@@ -9,21 +9,6 @@ use twilight_model::application::interaction::application_command::{
 };
 use twilight_model::guild::Permissions;
 
-/// Usage lines shown when a command's options cannot be read.
-pub const XP_USAGE: &str = "Usage: `/xp give|remove member amount reason` — for example \
-`/xp give member:@alice amount:50 reason:great demo`. Needs the Manage Server permission.";
-const PAY_USAGE: &str =
-    "Usage: `/pay member amount [note]` — for example `/pay member:@alice amount:50`.";
-const CREDITS_USAGE: &str =
-    "Usage: `/credits grant|revoke member amount reason`. Needs the Manage Server permission.";
-const MARKET_USAGE: &str = "Usage: `/market feature listing days`, `/market resolve listing buyer \
-refund|reject note` or `/market beginners allowed`.";
-const COMMISSION_USAGE: &str = "Usage: `/commission offer developer amount deadline_days description`, \
-then `accept`, `fund`, `milestone`, `deliver`, `release`, `cancel`, `dispute` or `resolve` with the commission's id.";
-
-const REP_USAGE: &str = "Usage: `/rep member [reason]` — for example `/rep member:@alice reason:fixed my shader`. \
-Admins: `/rep-purge giver reason` removes every point an account gave.";
-
 /// When Discord created the interaction (its snowflake's time): the day a reputation point counts for.
 fn created_at(i: &Interaction) -> chrono::DateTime<chrono::Utc> {
     use twilight_util::snowflake::Snowflake;
@@ -89,8 +74,11 @@ fn is_bot(data: &CommandData, user: UserId) -> bool {
         .is_some_and(|(_, u)| u.bot)
 }
 
-fn usage(text: &str) -> String {
-    format!("❌ I could not read that command.\n{text}")
+fn usage(command: &str) -> String {
+    format!(
+        "❌ I could not read that command.\n{}",
+        crate::discord::help::usage(command)
+    )
 }
 
 /// The command a state-changing slash command asks for; `Ok(None)` for a command that only shows
@@ -101,7 +89,7 @@ fn usage(text: &str) -> String {
 pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option<Command>, String> {
     let options = Options(&data.options);
     let command = match data.name.as_str() {
-        "xp" => adjust_xp(i, data, &options, actor).ok_or_else(|| usage(XP_USAGE))?,
+        "xp" => adjust_xp(i, data, &options, actor).ok_or_else(|| usage("xp"))?,
         "pay" => (|| {
             let to = options.user("member")?;
             Some(Command::Pay {
@@ -112,7 +100,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
                 note: options.text("note").map(str::to_owned),
             })
         })()
-        .ok_or_else(|| usage(PAY_USAGE))?,
+        .ok_or_else(|| usage("pay"))?,
         "credits" => (|| {
             let (sub, o) = options.sub()?;
             let member = o.user("member")?;
@@ -130,7 +118,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
                 reason: o.text("reason")?.to_owned(),
             })
         })()
-        .ok_or_else(|| usage(CREDITS_USAGE))?,
+        .ok_or_else(|| usage("credits"))?,
         "rep" => (|| {
             let receiver = options.user("member")?;
             Some(Command::GiveRep {
@@ -142,7 +130,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
                 reason: options.text("reason").map(str::to_owned),
             })
         })()
-        .ok_or_else(|| usage(REP_USAGE))?,
+        .ok_or_else(|| usage("rep"))?,
         "rep-purge" => (|| {
             Some(Command::PurgeRep {
                 actor,
@@ -151,13 +139,11 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
                 reason: options.text("reason")?.to_owned(),
             })
         })()
-        .ok_or_else(|| usage(REP_USAGE))?,
+        .ok_or_else(|| usage("rep-purge"))?,
         "market" if is_view(&options, "disputes") => return Ok(None),
         "commission" if is_view(&options, "list") => return Ok(None),
-        "market" => market(i, &options, actor).ok_or_else(|| usage(MARKET_USAGE))?,
-        "commission" => {
-            commission(i, data, &options, actor).ok_or_else(|| usage(COMMISSION_USAGE))?
-        }
+        "market" => market(i, &options, actor).ok_or_else(|| usage("market"))?,
+        "commission" => commission(i, data, &options, actor).ok_or_else(|| usage("commission"))?,
         _ => {
             return Err(
                 "Studio does not know that command. Try /profile, /shop or /balance.".to_owned(),

@@ -1,0 +1,184 @@
+//! `/help`: every command with its options and an example — the one place usage is written. A
+//! command used with input Studio cannot accept answers with its entry here.
+
+use super::render::truncate;
+use twilight_model::channel::message::Embed;
+use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
+
+/// One command's help.
+pub struct Entry {
+    pub name: &'static str,
+    pub usage: &'static str,
+    pub what: &'static str,
+    pub example: &'static str,
+    /// Needs the Manage Server permission.
+    pub admin: bool,
+}
+
+/// Every command, in the order `/help` lists them.
+pub const ENTRIES: &[Entry] = &[
+    Entry {
+        name: "profile",
+        usage: "/profile [member]",
+        what: "XP, level, rank, reputation; buttons for Stats, Portfolio and Rank Info.",
+        example: "/profile member:@alice",
+        admin: false,
+    },
+    Entry {
+        name: "leaderboard",
+        usage: "/leaderboard",
+        what: "The members with the most XP, all time and this week.",
+        example: "/leaderboard",
+        admin: false,
+    },
+    Entry {
+        name: "rep",
+        usage: "/rep member [reason]",
+        what: "Give a member +1 reputation (once a day each, 5 a day). A ⭐ reaction on a helpful message does the same.",
+        example: "/rep member:@alice reason:fixed my shader",
+        admin: false,
+    },
+    Entry {
+        name: "balance",
+        usage: "/balance",
+        what: "Your studio credits and latest entries, privately.",
+        example: "/balance",
+        admin: false,
+    },
+    Entry {
+        name: "pay",
+        usage: "/pay member amount [note]",
+        what: "Pay a member credits (1 to 1 000 000).",
+        example: "/pay member:@alice amount:50 note:art pack",
+        admin: false,
+    },
+    Entry {
+        name: "sell",
+        usage: "/sell",
+        what: "Put code up for sale (a form: title, description, language, price, code). Needs the Learner rank.",
+        example: "/sell",
+        admin: false,
+    },
+    Entry {
+        name: "shop",
+        usage: "/shop [language]",
+        what: "The marketplace, your listings, your history and your credits, with Buy, Edit, Delist, Review, Dispute and Refund buttons.",
+        example: "/shop language:rust",
+        admin: false,
+    },
+    Entry {
+        name: "market",
+        usage: "/market feature listing days",
+        what: "Feature your listing (50 credits a day, up to 7 days). Admins: `disputes`, `resolve listing buyer refund|reject note`, `beginners allowed`.",
+        example: "/market feature listing:3 days:2",
+        admin: false,
+    },
+    Entry {
+        name: "commission",
+        usage: "/commission offer developer amount deadline_days description",
+        what: "Hire a member with credits in escrow (15 % fee); then `accept`, `fund`, `milestone`, `deliver`, `release`, `cancel`, `dispute`, `list` with the commission's id. Admins: `resolve`.",
+        example: "/commission offer developer:@bob amount:500 deadline_days:14 description:boss fight",
+        admin: false,
+    },
+    Entry {
+        name: "help",
+        usage: "/help [command]",
+        what: "This list, or one command's help.",
+        example: "/help command:pay",
+        admin: false,
+    },
+    Entry {
+        name: "xp",
+        usage: "/xp give|remove member amount reason",
+        what: "Give or remove XP.",
+        example: "/xp give member:@alice amount:50 reason:great demo",
+        admin: true,
+    },
+    Entry {
+        name: "credits",
+        usage: "/credits grant|revoke member amount reason",
+        what: "Issue credits from the mint, or take them into the treasury.",
+        example: "/credits grant member:@alice amount:500 reason:jam prize",
+        admin: true,
+    },
+    Entry {
+        name: "rep-purge",
+        usage: "/rep-purge giver reason",
+        what: "Remove every reputation point an account gave.",
+        example: "/rep-purge giver:@alt reason:alt account",
+        admin: true,
+    },
+];
+
+/// The entry of `name`, if Studio has that command.
+#[must_use]
+pub fn entry(name: &str) -> Option<&'static Entry> {
+    ENTRIES.iter().find(|e| e.name == name)
+}
+
+/// One line of usage with an example, for an error answer.
+#[must_use]
+pub fn usage(name: &str) -> String {
+    entry(name).map_or_else(
+        || "Try /help for the list of commands.".to_owned(),
+        |e| {
+            let admin = if e.admin {
+                " Needs the Manage Server permission."
+            } else {
+                ""
+            };
+            format!("Usage: `{}` — for example `{}`.{admin}", e.usage, e.example)
+        },
+    )
+}
+
+/// The `/help` embed: every command, or one.
+#[must_use]
+pub fn embed(only: Option<&str>) -> Embed {
+    let chosen: Vec<&Entry> = match only.and_then(entry) {
+        Some(e) => vec![e],
+        None => ENTRIES.iter().collect(),
+    };
+    let mut e = EmbedBuilder::new()
+        .title("📖 Studio's commands")
+        .color(0x0058_65F2);
+    for entry in chosen {
+        let admin = if entry.admin { " · Manage Server" } else { "" };
+        e = e.field(EmbedFieldBuilder::new(
+            truncate(&format!("{}{admin}", entry.usage), 256),
+            truncate(
+                &format!("{}\nExample: `{}`", entry.what, entry.example),
+                1024,
+            ),
+        ));
+    }
+    e.footer(EmbedFooterBuilder::new(
+        "Private views and errors are only shown to you. Balances and purchased code never appear in public.",
+    ))
+    .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_registered_command_has_help_and_the_list_fits_an_embed() {
+        for command in super::super::commands::all() {
+            assert!(
+                entry(&command.name).is_some(),
+                "/{} has no help",
+                command.name
+            );
+        }
+        let e = embed(None);
+        let total: usize = e
+            .fields
+            .iter()
+            .map(|f| f.name.chars().count() + f.value.chars().count())
+            .sum::<usize>()
+            + e.title.as_deref().map_or(0, str::len)
+            + e.footer.as_ref().map_or(0, |f| f.text.chars().count());
+        assert!(e.fields.len() <= 25 && total <= 6000, "{total}");
+    }
+}
