@@ -189,6 +189,9 @@ impl Answerer {
                     warn!(%channel, error = %err, "level-up announcement failed");
                 }
             }
+            (_, Settled::Decided(outcome @ Outcome::Rejoined { .. })) => {
+                self.side_effects(None, &outcome).await;
+            }
             (_, Settled::Duplicate(_)) => {
                 self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
             }

@@ -5,7 +5,7 @@
 use crate::answer::Answerer;
 use crate::discord::receipts::{self, Dm};
 use crate::domain::{Outcome, Step};
-use studio_schema::{CommissionId, UserId};
+use studio_schema::{CommissionId, GuildId, UserId};
 use tracing::{info, warn};
 use twilight_model::channel::ChannelType;
 use twilight_model::channel::permission_overwrite::{PermissionOverwrite, PermissionOverwriteType};
@@ -25,6 +25,32 @@ impl Answerer {
         for dm in receipts::dms(outcome) {
             self.direct_message(&dm).await;
         }
+        match outcome {
+            Outcome::RankUp {
+                guild,
+                member,
+                rank,
+                role,
+            } => {
+                let dm = Dm {
+                    to: *member,
+                    content: format!(
+                        "🎖️ You reached the **{rank}** rank in the server! See what it unlocks with /profile → Rank Info."
+                    ),
+                    embeds: Vec::new(),
+                };
+                self.direct_message(&dm).await;
+                if let Some(role) = role {
+                    self.give_role(*guild, *member, *role).await;
+                }
+            }
+            Outcome::Rejoined {
+                guild,
+                member,
+                role,
+            } => self.give_role(*guild, *member, *role).await,
+            _ => {}
+        }
         if let (
             Some(guild),
             Outcome::Commission {
@@ -37,6 +63,22 @@ impl Answerer {
         {
             self.open_deal_room(guild, *commission, *client, *developer)
                 .await;
+        }
+    }
+
+    /// Gives a member a role (Discord's member-role API is idempotent).
+    async fn give_role(&self, guild: GuildId, member: UserId, role: i64) {
+        let result = self
+            .http
+            .add_guild_member_role(
+                Id::new(guild.get().max(1)),
+                Id::new(member.get().max(1)),
+                Id::new(role.cast_unsigned().max(1)),
+            )
+            .await;
+        match result {
+            Ok(_) => info!(%member, role, "Pro-Dev role given"),
+            Err(err) => warn!(%member, role, error = %err, "Pro-Dev role not given"),
         }
     }
 

@@ -95,7 +95,18 @@ pub enum Event {
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
+        #[serde(default)]
         beginners_may_sell: Option<bool>,
+        /// The role members of the Expert rank and above get; `Some(0)` clears it.
+        #[serde(default)]
+        pro_dev_role: Option<i64>,
+    },
+    /// A member's time in the guild reached a rank at `at` (the moment the threshold was crossed,
+    /// decided once by the scheduler).
+    RankReached {
+        member: UserId,
+        rank: String,
+        at: DateTime<Utc>,
     },
 }
 
@@ -140,6 +151,7 @@ impl Event {
             Self::CommissionDisputed(_) => "CommissionDisputed",
             Self::CommissionSettled(_) => "CommissionSettled",
             Self::GuildSettingsChanged { .. } => "GuildSettingsChanged",
+            Self::RankReached { .. } => "RankReached",
             Self::ReputationGiven(_) => "ReputationGiven",
             Self::ReputationRevoked(_) => "ReputationRevoked",
         }
@@ -154,7 +166,8 @@ impl Event {
             | Self::MemberSeen { member, .. }
             | Self::MessagePosted { member, .. }
             | Self::XpGranted { member, .. }
-            | Self::XpRevoked { member, .. } => Some(*member),
+            | Self::XpRevoked { member, .. }
+            | Self::RankReached { member, .. } => Some(*member),
             Self::ListingPurchased(p) => Some(p.seller),
             Self::ListingReviewed(r) => Some(r.reviewer),
             Self::ReputationGiven(r) => Some(r.receiver),

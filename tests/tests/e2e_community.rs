@@ -202,3 +202,86 @@ async fn reputation_by_command_and_reaction_respects_its_limits() {
     drop(services);
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leave_and_rejoin() {
+    let admin = admin();
+    // Six seconds short of the Expert rank (12 months of 30 days) when the test starts.
+    let dave = FakeMember::new(
+        1006,
+        "dave",
+        chrono::Utc::now() - chrono::Duration::days(360) + chrono::Duration::seconds(6),
+    );
+    let stack = Stack::start(vec![admin.clone(), dave.clone()]).await;
+    let projector = stack.spawn("projector", &[], &[]);
+    let command = stack.spawn("command-service", &[], &[("STUDIO_SCHEDULER_MS", "200")]);
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+
+    let set = stack.slash(
+        &admin,
+        ADMIN_PERMISSIONS,
+        "settings",
+        json!([{"name": "prodev-role", "type": 1, "options": [
+            {"name": "role", "type": 8, "value": "555"}]}]),
+    );
+    assert!(original(&stack, set).await.text().contains("<@&555>"));
+    // Learner at once (a rank reached before Studio saw the member is recorded on the first tick),
+    // Expert when the time comes, with the Pro-Dev role and a DM.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'RankReached'
+             AND payload->>'member' = '1006' AND payload->>'rank' = 'Expert'",
+            1,
+        )
+        .await;
+    let has_role = |stack: &Stack| {
+        let roles = stack.discord.member_roles(GUILD, 1006);
+        roles.contains(&555)
+    };
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| has_role(&stack).then_some(()))
+        .await
+        .expect("the Pro-Dev role is given at Expert");
+    assert!(
+        stack
+            .discord
+            .channel_messages()
+            .iter()
+            .any(|m| m.is_dm_to == Some(1006) && m.text().contains("**Expert** rank")),
+        "the rank-up is announced"
+    );
+
+    // Leaving drops Discord's roles; coming back gives the role again (time away does not count,
+    // and the rank is not announced twice).
+    stack.discord.dispatch(
+        "GUILD_MEMBER_REMOVE",
+        stack.discord.member_remove(GUILD, 1006),
+    );
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| (!has_role(&stack)).then_some(()))
+        .await
+        .expect("the role leaves with the member");
+    let back = FakeMember::new(1006, "dave", chrono::Utc::now());
+    stack
+        .discord
+        .dispatch("GUILD_MEMBER_ADD", stack.discord.member_add(GUILD, &back));
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| has_role(&stack).then_some(()))
+        .await
+        .expect("the role is given again on rejoin");
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'RankReached' AND payload->>'member' = '1006'")
+            .await,
+        2,
+        "Learner and Expert, once each"
+    );
+    stack.assert_log_sound().await;
+    drop((projector, command, gateway));
+    stack.finish().await;
+}

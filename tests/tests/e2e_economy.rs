@@ -714,8 +714,8 @@ async fn forged_and_hostile_input_gets_a_private_error_and_changes_nothing() {
         stack.slash(
             who,
             permissions,
-            "market",
-            json!([{"name": "beginners", "type": 1, "options": [
+            "settings",
+            json!([{"name": "beginners-sell", "type": 1, "options": [
                 {"name": "allowed", "type": 5, "value": true}]}]),
         )
     };

@@ -4,7 +4,8 @@ use crate::rules::economy as rules;
 use twilight_model::application::command::{Command, CommandType};
 use twilight_model::guild::Permissions;
 use twilight_util::builder::command::{
-    BooleanBuilder, CommandBuilder, IntegerBuilder, StringBuilder, SubCommandBuilder, UserBuilder,
+    BooleanBuilder, CommandBuilder, IntegerBuilder, RoleBuilder, StringBuilder, SubCommandBuilder,
+    UserBuilder,
 };
 
 /// Every slash command, as registered with Discord.
@@ -108,11 +109,26 @@ pub fn all() -> Vec<Command> {
             "disputes",
             "The buyers' open disputes (Manage Server)",
         ))
+        .build(),
+        CommandBuilder::new(
+            "settings",
+            "The server's rules for Studio (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
         .option(
-            SubCommandBuilder::new("beginners", "Let Beginners sell, or not (Manage Server)")
-                .option(
-                    BooleanBuilder::new("allowed", "Whether Beginners may sell").required(true),
-                ),
+            SubCommandBuilder::new(
+                "beginners-sell",
+                "Let Beginners sell on the marketplace, or not",
+            )
+            .option(BooleanBuilder::new("allowed", "Whether Beginners may sell").required(true)),
+        )
+        .option(
+            SubCommandBuilder::new(
+                "prodev-role",
+                "The role members of the Expert rank and above get (none: stop giving one)",
+            )
+            .option(RoleBuilder::new("role", "The Pro-Dev role")),
         )
         .build(),
         commission(),

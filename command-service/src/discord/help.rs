@@ -69,7 +69,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "market",
         usage: "/market feature listing days",
-        what: "Feature your listing (50 credits a day, up to 7 days). Admins: `disputes`, `resolve listing buyer refund|reject note`, `beginners allowed`.",
+        what: "Feature your listing (50 credits a day, up to 7 days). Admins: `disputes`, `resolve listing buyer refund|reject note`.",
         example: "/market feature listing:3 days:2",
         admin: false,
     },
@@ -99,6 +99,13 @@ pub const ENTRIES: &[Entry] = &[
         usage: "/credits grant|revoke member amount reason",
         what: "Issue credits from the mint, or take them into the treasury.",
         example: "/credits grant member:@alice amount:500 reason:jam prize",
+        admin: true,
+    },
+    Entry {
+        name: "settings",
+        usage: "/settings beginners-sell allowed | prodev-role [role]",
+        what: "Let Beginners sell; set the role the Expert rank and above get (the Pro-Dev channels).",
+        example: "/settings prodev-role role:@Pro-Dev",
         admin: true,
     },
     Entry {

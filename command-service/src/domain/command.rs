@@ -1,5 +1,6 @@
 //! What members and Discord ask of a guild.
 
+use crate::rules::tenure::Rank;
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_schema::{ChannelId, CommissionId, ListingId, MessageId, UserId};
 
@@ -80,6 +81,14 @@ pub enum Command {
         actor_can_manage_guild: bool,
         giver: UserId,
         reason: String,
+    },
+    /// The scheduler: a member's time in the guild has reached `rank`.
+    ReachRank { member: UserId, rank: Rank },
+    /// An admin sets (or clears) the Pro-Dev role.
+    SetProDevRole {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        role: Option<i64>,
     },
     /// An admin lets Beginners sell, or not.
     SetBeginnersMaySell {

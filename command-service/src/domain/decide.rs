@@ -1,7 +1,7 @@
 //! `decide(state, command, now)`: the rules applied to one command.
 
 use super::{Command, GuildState, Outcome, Rejection, SeenMember};
-use crate::rules::xp;
+use crate::rules::{tenure, xp};
 use chrono::{DateTime, Utc};
 use studio_schema::{Event, Xp};
 
@@ -81,6 +81,54 @@ pub fn decide(
             giver,
             reason,
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
+        Command::ReachRank { member, rank } => {
+            let m = state.member(*member);
+            let current = tenure::rank(m.tenure.time_in_guild(now));
+            let at = tenure::reached_at(&m.tenure, *rank);
+            match at {
+                Some(at) if current >= *rank && m.rank < Some(*rank) && !m.bot => Ok((
+                    vec![Event::RankReached {
+                        member: *member,
+                        rank: rank.to_string(),
+                        at,
+                    }],
+                    Outcome::RankUp {
+                        guild: state.guild,
+                        member: *member,
+                        rank: rank.to_string(),
+                        role: state.pro_dev_role.filter(|_| *rank >= tenure::PRO_DEV_RANK),
+                    },
+                )),
+                _ => Ok((Vec::new(), Outcome::Recorded)),
+            }
+        }
+        Command::SetProDevRole {
+            actor,
+            actor_can_manage_guild,
+            role,
+        } => {
+            if !actor_can_manage_guild {
+                return Err(Rejection::AdminOnly);
+            }
+            Ok((
+                vec![Event::GuildSettingsChanged {
+                    by: *actor,
+                    beginners_may_sell: None,
+                    pro_dev_role: Some(role.unwrap_or(0)),
+                }],
+                Outcome::SettingChanged {
+                    what: role.map_or_else(
+                        || "Studio no longer gives a Pro-Dev role.".to_owned(),
+                        |r| {
+                            format!(
+                                "Members of the {} rank and above get <@&{r}>.",
+                                tenure::PRO_DEV_RANK
+                            )
+                        },
+                    ),
+                },
+            ))
+        }
         Command::SetBeginnersMaySell {
             actor,
             actor_can_manage_guild,
@@ -93,6 +141,7 @@ pub fn decide(
                 vec![Event::GuildSettingsChanged {
                     by: *actor,
                     beginners_may_sell: Some(*allowed),
+                    pro_dev_role: None,
                 }],
                 Outcome::SettingChanged {
                     what: if *allowed {
@@ -142,16 +191,26 @@ pub fn decide(
             Ok((events, outcome))
         }
         Command::RecordJoin(who) => {
-            let events = if state.is_present(who.member) {
-                Vec::new()
-            } else {
-                vec![Event::MemberJoined {
-                    member: who.member,
-                    at: who.joined_at,
-                    bot: who.bot,
-                }]
+            if state.is_present(who.member) {
+                return Ok((Vec::new(), Outcome::Recorded));
+            }
+            let events = vec![Event::MemberJoined {
+                member: who.member,
+                at: who.joined_at,
+                bot: who.bot,
+            }];
+            // Discord drops a member's roles when they leave: a Pro-Dev coming back gets it again.
+            let outcome = match state.pro_dev_role {
+                Some(role) if state.member(who.member).rank >= Some(tenure::PRO_DEV_RANK) => {
+                    Outcome::Rejoined {
+                        guild: state.guild,
+                        member: who.member,
+                        role,
+                    }
+                }
+                _ => Outcome::Recorded,
             };
-            Ok((events, Outcome::Recorded))
+            Ok((events, outcome))
         }
         Command::RecordLeave { member, at } => {
             let events = if state.is_present(*member) {
@@ -256,6 +315,8 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 
 #[cfg(test)]
 mod economy_tests;
+#[cfg(test)]
+mod rank_tests;
 #[cfg(test)]
 mod reputation_tests;
 #[cfg(test)]

@@ -190,25 +190,3 @@ impl Economy {
         }
     }
 }
-
-/// The commands the clock has made due at `now`, each with an id naming what it acts on.
-#[must_use]
-pub fn due(
-    state: &crate::domain::GuildState,
-    now: DateTime<Utc>,
-) -> Vec<(String, crate::domain::Command)> {
-    state
-        .economy
-        .commissions
-        .iter()
-        .filter_map(|(id, c)| match c.status {
-            CommissionStatus::Delivered { auto_release_at } if auto_release_at <= now => Some((
-                format!("auto-release:{}:{}", state.guild, id.0),
-                crate::domain::Command::Commission(crate::domain::Commission::AutoRelease {
-                    commission: *id,
-                }),
-            )),
-            _ => None,
-        })
-        .collect()
-}

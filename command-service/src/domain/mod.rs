@@ -5,12 +5,14 @@ mod command;
 mod decide;
 mod economy;
 mod reputation;
+mod schedule;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;
 
 pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember};
 pub use decide::{Decision, decide, status_name};
-pub use economy::{CommissionStatus, Economy, PurchaseStatus, due};
+pub use economy::{CommissionStatus, Economy, PurchaseStatus};
 pub use outcome::{Outcome, Rejection, Step};
+pub use schedule::due;
 pub use state::{GuildState, MemberState};

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use studio_schema::economy::Settlement;
-use studio_schema::{CommissionId, Credits, ListingId, UserId, Xp};
+use studio_schema::{CommissionId, Credits, GuildId, ListingId, UserId, Xp};
 
 /// A rule said no. The member sees [`Rejection::message`]; nothing is written but the record of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -224,6 +224,19 @@ pub enum Outcome {
     RepPurged {
         giver: UserId,
         count: usize,
+    },
+    /// A member reached a rank; `role` is the Pro-Dev role to give them, if any.
+    RankUp {
+        guild: GuildId,
+        member: UserId,
+        rank: String,
+        role: Option<i64>,
+    },
+    /// A member of the Pro-Dev rank came back: the role is given again.
+    Rejoined {
+        guild: GuildId,
+        member: UserId,
+        role: i64,
     },
     /// An admin changed a guild setting.
     SettingChanged {

@@ -2,7 +2,7 @@
 
 use super::economy::Economy;
 use super::reputation::Reputation;
-use crate::rules::tenure::Tenure;
+use crate::rules::tenure::{Rank, Tenure};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use studio_schema::{Event, GuildId, UserId, Xp};
@@ -21,6 +21,8 @@ pub struct MemberState {
     pub tenure: Tenure,
     /// Reputation points received and still in force.
     pub reputation: i64,
+    /// The highest rank a `RankReached` recorded.
+    pub rank: Option<Rank>,
 }
 
 /// One guild's state at `last_seq`.
@@ -33,6 +35,8 @@ pub struct GuildState {
     pub reputation: Reputation,
     /// Whether members below the selling rank may sell (a guild setting; off by default).
     pub beginners_may_sell: bool,
+    /// The role of the Expert rank and above (the Pro-Dev channels), if the guild set one.
+    pub pro_dev_role: Option<i64>,
 }
 
 impl GuildState {
@@ -46,6 +50,7 @@ impl GuildState {
             economy: Economy::default(),
             reputation: Reputation::default(),
             beginners_may_sell: false,
+            pro_dev_role: None,
         }
     }
 
@@ -72,11 +77,17 @@ impl GuildState {
         self.economy.evolve(event);
         self.reputation.evolve(event);
         if let Event::GuildSettingsChanged {
-            beginners_may_sell: Some(allowed),
+            beginners_may_sell,
+            pro_dev_role,
             ..
         } = event
         {
-            self.beginners_may_sell = *allowed;
+            if let Some(allowed) = beginners_may_sell {
+                self.beginners_may_sell = *allowed;
+            }
+            if let Some(role) = pro_dev_role {
+                self.pro_dev_role = (*role != 0).then_some(*role);
+            }
         }
         let Some(member) = event.member() else {
             return;
@@ -108,6 +119,7 @@ impl GuildState {
             }
             Event::XpGranted { xp, .. } => m.xp.0 += xp.0,
             Event::XpRevoked { xp, .. } => m.xp.0 = (m.xp.0 - xp.0).max(0),
+            Event::RankReached { rank, .. } => m.rank = rank.parse().ok().max(m.rank),
             other => m.xp.0 += other.earned_xp().0,
         }
     }

@@ -140,6 +140,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             })
         })()
         .ok_or_else(|| usage("rep-purge"))?,
+        "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
         "market" if is_view(&options, "disputes") => return Ok(None),
         "commission" if is_view(&options, "list") => return Ok(None),
         "market" => market(i, &options, actor).ok_or_else(|| usage("market"))?,
@@ -181,6 +182,31 @@ fn adjust_xp(
     })
 }
 
+fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    let can = can_manage_guild(i);
+    Some(match sub {
+        "beginners-sell" => Command::SetBeginnersMaySell {
+            actor,
+            actor_can_manage_guild: can,
+            allowed: match o.value("allowed")? {
+                CommandOptionValue::Boolean(b) => *b,
+                _ => return None,
+            },
+        },
+        "prodev-role" => Command::SetProDevRole {
+            actor,
+            actor_can_manage_guild: can,
+            role: match o.value("role") {
+                Some(CommandOptionValue::Role(r)) => Some(r.get().cast_signed()),
+                Some(_) => return None,
+                None => None,
+            },
+        },
+        _ => return None,
+    })
+}
+
 fn listing(o: &Options<'_>) -> Option<ListingId> {
     Some(ListingId(o.int("listing")?))
 }
@@ -188,16 +214,6 @@ fn listing(o: &Options<'_>) -> Option<ListingId> {
 fn market(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
     let (sub, o) = options.sub()?;
     Some(Command::Market(match sub {
-        "beginners" => {
-            return Some(Command::SetBeginnersMaySell {
-                actor,
-                actor_can_manage_guild: can_manage_guild(i),
-                allowed: match o.value("allowed")? {
-                    CommandOptionValue::Boolean(b) => *b,
-                    _ => return None,
-                },
-            });
-        }
         "feature" => Market::Feature {
             seller: actor,
             listing: listing(&o)?,

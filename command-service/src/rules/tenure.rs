@@ -35,6 +35,31 @@ impl fmt::Display for Rank {
     }
 }
 
+impl std::str::FromStr for Rank {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RANK_THRESHOLDS
+            .iter()
+            .map(|(r, _)| *r)
+            .find(|r| r.to_string() == s)
+            .ok_or_else(|| format!("not a rank: {s}"))
+    }
+}
+
+/// The rank from which members get the Pro-Dev role.
+pub const PRO_DEV_RANK: Rank = Rank::Expert;
+
+/// When a member with `tenure` reaches `rank`, if they are in the guild now (time away does not
+/// count, so the moment is projected from the current stint).
+#[must_use]
+pub fn reached_at(tenure: &Tenure, rank: Rank) -> Option<chrono::DateTime<chrono::Utc>> {
+    let months = RANK_THRESHOLDS.iter().find(|(r, _)| *r == rank)?.1;
+    let needed = MONTH.num_seconds() * months;
+    let since = tenure.since?;
+    Some(since + TimeDelta::seconds((needed - tenure.completed_secs).max(0)))
+}
+
 pub use studio_schema::tenure::Tenure;
 
 /// The rank earned by `time_in_guild`.

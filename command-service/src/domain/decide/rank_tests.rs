@@ -1,0 +1,130 @@
+//! Rank-ups decided by the scheduler, at the moment the threshold was crossed, once; the Pro-Dev
+//! role given from Expert and given again when a Pro-Dev rejoins.
+
+use super::*;
+use crate::domain::due;
+use crate::rules::tenure::Rank;
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use studio_schema::{GuildId, UserId};
+
+const DEV: UserId = UserId(50);
+const ADMIN: UserId = UserId(1);
+
+fn t(days: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid")
+        + TimeDelta::days(days)
+}
+
+fn apply(state: &mut GuildState, events: &[Event]) {
+    for e in events {
+        let seq = state.last_seq + 1;
+        state.apply(seq, e);
+    }
+}
+
+fn tick(state: &mut GuildState, now: DateTime<Utc>) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    for (_, command) in due(state, now) {
+        let (events, outcome) = decide(state, &command, now).expect("due commands decide");
+        apply(state, &events);
+        outcomes.push(outcome);
+    }
+    outcomes
+}
+
+fn seen(days_ago_at_zero: i64) -> GuildState {
+    let mut s = GuildState::new(GuildId(1));
+    apply(
+        &mut s,
+        &[Event::MemberSeen {
+            member: DEV,
+            joined_at: t(-days_ago_at_zero),
+            bot: false,
+        }],
+    );
+    s
+}
+
+#[test]
+fn a_rank_is_reached_once_at_the_moment_the_threshold_was_crossed() {
+    let mut s = seen(29);
+    assert!(tick(&mut s, t(0)).is_empty(), "still a Beginner");
+    let outcomes = tick(&mut s, t(3));
+    assert!(
+        matches!(&outcomes[..], [Outcome::RankUp { rank, role: None, .. }] if rank == "Learner")
+    );
+    match s.member(DEV).rank {
+        Some(Rank::Learner) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(tick(&mut s, t(4)).is_empty(), "once");
+    let (events, _) = decide(
+        &seen(29),
+        &Command::ReachRank {
+            member: DEV,
+            rank: Rank::Learner,
+        },
+        t(3),
+    )
+    .expect("decides");
+    assert!(
+        matches!(&events[..], [Event::RankReached { at, .. }] if *at == t(1)),
+        "{events:?}"
+    );
+}
+
+#[test]
+fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
+    let mut s = seen(359);
+    let set = Command::SetProDevRole {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        role: Some(777),
+    };
+    let (events, _) = decide(&s, &set, t(0)).expect("admin");
+    apply(&mut s, &events);
+    let outcomes = tick(&mut s, t(2));
+    assert!(
+        matches!(
+            &outcomes[..],
+            [Outcome::RankUp {
+                role: Some(777),
+                ..
+            }]
+        ),
+        "{outcomes:?}"
+    );
+    apply(
+        &mut s,
+        &[Event::MemberLeft {
+            member: DEV,
+            at: t(3),
+        }],
+    );
+    let rejoin = Command::RecordJoin(crate::domain::SeenMember {
+        member: DEV,
+        joined_at: t(10),
+        bot: false,
+    });
+    let (events, outcome) = decide(&s, &rejoin, t(10)).expect("rejoin");
+    apply(&mut s, &events);
+    assert!(
+        matches!(outcome, Outcome::Rejoined { role: 777, .. }),
+        "{outcome:?}"
+    );
+    assert!(
+        tick(&mut s, t(11)).is_empty(),
+        "time away does not re-announce"
+    );
+    let refused = Command::SetProDevRole {
+        actor: DEV,
+        actor_can_manage_guild: false,
+        role: None,
+    };
+    assert_eq!(
+        decide(&s, &refused, t(12)).map(|_| ()),
+        Err(Rejection::AdminOnly)
+    );
+}

@@ -1,0 +1,44 @@
+//! What the clock makes due: escrows whose review window passed, members whose time in the guild
+//! reached a rank. Each due command is keyed by what it acts on, so two replicas, a restart or a
+//! repeated tick decide it once; the time it happened is decided in the command and written in
+//! its event.
+
+use super::economy::CommissionStatus;
+use super::{Command, Commission, GuildState};
+use crate::rules::tenure;
+use chrono::{DateTime, Utc};
+
+/// The commands due in `state` at `now`, each with its command id.
+#[must_use]
+pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
+    let releases = state
+        .economy
+        .commissions
+        .iter()
+        .filter_map(|(id, c)| match c.status {
+            CommissionStatus::Delivered { auto_release_at } if auto_release_at <= now => Some((
+                format!("auto-release:{}:{}", state.guild, id.0),
+                Command::Commission(Commission::AutoRelease { commission: *id }),
+            )),
+            _ => None,
+        });
+    let ranks = state.members.iter().filter_map(|(member, m)| {
+        if m.bot || !m.present {
+            return None;
+        }
+        let rank = tenure::rank(m.tenure.time_in_guild(now));
+        (rank > tenure::Rank::Beginner && m.rank < Some(rank)).then(|| {
+            (
+                format!("rank:{}:{member}:{rank}", state.guild),
+                Command::ReachRank {
+                    member: *member,
+                    rank,
+                },
+            )
+        })
+    });
+    let mut due: Vec<(String, Command)> = releases.chain(ranks).collect();
+    // HashMap order is not stable; the log's order must not depend on it.
+    due.sort_by(|a, b| a.0.cmp(&b.0));
+    due
+}
