@@ -311,6 +311,12 @@ impl Answerer {
                     });
                     return Ok(render::private_embed(help::embed(only)));
                 }
+                "tournament" => {
+                    let rows = crate::views::community::tournaments(&self.pool, guild).await?;
+                    return Ok(render::private_embed(crate::discord::boards::tournaments(
+                        &rows,
+                    )));
+                }
                 "commission" => {
                     let rows = economy::commissions(&self.pool, guild, clicker).await?;
                     return Ok(render::private_embed(shop::commissions_embed(&rows)));
@@ -359,7 +365,7 @@ impl Answerer {
                     };
                     (action, false)
                 }
-                _ => {
+                "leaderboard" => {
                     let action = Action::Leaderboard {
                         period: Period::AllTime,
                         page: 0,
@@ -368,6 +374,7 @@ impl Answerer {
                     };
                     (action, false)
                 }
+                _ => return Ok(render::ephemeral("❌ Studio cannot answer that.")),
             },
             Some(InteractionData::MessageComponent(data)) => {
                 // The intake refused buttons that are not Studio's or not the clicker's.

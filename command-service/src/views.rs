@@ -1,6 +1,7 @@
 //! Reading the projector's views to answer members, after waiting (bounded) until they include the
 //! guild's latest events, so a member sees their own writes.
 
+pub mod community;
 pub mod economy;
 
 use crate::discord::custom_id::Period;

@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 3;
+pub const LAYOUT_VERSION: i32 = 4;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -162,6 +162,21 @@ CREATE TABLE commissions (
     PRIMARY KEY (guild_id, commission_id)
 );
 
+-- `status`: 'open', 'paid' or 'cancelled'; `source` the account the pool came from.
+CREATE TABLE tournaments (
+    guild_id       bigint      NOT NULL,
+    tournament_id  bigint      NOT NULL,
+    name           text        NOT NULL,
+    prize          bigint      NOT NULL,
+    source         text        NOT NULL,
+    ends_at        timestamptz NOT NULL,
+    status         text        NOT NULL,
+    entrants       bigint      NOT NULL,
+    winners        text        NOT NULL,
+    updated_seq    bigint      NOT NULL,
+    PRIMARY KEY (guild_id, tournament_id)
+);
+
 CREATE TABLE checkpoint (
     id        integer PRIMARY KEY CHECK (id = 1),
     tx_id     bigint  NOT NULL,
@@ -174,7 +189,7 @@ CREATE TABLE layout (version integer NOT NULL);
 ";
 
 /// Every table of the views, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 12] = [
+pub const VIEW_TABLES: [(&str, &str); 13] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
@@ -185,6 +200,7 @@ pub const VIEW_TABLES: [(&str, &str); 12] = [
     ("purchases", "guild_id, listing_id, buyer"),
     ("reviews", "guild_id, listing_id, reviewer"),
     ("commissions", "guild_id, commission_id"),
+    ("tournaments", "guild_id, tournament_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];

@@ -10,11 +10,13 @@ mod market;
 mod members;
 #[cfg(test)]
 mod testing;
+mod tournaments;
 
 pub use commissions::{CommissionRow, status_name};
 pub use ledger::{AccountRow, PostingRow};
 pub use market::{ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, VersionRow};
 pub use members::{Adjustment, MemberRow};
+pub use tournaments::TournamentRow;
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -58,6 +60,8 @@ pub struct Rows {
     pub purchases: BTreeMap<PurchaseKey, Option<PurchaseRow>>,
     pub reviews: BTreeMap<PurchaseKey, Option<ReviewRow>>,
     pub commissions: BTreeMap<CommissionKey, Option<CommissionRow>>,
+    /// (guild, tournament) → row.
+    pub tournaments: BTreeMap<(i64, i64), Option<TournamentRow>>,
 }
 
 /// The keys of the existing rows a batch reads, sorted and without duplicates.
@@ -70,6 +74,7 @@ pub struct Keys {
     pub purchases: Vec<PurchaseKey>,
     pub reviews: Vec<PurchaseKey>,
     pub commissions: Vec<CommissionKey>,
+    pub tournaments: Vec<(i64, i64)>,
 }
 
 /// The keys whose current rows a batch needs before folding.
@@ -81,6 +86,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
         ledger::keys(e, &mut keys);
         market::keys(e, &mut keys);
         commissions::keys(e, &mut keys);
+        tournaments::keys(e, &mut keys);
     }
     fn tidy<T: Ord>(v: &mut Vec<T>) {
         v.sort_unstable();
@@ -93,6 +99,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
     tidy(&mut keys.purchases);
     tidy(&mut keys.reviews);
     tidy(&mut keys.commissions);
+    tidy(&mut keys.tournaments);
     keys
 }
 
@@ -110,6 +117,7 @@ impl Rows {
             purchases: none(&keys.purchases),
             reviews: none(&keys.reviews),
             commissions: none(&keys.commissions),
+            tournaments: none(&keys.tournaments),
             ..Self::default()
         }
     }
@@ -124,4 +132,5 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     // escrow is the escrow account's balance).
     ledger::apply(rows, e);
     commissions::apply(rows, e);
+    tournaments::apply(rows, e);
 }

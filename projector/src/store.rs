@@ -5,6 +5,7 @@ mod commissions;
 mod ledger;
 mod market;
 mod members;
+mod tournaments;
 
 use crate::fold::{self, Keys, Rows};
 use sqlx::{Postgres, Transaction};
@@ -102,6 +103,7 @@ async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
     ledger::load(tx, keys, &mut rows).await?;
     market::load(tx, keys, &mut rows).await?;
     commissions::load(tx, keys, &mut rows).await?;
+    tournaments::load(tx, keys, &mut rows).await?;
     Ok(rows)
 }
 
@@ -110,6 +112,7 @@ async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
     ledger::write(tx, rows).await?;
     market::write(tx, rows).await?;
     commissions::write(tx, rows).await?;
+    tournaments::write(tx, rows).await?;
     sqlx::query(
         "INSERT INTO guild_checkpoints (guild_id, last_seq)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[])

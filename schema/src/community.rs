@@ -1,7 +1,8 @@
-//! The payloads of the community's events: reputation.
+//! The payloads of the community's events: reputation and tournaments.
 
-use crate::ids::{MessageId, UserId};
-use chrono::NaiveDate;
+use crate::ids::{MessageId, TournamentId, UserId};
+use crate::money::{Account, Credits, Posting};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 /// A member gave another +1 reputation on `day` (UTC), by `/rep` or by reacting to `message`.
@@ -24,4 +25,42 @@ pub struct ReputationRevoked {
     pub message: Option<MessageId>,
     pub by: Option<UserId>,
     pub reason: String,
+}
+
+/// An admin opened a tournament and put its prize pool aside from the mint or the treasury.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TournamentCreated {
+    pub tournament: TournamentId,
+    pub name: String,
+    pub prize: Credits,
+    pub source: Account,
+    pub ends_at: DateTime<Utc>,
+    pub by: UserId,
+    pub postings: Vec<Posting>,
+}
+
+/// A member entered a tournament.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TournamentEntered {
+    pub tournament: TournamentId,
+    pub member: UserId,
+}
+
+/// An admin recorded the placings; the prizes were paid and what no placing took went back.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TournamentPaid {
+    pub tournament: TournamentId,
+    /// First, second, third …, with what each won.
+    pub placings: Vec<(UserId, Credits)>,
+    pub returned: Credits,
+    pub by: UserId,
+    pub postings: Vec<Posting>,
+}
+
+/// An admin cancelled a tournament; its pool went back where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TournamentCancelled {
+    pub tournament: TournamentId,
+    pub by: UserId,
+    pub postings: Vec<Posting>,
 }

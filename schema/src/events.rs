@@ -4,7 +4,10 @@
 //! replay never re-reads a clock or re-rolls a die. Old payloads are upcast in [`Event::decode`];
 //! events in the log are never rewritten.
 
-use crate::community::{ReputationGiven, ReputationRevoked};
+use crate::community::{
+    ReputationGiven, ReputationRevoked, TournamentCancelled, TournamentCreated, TournamentEntered,
+    TournamentPaid,
+};
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
     CommissionSettled, CommissionStep, CreditsAdjusted, CreditsTransferred, DisputeRejected,
@@ -92,6 +95,10 @@ pub enum Event {
     CommissionSettled(CommissionSettled),
     ReputationGiven(ReputationGiven),
     ReputationRevoked(ReputationRevoked),
+    TournamentCreated(TournamentCreated),
+    TournamentEntered(TournamentEntered),
+    TournamentPaid(TournamentPaid),
+    TournamentCancelled(TournamentCancelled),
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
@@ -154,6 +161,10 @@ impl Event {
             Self::RankReached { .. } => "RankReached",
             Self::ReputationGiven(_) => "ReputationGiven",
             Self::ReputationRevoked(_) => "ReputationRevoked",
+            Self::TournamentCreated(_) => "TournamentCreated",
+            Self::TournamentEntered(_) => "TournamentEntered",
+            Self::TournamentPaid(_) => "TournamentPaid",
+            Self::TournamentCancelled(_) => "TournamentCancelled",
         }
     }
 
@@ -208,6 +219,9 @@ impl Event {
             Self::CommissionFunded(e) => &e.postings,
             Self::MilestoneReleased(e) => &e.postings,
             Self::CommissionSettled(e) => &e.postings,
+            Self::TournamentCreated(e) => &e.postings,
+            Self::TournamentPaid(e) => &e.postings,
+            Self::TournamentCancelled(e) => &e.postings,
             _ => &[],
         }
     }

@@ -86,3 +86,7 @@ local_id!(
     /// A commission between a client and a developer, numbered within its guild.
     CommissionId
 );
+local_id!(
+    /// A tournament, numbered within its guild.
+    TournamentId
+);

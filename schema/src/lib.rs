@@ -21,7 +21,7 @@ pub mod tenure;
 pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};
-pub use ids::{ChannelId, CommissionId, GuildId, ListingId, MessageId, UserId, Xp};
+pub use ids::{ChannelId, CommissionId, GuildId, ListingId, MessageId, TournamentId, UserId, Xp};
 pub use money::{Account, Credits, Posting};
 
 /// The embedded migrations of the event log. Every process runs them at start.

@@ -4,7 +4,7 @@
 //! one event sum to zero. Member, team and escrow accounts never go below zero; the mint issues
 //! rewards (its balance is negative) and the treasury collects taxes and fees.
 
-use crate::ids::{CommissionId, UserId};
+use crate::ids::{CommissionId, TournamentId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -59,6 +59,8 @@ pub enum Account {
     Team(TeamId),
     /// The escrow of one commission.
     Escrow(CommissionId),
+    /// The prize pool of one tournament.
+    Prize(TournamentId),
     /// The guild's treasury: taxes and fees go in.
     Treasury,
     /// The guild's mint: rewards come out; its balance is minus every credit ever issued.
@@ -79,6 +81,7 @@ impl fmt::Display for Account {
             Self::Member(id) => write!(f, "member:{id}"),
             Self::Team(id) => write!(f, "team:{}", id.0),
             Self::Escrow(id) => write!(f, "escrow:{}", id.0),
+            Self::Prize(id) => write!(f, "prize:{}", id.0),
             Self::Treasury => f.write_str("treasury"),
             Self::Mint => f.write_str("mint"),
         }
@@ -103,6 +106,7 @@ impl FromStr for Account {
             ))),
             Some(("team", id)) => Ok(Self::Team(TeamId(id.parse().map_err(|_| bad())?))),
             Some(("escrow", id)) => Ok(Self::Escrow(CommissionId(id.parse().map_err(|_| bad())?))),
+            Some(("prize", id)) => Ok(Self::Prize(TournamentId(id.parse().map_err(|_| bad())?))),
             _ => Err(bad()),
         }
     }
@@ -190,6 +194,7 @@ mod tests {
             Account::Member(UserId::from_u64(u64::MAX >> 1)),
             Account::Team(TeamId(3)),
             Account::Escrow(CommissionId(9)),
+            Account::Prize(TournamentId(2)),
             Account::Treasury,
             Account::Mint,
         ] {

@@ -285,3 +285,157 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
     drop((projector, command, gateway));
     stack.finish().await;
 }
+
+fn tournament(stack: &Stack, who: &FakeMember, permissions: u64, sub: &str, options: Value) -> u64 {
+    stack.slash(
+        who,
+        permissions,
+        "tournament",
+        json!([{"name": sub, "type": 1, "options": options}]),
+    )
+}
+
+#[tokio::test]
+async fn a_tournament_pays_its_placings_from_its_pool() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let carol = member(1004, "carol", 20);
+    let stack = Stack::start(vec![
+        alice.clone(),
+        bob.clone(),
+        admin.clone(),
+        carol.clone(),
+    ])
+    .await;
+    let services = stack.services().await;
+
+    let create = json!([{"name": "name", "type": 3, "value": "Winter jam"},
+                        {"name": "prize", "type": 4, "value": 600},
+                        {"name": "days", "type": 4, "value": 7}]);
+    let refused = original(
+        &stack,
+        tournament(&stack, &bob, MEMBER_PERMISSIONS, "create", create.clone()),
+    )
+    .await;
+    assert!(
+        refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let opened = original(
+        &stack,
+        tournament(&stack, &admin, ADMIN_PERMISSIONS, "create", create),
+    )
+    .await;
+    assert!(
+        !opened.ephemeral() && opened.text().contains("600 credits in prizes"),
+        "{}",
+        opened.text()
+    );
+
+    let id = json!([{"name": "id", "type": 4, "value": 1}]);
+    for who in [&alice, &bob, &carol] {
+        let entered = original(
+            &stack,
+            tournament(&stack, who, MEMBER_PERMISSIONS, "enter", id.clone()),
+        )
+        .await;
+        assert!(
+            entered.ephemeral() && entered.text().contains("You entered"),
+            "{}",
+            entered.text()
+        );
+    }
+    let twice = original(
+        &stack,
+        tournament(&stack, &bob, MEMBER_PERMISSIONS, "enter", id),
+    )
+    .await;
+    assert!(twice.text().contains("already entered"), "{}", twice.text());
+
+    // Only entrants place; then first and second are paid, the unplaced third share goes back.
+    let results = |first: u64, second: u64| {
+        json!([{"name": "id", "type": 4, "value": 1},
+               {"name": "first", "type": 6, "value": first.to_string()},
+               {"name": "second", "type": 6, "value": second.to_string()}])
+    };
+    let stranger = original(
+        &stack,
+        tournament(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "results",
+            results(1002, 1003),
+        ),
+    )
+    .await;
+    assert!(
+        stranger.text().contains("entrants of the tournament"),
+        "{}",
+        stranger.text()
+    );
+    let paid = original(
+        &stack,
+        tournament(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "results",
+            results(1002, 1001),
+        ),
+    )
+    .await;
+    assert!(
+        paid.text().contains("🥇 <@1002> — 300 credits"),
+        "{}",
+        paid.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.tournaments WHERE status = 'paid'",
+            1,
+        )
+        .await;
+    let balance = |member: u64| {
+        format!(
+            "SELECT coalesce((SELECT balance FROM views.accounts WHERE account = 'member:{member}'), 0)"
+        )
+    };
+    assert_eq!(stack.scalar(&balance(1002)).await, 300);
+    assert_eq!(stack.scalar(&balance(1001)).await, 180);
+    assert_eq!(
+        stack
+            .scalar("SELECT balance FROM views.accounts WHERE account = 'mint'")
+            .await,
+        -480,
+        "the third share went back to the mint"
+    );
+    assert!(
+        stack
+            .discord
+            .channel_messages()
+            .iter()
+            .any(|m| m.is_dm_to == Some(1001) && m.text().contains("You won 180 credits"))
+    );
+    let list = original(
+        &stack,
+        tournament(&stack, &carol, MEMBER_PERMISSIONS, "list", json!([])),
+    )
+    .await;
+    assert!(
+        list.text().contains("Winter jam") && list.text().contains("<@1002> 300"),
+        "{}",
+        list.text()
+    );
+
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}

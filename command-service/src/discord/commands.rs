@@ -157,6 +157,7 @@ pub fn all() -> Vec<Command> {
                 .max_length(len(crate::rules::reputation::REASON_CHARS)),
         )
         .build(),
+        tournament(),
         CommandBuilder::new(
             "rep-purge",
             "Remove every reputation point an account gave (Manage Server)",
@@ -203,6 +204,63 @@ fn credit_adjust(name: &str, description: &str) -> SubCommandBuilder {
         .option(UserBuilder::new("member", "The member").required(true))
         .option(credits("amount", "How many credits"))
         .option(note("reason", "Why (kept in the ledger)"))
+}
+
+fn tournament() -> Command {
+    let id = || {
+        IntegerBuilder::new("id", "The tournament's number")
+            .min_value(1)
+            .required(true)
+    };
+    CommandBuilder::new(
+        "tournament",
+        "Tournaments with credit prizes",
+        CommandType::ChatInput,
+    )
+    .option(SubCommandBuilder::new("list", "The server's tournaments"))
+    .option(SubCommandBuilder::new("enter", "Enter a tournament").option(id()))
+    .option(
+        SubCommandBuilder::new("create", "Open a tournament (Manage Server)")
+            .option(
+                StringBuilder::new("name", "Its name")
+                    .max_length(len(crate::rules::tournament::NAME_CHARS))
+                    .required(true),
+            )
+            .option(
+                IntegerBuilder::new("prize", "The prize pool, split 50/30/20")
+                    .min_value(crate::rules::tournament::MIN_PRIZE.0)
+                    .max_value(rules::MAX_AMOUNT.0)
+                    .required(true),
+            )
+            .option(
+                IntegerBuilder::new("days", "Days it takes entries")
+                    .min_value(1)
+                    .max_value(crate::rules::tournament::MAX_DAYS)
+                    .required(true),
+            )
+            .option(
+                StringBuilder::new("from", "Where the pool comes from (default: the mint)")
+                    .choices([("mint", "mint"), ("treasury", "treasury")]),
+            ),
+    )
+    .option(
+        SubCommandBuilder::new(
+            "results",
+            "Record the placings and pay the prizes (Manage Server)",
+        )
+        .option(id())
+        .option(UserBuilder::new("first", "First place").required(true))
+        .option(UserBuilder::new("second", "Second place"))
+        .option(UserBuilder::new("third", "Third place")),
+    )
+    .option(
+        SubCommandBuilder::new(
+            "cancel",
+            "Cancel a tournament; its pool goes back (Manage Server)",
+        )
+        .option(id()),
+    )
+    .build()
 }
 
 fn commission() -> Command {

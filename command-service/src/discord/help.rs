@@ -81,6 +81,13 @@ pub const ENTRIES: &[Entry] = &[
         admin: false,
     },
     Entry {
+        name: "tournament",
+        usage: "/tournament list | enter id",
+        what: "See and enter tournaments. Admins: `create name prize days [from]` (pool of 500+ from the mint or the treasury), `results id first [second] [third]` (paid 50/30/20 %), `cancel id`.",
+        example: "/tournament enter id:1",
+        admin: false,
+    },
+    Entry {
         name: "help",
         usage: "/help [command]",
         what: "This list, or one command's help.",

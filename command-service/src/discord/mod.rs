@@ -1,6 +1,7 @@
 //! Everything Studio says to Discord: slash command definitions, `custom_id` formats, rendering of
 //! answers, and the REST client.
 
+pub mod boards;
 pub mod client;
 pub mod commands;
 pub mod custom_id;

@@ -2,7 +2,7 @@
 //! the direct messages to the other party. Pure.
 
 use super::render::{ephemeral, truncate};
-use crate::domain::{Outcome, Step};
+use crate::domain::{Outcome, Step, TournamentStep};
 use studio_schema::UserId;
 use studio_schema::economy::Settlement;
 use twilight_model::channel::message::{AllowedMentions, Embed, MessageFlags};
@@ -173,6 +173,28 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::Tournament {
+            tournament,
+            name,
+            step,
+        } => {
+            let (text, public, pinged) = tournament_text(*tournament, name, step);
+            if !public {
+                return Some(ephemeral(&text));
+            }
+            return Some(
+                ChannelMessageBuilder::new()
+                    .content(truncate(&text, 2000))
+                    .allowed_mentions(AllowedMentions {
+                        users: pinged
+                            .iter()
+                            .map(|u| twilight_model::id::Id::new(u.get().max(1)))
+                            .collect(),
+                        ..AllowedMentions::default()
+                    })
+                    .build(),
+            );
+        }
         Outcome::RepPurged { giver, count } => {
             format!("✅ Removed the {count} reputation points <@{giver}> had given.")
         }
@@ -326,7 +348,68 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
             };
             to.into_iter().map(|u| dm(u, text.clone())).collect()
         }
+        Outcome::Tournament {
+            tournament,
+            name,
+            step: TournamentStep::Paid { placings },
+        } => placings
+            .iter()
+            .map(|(m, c)| {
+                dm(
+                    *m,
+                    format!("🏆 You won {c} credits in tournament #{tournament} **{name}**!"),
+                )
+            })
+            .collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A tournament step in words; whether it is announced publicly; whom it pings.
+fn tournament_text(
+    tournament: studio_schema::TournamentId,
+    name: &str,
+    step: &TournamentStep,
+) -> (String, bool, Vec<UserId>) {
+    match step {
+        TournamentStep::Created { prize, ends_at } => (
+            format!(
+                "🏆 Tournament #{tournament} **{name}** is open: {prize} credits in prizes (50/30/20 %). Enter with `/tournament enter id:{tournament}` before {}.",
+                ends_at.format("%Y-%m-%d %H:%M UTC")
+            ),
+            true,
+            Vec::new(),
+        ),
+        TournamentStep::Entered { entrants, .. } => (
+            format!(
+                "✅ You entered tournament #{tournament} **{name}** ({entrants} entrants so far). Good luck!"
+            ),
+            false,
+            Vec::new(),
+        ),
+        TournamentStep::Paid { placings } => {
+            let medals = ["🥇", "🥈", "🥉"];
+            let lines: Vec<String> = placings
+                .iter()
+                .zip(medals)
+                .map(|((m, c), medal)| format!("{medal} <@{m}> — {c} credits"))
+                .collect();
+            (
+                format!(
+                    "🏆 Tournament #{tournament} **{name}** results:\n{}",
+                    lines.join("\n")
+                ),
+                true,
+                placings.iter().map(|(m, _)| *m).collect(),
+            )
+        }
+        TournamentStep::Cancelled { returned } => (
+            format!(
+                "🏆 Tournament #{tournament} **{name}** was cancelled; its {returned} credits went back."
+            ),
+            true,
+            Vec::new(),
+        ),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::rules::tenure::Rank;
 use chrono::{DateTime, TimeDelta, Utc};
-use studio_schema::{ChannelId, CommissionId, ListingId, MessageId, UserId};
+use studio_schema::{ChannelId, CommissionId, ListingId, MessageId, TournamentId, UserId};
 
 /// A member as Discord first shows them to us.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,6 +82,8 @@ pub enum Command {
         giver: UserId,
         reason: String,
     },
+    /// A tournament step.
+    Tournament(TournamentCmd),
     /// The scheduler: a member's time in the guild has reached `rank`.
     ReachRank { member: UserId, rank: Rank },
     /// An admin sets (or clears) the Pro-Dev role.
@@ -226,4 +228,34 @@ pub enum Commission {
     },
     /// The scheduler: release a delivered commission whose review window has passed.
     AutoRelease { commission: CommissionId },
+}
+
+/// Tournament commands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TournamentCmd {
+    /// An admin opens a tournament with a prize pool from the treasury (or else the mint).
+    Create {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        name: String,
+        prize: i64,
+        from_treasury: bool,
+        days: i64,
+    },
+    Enter {
+        member: UserId,
+        tournament: TournamentId,
+    },
+    /// An admin records the placings, first first.
+    Results {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        tournament: TournamentId,
+        placings: Vec<UserId>,
+    },
+    Cancel {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        tournament: TournamentId,
+    },
 }

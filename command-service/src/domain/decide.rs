@@ -9,6 +9,7 @@ mod commission;
 mod credits;
 mod market;
 mod reputation;
+mod tournament;
 
 pub use commission::status_name;
 
@@ -81,6 +82,7 @@ pub fn decide(
             giver,
             reason,
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
+        Command::Tournament(t) => tournament::decide(state, t, now),
         Command::ReachRank { member, rank } => {
             let m = state.member(*member);
             let current = tenure::rank(m.tenure.time_in_guild(now));
@@ -321,3 +323,5 @@ mod rank_tests;
 mod reputation_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tournament_tests;

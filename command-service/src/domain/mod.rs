@@ -6,13 +6,14 @@ mod decide;
 mod economy;
 mod reputation;
 mod schedule;
+mod tournament;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;
 
-pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember};
+pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember, TournamentCmd};
 pub use decide::{Decision, decide, status_name};
 pub use economy::{CommissionStatus, Economy, PurchaseStatus};
-pub use outcome::{Outcome, Rejection, Step};
+pub use outcome::{Outcome, Rejection, Step, TournamentStep};
 pub use schedule::due;
 pub use state::{GuildState, MemberState};

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use studio_schema::economy::Settlement;
-use studio_schema::{CommissionId, Credits, GuildId, ListingId, UserId, Xp};
+use studio_schema::{CommissionId, Credits, GuildId, ListingId, TournamentId, UserId, Xp};
 
 /// A rule said no. The member sees [`Rejection::message`]; nothing is written but the record of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -87,6 +87,18 @@ pub enum Rejection {
     BadMilestone { max: Credits },
     #[error("The deadline has not passed yet ({deadline}); deliver, release or dispute instead.")]
     DeadlineNotPassed { deadline: DateTime<Utc> },
+    #[error("A prize pool is a whole number of credits from {min} to {max}.")]
+    BadPrize { min: i64, max: i64 },
+    #[error("There is no open tournament #{0}.")]
+    NoSuchTournament(TournamentId),
+    #[error("Tournament #{0} no longer takes entries.")]
+    TournamentClosed(TournamentId),
+    #[error("You already entered tournament #{0}.")]
+    AlreadyEntered(TournamentId),
+    #[error("Placings must be 1 to 3 different entrants of the tournament.")]
+    BadPlacings,
+    #[error("The treasury holds {balance} credits; the prize pool needs {needed}.")]
+    TreasuryShort { balance: Credits, needed: Credits },
     #[error("You cannot give yourself reputation.")]
     SelfRep,
     #[error("You already gave {member} reputation today.")]
@@ -116,6 +128,8 @@ impl Rejection {
                 | Self::BadDeadline { .. }
                 | Self::BadSplit
                 | Self::BadMilestone { .. }
+                | Self::BadPrize { .. }
+                | Self::BadPlacings
         )
     }
 }
@@ -238,6 +252,12 @@ pub enum Outcome {
         member: UserId,
         role: i64,
     },
+    /// A tournament moved on.
+    Tournament {
+        tournament: TournamentId,
+        name: String,
+        step: TournamentStep,
+    },
     /// An admin changed a guild setting.
     SettingChanged {
         what: String,
@@ -279,5 +299,25 @@ pub enum Step {
         to_developer: Credits,
         to_client: Credits,
         fee: Credits,
+    },
+}
+
+/// What happened to a tournament.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step")]
+pub enum TournamentStep {
+    Created {
+        prize: Credits,
+        ends_at: DateTime<Utc>,
+    },
+    Entered {
+        member: UserId,
+        entrants: usize,
+    },
+    Paid {
+        placings: Vec<(UserId, Credits)>,
+    },
+    Cancelled {
+        returned: Credits,
     },
 }

@@ -2,6 +2,7 @@
 
 use super::economy::Economy;
 use super::reputation::Reputation;
+use super::tournament::Tournaments;
 use crate::rules::tenure::{Rank, Tenure};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ pub struct GuildState {
     pub members: HashMap<UserId, MemberState>,
     pub economy: Economy,
     pub reputation: Reputation,
+    pub tournaments: Tournaments,
     /// Whether members below the selling rank may sell (a guild setting; off by default).
     pub beginners_may_sell: bool,
     /// The role of the Expert rank and above (the Pro-Dev channels), if the guild set one.
@@ -49,6 +51,7 @@ impl GuildState {
             members: HashMap::new(),
             economy: Economy::default(),
             reputation: Reputation::default(),
+            tournaments: Tournaments::default(),
             beginners_may_sell: false,
             pro_dev_role: None,
         }
@@ -76,6 +79,7 @@ impl GuildState {
     pub fn evolve(&mut self, event: &Event) {
         self.economy.evolve(event);
         self.reputation.evolve(event);
+        self.tournaments.evolve(event);
         if let Event::GuildSettingsChanged {
             beginners_may_sell,
             pro_dev_role,

@@ -1,8 +1,8 @@
 //! Slash commands that change state, read into [`Command`]s. Options are checked for shape here
 //! (a forged payload may carry anything); the rules check their values.
 
-use crate::domain::{Command, Commission, Market, Resolution};
-use studio_schema::{CommissionId, ListingId, UserId};
+use crate::domain::{Command, Commission, Market, Resolution, TournamentCmd};
+use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
 use twilight_model::application::interaction::Interaction;
 use twilight_model::application::interaction::application_command::{
     CommandData, CommandDataOption, CommandOptionValue,
@@ -141,6 +141,8 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
         })()
         .ok_or_else(|| usage("rep-purge"))?,
         "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
+        "tournament" if is_view(&options, "list") => return Ok(None),
+        "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,
         "market" if is_view(&options, "disputes") => return Ok(None),
         "commission" if is_view(&options, "list") => return Ok(None),
         "market" => market(i, &options, actor).ok_or_else(|| usage("market"))?,
@@ -180,6 +182,45 @@ fn adjust_xp(
         },
         reason: o.text("reason")?.to_owned(),
     })
+}
+
+fn tournament(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    let can = can_manage_guild(i);
+    let id = || o.int("id").map(TournamentId);
+    Some(Command::Tournament(match sub {
+        "create" => TournamentCmd::Create {
+            actor,
+            actor_can_manage_guild: can,
+            name: o.text("name")?.to_owned(),
+            prize: o.int("prize")?,
+            from_treasury: match o.text("from") {
+                None | Some("mint") => false,
+                Some("treasury") => true,
+                Some(_) => return None,
+            },
+            days: o.int("days")?,
+        },
+        "enter" => TournamentCmd::Enter {
+            member: actor,
+            tournament: id()?,
+        },
+        "results" => TournamentCmd::Results {
+            actor,
+            actor_can_manage_guild: can,
+            tournament: id()?,
+            placings: ["first", "second", "third"]
+                .iter()
+                .filter_map(|place| o.user(place))
+                .collect(),
+        },
+        "cancel" => TournamentCmd::Cancel {
+            actor,
+            actor_can_manage_guild: can,
+            tournament: id()?,
+        },
+        _ => return None,
+    }))
 }
 
 fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {

@@ -4,4 +4,5 @@
 pub mod economy;
 pub mod reputation;
 pub mod tenure;
+pub mod tournament;
 pub mod xp;
