@@ -6,12 +6,12 @@
 
 use crate::discord::custom_id::{Action, Period, ProfileTab, ShopTab, Slot};
 use crate::discord::render;
-use crate::discord::{forms, help, receipts, shop};
+use crate::discord::{boards, forms, help, receipts, shop};
 use crate::domain::Outcome;
 use crate::intake::ReplyTo;
 use crate::rules::economy as rules;
 use crate::views;
-use crate::views::economy;
+use crate::views::{community, economy};
 use crate::writer::Settled;
 use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
@@ -311,6 +311,37 @@ impl Answerer {
                     });
                     return Ok(render::private_embed(help::embed(only)));
                 }
+                "find" => {
+                    let role = data.options.iter().find_map(|o| match &o.value {
+                        CommandOptionValue::String(s) if o.name == "role" => {
+                            crate::rules::profile::role(s)
+                        }
+                        _ => None,
+                    });
+                    let min = data.options.iter().find_map(|o| match o.value {
+                        CommandOptionValue::Integer(n) if o.name == "min_years" => Some(n),
+                        _ => None,
+                    });
+                    let (Some(role), Some(min_years)) = (
+                        role.and_then(|r| {
+                            crate::rules::profile::ROLES.iter().position(|x| *x == r)
+                        }),
+                        u8::try_from(min.unwrap_or(0)).ok(),
+                    ) else {
+                        return Ok(render::ephemeral(&format!(
+                            "❌ I could not read that search.\n{}",
+                            help::usage("find")
+                        )));
+                    };
+                    let action = Action::Find {
+                        role: u8::try_from(role).unwrap_or(0),
+                        min_years,
+                        page: 0,
+                        owner: clicker,
+                        slot: Slot::Period,
+                    };
+                    (action, false)
+                }
                 "tournament" => {
                     let rows = crate::views::community::tournaments(&self.pool, guild).await?;
                     return Ok(render::private_embed(crate::discord::boards::tournaments(
@@ -480,6 +511,26 @@ impl Answerer {
                     )),
                 }
             }
+            Action::EditProfile { owner } => {
+                let current = community::profile(pool, guild, owner).await?;
+                forms::profile(current.as_ref())
+            }
+            Action::Contact { member, .. } => forms::contact(member),
+            Action::Find {
+                role,
+                min_years,
+                page,
+                owner,
+                ..
+            } => {
+                let name = crate::rules::profile::ROLES
+                    .get(usize::from(role))
+                    .copied()
+                    .unwrap_or("Other");
+                let (matches, total) =
+                    community::find(pool, guild, name, i64::from(min_years), page).await?;
+                boards::find(role, min_years, page, owner, &matches, total, update)
+            }
             Action::Buy { .. } | Action::Delist { .. } | Action::Refund { .. } => {
                 render::ephemeral("❌ Studio cannot answer that.")
             }
@@ -491,13 +542,9 @@ impl Answerer {
 fn answer_for(interaction: &Interaction, outcome: &Outcome) -> InteractionResponse {
     let command = match &interaction.data {
         Some(InteractionData::ApplicationCommand(data)) => Some(data.name.as_str()),
-        Some(InteractionData::ModalSubmit(data)) if data.custom_id.starts_with("f:") => Some(
-            if data.custom_id.starts_with("f:review") || data.custom_id.starts_with("f:dispute") {
-                "shop"
-            } else {
-                "sell"
-            },
-        ),
+        Some(InteractionData::ModalSubmit(data)) => {
+            crate::discord::custom_id::Form::parse(&data.custom_id).map(|f| f.command())
+        }
         _ => None,
     };
     match (outcome, command) {

@@ -269,7 +269,7 @@ fn interaction(i: Interaction) -> Incoming {
         Some(InteractionData::ApplicationCommand(data)) => {
             if matches!(
                 data.name.as_str(),
-                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help"
+                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help" | "find"
             ) {
                 Ok(None)
             } else {
@@ -277,7 +277,9 @@ fn interaction(i: Interaction) -> Incoming {
             }
         }
         Some(InteractionData::MessageComponent(data)) => clicks::button(&i, &data.custom_id, actor),
-        Some(InteractionData::ModalSubmit(data)) => clicks::form(data, actor).map(Some),
+        Some(InteractionData::ModalSubmit(data)) => {
+            clicks::form(data, actor, slash::created_at(&i)).map(Some)
+        }
         _ => Err("Studio does not know that command. Try /profile, /shop or /balance.".to_owned()),
     };
     match read {

@@ -23,6 +23,10 @@ pub struct MemberView {
     pub tenure: Tenure,
     /// Reputation points received and still in force.
     pub reputation: i64,
+    /// Studio credits in the member's wallet.
+    pub credits: i64,
+    /// What the member says about themselves, if they set up a profile.
+    pub profile: Option<community::ProfileRow>,
     /// As a seller: active listings, sales, and the sum and count of review stars.
     pub seller: SellerStats,
 }
@@ -118,6 +122,9 @@ pub async fn member(
     .bind(user.0)
     .fetch_one(pool)
     .await?;
+    let profile = community::profile(pool, guild, user).await?;
+    let credits =
+        economy::balance(pool, guild, studio_schema::money::Account::Member(user)).await?;
     let Some((xp, message_xp, messages, completed_secs, since, reputation)) = row else {
         return Ok(MemberView {
             user,
@@ -128,6 +135,8 @@ pub async fn member(
             tenure: Tenure::default(),
             reputation: 0,
             seller,
+            profile,
+            credits,
         });
     };
     Ok(MemberView {
@@ -142,6 +151,8 @@ pub async fn member(
         },
         reputation,
         seller,
+        profile,
+        credits,
     })
 }
 

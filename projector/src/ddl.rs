@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 4;
+pub const LAYOUT_VERSION: i32 = 5;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -177,6 +177,19 @@ CREATE TABLE tournaments (
     PRIMARY KEY (guild_id, tournament_id)
 );
 
+CREATE TABLE profiles (
+    guild_id      bigint  NOT NULL,
+    user_id       bigint  NOT NULL,
+    role          text    NOT NULL,
+    years         bigint  NOT NULL,
+    skills        text    NOT NULL,
+    links         text    NOT NULL,
+    open_to_work  boolean NOT NULL,
+    updated_seq   bigint  NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+);
+CREATE INDEX profiles_find ON profiles (guild_id, role, open_to_work, years DESC);
+
 CREATE TABLE checkpoint (
     id        integer PRIMARY KEY CHECK (id = 1),
     tx_id     bigint  NOT NULL,
@@ -189,7 +202,7 @@ CREATE TABLE layout (version integer NOT NULL);
 ";
 
 /// Every table of the views, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 13] = [
+pub const VIEW_TABLES: [(&str, &str); 14] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
@@ -201,6 +214,7 @@ pub const VIEW_TABLES: [(&str, &str); 13] = [
     ("reviews", "guild_id, listing_id, reviewer"),
     ("commissions", "guild_id, commission_id"),
     ("tournaments", "guild_id, tournament_id"),
+    ("profiles", "guild_id, user_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];

@@ -8,6 +8,7 @@ mod commissions;
 mod ledger;
 mod market;
 mod members;
+mod profiles;
 #[cfg(test)]
 mod testing;
 mod tournaments;
@@ -16,6 +17,7 @@ pub use commissions::{CommissionRow, status_name};
 pub use ledger::{AccountRow, PostingRow};
 pub use market::{ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, VersionRow};
 pub use members::{Adjustment, MemberRow};
+pub use profiles::ProfileRow;
 pub use tournaments::TournamentRow;
 
 use chrono::NaiveDate;
@@ -62,6 +64,8 @@ pub struct Rows {
     pub commissions: BTreeMap<CommissionKey, Option<CommissionRow>>,
     /// (guild, tournament) → row.
     pub tournaments: BTreeMap<(i64, i64), Option<TournamentRow>>,
+    /// (guild, user) → the profile as last saved (whole rows only).
+    pub profiles: BTreeMap<(i64, i64), ProfileRow>,
 }
 
 /// The keys of the existing rows a batch reads, sorted and without duplicates.
@@ -87,6 +91,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
         market::keys(e, &mut keys);
         commissions::keys(e, &mut keys);
         tournaments::keys(e, &mut keys);
+        profiles::keys(e, &mut keys);
     }
     fn tidy<T: Ord>(v: &mut Vec<T>) {
         v.sort_unstable();
@@ -133,4 +138,5 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     ledger::apply(rows, e);
     commissions::apply(rows, e);
     tournaments::apply(rows, e);
+    profiles::apply(rows, e);
 }

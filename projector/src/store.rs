@@ -5,6 +5,7 @@ mod commissions;
 mod ledger;
 mod market;
 mod members;
+mod profiles;
 mod tournaments;
 
 use crate::fold::{self, Keys, Rows};
@@ -113,6 +114,7 @@ async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
     market::write(tx, rows).await?;
     commissions::write(tx, rows).await?;
     tournaments::write(tx, rows).await?;
+    profiles::write(tx, rows).await?;
     sqlx::query(
         "INSERT INTO guild_checkpoints (guild_id, last_seq)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[])

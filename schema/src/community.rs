@@ -1,4 +1,4 @@
-//! The payloads of the community's events: reputation and tournaments.
+//! The payloads of the community's events: reputation, tournaments, profiles and contacts.
 
 use crate::ids::{MessageId, TournamentId, UserId};
 use crate::money::{Account, Credits, Posting};
@@ -63,4 +63,25 @@ pub struct TournamentCancelled {
     pub tournament: TournamentId,
     pub by: UserId,
     pub postings: Vec<Posting>,
+}
+
+/// A member set up their profile (the whole profile, each time).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProfileUpdated {
+    pub member: UserId,
+    /// Primary role: Programmer, Artist, 3D Modeler, …
+    pub role: String,
+    pub years: i64,
+    pub skills: String,
+    pub links: String,
+    /// Listed by `/find` and open to Contact.
+    pub open_to_work: bool,
+}
+
+/// A member contacted another through `/find` on `day` (UTC); the message went by DM.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MemberContacted {
+    pub from: UserId,
+    pub to: UserId,
+    pub day: NaiveDate,
 }

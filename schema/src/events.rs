@@ -5,8 +5,8 @@
 //! events in the log are never rewritten.
 
 use crate::community::{
-    ReputationGiven, ReputationRevoked, TournamentCancelled, TournamentCreated, TournamentEntered,
-    TournamentPaid,
+    MemberContacted, ProfileUpdated, ReputationGiven, ReputationRevoked, TournamentCancelled,
+    TournamentCreated, TournamentEntered, TournamentPaid,
 };
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
@@ -99,6 +99,8 @@ pub enum Event {
     TournamentEntered(TournamentEntered),
     TournamentPaid(TournamentPaid),
     TournamentCancelled(TournamentCancelled),
+    ProfileUpdated(ProfileUpdated),
+    MemberContacted(MemberContacted),
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
@@ -165,6 +167,8 @@ impl Event {
             Self::TournamentEntered(_) => "TournamentEntered",
             Self::TournamentPaid(_) => "TournamentPaid",
             Self::TournamentCancelled(_) => "TournamentCancelled",
+            Self::ProfileUpdated(_) => "ProfileUpdated",
+            Self::MemberContacted(_) => "MemberContacted",
         }
     }
 

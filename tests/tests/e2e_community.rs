@@ -5,15 +5,7 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use studio_tests::{FakeMember, SentMessage};
-
-async fn original(stack: &Stack, id: u64) -> SentMessage {
-    stack
-        .discord
-        .wait_for(PATIENCE, |d| d.original_message(id))
-        .await
-        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
-}
+use studio_tests::FakeMember;
 
 fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
     stack.slash(
@@ -427,6 +419,208 @@ async fn a_tournament_pays_its_placings_from_its_pool() {
         "{}",
         list.text()
     );
+
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}
+
+fn profile_form(role: &str, years: &str, open: &str) -> [(&'static str, String); 5] {
+    [
+        ("role", role.to_owned()),
+        ("years", years.to_owned()),
+        ("skills", format!("{role} things, {years} years of them")),
+        ("links", "https://example.itch.io".to_owned()),
+        ("open", open.to_owned()),
+    ]
+}
+
+fn save_profile(stack: &Stack, who: &FakeMember, role: &str, years: &str, open: &str) -> u64 {
+    let fields = profile_form(role, years, open);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    submit(stack, who, "f:profile", &fields)
+}
+
+fn find(stack: &Stack, who: &FakeMember, role: &str, min_years: i64) -> u64 {
+    stack.slash(
+        who,
+        MEMBER_PERMISSIONS,
+        "find",
+        json!([{"name": "role", "type": 3, "value": role},
+               {"name": "min_years", "type": 4, "value": min_years}]),
+    )
+}
+
+async fn contact(stack: &Stack, from: &FakeMember, to: u64, text: &str) -> String {
+    let id = submit(stack, from, &format!("f:contact:{to}"), &[("text", text)]);
+    original(stack, id).await.text()
+}
+
+#[tokio::test]
+async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_limits() {
+    let (alice, bob, dave) = (alice(), bob(), member(1005, "dave", 20));
+    let carol = member(1004, "carol", 20);
+    let artists: Vec<FakeMember> = (0..5)
+        .map(|n| member(1010 + n, &format!("artist{n}"), 10))
+        .collect();
+    let mut everyone = vec![alice.clone(), bob.clone(), carol.clone(), dave.clone()];
+    everyone.extend(artists.iter().cloned());
+    let stack = Stack::start(everyone).await;
+    let services = stack.services().await;
+
+    // Profile setup: /profile → ✏️ Edit profile opens the form, only on one's own profile.
+    let own = original(
+        &stack,
+        stack.slash(&alice, MEMBER_PERMISSIONS, "profile", json!([])),
+    )
+    .await;
+    let form = stack
+        .click(&alice, &button(&own, "Edit profile"), &own)
+        .await;
+    assert_eq!(form.body["type"], 9, "a modal: {}", form.body);
+    assert_eq!(form.body["data"]["custom_id"], "f:profile", "{}", form.body);
+    let theirs = original(
+        &stack,
+        stack.slash(
+            &dave,
+            MEMBER_PERMISSIONS,
+            "profile",
+            json!([{"name": "member", "type": 6, "value": "1001"}]),
+        ),
+    )
+    .await;
+    assert!(
+        theirs.buttons().iter().all(|(l, _)| !l.contains("Edit")),
+        "{:?}",
+        theirs.buttons()
+    );
+    // Credits show on one's own (private) Stats only.
+    assert!(
+        own.ephemeral() && own.text().contains("Credits (only you see this)"),
+        "{}",
+        own.text()
+    );
+    assert!(!theirs.text().contains("Credits"), "{}", theirs.text());
+
+    // Bad answers are refused privately and save nothing.
+    let bad = original(
+        &stack,
+        save_profile(&stack, &alice, "Artist", "seven", "yes"),
+    )
+    .await;
+    assert!(
+        bad.ephemeral()
+            && bad.text().contains("Years of experience")
+            && bad.text().contains("/profile"),
+        "{}",
+        bad.text()
+    );
+    let bad = original(&stack, save_profile(&stack, &alice, "Wizard", "3", "yes")).await;
+    assert!(bad.text().contains("Programmer"), "{}", bad.text());
+
+    // Seven artists open to work, one not; bob is the most experienced.
+    let saved = original(&stack, save_profile(&stack, &alice, "artist", "5", "yes")).await;
+    assert!(saved.text().contains("Profile saved"), "{}", saved.text());
+    save_profile(&stack, &bob, "Artist", "12", "yes");
+    save_profile(&stack, &carol, "Artist", "20", "no");
+    for (n, a) in (1..).zip(&artists) {
+        save_profile(&stack, a, "Artist", &n.to_string(), "yes");
+    }
+    stack
+        .eventually_i64("SELECT count(*) FROM views.profiles", 8)
+        .await;
+    let portfolio = stack.click(&alice, &button(&own, "Portfolio"), &own).await;
+    assert!(
+        portfolio
+            .body
+            .to_string()
+            .contains("Artist · 5 years · open to work"),
+        "{}",
+        portfolio.body
+    );
+
+    // /find with min_years 2: six matches over two pages, most experienced first, carol absent.
+    let page = original(&stack, find(&stack, &dave, "Artist", 2)).await;
+    let text = page.text();
+    assert!(page.ephemeral(), "{text}");
+    assert!(text.contains("Page 1 of 2 · 6 members"), "{text}");
+    let bob_at = text.find("<@1002>").expect("bob listed");
+    let alice_at = text.find("<@1001>").expect("alice listed");
+    assert!(bob_at < alice_at, "bob (12 years) before alice (5): {text}");
+    assert!(
+        !text.contains("<@1004>"),
+        "carol is not open to work: {text}"
+    );
+    assert!(
+        !text.contains("<@1010>"),
+        "one year is under the minimum: {text}"
+    );
+    let next = stack.click(&dave, &button(&page, "Next"), &page).await;
+    let second = next.body.to_string();
+    assert!(second.contains("Page 2 of 2"), "{second}");
+    assert!(
+        second.contains("<@1011>"),
+        "the least experienced match: {second}"
+    );
+    assert!(!second.contains("<@1002>"), "{second}");
+
+    // Contact: the button opens a form; the message reaches bob by DM.
+    let opened = stack
+        .click(&dave, &button(&page, "Contact #1"), &page)
+        .await;
+    assert_eq!(opened.body["type"], 9, "{}", opened.body);
+    assert_eq!(opened.body["data"]["custom_id"], "f:contact:1002");
+    let sent = contact(&stack, &dave, 1002, "Want to make a jam game?").await;
+    assert!(sent.contains("sent to <@1002>"), "{sent}");
+    let dm = stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            dms_to(&stack, 1002)
+                .into_iter()
+                .find(|m| m.text().contains("Want to make a jam game?"))
+        })
+        .await;
+    assert!(dm.is_some(), "bob got the message by DM");
+
+    // Refused: a member who opted out (even through a forged form), twice the same day, oneself,
+    // and more than three a day.
+    let opted_out = contact(&stack, &dave, 1004, "hello?").await;
+    assert!(opted_out.contains("not open to work"), "{opted_out}");
+    let twice = contact(&stack, &dave, 1002, "again").await;
+    assert!(twice.contains("already"), "{twice}");
+    let own = contact(&stack, &alice, 1001, "me").await;
+    assert!(own.contains("yourself"), "{own}");
+    for to in [1001, 1011] {
+        let ok = contact(&stack, &dave, to, "hi").await;
+        assert!(ok.contains("sent"), "{ok}");
+    }
+    let capped = contact(&stack, &dave, 1012, "hi").await;
+    assert!(capped.contains("3"), "{capped}");
+    assert!(
+        dms_to(&stack, 1004).is_empty() && dms_to(&stack, 1012).is_empty(),
+        "nothing reached the refused members"
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'MemberContacted'")
+            .await,
+        3
+    );
+
+    // Opting out takes alice off /find.
+    save_profile(&stack, &alice, "Artist", "5", "no");
+    stack
+        .eventually_i64("SELECT count(*) FROM views.profiles WHERE open_to_work", 6)
+        .await;
+    let after = original(&stack, find(&stack, &dave, "Artist", 2)).await;
+    assert!(!after.text().contains("<@1001>"), "{}", after.text());
 
     let live = stack.views_digest().await;
     stack.replay().await;

@@ -14,14 +14,6 @@ fn xp_give(member: u64, amount: i64, reason: &str) -> serde_json::Value {
         {"name": "reason", "type": 3, "value": reason}]}])
 }
 
-async fn original(stack: &Stack, id: u64) -> studio_tests::SentMessage {
-    stack
-        .discord
-        .wait_for(PATIENCE, |d| d.original_message(id))
-        .await
-        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
-}
-
 #[tokio::test]
 async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
     let (alice, bob, admin) = (alice(), bob(), admin());
@@ -128,7 +120,11 @@ async fn members_earn_xp_level_up_and_see_it_in_profile_and_leaderboard() {
         );
     }
     let buttons = profile.buttons();
-    assert_eq!(buttons.len(), 3, "Stats, Portfolio, Rank Info: {buttons:?}");
+    assert_eq!(
+        buttons.len(),
+        4,
+        "Stats, Portfolio, Rank Info, Edit profile: {buttons:?}"
+    );
 
     // Rank Info updates the same message for its owner.
     let rank_button = buttons

@@ -13,14 +13,6 @@ use studio_tests::{FakeMember, SentMessage};
 /// A second time the same interaction is answered, Discord refuses it (and the fake records it).
 const SECOND_ANSWER: &str = "second callback for";
 
-async fn original(stack: &Stack, id: u64) -> SentMessage {
-    stack
-        .discord
-        .wait_for(PATIENCE, |d| d.original_message(id))
-        .await
-        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
-}
-
 fn grant(stack: &Stack, admin: &FakeMember, member: u64, amount: i64) -> u64 {
     grant_as(stack, admin, ADMIN_PERMISSIONS, member, amount)
 }
@@ -47,15 +39,6 @@ fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: Value) -> u64 {
     )
 }
 
-/// Submits the sell form (or `form`, e.g. an edit) with these fields.
-fn submit(stack: &Stack, who: &FakeMember, form: &str, fields: &[(&str, &str)]) -> u64 {
-    let (id, d) = stack
-        .discord
-        .modal_submit(GUILD, CHANNEL, who, MEMBER_PERMISSIONS, form, fields);
-    stack.discord.dispatch("INTERACTION_CREATE", d);
-    id
-}
-
 fn sell(stack: &Stack, seller: &FakeMember, title: &str, price: &str) -> u64 {
     submit(
         stack,
@@ -77,24 +60,6 @@ async fn balance(stack: &Stack, member: u64) -> i64 {
             "SELECT coalesce((SELECT balance FROM views.accounts WHERE account = 'member:{member}'), 0)"
         ))
         .await
-}
-
-fn dms_to(stack: &Stack, user: u64) -> Vec<SentMessage> {
-    stack
-        .discord
-        .channel_messages()
-        .into_iter()
-        .filter(|m| m.is_dm_to == Some(user))
-        .collect()
-}
-
-fn button(message: &SentMessage, label: &str) -> String {
-    message
-        .buttons()
-        .into_iter()
-        .find(|(l, _)| l.contains(label))
-        .unwrap_or_else(|| panic!("no {label} button in {:?}", message.buttons()))
-        .1
 }
 
 /// The message a callback showed (the response body's data, as the member sees it).

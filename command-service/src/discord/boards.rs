@@ -34,3 +34,131 @@ pub fn tournaments(rows: &[TournamentRow]) -> Embed {
     }
     e.build()
 }
+
+/// A `/find` page with a Contact button per member and paging.
+#[must_use]
+pub fn find(
+    role: u8,
+    min_years: u8,
+    page: u32,
+    owner: studio_schema::UserId,
+    matches: &[crate::views::community::Match],
+    total: i64,
+    update: bool,
+) -> twilight_model::http::interaction::InteractionResponse {
+    use super::custom_id::{Action, Slot};
+    use crate::views::community::FIND_PAGE;
+    use twilight_model::channel::message::MessageFlags;
+    use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
+    use twilight_util::builder::interaction_response::{
+        ChannelMessageBuilder, UpdateMessageBuilder,
+    };
+    use twilight_util::builder::message::ButtonBuilder;
+
+    let role_name = crate::rules::profile::ROLES
+        .get(usize::from(role))
+        .copied()
+        .unwrap_or("Other");
+    let mut e = EmbedBuilder::new()
+        .title(format!(
+            "🔎 {role_name}s with {min_years}+ years, open to work"
+        ))
+        .color(0x0058_65F2);
+    if matches.is_empty() {
+        e = e.description("Nobody matches yet.");
+    }
+    let first = i64::from(page) * FIND_PAGE;
+    for (n, m) in (first + 1..).zip(matches) {
+        let rating = if m.rating_count > 0 {
+            #[allow(clippy::cast_precision_loss)]
+            let avg = m.rating_sum as f64 / m.rating_count as f64;
+            format!(" · ★ {avg:.1}")
+        } else {
+            String::new()
+        };
+        e = e.field(EmbedFieldBuilder::new(
+            format!("{n}. {} · {} years", m.role, m.years),
+            truncate(
+                &format!(
+                    "<@{}> · ⭐ {} reputation · {} XP{rating}\n{}",
+                    m.user_id, m.reputation, m.xp, m.skills
+                ),
+                400,
+            ),
+        ));
+    }
+    let pages = u32::try_from((total.max(1) + FIND_PAGE - 1) / FIND_PAGE).unwrap_or(1);
+    let embed = e
+        .footer(twilight_util::builder::embed::EmbedFooterBuilder::new(
+            format!("Page {} of {pages} · {total} members", page + 1),
+        ))
+        .build();
+    let button = |label: String, action: Action, style, disabled| -> Component {
+        ButtonBuilder::new(style)
+            .label(truncate(&label, 80))
+            .custom_id(action.to_string())
+            .disabled(disabled)
+            .build()
+            .into()
+    };
+    let contacts: Vec<Component> = matches
+        .iter()
+        .zip(first + 1..)
+        .map(|(m, n)| {
+            let member = studio_schema::UserId(m.user_id);
+            button(
+                format!("Contact #{n}"),
+                Action::Contact { member, owner },
+                ButtonStyle::Primary,
+                member == owner,
+            )
+        })
+        .collect();
+    let mut rows = Vec::new();
+    if !contacts.is_empty() {
+        rows.push(Component::ActionRow(ActionRow {
+            components: contacts,
+            id: None,
+        }));
+    }
+    if pages > 1 {
+        let go = |label: &str, to: u32, slot, disabled| {
+            button(
+                label.to_owned(),
+                Action::Find {
+                    role,
+                    min_years,
+                    page: to,
+                    owner,
+                    slot,
+                },
+                ButtonStyle::Secondary,
+                disabled,
+            )
+        };
+        rows.push(Component::ActionRow(ActionRow {
+            components: vec![
+                go(
+                    "◀ Previous",
+                    page.saturating_sub(1),
+                    Slot::Previous,
+                    page == 0,
+                ),
+                go("Next ▶", page + 1, Slot::Next, page + 1 >= pages),
+            ],
+            id: None,
+        }));
+    }
+    if update {
+        UpdateMessageBuilder::new()
+            .embeds([embed])
+            .components(rows)
+            .build()
+    } else {
+        ChannelMessageBuilder::new()
+            .embeds([embed])
+            .components(rows)
+            .flags(MessageFlags::EPHEMERAL)
+            .build()
+    }
+}

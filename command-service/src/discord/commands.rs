@@ -159,6 +159,22 @@ pub fn all() -> Vec<Command> {
         .build(),
         tournament(),
         CommandBuilder::new(
+            "find",
+            "Find members open to work by role and experience",
+            CommandType::ChatInput,
+        )
+        .option(
+            StringBuilder::new("role", "Their primary role")
+                .choices(crate::rules::profile::ROLES.map(|r| (r, r)))
+                .required(true),
+        )
+        .option(
+            IntegerBuilder::new("min_years", "At least this many years of experience")
+                .min_value(0)
+                .max_value(crate::rules::profile::MAX_YEARS),
+        )
+        .build(),
+        CommandBuilder::new(
             "rep-purge",
             "Remove every reputation point an account gave (Manage Server)",
             CommandType::ChatInput,

@@ -83,6 +83,18 @@ pub enum Action {
     },
     /// Deliver a purchase's code again.
     Code { listing: ListingId, owner: UserId },
+    /// Open one's profile form.
+    EditProfile { owner: UserId },
+    /// Show `page` of `/find` for the role at `role` in the rules' list and `min_years`.
+    Find {
+        role: u8,
+        min_years: u8,
+        page: u32,
+        owner: UserId,
+        slot: Slot,
+    },
+    /// Open the contact form for `member`.
+    Contact { member: UserId, owner: UserId },
 }
 
 /// A modal Studio opened; the member who submits it is its actor.
@@ -92,6 +104,8 @@ pub enum Form {
     Edit(ListingId),
     Review(ListingId),
     Dispute(ListingId),
+    Profile,
+    Contact(UserId),
 }
 
 /// The text inputs of Studio's forms.
@@ -103,9 +117,25 @@ pub mod field {
     pub const CODE: &str = "code";
     pub const STARS: &str = "stars";
     pub const TEXT: &str = "text";
+    pub const ROLE: &str = "role";
+    pub const YEARS: &str = "years";
+    pub const SKILLS: &str = "skills";
+    pub const LINKS: &str = "links";
+    pub const OPEN: &str = "open";
 }
 
 impl Form {
+    /// The slash command whose help explains this form.
+    #[must_use]
+    pub fn command(&self) -> &'static str {
+        match self {
+            Self::Sell | Self::Edit(_) => "sell",
+            Self::Review(_) | Self::Dispute(_) => "shop",
+            Self::Profile => "profile",
+            Self::Contact(_) => "find",
+        }
+    }
+
     /// Reads a modal's custom id.
     #[must_use]
     pub fn parse(custom_id: &str) -> Option<Self> {
@@ -115,6 +145,8 @@ impl Form {
             ["f", "edit", l] => Some(Self::Edit(listing(l)?)),
             ["f", "review", l] => Some(Self::Review(listing(l)?)),
             ["f", "dispute", l] => Some(Self::Dispute(listing(l)?)),
+            ["f", "profile"] => Some(Self::Profile),
+            ["f", "contact", u] => Some(Self::Contact(UserId::from_u64(u.parse().ok()?))),
             _ => None,
         }
     }
@@ -127,6 +159,8 @@ impl fmt::Display for Form {
             Self::Edit(l) => write!(f, "f:edit:{l}"),
             Self::Review(l) => write!(f, "f:review:{l}"),
             Self::Dispute(l) => write!(f, "f:dispute:{l}"),
+            Self::Profile => f.write_str("f:profile"),
+            Self::Contact(u) => write!(f, "f:contact:{u}"),
         }
     }
 }
@@ -171,7 +205,10 @@ impl Action {
             | Self::Review { owner, .. }
             | Self::Dispute { owner, .. }
             | Self::Refund { owner, .. }
-            | Self::Code { owner, .. } => *owner,
+            | Self::Code { owner, .. }
+            | Self::EditProfile { owner }
+            | Self::Find { owner, .. }
+            | Self::Contact { owner, .. } => *owner,
         }
     }
 
@@ -224,6 +261,23 @@ impl Action {
             ["rf", l, buyer, owner] => Some(Self::Refund {
                 listing: listing(l)?,
                 buyer: user(buyer)?,
+                owner: user(owner)?,
+            }),
+            ["pf", owner] => Some(Self::EditProfile {
+                owner: user(owner)?,
+            }),
+            ["fd", role, min_years, page, owner, slot] => Some(Self::Find {
+                role: role
+                    .parse()
+                    .ok()
+                    .filter(|r| usize::from(*r) < crate::rules::profile::ROLES.len())?,
+                min_years: min_years.parse().ok()?,
+                page: page.parse().ok().filter(|p| *p < 10_000)?,
+                owner: user(owner)?,
+                slot: slot_of(slot)?,
+            }),
+            ["ct", member, owner] => Some(Self::Contact {
+                member: user(member)?,
                 owner: user(owner)?,
             }),
             ["cd", l, owner] => Some(Self::Code {
@@ -321,6 +375,19 @@ impl fmt::Display for Action {
                 owner,
             } => write!(f, "rf:{listing}:{buyer}:{owner}"),
             Self::Code { listing, owner } => write!(f, "cd:{listing}:{owner}"),
+            Self::EditProfile { owner } => write!(f, "pf:{owner}"),
+            Self::Find {
+                role,
+                min_years,
+                page,
+                owner,
+                slot,
+            } => write!(
+                f,
+                "fd:{role}:{min_years}:{page}:{owner}:{}",
+                slot_code(*slot)
+            ),
+            Self::Contact { member, owner } => write!(f, "ct:{member}:{owner}"),
         }
     }
 }

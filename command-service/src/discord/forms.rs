@@ -153,3 +153,79 @@ pub fn dispute(listing: &ListingRow) -> InteractionResponse {
         })],
     )
 }
+
+/// The profile form, prefilled with the saved profile.
+#[must_use]
+pub fn profile(current: Option<&crate::views::community::ProfileRow>) -> InteractionResponse {
+    use crate::rules::profile as rules;
+    let value = |f: fn(&crate::views::community::ProfileRow) -> String| current.map(f);
+    modal(
+        Form::Profile,
+        "Your Studio profile",
+        vec![
+            input(Input {
+                id: field::ROLE,
+                label: "Primary role",
+                max: 20,
+                long: false,
+                value: value(|p| p.role.clone()),
+                placeholder: "Programmer, Artist, 3D Modeler, Designer, Sound, Writer, Producer, Other",
+            }),
+            input(Input {
+                id: field::YEARS,
+                label: "Years of experience",
+                max: 2,
+                long: false,
+                value: value(|p| p.years.to_string()),
+                placeholder: "3",
+            }),
+            input(Input {
+                id: field::SKILLS,
+                label: "Skills",
+                max: rules::SKILLS_CHARS,
+                long: false,
+                value: value(|p| p.skills.clone()),
+                placeholder: "Rust, shaders, Godot",
+            }),
+            input(Input {
+                id: field::LINKS,
+                label: "Portfolio links (or -)",
+                max: rules::LINKS_CHARS,
+                long: true,
+                value: value(|p| {
+                    if p.links.is_empty() {
+                        "-".to_owned()
+                    } else {
+                        p.links.clone()
+                    }
+                }),
+                placeholder: "https://…",
+            }),
+            input(Input {
+                id: field::OPEN,
+                label: "Open to work and contact? (yes/no)",
+                max: 3,
+                long: false,
+                value: value(|p| if p.open_to_work { "yes" } else { "no" }.to_owned()),
+                placeholder: "yes",
+            }),
+        ],
+    )
+}
+
+/// The contact form for a member found with `/find`.
+#[must_use]
+pub fn contact(member: studio_schema::UserId) -> InteractionResponse {
+    modal(
+        Form::Contact(member),
+        "Contact a member",
+        vec![input(Input {
+            id: field::TEXT,
+            label: "Your message (sent by DM)",
+            max: crate::rules::profile::MESSAGE_CHARS,
+            long: true,
+            value: None,
+            placeholder: "Hi! I am looking for …",
+        })],
+    )
+}

@@ -20,7 +20,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "profile",
         usage: "/profile [member]",
-        what: "XP, level, rank, reputation; buttons for Stats, Portfolio and Rank Info.",
+        what: "XP, level, rank, reputation; buttons for Stats, Portfolio and Rank Info. On your own profile, ✏️ Edit profile sets your role, years of experience, skills, links and whether you are open to work.",
         example: "/profile member:@alice",
         admin: false,
     },
@@ -85,6 +85,13 @@ pub const ENTRIES: &[Entry] = &[
         usage: "/tournament list | enter id",
         what: "See and enter tournaments. Admins: `create name prize days [from]` (pool of 500+ from the mint or the treasury), `results id first [second] [third]` (paid 50/30/20 %), `cancel id`.",
         example: "/tournament enter id:1",
+        admin: false,
+    },
+    Entry {
+        name: "find",
+        usage: "/find role [min_years]",
+        what: "Members open to work in a role, most experienced and best rated first, with a Contact button (your message goes by DM). Set up your own profile from /profile → ✏️ Edit profile.",
+        example: "/find role:Artist min_years:2",
         admin: false,
     },
     Entry {

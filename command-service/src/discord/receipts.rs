@@ -173,6 +173,15 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::ProfileSaved { role, open_to_work } => format!(
+            "✅ Profile saved: {role}, {}.",
+            if *open_to_work {
+                "open to work — /find lists you and members can contact you"
+            } else {
+                "not open to work — /find does not list you"
+            }
+        ),
+        Outcome::Contacted { to, .. } => format!("✉️ Your message was sent to <@{to}> by DM."),
         Outcome::Tournament {
             tournament,
             name,
@@ -348,6 +357,12 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
             };
             to.into_iter().map(|u| dm(u, text.clone())).collect()
         }
+        Outcome::Contacted { from, to, message } => vec![dm(
+            *to,
+            format!(
+                "📨 <@{from}> found you with /find and writes: {message}\n(Turn contacts off by setting \"open to work\" to no in /profile → ✏️ Edit profile.)"
+            ),
+        )],
         Outcome::Tournament {
             tournament,
             name,

@@ -98,7 +98,7 @@ pub fn profile(
     update: bool,
 ) -> InteractionResponse {
     let embed = match tab {
-        ProfileTab::Stats => stats_embed(view, now),
+        ProfileTab::Stats => stats_embed(view, view.user == owner, now),
         ProfileTab::Portfolio => portfolio_embed(view),
         ProfileTab::Rank => rank_embed(view, now),
     };
@@ -119,19 +119,29 @@ pub fn profile(
         )
         .build()
     };
-    let row = ActionRowBuilder::new()
+    let mut row = ActionRowBuilder::new()
         .component(button("📊 Stats", ProfileTab::Stats))
         .component(button("🎮 Portfolio", ProfileTab::Portfolio))
-        .component(button("👑 Rank Info", ProfileTab::Rank))
-        .build();
-    message(embed, row, update)
+        .component(button("👑 Rank Info", ProfileTab::Rank));
+    if view.user == owner {
+        row = row.component(
+            ButtonBuilder::new(ButtonStyle::Success)
+                .label("✏️ Edit profile")
+                .custom_id(Action::EditProfile { owner }.to_string())
+                .build(),
+        );
+    }
+    let row = row.build();
+    // One's own profile shows one's credits, so only its owner sees it.
+    message(embed, row, update, view.user == owner)
 }
 
-fn stats_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
+/// XP, level, activity and rank; the credits only on one's own profile.
+fn stats_embed(view: &MemberView, own: bool, now: DateTime<Utc>) -> Embed {
     let total = Xp(view.xp);
     let (into, span) = xp::level_progress(total);
     let in_guild = view.tenure.time_in_guild(now);
-    EmbedBuilder::new()
+    let mut e = EmbedBuilder::new()
         .title("📊 Stats")
         .color(COLOUR)
         .description(format!("<@{}>", view.user))
@@ -145,7 +155,17 @@ fn stats_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
         ))
         .field(EmbedFieldBuilder::new("Rank", tenure::rank(in_guild).to_string()).inline())
         .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
-        .build()
+        .field(EmbedFieldBuilder::new("XP this week", view.week_xp.to_string()).inline());
+    if own {
+        e = e.field(
+            EmbedFieldBuilder::new(
+                "Credits (only you see this)",
+                format!("💰 {}", view.credits),
+            )
+            .inline(),
+        );
+    }
+    e.build()
 }
 
 fn portfolio_embed(view: &MemberView) -> Embed {
@@ -155,11 +175,34 @@ fn portfolio_embed(view: &MemberView) -> Embed {
         .description(format!("<@{}>", view.user))
         .field(EmbedFieldBuilder::new("XP this week", view.week_xp.to_string()).inline())
         .field(EmbedFieldBuilder::new("XP from messages", view.message_xp.to_string()).inline())
+        .field(EmbedFieldBuilder::new("Role and skills", about(view)))
         .field(EmbedFieldBuilder::new(
             "Listings and sales",
             seller_line(&view.seller),
         ))
         .build()
+}
+
+fn about(view: &MemberView) -> String {
+    match &view.profile {
+        Some(p) => {
+            let links = if p.links.is_empty() {
+                String::new()
+            } else {
+                format!("\n{}", p.links)
+            };
+            let open = if p.open_to_work {
+                " · open to work"
+            } else {
+                ""
+            };
+            truncate(
+                &format!("{} · {} years{open}\n{}{links}", p.role, p.years, p.skills),
+                1024,
+            )
+        }
+        None => "No profile yet.".to_owned(),
+    }
 }
 
 fn seller_line(s: &crate::views::SellerStats) -> String {
@@ -296,10 +339,10 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             page.page + 1 >= pages,
         ))
         .build();
-    message(embed, row, update)
+    message(embed, row, update, false)
 }
 
-fn message(embed: Embed, row: ActionRow, update: bool) -> InteractionResponse {
+fn message(embed: Embed, row: ActionRow, update: bool, private: bool) -> InteractionResponse {
     let components = [Component::ActionRow(row)];
     if update {
         UpdateMessageBuilder::new()
@@ -307,10 +350,14 @@ fn message(embed: Embed, row: ActionRow, update: bool) -> InteractionResponse {
             .components(components)
             .build()
     } else {
-        ChannelMessageBuilder::new()
+        let new = ChannelMessageBuilder::new()
             .embeds([embed])
-            .components(components)
-            .build()
+            .components(components);
+        if private {
+            new.flags(MessageFlags::EPHEMERAL).build()
+        } else {
+            new.build()
+        }
     }
 }
 

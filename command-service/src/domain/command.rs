@@ -82,6 +82,22 @@ pub enum Command {
         giver: UserId,
         reason: String,
     },
+    /// The profile form, as typed.
+    SetProfile {
+        member: UserId,
+        role: String,
+        years: String,
+        skills: String,
+        links: String,
+        open: String,
+    },
+    /// Contact from `/find`: a short message delivered by DM.
+    Contact {
+        from: UserId,
+        to: UserId,
+        message: String,
+        at: DateTime<Utc>,
+    },
     /// A tournament step.
     Tournament(TournamentCmd),
     /// The scheduler: a member's time in the guild has reached `rank`.

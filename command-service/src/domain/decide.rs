@@ -8,6 +8,7 @@ use studio_schema::{Event, Xp};
 mod commission;
 mod credits;
 mod market;
+mod recruitment;
 mod reputation;
 mod tournament;
 
@@ -83,6 +84,29 @@ pub fn decide(
             reason,
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
         Command::Tournament(t) => tournament::decide(state, t, now),
+        Command::SetProfile {
+            member,
+            role,
+            years,
+            skills,
+            links,
+            open,
+        } => recruitment::set(
+            *member,
+            &recruitment::Form {
+                role,
+                years,
+                skills,
+                links,
+                open,
+            },
+        ),
+        Command::Contact {
+            from,
+            to,
+            message,
+            at,
+        } => recruitment::contact(state, *from, *to, message, *at),
         Command::ReachRank { member, rank } => {
             let m = state.member(*member);
             let current = tenure::rank(m.tenure.time_in_guild(now));
@@ -319,6 +343,8 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 mod economy_tests;
 #[cfg(test)]
 mod rank_tests;
+#[cfg(test)]
+mod recruitment_tests;
 #[cfg(test)]
 mod reputation_tests;
 #[cfg(test)]

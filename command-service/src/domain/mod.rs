@@ -4,6 +4,7 @@
 mod command;
 mod decide;
 mod economy;
+mod profiles;
 mod reputation;
 mod schedule;
 mod tournament;

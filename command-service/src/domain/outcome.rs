@@ -99,6 +99,20 @@ pub enum Rejection {
     BadPlacings,
     #[error("The treasury holds {balance} credits; the prize pool needs {needed}.")]
     TreasuryShort { balance: Credits, needed: Credits },
+    #[error("The role must be one of: {roles}.")]
+    BadRole { roles: String },
+    #[error("Years of experience are a whole number from 0 to {max}.")]
+    BadYears { max: i64 },
+    #[error("Answer yes or no to \"open to work\".")]
+    BadYesNo,
+    #[error("{member} is not open to work and does not take contacts.")]
+    NotOpenToWork { member: String },
+    #[error("You already contacted {member} today.")]
+    ContactedToday { member: String },
+    #[error("You have sent the {cap} contacts you may send today.")]
+    ContactCap { cap: usize },
+    #[error("You cannot contact yourself.")]
+    SelfContact,
     #[error("You cannot give yourself reputation.")]
     SelfRep,
     #[error("You already gave {member} reputation today.")]
@@ -130,6 +144,9 @@ impl Rejection {
                 | Self::BadMilestone { .. }
                 | Self::BadPrize { .. }
                 | Self::BadPlacings
+                | Self::BadRole { .. }
+                | Self::BadYears { .. }
+                | Self::BadYesNo
         )
     }
 }
@@ -251,6 +268,17 @@ pub enum Outcome {
         guild: GuildId,
         member: UserId,
         role: i64,
+    },
+    /// A member saved their profile.
+    ProfileSaved {
+        role: String,
+        open_to_work: bool,
+    },
+    /// A contact to deliver by DM.
+    Contacted {
+        from: UserId,
+        to: UserId,
+        message: String,
     },
     /// A tournament moved on.
     Tournament {

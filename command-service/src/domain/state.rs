@@ -1,6 +1,7 @@
 //! A guild's decision state, folded from its events by [`GuildState::evolve`].
 
 use super::economy::Economy;
+use super::profiles::Profiles;
 use super::reputation::Reputation;
 use super::tournament::Tournaments;
 use crate::rules::tenure::{Rank, Tenure};
@@ -35,6 +36,7 @@ pub struct GuildState {
     pub economy: Economy,
     pub reputation: Reputation,
     pub tournaments: Tournaments,
+    pub profiles: Profiles,
     /// Whether members below the selling rank may sell (a guild setting; off by default).
     pub beginners_may_sell: bool,
     /// The role of the Expert rank and above (the Pro-Dev channels), if the guild set one.
@@ -52,6 +54,7 @@ impl GuildState {
             economy: Economy::default(),
             reputation: Reputation::default(),
             tournaments: Tournaments::default(),
+            profiles: Profiles::default(),
             beginners_may_sell: false,
             pro_dev_role: None,
         }
@@ -80,6 +83,7 @@ impl GuildState {
         self.economy.evolve(event);
         self.reputation.evolve(event);
         self.tournaments.evolve(event);
+        self.profiles.evolve(event);
         if let Event::GuildSettingsChanged {
             beginners_may_sell,
             pro_dev_role,

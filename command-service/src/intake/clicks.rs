@@ -87,7 +87,11 @@ fn inputs(data: &ModalInteractionData) -> Vec<(&str, &str)> {
 ///
 /// # Errors
 /// The form is not Studio's or misses a field.
-pub fn form(data: &ModalInteractionData, actor: UserId) -> Result<Command, String> {
+pub fn form(
+    data: &ModalInteractionData,
+    actor: UserId,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Command, String> {
     let bad = || "❌ I could not read that form. Please open it again.".to_owned();
     let form = Form::parse(&data.custom_id).ok_or_else(bad)?;
     let inputs = inputs(data);
@@ -107,6 +111,27 @@ pub fn form(data: &ModalInteractionData, actor: UserId) -> Result<Command, Strin
             code: get(field::CODE)?,
         })
     };
+    match form {
+        Form::Profile => {
+            return Ok(Command::SetProfile {
+                member: actor,
+                role: get(field::ROLE)?,
+                years: get(field::YEARS)?,
+                skills: get(field::SKILLS)?,
+                links: get(field::LINKS)?,
+                open: get(field::OPEN)?,
+            });
+        }
+        Form::Contact(to) => {
+            return Ok(Command::Contact {
+                from: actor,
+                to,
+                message: get(field::TEXT)?,
+                at,
+            });
+        }
+        _ => {}
+    }
     Ok(Command::Market(match form {
         Form::Sell => Market::Publish {
             seller: actor,
@@ -129,5 +154,6 @@ pub fn form(data: &ModalInteractionData, actor: UserId) -> Result<Command, Strin
             listing,
             reason: get(field::TEXT)?,
         },
+        Form::Profile | Form::Contact(_) => return Err(bad()),
     }))
 }

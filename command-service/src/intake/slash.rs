@@ -10,7 +10,7 @@ use twilight_model::application::interaction::application_command::{
 use twilight_model::guild::Permissions;
 
 /// When Discord created the interaction (its snowflake's time): the day a reputation point counts for.
-fn created_at(i: &Interaction) -> chrono::DateTime<chrono::Utc> {
+pub fn created_at(i: &Interaction) -> chrono::DateTime<chrono::Utc> {
     use twilight_util::snowflake::Snowflake;
     chrono::DateTime::from_timestamp_millis(i.id.timestamp()).unwrap_or_default()
 }

@@ -2,6 +2,7 @@
 //! Each rule lives in exactly one place here; deciders and renderers call it.
 
 pub mod economy;
+pub mod profile;
 pub mod reputation;
 pub mod tenure;
 pub mod tournament;

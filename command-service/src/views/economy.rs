@@ -264,6 +264,21 @@ pub async fn history(
     })
 }
 
+/// An account's balance (zero if it never moved).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn balance(pool: &PgPool, guild: GuildId, account: Account) -> Result<i64, sqlx::Error> {
+    let balance: Option<i64> = sqlx::query_scalar(
+        "SELECT balance FROM views.accounts WHERE guild_id = $1 AND account = $2",
+    )
+    .bind(guild.0)
+    .bind(account.to_string())
+    .fetch_optional(pool)
+    .await?;
+    Ok(balance.unwrap_or(0))
+}
+
 /// A member's balance and latest entries.
 ///
 /// # Errors
@@ -274,13 +289,7 @@ pub async fn statement(
     member: UserId,
 ) -> Result<Statement, sqlx::Error> {
     let account = Account::Member(member).to_string();
-    let balance: Option<i64> = sqlx::query_scalar(
-        "SELECT balance FROM views.accounts WHERE guild_id = $1 AND account = $2",
-    )
-    .bind(guild.0)
-    .bind(&account)
-    .fetch_optional(pool)
-    .await?;
+    let balance = balance(pool, guild, Account::Member(member)).await?;
     let entries = sqlx::query_as(
         "SELECT guild_seq, amount, balance_after, event_type, memo, counterparts, at
          FROM views.postings WHERE guild_id = $1 AND account = $2
@@ -292,7 +301,7 @@ pub async fn statement(
     .fetch_all(pool)
     .await?;
     Ok(Statement {
-        balance: Credits(balance.unwrap_or(0)),
+        balance: Credits(balance),
         entries,
     })
 }

@@ -426,3 +426,41 @@ impl Stack {
         }
     }
 }
+
+/// The visible (original) answer to interaction `id`.
+pub async fn original(stack: &Stack, id: u64) -> studio_tests::SentMessage {
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| d.original_message(id))
+        .await
+        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
+}
+
+/// Submits Studio's form `form` (a modal custom id) with these fields; returns the interaction id.
+pub fn submit(stack: &Stack, who: &FakeMember, form: &str, fields: &[(&str, &str)]) -> u64 {
+    let (id, d) = stack
+        .discord
+        .modal_submit(GUILD, CHANNEL, who, MEMBER_PERMISSIONS, form, fields);
+    stack.discord.dispatch("INTERACTION_CREATE", d);
+    id
+}
+
+/// Direct messages the bot sent to `user`.
+pub fn dms_to(stack: &Stack, user: u64) -> Vec<studio_tests::SentMessage> {
+    stack
+        .discord
+        .channel_messages()
+        .into_iter()
+        .filter(|m| m.is_dm_to == Some(user))
+        .collect()
+}
+
+/// The custom id of the button on `message` whose label contains `label`.
+pub fn button(message: &studio_tests::SentMessage, label: &str) -> String {
+    message
+        .buttons()
+        .into_iter()
+        .find(|(l, _)| l.contains(label))
+        .unwrap_or_else(|| panic!("no {label} button in {:?}", message.buttons()))
+        .1
+}
