@@ -176,13 +176,15 @@ impl Answerer {
                 Settled::Decided(Outcome::MessageRewarded {
                     member,
                     level_up: Some(level),
+                    announce_in,
                     ..
                 }),
             ) => {
                 let text = render::level_up_text(member, level);
+                let channel = announce_in.map_or(channel.get(), |c| c.get());
                 let sent = self
                     .http
-                    .create_message(Id::new(channel.get().max(1)))
+                    .create_message(Id::new(channel.max(1)))
                     .content(&text)
                     .await;
                 if let Err(err) = sent {

@@ -104,11 +104,8 @@ pub enum Event {
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
-        #[serde(default)]
-        beginners_may_sell: Option<bool>,
-        /// The role members of the Expert rank and above get; `Some(0)` clears it.
-        #[serde(default)]
-        pro_dev_role: Option<i64>,
+        #[serde(flatten)]
+        change: crate::settings::SettingsChange,
     },
     /// A member's time in the guild reached a rank at `at` (the moment the threshold was crossed,
     /// decided once by the scheduler).
@@ -272,6 +269,24 @@ mod tests {
         assert_eq!(payload["type"], "XpGranted");
         let back = Event::decode(event.event_type(), SCHEMA_VERSION, payload).expect("decodes");
         assert_eq!(back, event);
+    }
+
+    #[test]
+    fn settings_changes_written_before_more_settings_existed_still_decode() {
+        let old = serde_json::json!({
+            "type": "GuildSettingsChanged", "by": 1, "beginners_may_sell": true, "pro_dev_role": null,
+        });
+        let back = Event::decode("GuildSettingsChanged", SCHEMA_VERSION, old).expect("decodes");
+        let Event::GuildSettingsChanged { change, .. } = &back else {
+            panic!("{back:?}");
+        };
+        assert_eq!(change.beginners_may_sell, Some(true));
+        assert_eq!(change.message_xp, None);
+        let payload = back.encode().expect("encodes");
+        assert_eq!(
+            Event::decode("GuildSettingsChanged", SCHEMA_VERSION, payload).expect("decodes"),
+            back
+        );
     }
 
     #[test]

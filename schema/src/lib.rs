@@ -14,6 +14,7 @@ pub mod log;
 pub mod money;
 pub mod notice;
 pub mod sessions;
+pub mod settings;
 pub mod shutdown;
 pub mod subjects;
 pub mod telemetry;

@@ -633,3 +633,170 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
     drop(services);
     stack.finish().await;
 }
+
+fn settings(stack: &Stack, who: &FakeMember, permissions: u64, sub: &str, options: Value) -> u64 {
+    stack.slash(
+        who,
+        permissions,
+        "settings",
+        json!([{"name": sub, "type": 1, "options": options}]),
+    )
+}
+
+async fn xp(stack: &Stack, user: u64) -> i64 {
+    stack
+        .scalar(&format!(
+            "SELECT coalesce((SELECT xp FROM views.members WHERE user_id = {user}), 0)"
+        ))
+        .await
+}
+
+#[tokio::test]
+async fn a_settings_change_alters_xp_from_its_place_in_the_log_and_replay_keeps_the_earlier_xp() {
+    let (alice, admin) = (alice(), admin());
+    let stack = Stack::start(vec![alice.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    let t0 = chrono::Utc::now() - chrono::TimeDelta::seconds(100);
+    let at = |s| t0 + chrono::TimeDelta::seconds(s);
+
+    // The defaults: 5 XP, at most once a minute.
+    stack.say_at(&alice, "a first message about shaders", at(0));
+    stack.say_at(&alice, "a second one, too soon", at(10));
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            2,
+        )
+        .await;
+    stack
+        .eventually_i64("SELECT xp FROM views.members WHERE user_id = 1001", 5)
+        .await;
+
+    // Only admins change the rules; out-of-range values are refused with the help.
+    let refused = original(
+        &stack,
+        settings(
+            &stack,
+            &alice,
+            MEMBER_PERMISSIONS,
+            "xp",
+            json!([{"name": "per_message", "type": 4, "value": 100}]),
+        ),
+    )
+    .await;
+    assert!(
+        refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    let bad = original(
+        &stack,
+        settings(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "xp",
+            json!([{"name": "per_message", "type": 4, "value": -3}]),
+        ),
+    )
+    .await;
+    assert!(
+        bad.ephemeral() && bad.text().contains("from 0 to") && bad.text().contains("/settings"),
+        "{}",
+        bad.text()
+    );
+    let changed = original(
+        &stack,
+        settings(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "xp",
+            json!([{"name": "per_message", "type": 4, "value": 100},
+                   {"name": "cooldown_seconds", "type": 4, "value": 0}]),
+        ),
+    )
+    .await;
+    assert!(
+        changed.text().contains("earns 100 XP"),
+        "{}",
+        changed.text()
+    );
+    let channel = json!([{"name": "channel", "type": 7, "value": ANNOUNCEMENTS.to_string()}]);
+    stack
+        .answer(settings(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "level-up-channel",
+            channel.clone(),
+        ))
+        .await;
+    let mut no_xp = channel;
+    no_xp
+        .as_array_mut()
+        .expect("options")
+        .push(json!({"name": "without_xp", "type": 5, "value": true}));
+    stack
+        .answer(settings(&stack, &admin, ADMIN_PERMISSIONS, "no-xp", no_xp))
+        .await;
+
+    // From here on: 100 XP a message with no cooldown; none in the announcements channel; the
+    // level-up is announced there.
+    for s in 20..23 {
+        stack.say_at(&alice, "progress on the level editor", at(s));
+    }
+    stack.say_in(ANNOUNCEMENTS, &alice, "chatting where XP is off", at(30));
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            6,
+        )
+        .await;
+    stack
+        .eventually_i64("SELECT xp FROM views.members WHERE user_id = 1001", 305)
+        .await;
+    let announced = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.channel_messages()
+                .into_iter()
+                .find(|m| m.content.contains("reached level 2"))
+        })
+        .await
+        .expect("level-up announced");
+    assert_eq!(announced.channel_id, ANNOUNCEMENTS);
+
+    let shown = original(
+        &stack,
+        settings(&stack, &admin, ADMIN_PERMISSIONS, "show", json!([])),
+    )
+    .await;
+    assert!(
+        shown.text().contains("XP per message: 100"),
+        "{}",
+        shown.text()
+    );
+
+    // The log keeps what each message earned when it was decided: a replay gives the same views,
+    // and the history before the change still sums to the earlier 5 XP.
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    assert_eq!(xp(&stack, 1001).await, 305);
+    let before_change = stack
+        .scalar(
+            "SELECT coalesce(sum((payload->'xp')::bigint), 0)::bigint FROM event_log
+             WHERE event_type = 'MessagePosted' AND position <
+               (SELECT min(position) FROM event_log WHERE event_type = 'GuildSettingsChanged')",
+        )
+        .await;
+    assert_eq!(before_change, 5);
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}

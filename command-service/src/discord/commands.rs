@@ -1,11 +1,12 @@
 //! The slash commands Studio registers at start.
 
 use crate::rules::economy as rules;
+use crate::rules::settings as limits;
 use twilight_model::application::command::{Command, CommandType};
 use twilight_model::guild::Permissions;
 use twilight_util::builder::command::{
-    BooleanBuilder, CommandBuilder, IntegerBuilder, RoleBuilder, StringBuilder, SubCommandBuilder,
-    UserBuilder,
+    BooleanBuilder, ChannelBuilder, CommandBuilder, IntegerBuilder, RoleBuilder, StringBuilder,
+    SubCommandBuilder, UserBuilder,
 };
 
 /// Every slash command, as registered with Discord.
@@ -130,6 +131,59 @@ pub fn all() -> Vec<Command> {
             )
             .option(RoleBuilder::new("role", "The Pro-Dev role")),
         )
+        .option(SubCommandBuilder::new("show", "The rules in force"))
+        .option(
+            SubCommandBuilder::new("xp", "XP per message and the cooldown between rewards")
+                .option(
+                    IntegerBuilder::new("per_message", "XP a message earns")
+                        .min_value(0)
+                        .max_value(limits::MAX_MESSAGE_XP),
+                )
+                .option(
+                    IntegerBuilder::new("cooldown_seconds", "Seconds between rewarded messages")
+                        .min_value(0)
+                        .max_value(limits::MAX_COOLDOWN_SECS),
+                ),
+        )
+        .option(
+            SubCommandBuilder::new(
+                "no-xp",
+                "Messages in a channel earn no XP, or earn it again",
+            )
+            .option(ChannelBuilder::new("channel", "The channel").required(true))
+            .option(
+                BooleanBuilder::new("without_xp", "True: no XP there; false: XP again")
+                    .required(true),
+            ),
+        )
+        .option(
+            SubCommandBuilder::new(
+                "level-up-channel",
+                "Where level-ups are announced (none: where they happen)",
+            )
+            .option(ChannelBuilder::new("channel", "The channel")),
+        )
+        .option(
+            SubCommandBuilder::new("tax", "Marketplace tax in percent by the seller's rank")
+                .option(percent("beginner"))
+                .option(percent("learner"))
+                .option(percent("expert"))
+                .option(percent("master")),
+        )
+        .option(
+            SubCommandBuilder::new("quest-rewards", "Credits daily quests pay by difficulty")
+                .option(reward("easy"))
+                .option(reward("medium"))
+                .option(reward("hard")),
+        )
+        .option(
+            SubCommandBuilder::new("team-fee", "What creating a team costs").option(
+                IntegerBuilder::new("amount", "Credits, to the treasury")
+                    .min_value(0)
+                    .max_value(limits::MAX_TEAM_FEE)
+                    .required(true),
+            ),
+        )
         .build(),
         commission(),
         CommandBuilder::new(
@@ -220,6 +274,20 @@ fn credit_adjust(name: &str, description: &str) -> SubCommandBuilder {
         .option(UserBuilder::new("member", "The member").required(true))
         .option(credits("amount", "How many credits"))
         .option(note("reason", "Why (kept in the ledger)"))
+}
+
+fn percent(rank: &'static str) -> IntegerBuilder {
+    IntegerBuilder::new(rank, "Percent")
+        .min_value(0)
+        .max_value(limits::MAX_TAX_PERCENT)
+        .required(true)
+}
+
+fn reward(difficulty: &'static str) -> IntegerBuilder {
+    IntegerBuilder::new(difficulty, "Credits")
+        .min_value(0)
+        .max_value(limits::MAX_QUEST_REWARD)
+        .required(true)
 }
 
 fn tournament() -> Command {

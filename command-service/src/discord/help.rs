@@ -117,9 +117,9 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "settings",
-        usage: "/settings beginners-sell allowed | prodev-role [role]",
-        what: "Let Beginners sell; set the role the Expert rank and above get (the Pro-Dev channels).",
-        example: "/settings prodev-role role:@Pro-Dev",
+        usage: "/settings show | xp [per_message] [cooldown_seconds] | no-xp channel without_xp | level-up-channel [channel] | tax beginner learner expert master | quest-rewards easy medium hard | team-fee amount | beginners-sell allowed | prodev-role [role]",
+        what: "The server's rules: XP per message and its cooldown, channels without XP, where level-ups are announced, marketplace tax by rank (0–50 %), daily quest rewards, the team fee, whether Beginners sell, the Pro-Dev role. A change counts from the moment it is made; what was earned before stays.",
+        example: "/settings xp per_message:10 cooldown_seconds:30",
         admin: true,
     },
     Entry {

@@ -173,6 +173,9 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::Settings { lines } => {
+            format!("⚙️ Studio's rules in this server:\n{}", lines.join("\n"))
+        }
         Outcome::ProfileSaved { role, open_to_work } => format!(
             "✅ Profile saved: {role}, {}.",
             if *open_to_work {

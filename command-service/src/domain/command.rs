@@ -102,18 +102,14 @@ pub enum Command {
     Tournament(TournamentCmd),
     /// The scheduler: a member's time in the guild has reached `rank`.
     ReachRank { member: UserId, rank: Rank },
-    /// An admin sets (or clears) the Pro-Dev role.
-    SetProDevRole {
+    /// An admin changes the guild's rules.
+    ChangeSettings {
         actor: UserId,
         actor_can_manage_guild: bool,
-        role: Option<i64>,
+        change: studio_schema::settings::SettingsChange,
     },
-    /// An admin lets Beginners sell, or not.
-    SetBeginnersMaySell {
-        actor: UserId,
-        actor_can_manage_guild: bool,
-        allowed: bool,
-    },
+    /// Anyone asks for the rules in force.
+    ShowSettings,
     /// A step of a commission.
     Commission(Commission),
 }

@@ -122,65 +122,43 @@ pub fn decide(
                         guild: state.guild,
                         member: *member,
                         rank: rank.to_string(),
-                        role: state.pro_dev_role.filter(|_| *rank >= tenure::PRO_DEV_RANK),
+                        role: state
+                            .settings
+                            .pro_dev_role
+                            .filter(|_| *rank >= tenure::PRO_DEV_RANK),
                     },
                 )),
                 _ => Ok((Vec::new(), Outcome::Recorded)),
             }
         }
-        Command::SetProDevRole {
+        Command::ChangeSettings {
             actor,
             actor_can_manage_guild,
-            role,
+            change,
         } => {
             if !actor_can_manage_guild {
                 return Err(Rejection::AdminOnly);
             }
+            state
+                .settings
+                .check(change)
+                .map_err(|e| Rejection::BadSetting(e.0))?;
             Ok((
                 vec![Event::GuildSettingsChanged {
                     by: *actor,
-                    beginners_may_sell: None,
-                    pro_dev_role: Some(role.unwrap_or(0)),
+                    change: change.clone(),
                 }],
                 Outcome::SettingChanged {
-                    what: role.map_or_else(
-                        || "Studio no longer gives a Pro-Dev role.".to_owned(),
-                        |r| {
-                            format!(
-                                "Members of the {} rank and above get <@&{r}>.",
-                                tenure::PRO_DEV_RANK
-                            )
-                        },
-                    ),
+                    what: crate::rules::settings::describe(change),
                 },
             ))
         }
-        Command::SetBeginnersMaySell {
-            actor,
-            actor_can_manage_guild,
-            allowed,
-        } => {
-            if !actor_can_manage_guild {
-                return Err(Rejection::AdminOnly);
-            }
-            Ok((
-                vec![Event::GuildSettingsChanged {
-                    by: *actor,
-                    beginners_may_sell: Some(*allowed),
-                    pro_dev_role: None,
-                }],
-                Outcome::SettingChanged {
-                    what: if *allowed {
-                        "Beginners may now sell on the marketplace.".into()
-                    } else {
-                        format!(
-                            "Selling on the marketplace needs the {} rank again.",
-                            crate::rules::economy::SELLING_RANK
-                        )
-                    },
-                },
-            ))
-        }
+        Command::ShowSettings => Ok((
+            Vec::new(),
+            Outcome::Settings {
+                lines: state.settings.lines(),
+            },
+        )),
         Command::Commission(commission) => commission::decide(state, commission, now),
         Command::PostMessage {
             author,
@@ -191,12 +169,18 @@ pub fn decide(
         } => {
             let mut events = seen_if_new(state, author);
             let before = state.member(author.member);
-            let earned = xp::message_xp(
-                *content_chars,
-                author.bot,
-                *posted_at,
-                before.last_rewarded_at,
-            );
+            let rule = (state.settings.message_xp, state.settings.xp_cooldown);
+            let earned = if state.settings.earns_xp(*channel) {
+                xp::message_xp(
+                    rule,
+                    *content_chars,
+                    author.bot,
+                    *posted_at,
+                    before.last_rewarded_at,
+                )
+            } else {
+                Xp(0)
+            };
             events.push(Event::MessagePosted {
                 member: author.member,
                 channel: *channel,
@@ -210,6 +194,7 @@ pub fn decide(
                     member: author.member,
                     xp: earned,
                     level_up: (new > old).then_some(new),
+                    announce_in: state.settings.level_up_channel,
                 }
             } else {
                 Outcome::Recorded
@@ -226,7 +211,7 @@ pub fn decide(
                 bot: who.bot,
             }];
             // Discord drops a member's roles when they leave: a Pro-Dev coming back gets it again.
-            let outcome = match state.pro_dev_role {
+            let outcome = match state.settings.pro_dev_role {
                 Some(role) if state.member(who.member).rank >= Some(tenure::PRO_DEV_RANK) => {
                     Outcome::Rejoined {
                         guild: state.guild,
@@ -347,6 +332,8 @@ mod rank_tests;
 mod recruitment_tests;
 #[cfg(test)]
 mod reputation_tests;
+#[cfg(test)]
+mod settings_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

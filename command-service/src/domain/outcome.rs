@@ -23,6 +23,8 @@ pub enum Rejection {
     BadCredits { max: i64 },
     #[error("You need the Manage Server permission to do that.")]
     AdminOnly,
+    #[error("{0}")]
+    BadSetting(String),
     #[error("You cannot pay yourself.")]
     SelfPayment,
     #[error("Bots do not hold credits.")]
@@ -144,6 +146,7 @@ impl Rejection {
                 | Self::BadMilestone { .. }
                 | Self::BadPrize { .. }
                 | Self::BadPlacings
+                | Self::BadSetting(_)
                 | Self::BadRole { .. }
                 | Self::BadYears { .. }
                 | Self::BadYesNo
@@ -162,6 +165,9 @@ pub enum Outcome {
         member: UserId,
         xp: Xp,
         level_up: Option<i64>,
+        /// The channel the guild announces level-ups in, if it chose one.
+        #[serde(default)]
+        announce_in: Option<studio_schema::ChannelId>,
     },
     /// An admin changed a member's XP.
     XpAdjusted {
@@ -289,6 +295,10 @@ pub enum Outcome {
     /// An admin changed a guild setting.
     SettingChanged {
         what: String,
+    },
+    /// The rules in force, one line each.
+    Settings {
+        lines: Vec<String>,
     },
     /// A commission moved on; both parties hear of it.
     Commission {

@@ -4,6 +4,7 @@ use super::economy::Economy;
 use super::profiles::Profiles;
 use super::reputation::Reputation;
 use super::tournament::Tournaments;
+use crate::rules::settings::Settings;
 use crate::rules::tenure::{Rank, Tenure};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -37,10 +38,8 @@ pub struct GuildState {
     pub reputation: Reputation,
     pub tournaments: Tournaments,
     pub profiles: Profiles,
-    /// Whether members below the selling rank may sell (a guild setting; off by default).
-    pub beginners_may_sell: bool,
-    /// The role of the Expert rank and above (the Pro-Dev channels), if the guild set one.
-    pub pro_dev_role: Option<i64>,
+    /// The guild's rules as its admins set them.
+    pub settings: Settings,
 }
 
 impl GuildState {
@@ -55,8 +54,7 @@ impl GuildState {
             reputation: Reputation::default(),
             tournaments: Tournaments::default(),
             profiles: Profiles::default(),
-            beginners_may_sell: false,
-            pro_dev_role: None,
+            settings: Settings::default(),
         }
     }
 
@@ -84,18 +82,8 @@ impl GuildState {
         self.reputation.evolve(event);
         self.tournaments.evolve(event);
         self.profiles.evolve(event);
-        if let Event::GuildSettingsChanged {
-            beginners_may_sell,
-            pro_dev_role,
-            ..
-        } = event
-        {
-            if let Some(allowed) = beginners_may_sell {
-                self.beginners_may_sell = *allowed;
-            }
-            if let Some(role) = pro_dev_role {
-                self.pro_dev_role = (*role != 0).then_some(*role);
-            }
+        if let Event::GuildSettingsChanged { change, .. } = event {
+            self.settings.apply(change);
         }
         let Some(member) = event.member() else {
             return;

@@ -2,6 +2,7 @@
 //! (a forged payload may carry anything); the rules check their values.
 
 use crate::domain::{Command, Commission, Market, Resolution, TournamentCmd};
+use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
 use twilight_model::application::interaction::Interaction;
 use twilight_model::application::interaction::application_command::{
@@ -225,26 +226,52 @@ fn tournament(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<C
 
 fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
     let (sub, o) = options.sub()?;
-    let can = can_manage_guild(i);
-    Some(match sub {
-        "beginners-sell" => Command::SetBeginnersMaySell {
-            actor,
-            actor_can_manage_guild: can,
-            allowed: match o.value("allowed")? {
-                CommandOptionValue::Boolean(b) => *b,
-                _ => return None,
-            },
-        },
-        "prodev-role" => Command::SetProDevRole {
-            actor,
-            actor_can_manage_guild: can,
-            role: match o.value("role") {
-                Some(CommandOptionValue::Role(r)) => Some(r.get().cast_signed()),
+    let mut change = SettingsChange::default();
+    let boolean = |name| match o.value(name)? {
+        CommandOptionValue::Boolean(b) => Some(*b),
+        _ => None,
+    };
+    let channel = |name| match o.value(name) {
+        Some(CommandOptionValue::Channel(c)) => Some(Some(c.get().cast_signed())),
+        Some(_) => None,
+        None => Some(None),
+    };
+    match sub {
+        "show" => return Some(Command::ShowSettings),
+        "beginners-sell" => change.beginners_may_sell = Some(boolean("allowed")?),
+        "prodev-role" => {
+            change.pro_dev_role = Some(match o.value("role") {
+                Some(CommandOptionValue::Role(r)) => r.get().cast_signed(),
                 Some(_) => return None,
-                None => None,
-            },
-        },
+                None => 0,
+            });
+        }
+        "xp" => {
+            change.message_xp = o.int("per_message");
+            change.xp_cooldown_secs = o.int("cooldown_seconds");
+        }
+        "no-xp" => {
+            change.no_xp_channel = Some((channel("channel")??, boolean("without_xp")?));
+        }
+        "level-up-channel" => change.level_up_channel = Some(channel("channel")?.unwrap_or(0)),
+        "tax" => {
+            change.tax_percent = Some([
+                o.int("beginner")?,
+                o.int("learner")?,
+                o.int("expert")?,
+                o.int("master")?,
+            ]);
+        }
+        "quest-rewards" => {
+            change.quest_rewards = Some([o.int("easy")?, o.int("medium")?, o.int("hard")?]);
+        }
+        "team-fee" => change.team_fee = Some(o.int("amount")?),
         _ => return None,
+    }
+    Some(Command::ChangeSettings {
+        actor,
+        actor_can_manage_guild: can_manage_guild(i),
+        change,
     })
 }
 

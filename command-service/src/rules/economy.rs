@@ -31,27 +31,14 @@ pub const CODE_CHARS: usize = 4_000;
 pub const NOTE_CHARS: usize = 200;
 pub const REVIEW_CHARS: usize = 500;
 
-/// The marketplace tax a seller of `rank` pays, in percent.
-#[must_use]
-pub fn tax_percent(rank: Rank) -> i64 {
-    match rank {
-        Rank::Beginner => 15,
-        Rank::Learner => 10,
-        Rank::Expert => 5,
-        Rank::Master => 0,
-    }
-}
+/// The marketplace tax by the seller's rank, Beginner to Master, in percent (the default; a guild
+/// may change it in its settings).
+pub const TAX_PERCENT: [i64; 4] = [15, 10, 5, 0];
 
 /// `percent` of `amount`, rounded down (the payer keeps the fraction).
 #[must_use]
 pub fn percent_of(amount: Credits, percent: i64) -> Credits {
     Credits(amount.0 * percent / 100)
-}
-
-/// The tax on a sale at `price` by a seller of `rank`.
-#[must_use]
-pub fn sale_tax(price: Credits, rank: Rank) -> Credits {
-    percent_of(price, tax_percent(rank))
 }
 
 /// The escrow fee on a commission of `amount`.
@@ -107,9 +94,7 @@ mod tests {
     #[test]
     fn tax_falls_with_rank_and_rounds_down() {
         let price = Credits(199);
-        let taxes: Vec<i64> = [Rank::Beginner, Rank::Learner, Rank::Expert, Rank::Master]
-            .map(|r| sale_tax(price, r).0)
-            .to_vec();
+        let taxes: Vec<i64> = TAX_PERCENT.map(|p| percent_of(price, p).0).to_vec();
         assert_eq!(taxes, vec![29, 19, 9, 0]);
         assert_eq!(escrow_fee(Credits(1000)), Credits(150));
     }

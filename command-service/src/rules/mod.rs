@@ -4,6 +4,7 @@
 pub mod economy;
 pub mod profile;
 pub mod reputation;
+pub mod settings;
 pub mod tenure;
 pub mod tournament;
 pub mod xp;

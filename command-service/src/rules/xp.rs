@@ -28,20 +28,23 @@ pub fn level_progress(xp: Xp) -> (i64, i64) {
 
 /// What a message posted at `posted_at` earns, given when the member's last rewarded message was
 /// posted. Out-of-order messages (older than the last reward) earn nothing, so rewards are always at
-/// least [`MESSAGE_COOLDOWN`] apart whatever the delivery order.
+/// least the cooldown apart whatever the delivery order. `rule` is the guild's XP per message and
+/// cooldown ([`MESSAGE_XP`] and [`MESSAGE_COOLDOWN`] by default).
 #[must_use]
 pub fn message_xp(
+    rule: (Xp, TimeDelta),
     content_chars: usize,
     author_is_bot: bool,
     posted_at: DateTime<Utc>,
     last_rewarded_at: Option<DateTime<Utc>>,
 ) -> Xp {
+    let (amount, cooldown) = rule;
     if author_is_bot || content_chars < MIN_MESSAGE_CHARS {
         return Xp(0);
     }
     match last_rewarded_at {
-        Some(last) if posted_at - last < MESSAGE_COOLDOWN => Xp(0),
-        _ => MESSAGE_XP,
+        Some(last) if posted_at - last < cooldown => Xp(0),
+        _ => amount,
     }
 }
 
@@ -63,6 +66,8 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
+    const DEFAULT: (Xp, TimeDelta) = (MESSAGE_XP, MESSAGE_COOLDOWN);
+
     fn at(secs: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_700_000_000 + secs, 0)
             .single()
@@ -80,20 +85,20 @@ mod tests {
 
     #[test]
     fn a_first_message_earns_five_and_the_next_minute_earns_nothing() {
-        assert_eq!(message_xp(20, false, at(0), None), Xp(5));
-        assert_eq!(message_xp(20, false, at(59), Some(at(0))), Xp(0));
-        assert_eq!(message_xp(20, false, at(60), Some(at(0))), Xp(5));
+        assert_eq!(message_xp(DEFAULT, 20, false, at(0), None), Xp(5));
+        assert_eq!(message_xp(DEFAULT, 20, false, at(59), Some(at(0))), Xp(0));
+        assert_eq!(message_xp(DEFAULT, 20, false, at(60), Some(at(0))), Xp(5));
     }
 
     #[test]
     fn bots_and_very_short_messages_earn_nothing() {
-        assert_eq!(message_xp(20, true, at(0), None), Xp(0));
-        assert_eq!(message_xp(2, false, at(0), None), Xp(0));
+        assert_eq!(message_xp(DEFAULT, 20, true, at(0), None), Xp(0));
+        assert_eq!(message_xp(DEFAULT, 2, false, at(0), None), Xp(0));
     }
 
     #[test]
     fn an_older_message_delivered_late_earns_nothing() {
-        assert_eq!(message_xp(20, false, at(-300), Some(at(0))), Xp(0));
+        assert_eq!(message_xp(DEFAULT, 20, false, at(-300), Some(at(0))), Xp(0));
     }
 
     #[test]

@@ -16,6 +16,8 @@ use tokio::process::{Child, Command};
 
 pub const GUILD: u64 = 900_000_000_000_000_001;
 pub const CHANNEL: u64 = 900_000_000_000_000_002;
+/// A second text channel (announcements, say).
+pub const ANNOUNCEMENTS: u64 = 900_000_000_000_000_003;
 /// Manage Server.
 pub const ADMIN_PERMISSIONS: u64 = 0x20 | 0x400 | 0x800;
 pub const MEMBER_PERMISSIONS: u64 = 0x400 | 0x800;
@@ -145,7 +147,7 @@ impl Stack {
                 id: GUILD,
                 name: "Indie Devs".into(),
                 members,
-                channels: vec![CHANNEL],
+                channels: vec![CHANNEL, ANNOUNCEMENTS],
             }],
             ..FakeConfig::default()
         })
@@ -291,9 +293,20 @@ impl Stack {
         content: &str,
         at: chrono::DateTime<chrono::Utc>,
     ) -> u64 {
+        self.say_in(CHANNEL, author, content, at)
+    }
+
+    /// Sends a message in `channel` posted at `at`; returns its id.
+    pub fn say_in(
+        &self,
+        channel: u64,
+        author: &FakeMember,
+        content: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> u64 {
         let (id, d) = self
             .discord
-            .message_create_at(GUILD, CHANNEL, author, content, at);
+            .message_create_at(GUILD, channel, author, content, at);
         self.discord.dispatch("MESSAGE_CREATE", d);
         id
     }

@@ -774,10 +774,13 @@ proptest! {
 #[test]
 fn an_admin_can_let_beginners_sell() {
     let mut w = World::new(3);
-    let allow = |can: bool, allowed: bool| Command::SetBeginnersMaySell {
+    let allow = |can: bool, allowed: bool| Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: can,
-        allowed,
+        change: studio_schema::settings::SettingsChange {
+            beginners_may_sell: Some(allowed),
+            ..Default::default()
+        },
     };
     assert_eq!(w.run(allow(false, true), t(0)), Err(Rejection::AdminOnly));
     w.ok(allow(true, true));

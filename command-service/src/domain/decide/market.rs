@@ -226,7 +226,7 @@ fn publish(
         }
         None => {
             let rank = tenure::rank(state.member(seller).tenure.time_in_guild(now));
-            if !rules::may_sell(rank, state.beginners_may_sell) {
+            if !rules::may_sell(rank, state.settings.beginners_may_sell) {
                 return Err(Rejection::RankTooLow {
                     needed: rules::SELLING_RANK.to_string(),
                     rank: rank.to_string(),
@@ -284,7 +284,7 @@ fn buy(
     let wallet = Account::Member(buyer);
     cover(state, wallet, price)?;
     let rank = tenure::rank(state.member(l.seller).tenure.time_in_guild(now));
-    let tax_percent = rules::tax_percent(rank);
+    let tax_percent = state.settings.tax_percent(rank);
     let tax = rules::percent_of(price, tax_percent);
     let postings = Postings::new()
         .mov(wallet, Account::Member(l.seller), price)

@@ -78,10 +78,13 @@ fn a_rank_is_reached_once_at_the_moment_the_threshold_was_crossed() {
 #[test]
 fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
     let mut s = seen(359);
-    let set = Command::SetProDevRole {
+    let set = Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: true,
-        role: Some(777),
+        change: studio_schema::settings::SettingsChange {
+            pro_dev_role: Some(777),
+            ..Default::default()
+        },
     };
     let (events, _) = decide(&s, &set, t(0)).expect("admin");
     apply(&mut s, &events);
@@ -118,10 +121,13 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
         tick(&mut s, t(11)).is_empty(),
         "time away does not re-announce"
     );
-    let refused = Command::SetProDevRole {
+    let refused = Command::ChangeSettings {
         actor: DEV,
         actor_can_manage_guild: false,
-        role: None,
+        change: studio_schema::settings::SettingsChange {
+            pro_dev_role: Some(0),
+            ..Default::default()
+        },
     };
     assert_eq!(
         decide(&s, &refused, t(12)).map(|_| ()),

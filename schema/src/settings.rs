@@ -1,0 +1,37 @@
+//! A change to a guild's rules, as written in `GuildSettingsChanged`. Every field is optional: a
+//! change names only what it changes, so the rules in force at any point are the defaults with
+//! every earlier change applied in log order.
+
+use serde::{Deserialize, Serialize};
+
+/// The settings one `GuildSettingsChanged` changes.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsChange {
+    /// Whether Beginners may sell on the marketplace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub beginners_may_sell: Option<bool>,
+    /// The role members of the Expert rank and above get; `Some(0)` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pro_dev_role: Option<i64>,
+    /// XP a rewarded message earns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_xp: Option<i64>,
+    /// Seconds between two rewarded messages of a member.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xp_cooldown_secs: Option<i64>,
+    /// A channel whose messages earn no XP (`(channel, true)`), or earn XP again (`false`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_xp_channel: Option<(i64, bool)>,
+    /// Where level-ups are announced; `Some(0)`: in the channel where they happen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_up_channel: Option<i64>,
+    /// Marketplace tax in percent for Beginner, Learner, Expert and Master sellers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tax_percent: Option<[i64; 4]>,
+    /// Credits an easy, a medium and a hard daily quest pay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quest_rewards: Option<[i64; 3]>,
+    /// Credits creating a team costs (to the treasury).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team_fee: Option<i64>,
+}
