@@ -533,9 +533,10 @@ impl Answerer {
                     community::find(pool, guild, name, i64::from(min_years), page).await?;
                 boards::find(role, min_years, page, owner, &matches, total, update)
             }
-            Action::Buy { .. } | Action::Delist { .. } | Action::Refund { .. } => {
-                render::ephemeral("❌ Studio cannot answer that.")
-            }
+            Action::Buy { .. }
+            | Action::Delist { .. }
+            | Action::Refund { .. }
+            | Action::ClaimQuest { .. } => render::ephemeral("❌ Studio cannot answer that."),
         })
     }
 }

@@ -85,3 +85,29 @@ pub struct MemberContacted {
     pub to: UserId,
     pub day: NaiveDate,
 }
+
+/// A member's daily quest for `day` (UTC), chosen once from `roll` (random, drawn when the member
+/// first asked that day) and written here so a replay chooses nothing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestAssigned {
+    pub member: UserId,
+    pub day: NaiveDate,
+    pub roll: u64,
+    /// The quest's code (`chat`, `chatter`, `review`, `help`), its goal and difficulty (0 easy, 1
+    /// medium, 2 hard).
+    pub quest: String,
+    pub target: u32,
+    pub difficulty: u8,
+}
+
+/// A member claimed a completed daily quest: credits from the mint, XP, and the streak of
+/// consecutive days it extends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuestClaimed {
+    pub member: UserId,
+    pub day: NaiveDate,
+    pub streak: u32,
+    pub reward: Credits,
+    pub xp: crate::ids::Xp,
+    pub postings: Vec<Posting>,
+}

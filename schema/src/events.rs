@@ -5,8 +5,8 @@
 //! events in the log are never rewritten.
 
 use crate::community::{
-    MemberContacted, ProfileUpdated, ReputationGiven, ReputationRevoked, TournamentCancelled,
-    TournamentCreated, TournamentEntered, TournamentPaid,
+    MemberContacted, ProfileUpdated, QuestAssigned, QuestClaimed, ReputationGiven,
+    ReputationRevoked, TournamentCancelled, TournamentCreated, TournamentEntered, TournamentPaid,
 };
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
@@ -101,6 +101,8 @@ pub enum Event {
     TournamentCancelled(TournamentCancelled),
     ProfileUpdated(ProfileUpdated),
     MemberContacted(MemberContacted),
+    QuestAssigned(QuestAssigned),
+    QuestClaimed(QuestClaimed),
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
@@ -165,6 +167,8 @@ impl Event {
             Self::TournamentPaid(_) => "TournamentPaid",
             Self::TournamentCancelled(_) => "TournamentCancelled",
             Self::ProfileUpdated(_) => "ProfileUpdated",
+            Self::QuestAssigned(_) => "QuestAssigned",
+            Self::QuestClaimed(_) => "QuestClaimed",
             Self::MemberContacted(_) => "MemberContacted",
         }
     }
@@ -184,6 +188,7 @@ impl Event {
             Self::ListingReviewed(r) => Some(r.reviewer),
             Self::ReputationGiven(r) => Some(r.receiver),
             Self::ReputationRevoked(r) => Some(r.receiver),
+            Self::QuestClaimed(q) => Some(q.member),
             _ => None,
         }
     }
@@ -194,6 +199,7 @@ impl Event {
         match self {
             Self::ListingPurchased(p) => p.seller_xp,
             Self::ListingReviewed(r) => r.reviewer_xp,
+            Self::QuestClaimed(q) => q.xp,
             _ => Xp(0),
         }
     }
@@ -223,6 +229,7 @@ impl Event {
             Self::TournamentCreated(e) => &e.postings,
             Self::TournamentPaid(e) => &e.postings,
             Self::TournamentCancelled(e) => &e.postings,
+            Self::QuestClaimed(e) => &e.postings,
             _ => &[],
         }
     }

@@ -29,6 +29,17 @@ impl FakeDiscord {
         self.inner.ids.next()
     }
 
+    /// This Discord's time now (the machine's, unless a test moved it on).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.inner.ids.now()
+    }
+
+    /// Moves this Discord's clock on: messages and interactions created from now on are dated
+    /// `by` later, as on a later day. Answer windows still run on real time.
+    pub fn advance_clock(&self, by: chrono::TimeDelta) {
+        self.inner.ids.advance(by);
+    }
+
     /// A snowflake whose timestamp is `at`.
     pub fn snowflake_at(&self, at: DateTime<Utc>) -> u64 {
         self.inner.ids.at(at)
@@ -42,7 +53,7 @@ impl FakeDiscord {
         author: &FakeMember,
         content: &str,
     ) -> (u64, Value) {
-        self.message_create_at(guild, channel, author, content, Utc::now())
+        self.message_create_at(guild, channel, author, content, self.inner.ids.now())
     }
 
     /// MESSAGE_CREATE `d` with an explicit timestamp (the id carries it too).

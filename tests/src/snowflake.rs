@@ -2,8 +2,8 @@
 //! the current time (or a chosen time, for stale interactions) and reads creation times back
 //! out of them, the way Discord dates an interaction by its id.
 
-use chrono::{DateTime, TimeZone, Utc};
-use std::sync::atomic::{AtomicU64, Ordering};
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 /// Discord's epoch, the first millisecond of 2015, in Unix milliseconds.
 pub const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
@@ -15,12 +15,26 @@ const COUNTER_MASK: u64 = (1 << COUNTER_BITS) - 1;
 #[derive(Debug, Default)]
 pub struct Snowflakes {
     counter: AtomicU64,
+    /// How far this Discord's clock runs ahead of the machine's, in milliseconds (a test moves it
+    /// on to play later days).
+    ahead_ms: AtomicI64,
 }
 
 impl Snowflakes {
+    /// This Discord's time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        Utc::now() + TimeDelta::milliseconds(self.ahead_ms.load(Ordering::Relaxed))
+    }
+
+    /// Moves this Discord's clock on by `by`: what is created from now on is dated that much later.
+    pub fn advance(&self, by: TimeDelta) {
+        self.ahead_ms
+            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+    }
+
     /// A snowflake for now.
     pub fn next(&self) -> u64 {
-        self.at(Utc::now())
+        self.at(self.now())
     }
 
     /// A snowflake whose timestamp is `at` (clamped to Discord's epoch).

@@ -800,3 +800,209 @@ async fn a_settings_change_alters_xp_from_its_place_in_the_log_and_replay_keeps_
     drop(services);
     stack.finish().await;
 }
+
+/// Does whatever today's quest asks of alice (the quest is random, written in the log).
+async fn do_the_quest(stack: &Stack, alice: &FakeMember, bob: &FakeMember, day: i64) {
+    let (quest, target): (String, i64) = sqlx::query_as(
+        "SELECT payload->>'quest', (payload->>'target')::bigint FROM event_log
+         WHERE event_type = 'QuestAssigned' ORDER BY position DESC LIMIT 1",
+    )
+    .fetch_one(&stack.pool)
+    .await
+    .expect("a quest was assigned");
+    eprintln!("day {day}: the quest is {quest} ({target})");
+    match quest.as_str() {
+        "chat" | "chatter" => {
+            for n in 0..target {
+                stack.say(alice, &format!("devlog day {day}, note {n}"));
+            }
+        }
+        "help" => {
+            let thanked = stack.answer(rep(stack, bob, 1001)).await;
+            assert!(
+                thanked.body.to_string().contains("+1 reputation"),
+                "{}",
+                thanked.body
+            );
+        }
+        "review" => {
+            let title = format!("Day {day} dialogue system");
+            let listed = original(
+                stack,
+                submit(
+                    stack,
+                    bob,
+                    "f:sell",
+                    &[
+                        ("title", &title),
+                        ("description", "Branching dialogue"),
+                        ("language", "Rust"),
+                        ("price", "10"),
+                        ("code", "fn talk() {}"),
+                    ],
+                ),
+            )
+            .await;
+            let id: String = listed
+                .text()
+                .split("Listing #")
+                .nth(1)
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+                .expect("listing number")
+                .to_owned();
+            let shop = original(
+                stack,
+                stack.slash(alice, MEMBER_PERMISSIONS, "shop", json!([])),
+            )
+            .await;
+            let bought = stack
+                .click(alice, &button(&shop, &format!("Buy #{id}")), &shop)
+                .await;
+            assert!(
+                bought.body.to_string().contains("You bought"),
+                "{}",
+                bought.body
+            );
+            let reviewed = original(
+                stack,
+                submit(
+                    stack,
+                    alice,
+                    &format!("f:review:{id}"),
+                    &[("stars", "5"), ("text", "Great")],
+                ),
+            )
+            .await;
+            assert!(reviewed.text().contains("review"), "{}", reviewed.text());
+        }
+        other => panic!("unknown quest {other}"),
+    }
+}
+
+/// Alice runs /daily, completes the quest, claims it; returns the claim's text.
+async fn play_a_day(stack: &Stack, alice: &FakeMember, bob: &FakeMember, day: i64) -> String {
+    let board = original(
+        stack,
+        stack.slash(alice, MEMBER_PERMISSIONS, "daily", json!([])),
+    )
+    .await;
+    assert!(board.ephemeral(), "the quest board is private");
+    let early = stack.click(alice, &button(&board, "Claim"), &board).await;
+    assert!(
+        early.body.to_string().contains("not done yet"),
+        "a quest not done is not paid: {}",
+        early.body
+    );
+    do_the_quest(stack, alice, bob, day).await;
+    let mut claimed = String::new();
+    for _ in 0..100 {
+        let again = original(
+            stack,
+            stack.slash(alice, MEMBER_PERMISSIONS, "daily", json!([])),
+        )
+        .await;
+        if again.text().contains("Done!") {
+            let answer = stack.click(alice, &button(&again, "Claim"), &again).await;
+            claimed = answer.body.to_string();
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        claimed.contains("Quest claimed"),
+        "claimed on day {day}: {claimed}"
+    );
+    claimed
+}
+
+#[tokio::test]
+async fn a_daily_quest_streak_across_days_raises_the_reward_and_a_missed_day_resets_it() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    // Credits for a review quest's purchases.
+    stack
+        .answer(stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "credits",
+            json!([{"name": "grant", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": "1001"},
+            {"name": "amount", "type": 4, "value": 500},
+            {"name": "reason", "type": 3, "value": "quest budget"}]}]),
+        ))
+        .await;
+
+    let mut streaks = Vec::new();
+    for day in [0, 1, 2, 4] {
+        if day > 0 {
+            let gap = if day == 4 { 2 } else { 1 };
+            stack.discord.advance_clock(chrono::TimeDelta::days(gap));
+        }
+        let claimed = play_a_day(&stack, &alice, &bob, day).await;
+        let again = original(
+            &stack,
+            stack.slash(&alice, MEMBER_PERMISSIONS, "daily", json!([])),
+        )
+        .await;
+        assert!(
+            again.text().contains("Claimed."),
+            "once a day: {}",
+            again.text()
+        );
+        streaks.push(claimed);
+    }
+    for (text, streak) in streaks.iter().zip([
+        "Streak: 1 day.",
+        "Streak: 2 days.",
+        "Streak: 3 days.",
+        "Streak: 1 day.",
+    ]) {
+        assert!(text.contains(streak), "{text}");
+    }
+
+    // Each claim paid its difficulty's base plus 10 % per consecutive day, from the mint, and 50 XP.
+    let claims: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT (c.payload->>'streak')::bigint, (c.payload->>'reward')::bigint,
+                (a.payload->>'difficulty')::bigint
+         FROM event_log c JOIN event_log a
+           ON a.event_type = 'QuestAssigned' AND a.payload->>'day' = c.payload->>'day'
+         WHERE c.event_type = 'QuestClaimed' ORDER BY c.position",
+    )
+    .fetch_all(&stack.pool)
+    .await
+    .expect("claims");
+    assert_eq!(claims.len(), 4);
+    for (streak, reward, difficulty) in &claims {
+        let base = [50, 100, 150][usize::try_from(*difficulty).expect("difficulty")];
+        assert_eq!(
+            *reward,
+            base * (100 + 10 * (streak - 1)) / 100,
+            "{claims:?}"
+        );
+    }
+    let paid: i64 = claims.iter().map(|c| c.1).sum();
+    let spent = stack
+        .scalar(
+            "SELECT coalesce(sum((payload->>'price')::bigint), 0)::bigint FROM event_log
+             WHERE event_type = 'ListingPurchased'",
+        )
+        .await;
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'member:1001'",
+            500 + paid - spent,
+        )
+        .await;
+
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}

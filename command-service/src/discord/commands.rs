@@ -213,6 +213,12 @@ pub fn all() -> Vec<Command> {
         .build(),
         tournament(),
         CommandBuilder::new(
+            "daily",
+            "Today's quest: do it, claim credits and XP, keep your streak",
+            CommandType::ChatInput,
+        )
+        .build(),
+        CommandBuilder::new(
             "find",
             "Find members open to work by role and experience",
             CommandType::ChatInput,

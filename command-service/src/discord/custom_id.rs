@@ -95,6 +95,8 @@ pub enum Action {
     },
     /// Open the contact form for `member`.
     Contact { member: UserId, owner: UserId },
+    /// Claim today's daily quest.
+    ClaimQuest { owner: UserId },
 }
 
 /// A modal Studio opened; the member who submits it is its actor.
@@ -208,7 +210,8 @@ impl Action {
             | Self::Code { owner, .. }
             | Self::EditProfile { owner }
             | Self::Find { owner, .. }
-            | Self::Contact { owner, .. } => *owner,
+            | Self::Contact { owner, .. }
+            | Self::ClaimQuest { owner } => *owner,
         }
     }
 
@@ -275,6 +278,9 @@ impl Action {
                 page: page.parse().ok().filter(|p| *p < 10_000)?,
                 owner: user(owner)?,
                 slot: slot_of(slot)?,
+            }),
+            ["dq", owner] => Some(Self::ClaimQuest {
+                owner: user(owner)?,
             }),
             ["ct", member, owner] => Some(Self::Contact {
                 member: user(member)?,
@@ -388,6 +394,7 @@ impl fmt::Display for Action {
                 slot_code(*slot)
             ),
             Self::Contact { member, owner } => write!(f, "ct:{member}:{owner}"),
+            Self::ClaimQuest { owner } => write!(f, "dq:{owner}"),
         }
     }
 }

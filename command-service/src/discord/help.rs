@@ -88,6 +88,13 @@ pub const ENTRIES: &[Entry] = &[
         admin: false,
     },
     Entry {
+        name: "daily",
+        usage: "/daily",
+        what: "Your quest for today (UTC): send messages, review code you bought, or help someone until they thank you. When it is done, 🎁 Claim pays 50–150 credits by difficulty and 50 XP; each consecutive day adds 10 % (up to +50 %).",
+        example: "/daily",
+        admin: false,
+    },
+    Entry {
         name: "find",
         usage: "/find role [min_years]",
         what: "Members open to work in a role, most experienced and best rated first, with a Contact button (your message goes by DM). Set up your own profile from /profile → ✏️ Edit profile.",

@@ -173,6 +173,12 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::QuestClaimed {
+            reward, xp, streak, ..
+        } => format!(
+            "🎁 Quest claimed: +{reward} credits and +{xp} XP. Streak: {streak} day{}.",
+            if *streak == 1 { "" } else { "s" }
+        ),
         Outcome::Settings { lines } => {
             format!("⚙️ Studio's rules in this server:\n{}", lines.join("\n"))
         }

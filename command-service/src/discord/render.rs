@@ -72,7 +72,9 @@ pub fn outcome(outcome: &Outcome) -> InteractionResponse {
                 .build()
         }
         Outcome::Rejected(rejection) => rejected(rejection),
-        other => super::receipts::answer(other).unwrap_or_else(|| ephemeral("Done.")),
+        other => super::quests::board(other)
+            .or_else(|| super::receipts::answer(other))
+            .unwrap_or_else(|| ephemeral("Done.")),
     }
 }
 

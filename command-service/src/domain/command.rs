@@ -108,6 +108,18 @@ pub enum Command {
         actor_can_manage_guild: bool,
         change: studio_schema::settings::SettingsChange,
     },
+    /// A member asks for today's quest (`at`: when); `roll` is drawn at random by the caller and
+    /// used only if the member has no quest yet that day.
+    Daily {
+        member: UserId,
+        at: chrono::DateTime<chrono::Utc>,
+        roll: u64,
+    },
+    /// A member claims today's completed quest.
+    ClaimQuest {
+        member: UserId,
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// Anyone asks for the rules in force.
     ShowSettings,
     /// A step of a commission.

@@ -8,6 +8,7 @@ use studio_schema::{Event, Xp};
 mod commission;
 mod credits;
 mod market;
+mod quest;
 mod recruitment;
 mod reputation;
 mod tournament;
@@ -153,6 +154,8 @@ pub fn decide(
                 },
             ))
         }
+        Command::Daily { member, at, roll } => quest::daily(state, *member, *at, *roll),
+        Command::ClaimQuest { member, at } => quest::claim(state, *member, *at),
         Command::ShowSettings => Ok((
             Vec::new(),
             Outcome::Settings {
@@ -326,6 +329,8 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 
 #[cfg(test)]
 mod economy_tests;
+#[cfg(test)]
+mod quest_tests;
 #[cfg(test)]
 mod rank_tests;
 #[cfg(test)]

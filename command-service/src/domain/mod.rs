@@ -5,6 +5,7 @@ mod command;
 mod decide;
 mod economy;
 mod profiles;
+mod quests;
 mod reputation;
 mod schedule;
 mod tournament;

@@ -25,6 +25,12 @@ pub enum Rejection {
     AdminOnly,
     #[error("{0}")]
     BadSetting(String),
+    #[error("You have no quest today yet: run /daily to get one.")]
+    NoQuestToday,
+    #[error("Your quest is not done yet: {progress}/{target}.")]
+    QuestNotDone { progress: u32, target: u32 },
+    #[error("You already claimed today's quest. A new one comes tomorrow (UTC).")]
+    QuestAlreadyClaimed,
     #[error("You cannot pay yourself.")]
     SelfPayment,
     #[error("Bots do not hold credits.")]
@@ -295,6 +301,23 @@ pub enum Outcome {
     /// An admin changed a guild setting.
     SettingChanged {
         what: String,
+    },
+    /// A member's quest of the day and how far they are.
+    Quest {
+        member: UserId,
+        task: String,
+        progress: u32,
+        target: u32,
+        reward: i64,
+        streak: u32,
+        claimed: bool,
+    },
+    /// A member claimed a quest.
+    QuestClaimed {
+        member: UserId,
+        reward: i64,
+        xp: i64,
+        streak: u32,
     },
     /// The rules in force, one line each.
     Settings {

@@ -38,6 +38,7 @@ pub struct GuildState {
     pub reputation: Reputation,
     pub tournaments: Tournaments,
     pub profiles: Profiles,
+    pub quests: super::quests::Quests,
     /// The guild's rules as its admins set them.
     pub settings: Settings,
 }
@@ -54,6 +55,7 @@ impl GuildState {
             reputation: Reputation::default(),
             tournaments: Tournaments::default(),
             profiles: Profiles::default(),
+            quests: super::quests::Quests::default(),
             settings: Settings::default(),
         }
     }
@@ -82,6 +84,7 @@ impl GuildState {
         self.reputation.evolve(event);
         self.tournaments.evolve(event);
         self.profiles.evolve(event);
+        self.quests.evolve(event);
         if let Event::GuildSettingsChanged { change, .. } = event {
             self.settings.apply(change);
         }

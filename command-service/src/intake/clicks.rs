@@ -58,6 +58,10 @@ pub fn button(
             buyer,
             reason: "Refunded by the seller".into(),
         })),
+        Action::ClaimQuest { .. } => Some(Command::ClaimQuest {
+            member: clicker,
+            at: super::slash::created_at(i),
+        }),
         _ => None,
     })
 }

@@ -120,6 +120,12 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             })
         })()
         .ok_or_else(|| usage("credits"))?,
+        "daily" => Command::Daily {
+            member: actor,
+            at: created_at(i),
+            // Drawn here, once: the decider writes it into the quest it assigns.
+            roll: uuid::Uuid::new_v4().as_u64_pair().0,
+        },
         "rep" => (|| {
             let receiver = options.user("member")?;
             Some(Command::GiveRep {

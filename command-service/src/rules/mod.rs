@@ -3,6 +3,7 @@
 
 pub mod economy;
 pub mod profile;
+pub mod quest;
 pub mod reputation;
 pub mod settings;
 pub mod tenure;

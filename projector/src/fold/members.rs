@@ -49,7 +49,9 @@ fn weekly_xp(e: &RecordedEvent) -> Option<(NaiveDate, i64)> {
         }
         Event::XpGranted { xp, .. } => Some((views::week_start(e.occurred_at), xp.0)),
         Event::XpRevoked { xp, .. } => Some((views::week_start(e.occurred_at), -xp.0)),
-        Event::ListingPurchased(_) | Event::ListingReviewed(_) if e.event.earned_xp().0 > 0 => {
+        Event::ListingPurchased(_) | Event::ListingReviewed(_) | Event::QuestClaimed(_)
+            if e.event.earned_xp().0 > 0 =>
+        {
             Some((views::week_start(e.occurred_at), e.event.earned_xp().0))
         }
         _ => None,

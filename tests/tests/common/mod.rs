@@ -355,8 +355,31 @@ impl Stack {
             .unwrap_or_else(|| panic!("interaction {id} was never answered"))
     }
 
+    /// Waits until the views have folded every guild's whole log, and the log stopped growing.
+    pub async fn projected(&self) {
+        let lag = "SELECT coalesce(sum(h.last_seq - coalesce(c.last_seq, 0)), 0)::bigint
+                   FROM guild_heads h LEFT JOIN views.guild_checkpoints c USING (guild_id)";
+        let head = "SELECT coalesce(sum(last_seq), 0)::bigint FROM guild_heads";
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        loop {
+            let before = self.scalar(head).await;
+            if self.scalar(lag).await == 0 {
+                tokio::time::sleep(Duration::from_millis(150)).await;
+                if self.scalar(head).await == before && self.scalar(lag).await == 0 {
+                    return;
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the views never caught up with the log"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// A digest of every view table, to compare views byte for byte.
     pub async fn views_digest(&self) -> String {
+        self.projected().await;
         let mut digest = String::new();
         // The projector's own checkpoint row differs between a tail and a replay (its counters), so
         // it is left out; every view table is in.
