@@ -306,6 +306,15 @@ impl Answerer {
                     return Ok(render::private_embed(shop::statement_embed(&statement)));
                 }
                 "sell" => return Ok(forms::listing(None)),
+                "teams" => (
+                    Action::Teams {
+                        browse: false,
+                        page: 0,
+                        owner: clicker,
+                        slot: Slot::Period,
+                    },
+                    false,
+                ),
                 "help" => {
                     let only = data.options.iter().find_map(|o| match &o.value {
                         CommandOptionValue::String(s) if o.name == "command" => Some(s.as_str()),
@@ -533,10 +542,22 @@ impl Answerer {
                     community::find(pool, guild, name, i64::from(min_years), page).await?;
                 boards::find(role, min_years, page, owner, &matches, total, update)
             }
+            Action::Teams {
+                browse,
+                page,
+                owner,
+                ..
+            } => {
+                let (rows, total) =
+                    crate::views::teams::page(pool, guild, owner, browse, page).await?;
+                crate::discord::teams::board(&rows, total, browse, page, owner, update)
+            }
+            Action::CreateTeam { .. } => forms::team(crate::views::teams::fee(pool, guild).await?),
             Action::Buy { .. }
             | Action::Delist { .. }
             | Action::Refund { .. }
-            | Action::ClaimQuest { .. } => render::ephemeral("❌ Studio cannot answer that."),
+            | Action::ClaimQuest { .. }
+            | Action::JoinTeam { .. } => render::ephemeral("❌ Studio cannot answer that."),
         })
     }
 }

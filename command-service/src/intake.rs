@@ -269,7 +269,7 @@ fn interaction(i: Interaction) -> Incoming {
         Some(InteractionData::ApplicationCommand(data)) => {
             if matches!(
                 data.name.as_str(),
-                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help" | "find"
+                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help" | "find" | "teams"
             ) {
                 Ok(None)
             } else {

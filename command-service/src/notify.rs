@@ -4,7 +4,8 @@
 
 use crate::answer::Answerer;
 use crate::discord::receipts::{self, Dm};
-use crate::domain::{Outcome, Step};
+use crate::domain::{Outcome, Step, TeamStep};
+use studio_schema::money::TeamId;
 use studio_schema::{CommissionId, GuildId, UserId};
 use tracing::{info, warn};
 use twilight_model::channel::ChannelType;
@@ -50,6 +51,18 @@ impl Answerer {
                 role,
             } => self.give_role(*guild, *member, *role).await,
             _ => {}
+        }
+        if let (
+            Some(guild),
+            Outcome::Team {
+                team,
+                step,
+                members,
+                ..
+            },
+        ) = (guild, outcome)
+        {
+            self.follow_team(guild, *team, step, members).await;
         }
         if let (
             Some(guild),
@@ -99,6 +112,128 @@ impl Answerer {
         let sent = message.embeds(&dm.embeds).await;
         if let Err(err) = sent {
             warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
+        }
+    }
+
+    /// Studio's own user id, for its overwrite on private channels.
+    async fn own_id(&self) -> Option<Id<twilight_model::id::marker::GenericMarker>> {
+        match self.http.current_user().await {
+            Ok(response) => response.model().await.map(|u| u.id.cast()).ok(),
+            Err(err) => {
+                warn!(error = %err, "cannot tell who Studio is");
+                None
+            }
+        }
+    }
+
+    /// The team's private channel, found by its name.
+    async fn team_channel(
+        &self,
+        guild: Id<GuildMarker>,
+        team: TeamId,
+    ) -> Option<Id<twilight_model::id::marker::ChannelMarker>> {
+        let name = crate::rules::team::channel_name(team);
+        let channels = match self.http.guild_channels(guild).await {
+            Ok(response) => response.models().await.ok()?,
+            Err(err) => {
+                warn!(%name, error = %err, "team channel: guild channels unreadable");
+                return None;
+            }
+        };
+        channels
+            .into_iter()
+            .find(|c| c.name.as_deref() == Some(name.as_str()))
+            .map(|c| c.id)
+    }
+
+    /// Keeps a team's private channel in step with its membership: opened at creation with the
+    /// owner in it, a member added on joining and removed on leaving, deleted on disbanding.
+    async fn follow_team(
+        &self,
+        guild: Id<GuildMarker>,
+        team: TeamId,
+        step: &TeamStep,
+        members: &[UserId],
+    ) {
+        let member = |id: UserId| PermissionOverwrite {
+            allow: PARTY,
+            deny: Permissions::empty(),
+            id: Id::new(id.get().max(1)),
+            kind: PermissionOverwriteType::Member,
+        };
+        match step {
+            TeamStep::Created { owner, .. } => {
+                let Some(bot) = self.own_id().await else {
+                    return;
+                };
+                let overwrites = [
+                    PermissionOverwrite {
+                        allow: Permissions::empty(),
+                        deny: Permissions::VIEW_CHANNEL,
+                        id: guild.cast(),
+                        kind: PermissionOverwriteType::Role,
+                    },
+                    member(*owner),
+                    PermissionOverwrite {
+                        allow: PARTY,
+                        deny: Permissions::empty(),
+                        id: bot,
+                        kind: PermissionOverwriteType::Member,
+                    },
+                ];
+                let name = crate::rules::team::channel_name(team);
+                match self
+                    .http
+                    .create_guild_channel(guild, &name)
+                    .kind(ChannelType::GuildText)
+                    .permission_overwrites(&overwrites)
+                    .await
+                {
+                    Ok(_) => info!(%name, "team channel opened"),
+                    Err(err) => warn!(%name, error = %err, "team channel not created"),
+                }
+            }
+            TeamStep::Joined { .. } | TeamStep::Left { .. } | TeamStep::Kicked { .. } => {
+                let Some(channel) = self.team_channel(guild, team).await else {
+                    return;
+                };
+                // Every current member is let in again (this heals a missed update); the one who
+                // went is shut out.
+                for m in members {
+                    let overwrite = twilight_model::http::permission_overwrite::PermissionOverwrite {
+                        allow: Some(PARTY),
+                        deny: None,
+                        id: Id::new(m.get().max(1)),
+                        kind: twilight_model::http::permission_overwrite::PermissionOverwriteType::Member,
+                    };
+                    if let Err(err) = self
+                        .http
+                        .update_channel_permission(channel, &overwrite)
+                        .await
+                    {
+                        warn!(%m, error = %err, "team channel: member not let in");
+                    }
+                }
+                if let TeamStep::Left { member: gone } | TeamStep::Kicked { member: gone } = step {
+                    let user = Id::new(gone.get().max(1));
+                    if let Err(err) = self
+                        .http
+                        .delete_channel_permission(channel)
+                        .member(user)
+                        .await
+                    {
+                        warn!(%gone, error = %err, "team channel: member not shut out");
+                    }
+                }
+            }
+            TeamStep::Disbanded { .. } => {
+                if let Some(channel) = self.team_channel(guild, team).await
+                    && let Err(err) = self.http.delete_channel(channel).await
+                {
+                    warn!(%channel, error = %err, "team channel not deleted");
+                }
+            }
+            _ => {}
         }
     }
 

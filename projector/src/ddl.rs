@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 5;
+pub const LAYOUT_VERSION: i32 = 6;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -190,6 +190,31 @@ CREATE TABLE profiles (
 );
 CREATE INDEX profiles_find ON profiles (guild_id, role, open_to_work, years DESC);
 
+-- `milestones`: [{id, title, reward, done}]; `progress`: percent of milestones done; `status`
+-- 'active' or 'disbanded'. The wallet is the 'team:<id>' account in `accounts`.
+CREATE TABLE teams (
+    guild_id     bigint  NOT NULL,
+    team_id      bigint  NOT NULL,
+    name         text    NOT NULL,
+    description  text    NOT NULL,
+    open         boolean NOT NULL,
+    owner        bigint  NOT NULL,
+    members      bigint  NOT NULL,
+    milestones   jsonb   NOT NULL,
+    progress     bigint  NOT NULL,
+    status       text    NOT NULL,
+    updated_seq  bigint  NOT NULL,
+    PRIMARY KEY (guild_id, team_id)
+);
+
+CREATE TABLE team_members (
+    guild_id  bigint NOT NULL,
+    team_id   bigint NOT NULL,
+    user_id   bigint NOT NULL,
+    PRIMARY KEY (guild_id, team_id, user_id)
+);
+CREATE INDEX team_members_by_user ON team_members (guild_id, user_id);
+
 CREATE TABLE checkpoint (
     id        integer PRIMARY KEY CHECK (id = 1),
     tx_id     bigint  NOT NULL,
@@ -202,7 +227,7 @@ CREATE TABLE layout (version integer NOT NULL);
 ";
 
 /// Every table of the views, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 14] = [
+pub const VIEW_TABLES: [(&str, &str); 16] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
@@ -215,6 +240,8 @@ pub const VIEW_TABLES: [(&str, &str); 14] = [
     ("commissions", "guild_id, commission_id"),
     ("tournaments", "guild_id, tournament_id"),
     ("profiles", "guild_id, user_id"),
+    ("teams", "guild_id, team_id"),
+    ("team_members", "guild_id, team_id, user_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];

@@ -9,6 +9,7 @@ mod ledger;
 mod market;
 mod members;
 mod profiles;
+mod teams;
 #[cfg(test)]
 mod testing;
 mod tournaments;
@@ -18,6 +19,7 @@ pub use ledger::{AccountRow, PostingRow};
 pub use market::{ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, VersionRow};
 pub use members::{Adjustment, MemberRow};
 pub use profiles::ProfileRow;
+pub use teams::{MilestoneView, TeamRow};
 pub use tournaments::TournamentRow;
 
 use chrono::NaiveDate;
@@ -66,6 +68,10 @@ pub struct Rows {
     pub tournaments: BTreeMap<(i64, i64), Option<TournamentRow>>,
     /// (guild, user) → the profile as last saved (whole rows only).
     pub profiles: BTreeMap<(i64, i64), ProfileRow>,
+    /// (guild, team) → row.
+    pub teams: BTreeMap<(i64, i64), Option<TeamRow>>,
+    /// (guild, team, user) → in the team (`true`) or gone from it (`false`), as of this batch.
+    pub team_members: BTreeMap<(i64, i64, i64), bool>,
 }
 
 /// The keys of the existing rows a batch reads, sorted and without duplicates.
@@ -79,6 +85,7 @@ pub struct Keys {
     pub reviews: Vec<PurchaseKey>,
     pub commissions: Vec<CommissionKey>,
     pub tournaments: Vec<(i64, i64)>,
+    pub teams: Vec<(i64, i64)>,
 }
 
 /// The keys whose current rows a batch needs before folding.
@@ -92,6 +99,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
         commissions::keys(e, &mut keys);
         tournaments::keys(e, &mut keys);
         profiles::keys(e, &mut keys);
+        teams::keys(e, &mut keys);
     }
     fn tidy<T: Ord>(v: &mut Vec<T>) {
         v.sort_unstable();
@@ -105,6 +113,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
     tidy(&mut keys.reviews);
     tidy(&mut keys.commissions);
     tidy(&mut keys.tournaments);
+    tidy(&mut keys.teams);
     keys
 }
 
@@ -123,6 +132,7 @@ impl Rows {
             reviews: none(&keys.reviews),
             commissions: none(&keys.commissions),
             tournaments: none(&keys.tournaments),
+            teams: none(&keys.teams),
             ..Self::default()
         }
     }
@@ -139,4 +149,5 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     commissions::apply(rows, e);
     tournaments::apply(rows, e);
     profiles::apply(rows, e);
+    teams::apply(rows, e);
 }

@@ -6,6 +6,7 @@ mod ledger;
 mod market;
 mod members;
 mod profiles;
+mod teams;
 mod tournaments;
 
 use crate::fold::{self, Keys, Rows};
@@ -105,6 +106,7 @@ async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
     market::load(tx, keys, &mut rows).await?;
     commissions::load(tx, keys, &mut rows).await?;
     tournaments::load(tx, keys, &mut rows).await?;
+    teams::load(tx, keys, &mut rows).await?;
     Ok(rows)
 }
 
@@ -115,6 +117,7 @@ async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
     commissions::write(tx, rows).await?;
     tournaments::write(tx, rows).await?;
     profiles::write(tx, rows).await?;
+    teams::write(tx, rows).await?;
     sqlx::query(
         "INSERT INTO guild_checkpoints (guild_id, last_seq)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[])

@@ -16,6 +16,10 @@ use crate::economy::{
 };
 use crate::ids::{ChannelId, MessageId, UserId, Xp};
 use crate::money::Posting;
+use crate::teams::{
+    TeamCreated, TeamDisbanded, TeamMembershipChanged, TeamMilestoneChanged, TeamOwnerChanged,
+    TeamWalletMoved,
+};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -103,6 +107,12 @@ pub enum Event {
     MemberContacted(MemberContacted),
     QuestAssigned(QuestAssigned),
     QuestClaimed(QuestClaimed),
+    TeamCreated(TeamCreated),
+    TeamMembershipChanged(TeamMembershipChanged),
+    TeamOwnerChanged(TeamOwnerChanged),
+    TeamWalletMoved(TeamWalletMoved),
+    TeamMilestoneChanged(TeamMilestoneChanged),
+    TeamDisbanded(TeamDisbanded),
     /// An admin changed one of the guild's rules; `None` leaves a setting as it was.
     GuildSettingsChanged {
         by: UserId,
@@ -169,6 +179,12 @@ impl Event {
             Self::ProfileUpdated(_) => "ProfileUpdated",
             Self::QuestAssigned(_) => "QuestAssigned",
             Self::QuestClaimed(_) => "QuestClaimed",
+            Self::TeamCreated(_) => "TeamCreated",
+            Self::TeamMembershipChanged(_) => "TeamMembershipChanged",
+            Self::TeamOwnerChanged(_) => "TeamOwnerChanged",
+            Self::TeamWalletMoved(_) => "TeamWalletMoved",
+            Self::TeamMilestoneChanged(_) => "TeamMilestoneChanged",
+            Self::TeamDisbanded(_) => "TeamDisbanded",
             Self::MemberContacted(_) => "MemberContacted",
         }
     }
@@ -230,6 +246,10 @@ impl Event {
             Self::TournamentPaid(e) => &e.postings,
             Self::TournamentCancelled(e) => &e.postings,
             Self::QuestClaimed(e) => &e.postings,
+            Self::TeamCreated(e) => &e.postings,
+            Self::TeamWalletMoved(e) => &e.postings,
+            Self::TeamMilestoneChanged(e) => &e.postings,
+            Self::TeamDisbanded(e) => &e.postings,
             _ => &[],
         }
     }

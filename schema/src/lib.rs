@@ -17,6 +17,7 @@ pub mod sessions;
 pub mod settings;
 pub mod shutdown;
 pub mod subjects;
+pub mod teams;
 pub mod telemetry;
 pub mod tenure;
 pub mod views;

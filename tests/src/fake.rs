@@ -254,6 +254,30 @@ impl FakeDiscord {
         channel.guild_id.map(|_| channel.name.clone())
     }
 
+    /// The guild channel named `name`, if it exists: its id and the members its overwrites let in
+    /// (allowing VIEW_CHANNEL), sorted.
+    pub fn channel_by_name(&self, guild: u64, name: &str) -> Option<(u64, Vec<u64>)> {
+        let rest = self.inner.rest();
+        let channel = rest
+            .channels
+            .values()
+            .find(|c| c.guild_id == Some(guild) && c.name == name)?;
+        let mut members: Vec<u64> = channel
+            .overwrites
+            .iter()
+            .filter(|o| o.get("type").and_then(Value::as_u64) == Some(1))
+            .filter(|o| {
+                o.get("allow")
+                    .and_then(Value::as_str)
+                    .and_then(|a| a.parse::<u64>().ok())
+                    .is_some_and(|bits| bits & 0x400 != 0)
+            })
+            .filter_map(|o| o.get("id").and_then(Value::as_str)?.parse().ok())
+            .collect();
+        members.sort_unstable();
+        Some((channel.id, members))
+    }
+
     /// Every protocol or validation failure by the bot. Tests assert this is empty.
     pub fn violations(&self) -> Vec<String> {
         self.inner.violations()

@@ -1006,3 +1006,245 @@ async fn a_daily_quest_streak_across_days_raises_the_reward_and_a_missed_day_res
     drop(services);
     stack.finish().await;
 }
+
+fn team_cmd(stack: &Stack, who: &FakeMember, sub: &str, options: Value) -> u64 {
+    let mut options = options;
+    if let Some(o) = options.as_array_mut() {
+        o.insert(0, json!({"name": "team", "type": 4, "value": 1}));
+    }
+    stack.slash(
+        who,
+        MEMBER_PERMISSIONS,
+        "team",
+        json!([{"name": sub, "type": 1, "options": options}]),
+    )
+}
+
+fn who(member: u64) -> Value {
+    json!({"name": "member", "type": 6, "value": member.to_string()})
+}
+
+async fn said(stack: &Stack, id: u64) -> String {
+    original(stack, id).await.text()
+}
+
+async fn channel_members(stack: &Stack, want: Option<Vec<u64>>) {
+    let got = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            let now = d.channel_by_name(GUILD, "team-1").map(|(_, m)| m);
+            let mut members = now.clone();
+            if let Some(m) = members.as_mut() {
+                m.retain(|u| (1000..2000).contains(u));
+            }
+            (members == want).then_some(())
+        })
+        .await;
+    assert!(
+        got.is_some(),
+        "team channel members {:?}, wanted {want:?}",
+        stack.discord.channel_by_name(GUILD, "team-1")
+    );
+}
+
+#[tokio::test]
+async fn a_team_goes_from_creation_through_channel_wallet_and_milestones_to_disband() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let (carol, dave) = (member(1004, "carol", 20), member(1005, "dave", 20));
+    let stack = Stack::start(vec![
+        alice.clone(),
+        bob.clone(),
+        admin.clone(),
+        carol.clone(),
+        dave.clone(),
+    ])
+    .await;
+    let services = stack.services().await;
+    for (member, amount) in [(1001, 1000), (1002, 500)] {
+        stack
+            .answer(stack.slash(
+                &admin,
+                ADMIN_PERMISSIONS,
+                "credits",
+                json!([{"name": "grant", "type": 1, "options": [
+                    who(member), {"name": "amount", "type": 4, "value": amount},
+                    {"name": "reason", "type": 3, "value": "jam budget"}]}]),
+            ))
+            .await;
+    }
+
+    // /teams → ➕ Create team opens the form; submitting it founds team #1 for the 100 fee.
+    let board = original(
+        &stack,
+        stack.slash(&alice, MEMBER_PERMISSIONS, "teams", json!([])),
+    )
+    .await;
+    assert!(board.ephemeral(), "{}", board.text());
+    let form = stack
+        .click(&alice, &button(&board, "Create team"), &board)
+        .await;
+    assert_eq!(form.body["type"], 9, "{}", form.body);
+    assert!(
+        form.body.to_string().contains("100 credits"),
+        "{}",
+        form.body
+    );
+    let created = said(
+        &stack,
+        submit(
+            &stack,
+            &alice,
+            "f:team",
+            &[
+                ("name", "Pixel Pirates"),
+                ("description", "A co-op roguelike"),
+                ("open", "no"),
+            ],
+        ),
+    )
+    .await;
+    assert!(created.contains("Team #1 **Pixel Pirates**"), "{created}");
+    channel_members(&stack, Some(vec![1001])).await;
+
+    // Invite only: bob asks and the owner accepts; carol is invited and joins.
+    let asked = said(&stack, team_cmd(&stack, &bob, "join", json!([]))).await;
+    assert!(asked.contains("asked to join"), "{asked}");
+    assert!(
+        said(
+            &stack,
+            team_cmd(&stack, &alice, "accept", json!([who(1002)]))
+        )
+        .await
+        .contains("joined")
+    );
+    said(
+        &stack,
+        team_cmd(&stack, &alice, "invite", json!([who(1004)])),
+    )
+    .await;
+    assert!(
+        said(&stack, team_cmd(&stack, &carol, "join", json!([])))
+            .await
+            .contains("joined")
+    );
+    channel_members(&stack, Some(vec![1001, 1002, 1004])).await;
+
+    // Browse shows the team to an outsider with an Ask to join button.
+    let browse_board = original(
+        &stack,
+        stack.slash(&dave, MEMBER_PERMISSIONS, "teams", json!([])),
+    )
+    .await;
+    let browse = stack
+        .click(&dave, &button(&browse_board, "Browse"), &browse_board)
+        .await;
+    assert!(
+        browse.body.to_string().contains("Ask to join #1"),
+        "{}",
+        browse.body
+    );
+
+    // The shared wallet and a milestone paying every member.
+    let amount = |n: i64| json!({"name": "amount", "type": 4, "value": n});
+    said(
+        &stack,
+        team_cmd(&stack, &bob, "deposit", json!([amount(300)])),
+    )
+    .await;
+    let deposited = said(
+        &stack,
+        team_cmd(&stack, &alice, "deposit", json!([amount(200)])),
+    )
+    .await;
+    assert!(deposited.contains("Wallet: 500"), "{deposited}");
+    let outsider = said(
+        &stack,
+        team_cmd(&stack, &dave, "deposit", json!([amount(10)])),
+    )
+    .await;
+    assert!(outsider.contains("not in the team"), "{outsider}");
+    said(
+        &stack,
+        team_cmd(
+            &stack,
+            &alice,
+            "milestone",
+            json!([{"name": "title", "type": 3, "value": "Playable prototype"},
+                   {"name": "reward", "type": 4, "value": 100}]),
+        ),
+    )
+    .await;
+    said(
+        &stack,
+        team_cmd(
+            &stack,
+            &alice,
+            "milestone",
+            json!([{"name": "title", "type": 3, "value": "Steam page"}]),
+        ),
+    )
+    .await;
+    let milestone = json!([{"name": "milestone", "type": 4, "value": 1}]);
+    let not_owner = said(
+        &stack,
+        team_cmd(&stack, &carol, "complete", milestone.clone()),
+    )
+    .await;
+    assert!(not_owner.contains("Only the team's owner"), "{not_owner}");
+    let completed = said(&stack, team_cmd(&stack, &alice, "complete", milestone)).await;
+    assert!(completed.contains("50% complete"), "{completed}");
+    stack
+        .eventually_i64("SELECT progress FROM views.teams WHERE team_id = 1", 50)
+        .await;
+
+    // The owner removes carol (she keeps her reward), hands the team to bob, who disbands it: the
+    // wallet's 200 is shared between the two members and the channel goes.
+    said(&stack, team_cmd(&stack, &alice, "kick", json!([who(1004)]))).await;
+    channel_members(&stack, Some(vec![1001, 1002])).await;
+    said(
+        &stack,
+        team_cmd(&stack, &alice, "transfer", json!([who(1002)])),
+    )
+    .await;
+    let cannot_leave = said(&stack, team_cmd(&stack, &bob, "leave", json!([]))).await;
+    assert!(cannot_leave.contains("cannot leave"), "{cannot_leave}");
+    let disbanded = said(&stack, team_cmd(&stack, &bob, "disband", json!([]))).await;
+    assert!(disbanded.contains("disbanded"), "{disbanded}");
+    channel_members(&stack, None).await;
+
+    for (member, want) in [
+        (1001, 1000 - 100 - 200 + 100 + 100),
+        (1002, 500 - 300 + 100 + 100),
+        (1004, 100),
+    ] {
+        stack
+            .eventually_i64(
+                &format!("SELECT balance FROM views.accounts WHERE account = 'member:{member}'"),
+                want,
+            )
+            .await;
+    }
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'team:1'",
+            0,
+        )
+        .await;
+    assert!(
+        dms_to(&stack, 1004)
+            .iter()
+            .any(|m| m.text().contains("was removed")),
+        "carol is told"
+    );
+
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}

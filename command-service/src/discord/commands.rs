@@ -213,6 +213,13 @@ pub fn all() -> Vec<Command> {
         .build(),
         tournament(),
         CommandBuilder::new(
+            "teams",
+            "Teams: create one, see yours, browse and join",
+            CommandType::ChatInput,
+        )
+        .build(),
+        team(),
+        CommandBuilder::new(
             "daily",
             "Today's quest: do it, claim credits and XP, keep your streak",
             CommandType::ChatInput,
@@ -294,6 +301,97 @@ fn reward(difficulty: &'static str) -> IntegerBuilder {
         .min_value(0)
         .max_value(limits::MAX_QUEST_REWARD)
         .required(true)
+}
+
+fn team_id() -> IntegerBuilder {
+    IntegerBuilder::new("team", "The team's number (see /teams)")
+        .min_value(1)
+        .required(true)
+}
+
+fn team_member(what: &'static str) -> UserBuilder {
+    UserBuilder::new("member", what).required(true)
+}
+
+fn credits_option(what: &'static str) -> IntegerBuilder {
+    IntegerBuilder::new("amount", what)
+        .min_value(1)
+        .max_value(rules::MAX_AMOUNT.0)
+        .required(true)
+}
+
+fn team() -> Command {
+    let sub = |name: &'static str, what: &'static str| {
+        SubCommandBuilder::new(name, what).option(team_id())
+    };
+    let milestone = || {
+        IntegerBuilder::new("milestone", "The milestone's number")
+            .min_value(1)
+            .required(true)
+    };
+    CommandBuilder::new("team", "Act in a team", CommandType::ChatInput)
+        .option(sub(
+            "join",
+            "Join an open team, accept an invite, or ask to join",
+        ))
+        .option(sub("leave", "Leave a team"))
+        .option(sub("invite", "Invite a member (owner)").option(team_member("Who")))
+        .option(sub("accept", "Accept a member's request (owner)").option(team_member("Who")))
+        .option(sub("decline", "Decline a member's request (owner)").option(team_member("Who")))
+        .option(sub("kick", "Remove a member (owner)").option(team_member("Who")))
+        .option(
+            sub("transfer", "Hand the team to a member (owner)")
+                .option(team_member("The new owner")),
+        )
+        .option(sub(
+            "disband",
+            "Disband the team; the wallet is shared out equally (owner)",
+        ))
+        .option(sub("deposit", "Put credits in the team wallet").option(credits_option("Credits")))
+        .option(
+            sub("pay", "Pay a member from the wallet (owner)")
+                .option(team_member("Who"))
+                .option(credits_option("Credits"))
+                .option(
+                    StringBuilder::new("note", "What for")
+                        .max_length(rules::NOTE_CHARS.try_into().unwrap_or(200))
+                        .required(true),
+                ),
+        )
+        .option(
+            sub("spend", "Spend from the wallet, to the server (owner)")
+                .option(credits_option("Credits"))
+                .option(
+                    StringBuilder::new("note", "What for")
+                        .max_length(rules::NOTE_CHARS.try_into().unwrap_or(200))
+                        .required(true),
+                ),
+        )
+        .option(
+            sub(
+                "milestone",
+                "Add a milestone with a reward per member (owner)",
+            )
+            .option(
+                StringBuilder::new("title", "The milestone")
+                    .max_length(100)
+                    .required(true),
+            )
+            .option(
+                IntegerBuilder::new("reward", "Credits each member gets when it is done")
+                    .min_value(0)
+                    .max_value(rules::MAX_AMOUNT.0),
+            ),
+        )
+        .option(
+            sub(
+                "complete",
+                "Mark a milestone done and pay its rewards (owner)",
+            )
+            .option(milestone()),
+        )
+        .option(sub("reopen", "Reopen a milestone (owner)").option(milestone()))
+        .build()
 }
 
 fn tournament() -> Command {

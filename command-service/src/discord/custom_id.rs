@@ -97,6 +97,17 @@ pub enum Action {
     Contact { member: UserId, owner: UserId },
     /// Claim today's daily quest.
     ClaimQuest { owner: UserId },
+    /// `/teams`: the member's teams (`browse` false) or every active team, a page at a time.
+    Teams {
+        browse: bool,
+        page: u32,
+        owner: UserId,
+        slot: Slot,
+    },
+    /// Open the team creation form.
+    CreateTeam { owner: UserId },
+    /// Join (or ask to join) `team`.
+    JoinTeam { team: i64, owner: UserId },
 }
 
 /// A modal Studio opened; the member who submits it is its actor.
@@ -108,6 +119,7 @@ pub enum Form {
     Dispute(ListingId),
     Profile,
     Contact(UserId),
+    Team,
 }
 
 /// The text inputs of Studio's forms.
@@ -124,6 +136,7 @@ pub mod field {
     pub const SKILLS: &str = "skills";
     pub const LINKS: &str = "links";
     pub const OPEN: &str = "open";
+    pub const NAME: &str = "name";
 }
 
 impl Form {
@@ -135,6 +148,7 @@ impl Form {
             Self::Review(_) | Self::Dispute(_) => "shop",
             Self::Profile => "profile",
             Self::Contact(_) => "find",
+            Self::Team => "teams",
         }
     }
 
@@ -148,6 +162,7 @@ impl Form {
             ["f", "review", l] => Some(Self::Review(listing(l)?)),
             ["f", "dispute", l] => Some(Self::Dispute(listing(l)?)),
             ["f", "profile"] => Some(Self::Profile),
+            ["f", "team"] => Some(Self::Team),
             ["f", "contact", u] => Some(Self::Contact(UserId::from_u64(u.parse().ok()?))),
             _ => None,
         }
@@ -162,6 +177,7 @@ impl fmt::Display for Form {
             Self::Review(l) => write!(f, "f:review:{l}"),
             Self::Dispute(l) => write!(f, "f:dispute:{l}"),
             Self::Profile => f.write_str("f:profile"),
+            Self::Team => f.write_str("f:team"),
             Self::Contact(u) => write!(f, "f:contact:{u}"),
         }
     }
@@ -211,7 +227,10 @@ impl Action {
             | Self::EditProfile { owner }
             | Self::Find { owner, .. }
             | Self::Contact { owner, .. }
-            | Self::ClaimQuest { owner } => *owner,
+            | Self::ClaimQuest { owner }
+            | Self::Teams { owner, .. }
+            | Self::CreateTeam { owner }
+            | Self::JoinTeam { owner, .. } => *owner,
         }
     }
 
@@ -278,6 +297,23 @@ impl Action {
                 page: page.parse().ok().filter(|p| *p < 10_000)?,
                 owner: user(owner)?,
                 slot: slot_of(slot)?,
+            }),
+            ["tm", browse, page, owner, slot] => Some(Self::Teams {
+                browse: match *browse {
+                    "b" => true,
+                    "m" => false,
+                    _ => return None,
+                },
+                page: page.parse().ok().filter(|p| *p < 10_000)?,
+                owner: user(owner)?,
+                slot: slot_of(slot)?,
+            }),
+            ["tc", owner] => Some(Self::CreateTeam {
+                owner: user(owner)?,
+            }),
+            ["tj", team, owner] => Some(Self::JoinTeam {
+                team: team.parse().ok().filter(|t| *t > 0)?,
+                owner: user(owner)?,
             }),
             ["dq", owner] => Some(Self::ClaimQuest {
                 owner: user(owner)?,
@@ -395,6 +431,19 @@ impl fmt::Display for Action {
             ),
             Self::Contact { member, owner } => write!(f, "ct:{member}:{owner}"),
             Self::ClaimQuest { owner } => write!(f, "dq:{owner}"),
+            Self::Teams {
+                browse,
+                page,
+                owner,
+                slot,
+            } => write!(
+                f,
+                "tm:{}:{page}:{owner}:{}",
+                if *browse { "b" } else { "m" },
+                slot_code(*slot)
+            ),
+            Self::CreateTeam { owner } => write!(f, "tc:{owner}"),
+            Self::JoinTeam { team, owner } => write!(f, "tj:{team}:{owner}"),
         }
     }
 }

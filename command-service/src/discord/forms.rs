@@ -229,3 +229,39 @@ pub fn contact(member: studio_schema::UserId) -> InteractionResponse {
         })],
     )
 }
+
+/// The team creation form.
+#[must_use]
+pub fn team(fee: i64) -> InteractionResponse {
+    use crate::rules::team as rules;
+    modal(
+        Form::Team,
+        &format!("Create a team ({fee} credits)"),
+        vec![
+            input(Input {
+                id: field::NAME,
+                label: "Team name",
+                max: rules::NAME_CHARS,
+                long: false,
+                value: None,
+                placeholder: "Pixel Pirates",
+            }),
+            input(Input {
+                id: field::DESCRIPTION,
+                label: "What you are making",
+                max: rules::DESCRIPTION_CHARS,
+                long: true,
+                value: None,
+                placeholder: "A co-op roguelike for the spring jam",
+            }),
+            input(Input {
+                id: field::OPEN,
+                label: "Open to everyone? (yes/no; no: invite only)",
+                max: 3,
+                long: false,
+                value: Some("yes".into()),
+                placeholder: "yes",
+            }),
+        ],
+    )
+}

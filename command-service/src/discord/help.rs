@@ -88,6 +88,20 @@ pub const ENTRIES: &[Entry] = &[
         admin: false,
     },
     Entry {
+        name: "teams",
+        usage: "/teams",
+        what: "Your teams and every team (privately): ➕ Create team (a form: name, what you make, open or invite only; costs the team fee), 👥 My Teams with progress, wallet, milestones and members, 🔍 Browse with Join buttons. Each team gets a private channel for its members.",
+        example: "/teams",
+        admin: false,
+    },
+    Entry {
+        name: "team",
+        usage: "/team join|leave|disband team · invite|accept|decline|kick|transfer team member · deposit team amount · pay team member amount note · spend team amount note · milestone team title [reward] · complete|reopen team milestone",
+        what: "Act in a team. Members join (open teams), accept an invite or ask to join; deposit into the shared wallet; leave. The owner invites, accepts or declines requests, kicks, transfers ownership, pays members or spends from the wallet, adds milestones with a reward per member, completes them (paying every member from the wallet) or reopens them, and disbands (the wallet is shared out equally among the members, the remainder to the owner).",
+        example: "/team deposit team:1 amount:100",
+        admin: false,
+    },
+    Entry {
         name: "daily",
         usage: "/daily",
         what: "Your quest for today (UTC): send messages, review code you bought, or help someone until they thank you. When it is done, 🎁 Claim pays 50–150 credits by difficulty and 50 XP; each consecutive day adds 10 % (up to +50 %).",

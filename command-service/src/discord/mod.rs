@@ -11,3 +11,4 @@ pub mod quests;
 pub mod receipts;
 pub mod render;
 pub mod shop;
+pub mod teams;

@@ -2,9 +2,9 @@
 //! the direct messages to the other party. Pure.
 
 use super::render::{ephemeral, truncate};
-use crate::domain::{Outcome, Step, TournamentStep};
-use studio_schema::UserId;
+use crate::domain::{Outcome, Step, TeamStep, TournamentStep};
 use studio_schema::economy::Settlement;
+use studio_schema::{Credits, UserId};
 use twilight_model::channel::message::{AllowedMentions, Embed, MessageFlags};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::EmbedBuilder;
@@ -173,6 +173,9 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
         Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::Team {
+            team, name, step, ..
+        } => format!("✅ Team #{} **{name}**: {}", team.0, team_text(step)),
         Outcome::QuestClaimed {
             reward, xp, streak, ..
         } => format!(
@@ -244,6 +247,78 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
         _ => return None,
     };
     Some(ephemeral(&text))
+}
+
+fn shares(paid: &[(UserId, Credits)]) -> String {
+    paid.iter()
+        .map(|(m, c)| format!("<@{m}> {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a team step did, in words.
+fn team_text(step: &TeamStep) -> String {
+    match step {
+        TeamStep::Created { owner, fee } => format!(
+            "created by <@{owner}> for {fee} credits. Its private channel opens for its members; see it with /teams."
+        ),
+        TeamStep::Joined { member } => format!("<@{member}> joined."),
+        TeamStep::Invited { member } => {
+            format!("<@{member}> is invited (they accept with /team join).")
+        }
+        TeamStep::Requested { member, owner } => {
+            format!("<@{member}> asked to join; <@{owner}> will answer.")
+        }
+        TeamStep::Declined { member } => format!("<@{member}>'s request was declined."),
+        TeamStep::Left { member } => format!("<@{member}> left."),
+        TeamStep::Kicked { member } => format!("<@{member}> was removed."),
+        TeamStep::Transferred { from, to } => format!("<@{from}> handed the team to <@{to}>."),
+        TeamStep::Disbanded { returned } => {
+            if returned.is_empty() {
+                "disbanded; the wallet was empty.".to_owned()
+            } else {
+                format!("disbanded; the wallet went back to {}.", shares(returned))
+            }
+        }
+        TeamStep::Deposited {
+            member,
+            amount,
+            wallet,
+        } => format!("<@{member}> deposited {amount} credits. Wallet: {wallet}."),
+        TeamStep::Paid {
+            member,
+            amount,
+            wallet,
+        } => format!("paid {amount} credits to <@{member}>. Wallet: {wallet}."),
+        TeamStep::Spent { amount, wallet } => {
+            format!("spent {amount} credits. Wallet: {wallet}.")
+        }
+        TeamStep::MilestoneAdded {
+            milestone,
+            title,
+            reward,
+        } => format!(
+            "milestone #{milestone} \"{title}\" added ({reward} credits per member when done)."
+        ),
+        TeamStep::MilestoneCompleted {
+            milestone,
+            title,
+            paid,
+            progress,
+        } => {
+            let paid = if paid.is_empty() {
+                String::new()
+            } else {
+                format!(" Paid: {}.", shares(paid))
+            };
+            format!("milestone #{milestone} \"{title}\" done — {progress}% complete.{paid}")
+        }
+        TeamStep::MilestoneReopened {
+            milestone,
+            title,
+            progress,
+        } => format!("milestone #{milestone} \"{title}\" reopened — {progress}% complete."),
+    }
 }
 
 /// The direct messages an outcome sends to the other party.
@@ -365,6 +440,24 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
                 Step::Settled { .. } => vec![*client, *developer],
             };
             to.into_iter().map(|u| dm(u, text.clone())).collect()
+        }
+        Outcome::Team {
+            team, name, step, ..
+        } => {
+            let about = format!("Team #{} **{name}**: {}", team.0, team_text(step));
+            let to: Vec<UserId> = match step {
+                TeamStep::Invited { member }
+                | TeamStep::Kicked { member }
+                | TeamStep::Declined { member } => vec![*member],
+                TeamStep::Requested { owner, .. } => vec![*owner],
+                TeamStep::Paid { member, .. } => vec![*member],
+                TeamStep::Disbanded { returned: paid }
+                | TeamStep::MilestoneCompleted { paid, .. } => {
+                    paid.iter().map(|(m, _)| *m).collect()
+                }
+                _ => Vec::new(),
+            };
+            to.into_iter().map(|u| dm(u, about.clone())).collect()
         }
         Outcome::Contacted { from, to, message } => vec![dm(
             *to,

@@ -2,6 +2,7 @@
 
 use crate::rules::tenure::Rank;
 use chrono::{DateTime, TimeDelta, Utc};
+use studio_schema::money::TeamId;
 use studio_schema::{ChannelId, CommissionId, ListingId, MessageId, TournamentId, UserId};
 
 /// A member as Discord first shows them to us.
@@ -120,6 +121,8 @@ pub enum Command {
         member: UserId,
         at: chrono::DateTime<chrono::Utc>,
     },
+    /// A team action.
+    Team(TeamCmd),
     /// Anyone asks for the rules in force.
     ShowSettings,
     /// A step of a commission.
@@ -281,5 +284,85 @@ pub enum TournamentCmd {
         actor: UserId,
         actor_can_manage_guild: bool,
         tournament: TournamentId,
+    },
+}
+
+/// Team commands; `actor` is the member acting, every other rule is checked by the decider.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TeamCmd {
+    Create {
+        owner: UserId,
+        name: String,
+        description: String,
+        open: String,
+    },
+    /// Join an open team, accept an invitation, or ask to join an invite-only team.
+    Join {
+        member: UserId,
+        team: TeamId,
+    },
+    Invite {
+        actor: UserId,
+        team: TeamId,
+        member: UserId,
+    },
+    /// The owner accepts or declines a member's request.
+    Answer {
+        actor: UserId,
+        team: TeamId,
+        member: UserId,
+        accept: bool,
+    },
+    Leave {
+        member: UserId,
+        team: TeamId,
+    },
+    Kick {
+        actor: UserId,
+        team: TeamId,
+        member: UserId,
+    },
+    Transfer {
+        actor: UserId,
+        team: TeamId,
+        to: UserId,
+    },
+    Disband {
+        actor: UserId,
+        team: TeamId,
+    },
+    Deposit {
+        member: UserId,
+        team: TeamId,
+        amount: i64,
+    },
+    Pay {
+        actor: UserId,
+        team: TeamId,
+        member: UserId,
+        amount: i64,
+        memo: String,
+    },
+    Spend {
+        actor: UserId,
+        team: TeamId,
+        amount: i64,
+        memo: String,
+    },
+    AddMilestone {
+        actor: UserId,
+        team: TeamId,
+        title: String,
+        reward: i64,
+    },
+    CompleteMilestone {
+        actor: UserId,
+        team: TeamId,
+        milestone: u32,
+    },
+    ReopenMilestone {
+        actor: UserId,
+        team: TeamId,
+        milestone: u32,
     },
 }

@@ -11,6 +11,7 @@ mod market;
 mod quest;
 mod recruitment;
 mod reputation;
+mod team;
 mod tournament;
 
 pub use commission::status_name;
@@ -154,6 +155,7 @@ pub fn decide(
                 },
             ))
         }
+        Command::Team(t) => team::decide(state, t),
         Command::Daily { member, at, roll } => quest::daily(state, *member, *at, *roll),
         Command::ClaimQuest { member, at } => quest::claim(state, *member, *at),
         Command::ShowSettings => Ok((

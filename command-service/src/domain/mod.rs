@@ -8,14 +8,17 @@ mod profiles;
 mod quests;
 mod reputation;
 mod schedule;
+mod teams;
 mod tournament;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;
 
-pub use command::{Command, Commission, Draft, Market, Resolution, SeenMember, TournamentCmd};
+pub use command::{
+    Command, Commission, Draft, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
+};
 pub use decide::{Decision, decide, status_name};
 pub use economy::{CommissionStatus, Economy, PurchaseStatus};
-pub use outcome::{Outcome, Rejection, Step, TournamentStep};
+pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};
 pub use schedule::due;
 pub use state::{GuildState, MemberState};

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use studio_schema::economy::Settlement;
+use studio_schema::money::TeamId;
 use studio_schema::{CommissionId, Credits, GuildId, ListingId, TournamentId, UserId, Xp};
 
 /// A rule said no. The member sees [`Rejection::message`]; nothing is written but the record of it.
@@ -25,6 +26,30 @@ pub enum Rejection {
     AdminOnly,
     #[error("{0}")]
     BadSetting(String),
+    #[error("There is no team #{0}.")]
+    NoSuchTeam(i64),
+    #[error("Only the team's owner can do that.")]
+    TeamOwnerOnly,
+    #[error("{member} is already in the team.")]
+    AlreadyInTeam { member: String },
+    #[error("{member} is not in the team.")]
+    NotInTeam { member: String },
+    #[error("{member} has not asked to join.")]
+    NoRequest { member: String },
+    #[error("You asked to join already; the owner will answer.")]
+    AlreadyRequested,
+    #[error("The owner cannot leave: transfer the team first, or disband it.")]
+    OwnerCannotLeave,
+    #[error("A team has at most {max} members.")]
+    TeamFull { max: usize },
+    #[error("A team has at most {max} milestones.")]
+    TooManyMilestones { max: usize },
+    #[error("There is no milestone #{0}.")]
+    NoSuchMilestone(u32),
+    #[error("Milestone #{0} is already {1}.")]
+    MilestoneAlready(u32, String),
+    #[error("Answer yes or no to \"open to everyone\".")]
+    BadOpen,
     #[error("You have no quest today yet: run /daily to get one.")]
     NoQuestToday,
     #[error("Your quest is not done yet: {progress}/{target}.")]
@@ -298,6 +323,13 @@ pub enum Outcome {
         name: String,
         step: TournamentStep,
     },
+    /// A team changed; `members` are its members after the change.
+    Team {
+        team: TeamId,
+        name: String,
+        step: TeamStep,
+        members: Vec<UserId>,
+    },
     /// An admin changed a guild setting.
     SettingChanged {
         what: String,
@@ -380,5 +412,71 @@ pub enum TournamentStep {
     },
     Cancelled {
         returned: Credits,
+    },
+}
+
+/// What happened to a team.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "step")]
+pub enum TeamStep {
+    Created {
+        owner: UserId,
+        fee: Credits,
+    },
+    Joined {
+        member: UserId,
+    },
+    Invited {
+        member: UserId,
+    },
+    Requested {
+        member: UserId,
+        owner: UserId,
+    },
+    Declined {
+        member: UserId,
+    },
+    Left {
+        member: UserId,
+    },
+    Kicked {
+        member: UserId,
+    },
+    Transferred {
+        from: UserId,
+        to: UserId,
+    },
+    Disbanded {
+        returned: Vec<(UserId, Credits)>,
+    },
+    Deposited {
+        member: UserId,
+        amount: Credits,
+        wallet: Credits,
+    },
+    Paid {
+        member: UserId,
+        amount: Credits,
+        wallet: Credits,
+    },
+    Spent {
+        amount: Credits,
+        wallet: Credits,
+    },
+    MilestoneAdded {
+        milestone: u32,
+        title: String,
+        reward: Credits,
+    },
+    MilestoneCompleted {
+        milestone: u32,
+        title: String,
+        paid: Vec<(UserId, Credits)>,
+        progress: u8,
+    },
+    MilestoneReopened {
+        milestone: u32,
+        title: String,
+        progress: u8,
     },
 }

@@ -39,6 +39,7 @@ pub struct GuildState {
     pub tournaments: Tournaments,
     pub profiles: Profiles,
     pub quests: super::quests::Quests,
+    pub teams: super::teams::Teams,
     /// The guild's rules as its admins set them.
     pub settings: Settings,
 }
@@ -56,6 +57,7 @@ impl GuildState {
             tournaments: Tournaments::default(),
             profiles: Profiles::default(),
             quests: super::quests::Quests::default(),
+            teams: super::teams::Teams::default(),
             settings: Settings::default(),
         }
     }
@@ -85,6 +87,7 @@ impl GuildState {
         self.tournaments.evolve(event);
         self.profiles.evolve(event);
         self.quests.evolve(event);
+        self.teams.evolve(event);
         if let Event::GuildSettingsChanged { change, .. } = event {
             self.settings.apply(change);
         }

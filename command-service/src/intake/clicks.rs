@@ -2,7 +2,7 @@
 //! names is checked again by the rules against current state.
 
 use crate::discord::custom_id::{Action, Form, field};
-use crate::domain::{Command, Draft, Market};
+use crate::domain::{Command, Draft, Market, TeamCmd};
 use studio_schema::UserId;
 use twilight_model::application::interaction::Interaction;
 use twilight_model::application::interaction::modal::{
@@ -57,6 +57,10 @@ pub fn button(
             listing,
             buyer,
             reason: "Refunded by the seller".into(),
+        })),
+        Action::JoinTeam { team, .. } => Some(Command::Team(TeamCmd::Join {
+            member: clicker,
+            team: studio_schema::money::TeamId(team),
         })),
         Action::ClaimQuest { .. } => Some(Command::ClaimQuest {
             member: clicker,
@@ -126,6 +130,14 @@ pub fn form(
                 open: get(field::OPEN)?,
             });
         }
+        Form::Team => {
+            return Ok(Command::Team(TeamCmd::Create {
+                owner: actor,
+                name: get(field::NAME)?,
+                description: get(field::DESCRIPTION)?,
+                open: get(field::OPEN)?,
+            }));
+        }
         Form::Contact(to) => {
             return Ok(Command::Contact {
                 from: actor,
@@ -158,6 +170,6 @@ pub fn form(
             listing,
             reason: get(field::TEXT)?,
         },
-        Form::Profile | Form::Contact(_) => return Err(bad()),
+        Form::Profile | Form::Contact(_) | Form::Team => return Err(bad()),
     }))
 }

@@ -1,7 +1,8 @@
 //! Slash commands that change state, read into [`Command`]s. Options are checked for shape here
 //! (a forged payload may carry anything); the rules check their values.
 
-use crate::domain::{Command, Commission, Market, Resolution, TournamentCmd};
+use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
+use studio_schema::money::TeamId;
 use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
 use twilight_model::application::interaction::Interaction;
@@ -120,6 +121,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             })
         })()
         .ok_or_else(|| usage("credits"))?,
+        "team" => team(&options, actor).ok_or_else(|| usage("team"))?,
         "daily" => Command::Daily {
             member: actor,
             at: created_at(i),
@@ -279,6 +281,81 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         actor_can_manage_guild: can_manage_guild(i),
         change,
     })
+}
+
+fn team(options: &Options<'_>, actor: UserId) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    let team = TeamId(o.int("team")?);
+    let member = || o.user("member");
+    let note = || o.text("note").map(str::to_owned);
+    let milestone = || u32::try_from(o.int("milestone")?).ok();
+    Some(Command::Team(match sub {
+        "join" => TeamCmd::Join {
+            member: actor,
+            team,
+        },
+        "leave" => TeamCmd::Leave {
+            member: actor,
+            team,
+        },
+        "invite" => TeamCmd::Invite {
+            actor,
+            team,
+            member: member()?,
+        },
+        "accept" | "decline" => TeamCmd::Answer {
+            actor,
+            team,
+            member: member()?,
+            accept: sub == "accept",
+        },
+        "kick" => TeamCmd::Kick {
+            actor,
+            team,
+            member: member()?,
+        },
+        "transfer" => TeamCmd::Transfer {
+            actor,
+            team,
+            to: member()?,
+        },
+        "disband" => TeamCmd::Disband { actor, team },
+        "deposit" => TeamCmd::Deposit {
+            member: actor,
+            team,
+            amount: o.int("amount")?,
+        },
+        "pay" => TeamCmd::Pay {
+            actor,
+            team,
+            member: member()?,
+            amount: o.int("amount")?,
+            memo: note()?,
+        },
+        "spend" => TeamCmd::Spend {
+            actor,
+            team,
+            amount: o.int("amount")?,
+            memo: note()?,
+        },
+        "milestone" => TeamCmd::AddMilestone {
+            actor,
+            team,
+            title: o.text("title")?.to_owned(),
+            reward: o.int("reward").unwrap_or(0),
+        },
+        "complete" => TeamCmd::CompleteMilestone {
+            actor,
+            team,
+            milestone: milestone()?,
+        },
+        "reopen" => TeamCmd::ReopenMilestone {
+            actor,
+            team,
+            milestone: milestone()?,
+        },
+        _ => return None,
+    }))
 }
 
 fn listing(o: &Options<'_>) -> Option<ListingId> {

@@ -6,6 +6,7 @@ pub mod profile;
 pub mod quest;
 pub mod reputation;
 pub mod settings;
+pub mod team;
 pub mod tenure;
 pub mod tournament;
 pub mod xp;

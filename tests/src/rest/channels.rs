@@ -130,6 +130,23 @@ pub(crate) fn get_channel(ctx: &Ctx<'_>, channel: &str) -> Result {
         .ok_or_else(|| ApiError::unknown("Channel", 10003, format!("unknown channel {channel_id}")))
 }
 
+/// DELETE /channels/{id}: a guild channel is deleted; Discord answers with the channel.
+pub(crate) fn delete_channel(ctx: &Ctx<'_>, channel: &str) -> Result {
+    let channel_id = snowflake(channel, "Channel", 10003)?;
+    let mut rest = ctx.inner.rest();
+    let Some(gone) = rest.channels.remove(&channel_id) else {
+        return Err(ApiError::unknown(
+            "Channel",
+            10003,
+            format!("delete of unknown channel {channel_id}"),
+        ));
+    };
+    if let Some(g) = gone.guild_id.and_then(|g| rest.guilds.get_mut(&g)) {
+        g.channels.retain(|c| *c != channel_id);
+    }
+    Ok(Reply::json(gone.to_json(&rest.users)))
+}
+
 pub(crate) fn permission(ctx: &Ctx<'_>, method: &Method, channel: &str, target: &str) -> Result {
     let channel_id = snowflake(channel, "Channel", 10003)?;
     let target_id = snowflake(target, "Overwrite", 10009)?;

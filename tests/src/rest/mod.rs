@@ -324,6 +324,7 @@ fn route(ctx: &Ctx<'_>, method: &Method, segments: &[&str]) -> Result {
             channels::permission(ctx, &m, channel, target)
         }
         (M::GET, ["channels", channel]) => channels::get_channel(ctx, channel),
+        (M::DELETE, ["channels", channel]) => channels::delete_channel(ctx, channel),
         (m, ["guilds", guild, "channels"]) => channels::guild_channels(ctx, &m, guild),
         (M::GET, ["guilds", guild]) => guilds::get_guild(ctx, guild),
         (M::GET, ["guilds", guild, "members"]) => guilds::list_members(ctx, guild),

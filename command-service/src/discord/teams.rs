@@ -1,0 +1,220 @@
+//! The `/teams` board: Create, My Teams and Browse, each team with its progress, wallet,
+//! milestones and members, Join buttons and paging.
+
+use super::custom_id::{Action, Slot};
+use super::render::truncate;
+use crate::rules::team::BROWSE_PAGE;
+use crate::rules::xp::progress_bar;
+use crate::views::teams::TeamRow;
+use studio_schema::UserId;
+use twilight_model::channel::message::MessageFlags;
+use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
+use twilight_util::builder::interaction_response::{ChannelMessageBuilder, UpdateMessageBuilder};
+use twilight_util::builder::message::ButtonBuilder;
+
+#[derive(serde::Deserialize)]
+struct Milestone {
+    id: u32,
+    title: String,
+    reward: i64,
+    done: bool,
+}
+
+fn describe(t: &TeamRow, viewer: UserId) -> String {
+    let milestones: Vec<Milestone> = serde_json::from_str(&t.milestones).unwrap_or_default();
+    let list = milestones
+        .iter()
+        .map(|m| {
+            let reward = if m.reward > 0 {
+                format!(" ({} each)", m.reward)
+            } else {
+                String::new()
+            };
+            format!(
+                "{} #{} {}{reward}",
+                if m.done { "✅" } else { "⬜" },
+                m.id,
+                m.title
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let members = t
+        .member_ids
+        .iter()
+        .map(|m| {
+            if *m == t.owner {
+                format!("<@{m}> 👑")
+            } else {
+                format!("<@{m}>")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let wallet = if t.member_ids.contains(&viewer.0) {
+        format!(" · 💰 wallet {}", t.wallet)
+    } else {
+        String::new()
+    };
+    truncate(
+        &format!(
+            "{}\n{} {}%{wallet}\n{}\n{members}",
+            t.description,
+            progress_bar(t.progress, 100, 10),
+            t.progress,
+            if list.is_empty() {
+                "No milestones yet.".to_owned()
+            } else {
+                list
+            }
+        ),
+        1024,
+    )
+}
+
+fn button(label: &str, action: &Action, style: ButtonStyle, disabled: bool) -> Component {
+    ButtonBuilder::new(style)
+        .label(truncate(label, 80))
+        .custom_id(action.to_string())
+        .disabled(disabled)
+        .build()
+        .into()
+}
+
+/// A page of teams for `owner`.
+#[must_use]
+pub fn board(
+    rows: &[TeamRow],
+    total: i64,
+    browse: bool,
+    page: u32,
+    owner: UserId,
+    update: bool,
+) -> InteractionResponse {
+    let mut e = EmbedBuilder::new()
+        .title(if browse {
+            "🔍 Teams"
+        } else {
+            "👥 My teams"
+        })
+        .color(0x0057_F287);
+    if rows.is_empty() {
+        e = e.description(if browse {
+            "No teams yet. Create the first one!"
+        } else {
+            "You are in no team yet. Create one, or Browse and join."
+        });
+    }
+    for t in rows {
+        let access = if t.open {
+            "🔓 open"
+        } else {
+            "🔒 invite only"
+        };
+        e = e.field(EmbedFieldBuilder::new(
+            truncate(
+                &format!(
+                    "#{} {} · {} members · {access}",
+                    t.team_id, t.name, t.members
+                ),
+                256,
+            ),
+            describe(t, owner),
+        ));
+    }
+    let pages = u32::try_from((total.max(1) + BROWSE_PAGE - 1) / BROWSE_PAGE).unwrap_or(1);
+    let embed = e
+        .footer(EmbedFooterBuilder::new(format!(
+            "Page {} of {pages} · {total} teams · /team for actions (join, deposit, milestones …)",
+            page + 1
+        )))
+        .build();
+    let tab = |b: bool, page: u32, slot| Action::Teams {
+        browse: b,
+        page,
+        owner,
+        slot,
+    };
+    let mut rows_out = vec![Component::ActionRow(ActionRow {
+        components: vec![
+            button(
+                "➕ Create team",
+                &Action::CreateTeam { owner },
+                ButtonStyle::Success,
+                false,
+            ),
+            button(
+                "👥 My Teams",
+                &tab(false, 0, Slot::Period),
+                ButtonStyle::Secondary,
+                !browse,
+            ),
+            button(
+                "🔍 Browse",
+                &tab(true, 0, Slot::Period),
+                ButtonStyle::Secondary,
+                browse,
+            ),
+        ],
+        id: None,
+    })];
+    let joinable: Vec<Component> = rows
+        .iter()
+        .filter(|t| browse && !t.member_ids.contains(&owner.0))
+        .map(|t| {
+            let label = if t.open {
+                format!("Join #{}", t.team_id)
+            } else {
+                format!("Ask to join #{}", t.team_id)
+            };
+            button(
+                &label,
+                &Action::JoinTeam {
+                    team: t.team_id,
+                    owner,
+                },
+                ButtonStyle::Primary,
+                false,
+            )
+        })
+        .collect();
+    if !joinable.is_empty() {
+        rows_out.push(Component::ActionRow(ActionRow {
+            components: joinable,
+            id: None,
+        }));
+    }
+    if pages > 1 {
+        rows_out.push(Component::ActionRow(ActionRow {
+            components: vec![
+                button(
+                    "◀ Previous",
+                    &tab(browse, page.saturating_sub(1), Slot::Previous),
+                    ButtonStyle::Secondary,
+                    page == 0,
+                ),
+                button(
+                    "Next ▶",
+                    &tab(browse, page + 1, Slot::Next),
+                    ButtonStyle::Secondary,
+                    page + 1 >= pages,
+                ),
+            ],
+            id: None,
+        }));
+    }
+    if update {
+        UpdateMessageBuilder::new()
+            .embeds([embed])
+            .components(rows_out)
+            .build()
+    } else {
+        ChannelMessageBuilder::new()
+            .embeds([embed])
+            .components(rows_out)
+            .flags(MessageFlags::EPHEMERAL)
+            .build()
+    }
+}
