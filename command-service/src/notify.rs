@@ -32,7 +32,19 @@ impl Answerer {
                 member,
                 rank,
                 role,
+                announce_in,
             } => {
+                if let Some(channel) = announce_in {
+                    let text = format!("🎖️ <@{member}> reached the **{rank}** rank!");
+                    let sent = self
+                        .http
+                        .create_message(Id::new(channel.get().max(1)))
+                        .content(&text)
+                        .await;
+                    if let Err(err) = sent {
+                        warn!(%channel, error = %err, "rank-up announcement failed");
+                    }
+                }
                 let dm = Dm {
                     to: *member,
                     content: format!(

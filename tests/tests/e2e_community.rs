@@ -219,6 +219,14 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
             {"name": "role", "type": 8, "value": "555"}]}]),
     );
     assert!(original(&stack, set).await.text().contains("<@&555>"));
+    let announce = stack.slash(
+        &admin,
+        ADMIN_PERMISSIONS,
+        "settings",
+        json!([{"name": "level-up-channel", "type": 1, "options": [
+            {"name": "channel", "type": 7, "value": ANNOUNCEMENTS.to_string()}]}]),
+    );
+    stack.answer(announce).await;
     // Learner at once (a rank reached before Studio saw the member is recorded on the first tick),
     // Expert when the time comes, with the Pro-Dev role and a DM.
     stack
@@ -243,7 +251,19 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
             .channel_messages()
             .iter()
             .any(|m| m.is_dm_to == Some(1006) && m.text().contains("**Expert** rank")),
-        "the rank-up is announced"
+        "the rank-up is told to the member"
+    );
+    assert!(
+        stack
+            .discord
+            .wait_for(PATIENCE, |d| d
+                .channel_messages()
+                .into_iter()
+                .find(|m| m.channel_id == ANNOUNCEMENTS
+                    && m.text().contains("reached the **Expert** rank")))
+            .await
+            .is_some(),
+        "the rank-up is announced in the server's announcement channel"
     );
 
     // Leaving drops Discord's roles; coming back gives the role again (time away does not count,

@@ -48,11 +48,7 @@ pub fn find(
 ) -> twilight_model::http::interaction::InteractionResponse {
     use super::custom_id::{Action, Slot};
     use crate::views::community::FIND_PAGE;
-    use twilight_model::channel::message::MessageFlags;
     use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
-    use twilight_util::builder::interaction_response::{
-        ChannelMessageBuilder, UpdateMessageBuilder,
-    };
     use twilight_util::builder::message::ButtonBuilder;
 
     let role_name = crate::rules::profile::ROLES
@@ -149,16 +145,5 @@ pub fn find(
             id: None,
         }));
     }
-    if update {
-        UpdateMessageBuilder::new()
-            .embeds([embed])
-            .components(rows)
-            .build()
-    } else {
-        ChannelMessageBuilder::new()
-            .embeds([embed])
-            .components(rows)
-            .flags(MessageFlags::EPHEMERAL)
-            .build()
-    }
+    super::render::private_view(embed, rows, update)
 }

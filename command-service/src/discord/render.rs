@@ -363,6 +363,23 @@ fn message(embed: Embed, row: ActionRow, update: bool, private: bool) -> Interac
     }
 }
 
+/// A private view: a new ephemeral message, or (after a click on it) the same message updated.
+#[must_use]
+pub fn private_view(embed: Embed, components: Vec<Component>, update: bool) -> InteractionResponse {
+    if update {
+        UpdateMessageBuilder::new()
+            .embeds([embed])
+            .components(components)
+            .build()
+    } else {
+        ChannelMessageBuilder::new()
+            .embeds([embed])
+            .components(components)
+            .flags(MessageFlags::EPHEMERAL)
+            .build()
+    }
+}
+
 /// `text` cut to `limit` characters, with a clear mark when cut.
 #[must_use]
 pub fn truncate(text: &str, limit: usize) -> String {

@@ -6,11 +6,10 @@ use super::render::truncate;
 use crate::views::economy::{History, ListingPage, ListingRow, PAGE, PurchaseRow, Statement};
 use chrono::{DateTime, Utc};
 use studio_schema::{ListingId, UserId};
+use twilight_model::channel::message::Embed;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
-use twilight_model::channel::message::{Embed, MessageFlags};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
-use twilight_util::builder::interaction_response::{ChannelMessageBuilder, UpdateMessageBuilder};
 use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
 
 const COLOUR: u32 = 0x00FE_E75C;
@@ -318,18 +317,7 @@ pub fn view(tab: &Tab<'_>, owner: UserId, now: DateTime<Utc>, update: bool) -> I
             statement_embed(s)
         }
     };
-    if update {
-        UpdateMessageBuilder::new()
-            .embeds([embed])
-            .components(rows)
-            .build()
-    } else {
-        ChannelMessageBuilder::new()
-            .embeds([embed])
-            .components(rows)
-            .flags(MessageFlags::EPHEMERAL)
-            .build()
-    }
+    super::render::private_view(embed, rows, update)
 }
 
 /// The last digits of a member id, to tell buttons apart without a mention (labels cannot mention).

@@ -7,11 +7,9 @@ use crate::rules::team::BROWSE_PAGE;
 use crate::rules::xp::progress_bar;
 use crate::views::teams::TeamRow;
 use studio_schema::UserId;
-use twilight_model::channel::message::MessageFlags;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
-use twilight_util::builder::interaction_response::{ChannelMessageBuilder, UpdateMessageBuilder};
 use twilight_util::builder::message::ButtonBuilder;
 
 #[derive(serde::Deserialize)]
@@ -205,16 +203,5 @@ pub fn board(
             id: None,
         }));
     }
-    if update {
-        UpdateMessageBuilder::new()
-            .embeds([embed])
-            .components(rows_out)
-            .build()
-    } else {
-        ChannelMessageBuilder::new()
-            .embeds([embed])
-            .components(rows_out)
-            .flags(MessageFlags::EPHEMERAL)
-            .build()
-    }
+    super::render::private_view(embed, rows_out, update)
 }

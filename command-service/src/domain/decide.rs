@@ -128,6 +128,7 @@ pub fn decide(
                             .settings
                             .pro_dev_role
                             .filter(|_| *rank >= tenure::PRO_DEV_RANK),
+                        announce_in: state.settings.level_up_channel,
                     },
                 )),
                 _ => Ok((Vec::new(), Outcome::Recorded)),

@@ -299,6 +299,9 @@ pub enum Outcome {
         member: UserId,
         rank: String,
         role: Option<i64>,
+        /// The guild's announcement channel (its level-up channel), if it set one.
+        #[serde(default)]
+        announce_in: Option<studio_schema::ChannelId>,
     },
     /// A member of the Pro-Dev rank came back: the role is given again.
     Rejoined {

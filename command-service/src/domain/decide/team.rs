@@ -54,6 +54,16 @@ fn done(state: &GuildState, id: TeamId, events: Vec<Event>, step: TeamStep) -> D
     ))
 }
 
+fn in_team(t: &Team, member: UserId) -> Result<(), Rejection> {
+    if t.members.contains(&member) {
+        Ok(())
+    } else {
+        Err(Rejection::NotInTeam {
+            member: mention(member),
+        })
+    }
+}
+
 fn membership(team: TeamId, member: UserId, change: Membership, by: UserId) -> Event {
     Event::TeamMembershipChanged(TeamMembershipChanged {
         team,
@@ -178,11 +188,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
         }
         TeamCmd::Leave { member, team: id } => {
             let t = team(state, *id)?;
-            if !t.members.contains(member) {
-                return Err(Rejection::NotInTeam {
-                    member: mention(*member),
-                });
-            }
+            in_team(t, *member)?;
             if t.owner == *member {
                 return Err(Rejection::OwnerCannotLeave);
             }
@@ -198,11 +204,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             if member == actor {
                 return Err(Rejection::OwnerCannotLeave);
             }
-            if !t.members.contains(member) {
-                return Err(Rejection::NotInTeam {
-                    member: mention(*member),
-                });
-            }
+            in_team(t, *member)?;
             let e = membership(*id, *member, Membership::Kicked, *actor);
             done(state, *id, vec![e], TeamStep::Kicked { member: *member })
         }
@@ -254,11 +256,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
         } => {
             let t = team(state, *id)?;
             let amount = credits(*amount)?;
-            if !t.members.contains(member) {
-                return Err(Rejection::NotInTeam {
-                    member: mention(*member),
-                });
-            }
+            in_team(t, *member)?;
             cover(state, Account::Member(*member), amount)?;
             let wallet = Account::Team(*id);
             let e = wallet_move(
@@ -287,11 +285,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
         } => {
             let t = owned(state, *id, *actor)?;
             let amount = credits(*amount)?;
-            if !t.members.contains(member) {
-                return Err(Rejection::NotInTeam {
-                    member: mention(*member),
-                });
-            }
+            in_team(t, *member)?;
             let memo = text(memo, "The note", economy::NOTE_CHARS)?;
             let wallet = Account::Team(*id);
             cover(state, wallet, amount)?;
