@@ -441,7 +441,8 @@ impl Answerer {
         Ok(match action {
             Action::Profile { tab, target, owner } => {
                 let view = views::member(pool, guild, target, now).await?;
-                render::profile(&view, tab, owner, now, update)
+                let rules = views::settings::current(pool, guild).await?;
+                render::profile(&view, &rules, tab, owner, now, update)
             }
             Action::Leaderboard {
                 period,
@@ -552,7 +553,9 @@ impl Answerer {
                     crate::views::teams::page(pool, guild, owner, browse, page).await?;
                 crate::discord::teams::board(&rows, total, browse, page, owner, update)
             }
-            Action::CreateTeam { .. } => forms::team(crate::views::teams::fee(pool, guild).await?),
+            Action::CreateTeam { .. } => {
+                forms::team(views::settings::current(pool, guild).await?.team_fee.0)
+            }
             Action::Buy { .. }
             | Action::Delist { .. }
             | Action::Refund { .. }

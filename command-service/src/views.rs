@@ -3,6 +3,7 @@
 
 pub mod community;
 pub mod economy;
+pub mod settings;
 pub mod teams;
 
 use crate::discord::custom_id::Period;

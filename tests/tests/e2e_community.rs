@@ -787,6 +787,56 @@ async fn a_settings_change_alters_xp_from_its_place_in_the_log_and_replay_keeps_
         .expect("level-up announced");
     assert_eq!(announced.channel_id, ANNOUNCEMENTS);
 
+    // Faster ranks: alice's 400 days make her a Master now, as her Rank Info says with its tax.
+    let months = |r: &str, n: i64| json!({"name": r, "type": 4, "value": n});
+    let ranks = original(
+        &stack,
+        settings(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "ranks",
+            json!([
+                months("learner", 0),
+                months("expert", 1),
+                months("master", 2)
+            ]),
+        ),
+    )
+    .await;
+    assert!(ranks.text().contains("Master 2+"), "{}", ranks.text());
+    let rising = original(
+        &stack,
+        settings(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "ranks",
+            json!([
+                months("learner", 5),
+                months("expert", 5),
+                months("master", 9)
+            ]),
+        ),
+    )
+    .await;
+    assert!(rising.text().contains("more months"), "{}", rising.text());
+    let profile = original(
+        &stack,
+        stack.slash(&alice, MEMBER_PERMISSIONS, "profile", json!([])),
+    )
+    .await;
+    let rank_info = stack
+        .click(&alice, &button(&profile, "Rank Info"), &profile)
+        .await;
+    let rank_info = rank_info.body.to_string();
+    assert!(
+        rank_info.contains("Master")
+            && rank_info.contains("0 % on each sale")
+            && rank_info.contains("Master 2+"),
+        "{rank_info}"
+    );
+
     let shown = original(
         &stack,
         settings(&stack, &admin, ADMIN_PERMISSIONS, "show", json!([])),

@@ -177,6 +177,12 @@ pub fn all() -> Vec<Command> {
                 .option(reward("hard")),
         )
         .option(
+            SubCommandBuilder::new("ranks", "Months in the server each rank needs")
+                .option(months("learner"))
+                .option(months("expert"))
+                .option(months("master")),
+        )
+        .option(
             SubCommandBuilder::new("team-fee", "What creating a team costs").option(
                 IntegerBuilder::new("amount", "Credits, to the treasury")
                     .min_value(0)
@@ -293,6 +299,13 @@ fn percent(rank: &'static str) -> IntegerBuilder {
     IntegerBuilder::new(rank, "Percent")
         .min_value(0)
         .max_value(limits::MAX_TAX_PERCENT)
+        .required(true)
+}
+
+fn months(rank: &'static str) -> IntegerBuilder {
+    IntegerBuilder::new(rank, "Months in the server")
+        .min_value(0)
+        .max_value(limits::MAX_RANK_MONTHS)
         .required(true)
 }
 

@@ -3,6 +3,7 @@
 
 use super::custom_id::{Action, Period, ProfileTab, Slot};
 use crate::domain::{Outcome, Rejection};
+use crate::rules::settings::Settings;
 use crate::rules::{tenure, xp};
 use crate::views::{LeaderboardPage, MemberView};
 use chrono::{DateTime, Utc};
@@ -94,15 +95,16 @@ pub fn level_up_text(member: UserId, level: i64) -> String {
 #[must_use]
 pub fn profile(
     view: &MemberView,
+    rules: &Settings,
     tab: ProfileTab,
     owner: UserId,
     now: DateTime<Utc>,
     update: bool,
 ) -> InteractionResponse {
     let embed = match tab {
-        ProfileTab::Stats => stats_embed(view, view.user == owner, now),
+        ProfileTab::Stats => stats_embed(view, rules, view.user == owner, now),
         ProfileTab::Portfolio => portfolio_embed(view),
-        ProfileTab::Rank => rank_embed(view, now),
+        ProfileTab::Rank => rank_embed(view, rules, now),
     };
     let button = |label: &str, this: ProfileTab| {
         ButtonBuilder::new(if this == tab {
@@ -139,7 +141,7 @@ pub fn profile(
 }
 
 /// XP, level, activity and rank; the credits only on one's own profile.
-fn stats_embed(view: &MemberView, own: bool, now: DateTime<Utc>) -> Embed {
+fn stats_embed(view: &MemberView, rules: &Settings, own: bool, now: DateTime<Utc>) -> Embed {
     let total = Xp(view.xp);
     let (into, span) = xp::level_progress(total);
     let in_guild = view.tenure.time_in_guild(now);
@@ -155,7 +157,7 @@ fn stats_embed(view: &MemberView, own: bool, now: DateTime<Utc>) -> Embed {
             format!("Progress to level {}", xp::level(total) + 1),
             format!("{} {into}/{span}", xp::progress_bar(into, span, 12)),
         ))
-        .field(EmbedFieldBuilder::new("Rank", tenure::rank(in_guild).to_string()).inline())
+        .field(EmbedFieldBuilder::new("Rank", rules.rank(in_guild).to_string()).inline())
         .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
         .field(EmbedFieldBuilder::new("XP this week", view.week_xp.to_string()).inline());
     if own {
@@ -224,10 +226,10 @@ fn seller_line(s: &crate::views::SellerStats) -> String {
     )
 }
 
-fn rank_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
+fn rank_embed(view: &MemberView, rules: &Settings, now: DateTime<Utc>) -> Embed {
     let in_guild = view.tenure.time_in_guild(now);
-    let rank = tenure::rank(in_guild);
-    let next = match tenure::next_rank(rank) {
+    let rank = rules.rank(in_guild);
+    let next = match tenure::next_rank(rank, &rules.ranks) {
         Some((next, needed)) if view.tenure.since.is_some() => {
             let when = now + (needed - in_guild);
             format!("{next} on {}", when.format("%Y-%m-%d"))
@@ -242,13 +244,21 @@ fn rank_embed(view: &MemberView, now: DateTime<Utc>) -> Embed {
         .field(EmbedFieldBuilder::new("Rank", rank.to_string()).inline())
         .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
         .field(EmbedFieldBuilder::new("Next rank", next).inline())
+        .field(
+            EmbedFieldBuilder::new(
+                "Marketplace tax",
+                format!("{} % on each sale", rules.tax_percent(rank)),
+            )
+            .inline(),
+        )
         .field(EmbedFieldBuilder::new(
             "Privileges",
             tenure::privileges(rank).join("\n"),
         ))
-        .footer(EmbedFooterBuilder::new(
-            "Ranks: Beginner 0+ months · Learner 1+ · Expert 12+ · Master 36+ (time away does not count)",
-        ))
+        .footer(EmbedFooterBuilder::new(format!(
+            "Ranks: {} (time away does not count)",
+            rules.ranks.describe()
+        )))
         .build()
 }
 

@@ -107,7 +107,7 @@ pub enum Command {
     ChangeSettings {
         actor: UserId,
         actor_can_manage_guild: bool,
-        change: studio_schema::settings::SettingsChange,
+        change: Box<studio_schema::settings::SettingsChange>,
     },
     /// A member asks for today's quest (`at`: when); `roll` is drawn at random by the caller and
     /// used only if the member has no quest yet that day.

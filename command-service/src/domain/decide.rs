@@ -111,8 +111,8 @@ pub fn decide(
         } => recruitment::contact(state, *from, *to, message, *at),
         Command::ReachRank { member, rank } => {
             let m = state.member(*member);
-            let current = tenure::rank(m.tenure.time_in_guild(now));
-            let at = tenure::reached_at(&m.tenure, *rank);
+            let current = state.settings.rank(m.tenure.time_in_guild(now));
+            let at = tenure::reached_at(&m.tenure, *rank, &state.settings.ranks);
             match at {
                 Some(at) if current >= *rank && m.rank < Some(*rank) && !m.bot => Ok((
                     vec![Event::RankReached {
@@ -149,7 +149,7 @@ pub fn decide(
             Ok((
                 vec![Event::GuildSettingsChanged {
                     by: *actor,
-                    change: change.clone(),
+                    change: (**change).clone(),
                 }],
                 Outcome::SettingChanged {
                     what: crate::rules::settings::describe(change),

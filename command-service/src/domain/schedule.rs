@@ -26,7 +26,7 @@ pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
         if m.bot || !m.present {
             return None;
         }
-        let rank = tenure::rank(m.tenure.time_in_guild(now));
+        let rank = state.settings.rank(m.tenure.time_in_guild(now));
         (rank > tenure::Rank::Beginner && m.rank < Some(rank)).then(|| {
             (
                 format!("rank:{}:{member}:{rank}", state.guild),

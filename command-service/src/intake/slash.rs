@@ -274,12 +274,15 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
             change.quest_rewards = Some([o.int("easy")?, o.int("medium")?, o.int("hard")?]);
         }
         "team-fee" => change.team_fee = Some(o.int("amount")?),
+        "ranks" => {
+            change.rank_months = Some([o.int("learner")?, o.int("expert")?, o.int("master")?]);
+        }
         _ => return None,
     }
     Some(Command::ChangeSettings {
         actor,
         actor_can_manage_guild: can_manage_guild(i),
-        change,
+        change: Box::new(change),
     })
 }
 

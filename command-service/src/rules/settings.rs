@@ -2,7 +2,7 @@
 //! `GuildSettingsChanged` applies. The rules in force at any point are the defaults with every
 //! earlier change applied in log order, so a replay decides nothing again.
 
-use super::tenure::Rank;
+use super::tenure::{Rank, Thresholds};
 use super::{economy, xp};
 use chrono::TimeDelta;
 use std::collections::BTreeSet;
@@ -21,6 +21,8 @@ pub const MAX_TAX_PERCENT: i64 = 50;
 pub const MAX_QUEST_REWARD: i64 = 10_000;
 pub const MAX_TEAM_FEE: i64 = 100_000;
 pub const MAX_NO_XP_CHANNELS: usize = 50;
+/// The most months a rank may need (50 years).
+pub const MAX_RANK_MONTHS: i64 = 600;
 
 /// The rules one guild plays by now.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,6 +41,8 @@ pub struct Settings {
     pub tax_percent: [i64; 4],
     pub quest_rewards: [i64; 3],
     pub team_fee: Credits,
+    /// Months in the guild each rank needs.
+    pub ranks: Thresholds,
 }
 
 impl Default for Settings {
@@ -53,6 +57,7 @@ impl Default for Settings {
             tax_percent: economy::TAX_PERCENT,
             quest_rewards: QUEST_REWARDS,
             team_fee: TEAM_FEE,
+            ranks: Thresholds::default(),
         }
     }
 }
@@ -63,6 +68,12 @@ impl Default for Settings {
 pub struct OutOfRange(pub String);
 
 impl Settings {
+    /// The rank `time_in_guild` earns here.
+    #[must_use]
+    pub fn rank(&self, time_in_guild: TimeDelta) -> Rank {
+        super::tenure::rank(time_in_guild, &self.ranks)
+    }
+
     /// The marketplace tax a seller of `rank` pays, in percent.
     #[must_use]
     pub fn tax_percent(&self, rank: Rank) -> i64 {
@@ -115,6 +126,16 @@ impl Settings {
         if let Some(v) = change.team_fee {
             within(v, MAX_TEAM_FEE, "The team fee")?;
         }
+        if let Some(months) = change.rank_months {
+            for m in months {
+                within(m, MAX_RANK_MONTHS, "Months for a rank")?;
+            }
+            if !Thresholds(months).rising() {
+                return Err(OutOfRange(
+                    "Each rank must need more months than the one below it.".into(),
+                ));
+            }
+        }
         if let Some((_, true)) = change.no_xp_channel
             && self.no_xp_channels.len() >= MAX_NO_XP_CHANNELS
         {
@@ -159,6 +180,9 @@ impl Settings {
         if let Some(f) = c.team_fee {
             self.team_fee = Credits(f);
         }
+        if let Some(m) = c.rank_months {
+            self.ranks = Thresholds(m);
+        }
     }
 
     /// The settings in force, one line each, for `/settings show`.
@@ -201,6 +225,7 @@ impl Settings {
             ),
             format!("Daily quest rewards: easy {easy}, medium {medium}, hard {hard} credits"),
             format!("Team creation fee: {} credits", self.team_fee.0),
+            format!("Ranks: {}", self.ranks.describe()),
         ]
     }
 }
@@ -261,6 +286,12 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(f) = change.team_fee {
         said.push(format!("Creating a team costs {f} credits."));
+    }
+    if let Some(m) = change.rank_months {
+        said.push(format!(
+            "Ranks now need: {} (the scheduler applies them from now on).",
+            Thresholds(m).describe()
+        ));
     }
     said.join("\n")
 }

@@ -63,19 +63,3 @@ pub async fn page(
     .await?;
     Ok((rows, total))
 }
-
-/// What creating a team costs now: the latest team fee the guild set, or the default.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn fee(pool: &PgPool, guild: GuildId) -> Result<i64, sqlx::Error> {
-    let set: Option<i64> = sqlx::query_scalar(
-        "SELECT (payload->>'team_fee')::bigint FROM event_log
-         WHERE guild_id = $1 AND event_type = 'GuildSettingsChanged' AND payload ? 'team_fee'
-         ORDER BY guild_seq DESC LIMIT 1",
-    )
-    .bind(guild.0)
-    .fetch_optional(pool)
-    .await?;
-    Ok(set.unwrap_or(crate::rules::settings::TEAM_FEE.0))
-}

@@ -777,10 +777,10 @@ fn an_admin_can_let_beginners_sell() {
     let allow = |can: bool, allowed: bool| Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: can,
-        change: studio_schema::settings::SettingsChange {
+        change: Box::new(studio_schema::settings::SettingsChange {
             beginners_may_sell: Some(allowed),
             ..Default::default()
-        },
+        }),
     };
     assert_eq!(w.run(allow(false, true), t(0)), Err(Rejection::AdminOnly));
     w.ok(allow(true, true));

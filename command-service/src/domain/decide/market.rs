@@ -6,7 +6,6 @@ use crate::domain::command::{Draft, Market};
 use crate::domain::economy::{Listing, Purchase, PurchaseStatus};
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::economy as rules;
-use crate::rules::tenure;
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_schema::economy::{
     DisputeRejected, ListingDelisted, ListingDetails, ListingFeatured, ListingPublished,
@@ -225,7 +224,9 @@ fn publish(
             (id, l.version + 1)
         }
         None => {
-            let rank = tenure::rank(state.member(seller).tenure.time_in_guild(now));
+            let rank = state
+                .settings
+                .rank(state.member(seller).tenure.time_in_guild(now));
             if !rules::may_sell(rank, state.settings.beginners_may_sell) {
                 return Err(Rejection::RankTooLow {
                     needed: rules::SELLING_RANK.to_string(),
@@ -283,7 +284,9 @@ fn buy(
     }
     let wallet = Account::Member(buyer);
     cover(state, wallet, price)?;
-    let rank = tenure::rank(state.member(l.seller).tenure.time_in_guild(now));
+    let rank = state
+        .settings
+        .rank(state.member(l.seller).tenure.time_in_guild(now));
     let tax_percent = state.settings.tax_percent(rank);
     let tax = rules::percent_of(price, tax_percent);
     let postings = Postings::new()

@@ -81,10 +81,10 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
     let set = Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: true,
-        change: studio_schema::settings::SettingsChange {
+        change: Box::new(studio_schema::settings::SettingsChange {
             pro_dev_role: Some(777),
             ..Default::default()
-        },
+        }),
     };
     let (events, _) = decide(&s, &set, t(0)).expect("admin");
     apply(&mut s, &events);
@@ -124,10 +124,10 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
     let refused = Command::ChangeSettings {
         actor: DEV,
         actor_can_manage_guild: false,
-        change: studio_schema::settings::SettingsChange {
+        change: Box::new(studio_schema::settings::SettingsChange {
             pro_dev_role: Some(0),
             ..Default::default()
-        },
+        }),
     };
     assert_eq!(
         decide(&s, &refused, t(12)).map(|_| ()),

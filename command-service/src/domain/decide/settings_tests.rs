@@ -31,7 +31,7 @@ fn change(can: bool, change: SettingsChange) -> Command {
     Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: can,
-        change,
+        change: Box::new(change),
     }
 }
 
@@ -102,4 +102,30 @@ fn out_of_range_settings_are_refused_and_change_nothing() {
     assert!(
         matches!(shown, Ok(Outcome::Settings { ref lines }) if lines.iter().any(|l| l.contains("Learner 10 %")))
     );
+}
+
+#[test]
+fn new_rank_thresholds_bring_rank_ups_due_from_then_on() {
+    let (mut s, mut log) = (GuildState::new(GuildId(1)), Vec::new());
+    run(&mut s, &mut log, &post(1, 5, t(0)), t(0)).expect("alice is seen");
+    // Joined 1000 s before: a Beginner under the default thresholds, with nothing due.
+    assert!(crate::domain::due(&s, t(10)).is_empty());
+    let faster = SettingsChange {
+        rank_months: Some([0, 1, 2]),
+        ..SettingsChange::default()
+    };
+    run(&mut s, &mut log, &change(true, faster), t(11)).expect("admin");
+    let due = crate::domain::due(&s, t(12));
+    assert!(
+        matches!(&due[..], [(_, Command::ReachRank { member: ALICE, rank })] if *rank == crate::rules::tenure::Rank::Learner),
+        "{due:?}"
+    );
+    let backwards = SettingsChange {
+        rank_months: Some([3, 2, 9]),
+        ..SettingsChange::default()
+    };
+    assert!(matches!(
+        run(&mut s, &mut log, &change(true, backwards), t(13)),
+        Err(Rejection::BadSetting(_))
+    ));
 }
