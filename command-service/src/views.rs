@@ -25,6 +25,10 @@ pub struct MemberView {
     pub tenure: Tenure,
     /// Reputation points received and still in force.
     pub reputation: i64,
+    /// The latest reviews of the member's code.
+    pub reviews: Vec<community::ReviewReceived>,
+    /// The teams the member is in (`#n name`).
+    pub teams: Vec<String>,
     /// Studio credits in the member's wallet.
     pub credits: i64,
     /// What the member says about themselves, if they set up a profile.
@@ -125,6 +129,7 @@ pub async fn member(
     .fetch_one(pool)
     .await?;
     let profile = community::profile(pool, guild, user).await?;
+    let (reviews, teams) = community::portfolio(pool, guild, user).await?;
     let credits =
         economy::balance(pool, guild, studio_schema::money::Account::Member(user)).await?;
     let Some((xp, message_xp, messages, completed_secs, since, reputation)) = row else {
@@ -139,6 +144,8 @@ pub async fn member(
             seller,
             profile,
             credits,
+            reviews,
+            teams,
         });
     };
     Ok(MemberView {
@@ -155,6 +162,8 @@ pub async fn member(
         seller,
         profile,
         credits,
+        reviews,
+        teams,
     })
 }
 

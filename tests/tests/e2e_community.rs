@@ -1266,6 +1266,19 @@ async fn a_team_goes_from_creation_through_channel_wallet_and_milestones_to_disb
     stack
         .eventually_i64("SELECT progress FROM views.teams WHERE team_id = 1", 50)
         .await;
+    let profile = original(
+        &stack,
+        stack.slash(&carol, MEMBER_PERMISSIONS, "profile", json!([])),
+    )
+    .await;
+    let portfolio = stack
+        .click(&carol, &button(&profile, "Portfolio"), &profile)
+        .await;
+    assert!(
+        portfolio.body.to_string().contains("#1 Pixel Pirates"),
+        "{}",
+        portfolio.body
+    );
 
     // The owner removes carol (she keeps her reward), hands the team to bob, who disbands it: the
     // wallet's 200 is shared between the two members and the channel goes.

@@ -265,6 +265,25 @@ async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_deliver
             .await,
         25
     );
+    // The seller's portfolio shows the review received.
+    let profile = original(
+        &stack,
+        stack.slash(
+            &bob,
+            MEMBER_PERMISSIONS,
+            "profile",
+            json!([{"name": "member", "type": 6, "value": "1001"}]),
+        ),
+    )
+    .await;
+    let portfolio = stack
+        .click(&bob, &button(&profile, "Portfolio"), &profile)
+        .await;
+    assert!(
+        shown(&portfolio).contains("★★★★ **Grid A* pathfinding** — <@1002>: Saved me a week"),
+        "{}",
+        shown(&portfolio)
+    );
 
     // The seller's portfolio shows the listing, the sale and the rating.
     let profile = original(

@@ -184,7 +184,39 @@ fn portfolio_embed(view: &MemberView) -> Embed {
             "Listings and sales",
             seller_line(&view.seller),
         ))
+        .field(EmbedFieldBuilder::new(
+            "Reviews received",
+            reviews_line(view),
+        ))
+        .field(EmbedFieldBuilder::new(
+            "Teams",
+            if view.teams.is_empty() {
+                "None yet — see /teams.".to_owned()
+            } else {
+                truncate(&view.teams.join("\n"), 1024)
+            },
+        ))
         .build()
+}
+
+fn reviews_line(view: &MemberView) -> String {
+    if view.reviews.is_empty() {
+        return "None yet.".to_owned();
+    }
+    let lines: Vec<String> = view
+        .reviews
+        .iter()
+        .map(|r| {
+            format!(
+                "{} **{}** — <@{}>: {}",
+                "★".repeat(usize::try_from(r.stars.clamp(0, 5)).unwrap_or(0)),
+                truncate(&r.title, 60),
+                r.reviewer,
+                truncate(&r.text, 120)
+            )
+        })
+        .collect();
+    truncate(&lines.join("\n"), 1024)
 }
 
 fn about(view: &MemberView) -> String {

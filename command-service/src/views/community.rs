@@ -130,3 +130,50 @@ pub async fn find(
     .await?;
     Ok((rows, total))
 }
+
+/// Reviews shown on a portfolio.
+pub const PORTFOLIO_REVIEWS: i64 = 3;
+
+/// What others said about a member's code, the latest first.
+#[derive(Clone, Debug, PartialEq, sqlx::FromRow)]
+pub struct ReviewReceived {
+    pub title: String,
+    pub reviewer: i64,
+    pub stars: i64,
+    pub text: String,
+}
+
+/// The latest reviews of a member's listings, and the names of the teams they are in.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn portfolio(
+    pool: &PgPool,
+    guild: GuildId,
+    user: studio_schema::UserId,
+) -> Result<(Vec<ReviewReceived>, Vec<String>), sqlx::Error> {
+    let reviews = sqlx::query_as(
+        "SELECT l.title, r.reviewer, r.stars, r.text
+         FROM views.reviews r
+         JOIN views.listings l ON l.guild_id = r.guild_id AND l.listing_id = r.listing_id
+         WHERE r.guild_id = $1 AND r.seller = $2
+         ORDER BY r.at DESC, r.listing_id DESC LIMIT $3",
+    )
+    .bind(guild.0)
+    .bind(user.0)
+    .bind(PORTFOLIO_REVIEWS)
+    .fetch_all(pool)
+    .await?;
+    let teams = sqlx::query_scalar(
+        "SELECT '#' || t.team_id || ' ' || t.name
+         FROM views.team_members m
+         JOIN views.teams t ON t.guild_id = m.guild_id AND t.team_id = m.team_id
+         WHERE m.guild_id = $1 AND m.user_id = $2 AND t.status = 'active'
+         ORDER BY t.team_id",
+    )
+    .bind(guild.0)
+    .bind(user.0)
+    .fetch_all(pool)
+    .await?;
+    Ok((reviews, teams))
+}
