@@ -204,7 +204,14 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         "dave",
         chrono::Utc::now() - chrono::Duration::days(360) + chrono::Duration::seconds(6),
     );
-    let stack = Stack::start(vec![admin.clone(), dave.clone()]).await;
+    // Eight seconds short of the Learner rank (one month): a Beginner who ranks up as the test runs.
+    let started = chrono::Utc::now();
+    let erin = FakeMember::new(
+        1007,
+        "erin",
+        started - chrono::Duration::days(30) + chrono::Duration::seconds(8),
+    );
+    let stack = Stack::start(vec![admin.clone(), dave.clone(), erin.clone()]).await;
     let projector = stack.spawn("projector", &[], &[]);
     let command = stack.spawn("command-service", &[], &[("STUDIO_SCHEDULER_MS", "200")]);
     let gateway = stack.spawn("gateway-worker", &[], &[]);
@@ -227,6 +234,28 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
             {"name": "channel", "type": 7, "value": ANNOUNCEMENTS.to_string()}]}]),
     );
     stack.answer(announce).await;
+    let beginner = original(
+        &stack,
+        stack.slash(
+            &admin,
+            MEMBER_PERMISSIONS,
+            "profile",
+            json!([{"name": "member", "type": 6, "value": "1007"}]),
+        ),
+    )
+    .await;
+    assert!(beginner.text().contains("Beginner"), "{}", beginner.text());
+    stack
+        .eventually_i64(
+            &format!(
+                "SELECT count(*) FROM event_log WHERE event_type = 'RankReached'
+                 AND payload->>'member' = '1007' AND payload->>'rank' = 'Learner'
+                 AND (payload->>'at')::timestamptz > '{}'",
+                started.to_rfc3339()
+            ),
+            1,
+        )
+        .await;
     // Learner at once (a rank reached before Studio saw the member is recorded on the first tick),
     // Expert when the time comes, with the Pro-Dev role and a DM.
     stack
