@@ -111,3 +111,13 @@ pub struct QuestClaimed {
     pub xp: crate::ids::Xp,
     pub postings: Vec<Posting>,
 }
+
+/// A member of the premium rank paid to put their work in the spotlight: a public showcase post.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SpotlightBought {
+    pub member: UserId,
+    pub text: String,
+    pub cost: Credits,
+    pub at: DateTime<Utc>,
+    pub postings: Vec<Posting>,
+}

@@ -6,7 +6,8 @@
 
 use crate::community::{
     MemberContacted, ProfileUpdated, QuestAssigned, QuestClaimed, ReputationGiven,
-    ReputationRevoked, TournamentCancelled, TournamentCreated, TournamentEntered, TournamentPaid,
+    ReputationRevoked, SpotlightBought, TournamentCancelled, TournamentCreated, TournamentEntered,
+    TournamentPaid,
 };
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
@@ -107,6 +108,7 @@ pub enum Event {
     MemberContacted(MemberContacted),
     QuestAssigned(QuestAssigned),
     QuestClaimed(QuestClaimed),
+    SpotlightBought(SpotlightBought),
     TeamCreated(TeamCreated),
     TeamMembershipChanged(TeamMembershipChanged),
     TeamOwnerChanged(TeamOwnerChanged),
@@ -179,6 +181,7 @@ impl Event {
             Self::ProfileUpdated(_) => "ProfileUpdated",
             Self::QuestAssigned(_) => "QuestAssigned",
             Self::QuestClaimed(_) => "QuestClaimed",
+            Self::SpotlightBought(_) => "SpotlightBought",
             Self::TeamCreated(_) => "TeamCreated",
             Self::TeamMembershipChanged(_) => "TeamMembershipChanged",
             Self::TeamOwnerChanged(_) => "TeamOwnerChanged",
@@ -246,6 +249,7 @@ impl Event {
             Self::TournamentPaid(e) => &e.postings,
             Self::TournamentCancelled(e) => &e.postings,
             Self::QuestClaimed(e) => &e.postings,
+            Self::SpotlightBought(e) => &e.postings,
             Self::TeamCreated(e) => &e.postings,
             Self::TeamWalletMoved(e) => &e.postings,
             Self::TeamMilestoneChanged(e) => &e.postings,

@@ -1360,3 +1360,72 @@ async fn a_team_goes_from_creation_through_channel_wallet_and_milestones_to_disb
     drop(services);
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn a_master_buys_a_spotlight_and_others_are_told_it_is_premium() {
+    let (alice, admin) = (alice(), admin());
+    let mona = member(1008, "mona", 1100);
+    let stack = Stack::start(vec![alice.clone(), admin.clone(), mona.clone()]).await;
+    let services = stack.services().await;
+    for member in [1001, 1008] {
+        stack
+            .answer(stack.slash(
+                &admin,
+                ADMIN_PERMISSIONS,
+                "credits",
+                json!([{"name": "grant", "type": 1, "options": [
+                    {"name": "member", "type": 6, "value": member.to_string()},
+                    {"name": "amount", "type": 4, "value": 500},
+                    {"name": "reason", "type": 3, "value": "launch"}]}]),
+            ))
+            .await;
+    }
+    let spotlight = |who: &FakeMember| {
+        stack.slash(
+            who,
+            MEMBER_PERMISSIONS,
+            "spotlight",
+            json!([{"name": "text", "type": 3, "value": "Our jam game is out @everyone"}]),
+        )
+    };
+    // An Expert is refused privately; a Master's showcase is public and pings nobody.
+    let refused = original(&stack, spotlight(&alice)).await;
+    assert!(
+        refused.ephemeral() && refused.text().contains("premium feature"),
+        "{}",
+        refused.text()
+    );
+    let shown = stack.answer(spotlight(&mona)).await;
+    let body = shown.body.to_string();
+    assert!(
+        body.contains("Spotlight") && body.contains("Our jam game is out"),
+        "{body}"
+    );
+    assert_eq!(shown.body["data"]["flags"], Value::Null, "public: {body}");
+    assert_eq!(
+        shown.body["data"]["allowed_mentions"]["parse"],
+        json!([]),
+        "{body}"
+    );
+    let again = original(&stack, spotlight(&mona)).await;
+    assert!(
+        again.text().contains("One spotlight a week"),
+        "{}",
+        again.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'member:1008'",
+            300,
+        )
+        .await;
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'treasury'",
+            200,
+        )
+        .await;
+    stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
+}

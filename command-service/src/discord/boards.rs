@@ -147,3 +147,28 @@ pub fn find(
     }
     super::render::private_view(embed, rows, update)
 }
+
+/// A spotlight, posted publicly where it was bought (mentions nobody).
+#[must_use]
+pub fn spotlight(
+    member: studio_schema::UserId,
+    text: &str,
+    cost: studio_schema::Credits,
+) -> twilight_model::http::interaction::InteractionResponse {
+    use twilight_model::channel::message::AllowedMentions;
+    use twilight_util::builder::interaction_response::ChannelMessageBuilder;
+    let embed = EmbedBuilder::new()
+        .title("🌟 Spotlight")
+        .color(0x00F1_C40F)
+        .description(truncate(&format!("<@{member}>\n\n{text}"), 4096))
+        .footer(twilight_util::builder::embed::EmbedFooterBuilder::new(
+            format!(
+                "A premium showcase by a Master of this server ({cost} credits to the treasury)"
+            ),
+        ))
+        .build();
+    ChannelMessageBuilder::new()
+        .embeds([embed])
+        .allowed_mentions(AllowedMentions::default())
+        .build()
+}

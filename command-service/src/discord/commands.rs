@@ -226,6 +226,17 @@ pub fn all() -> Vec<Command> {
         .build(),
         team(),
         CommandBuilder::new(
+            "spotlight",
+            "Premium (Master rank): showcase your work to the whole server",
+            CommandType::ChatInput,
+        )
+        .option(
+            StringBuilder::new("text", "What to show: your game, your tool, your links")
+                .max_length(len(crate::rules::premium::SPOTLIGHT_CHARS))
+                .required(true),
+        )
+        .build(),
+        CommandBuilder::new(
             "daily",
             "Today's quest: do it, claim credits and XP, keep your streak",
             CommandType::ChatInput,
@@ -367,7 +378,7 @@ fn team() -> Command {
                 .option(credits_option("Credits"))
                 .option(
                     StringBuilder::new("note", "What for")
-                        .max_length(rules::NOTE_CHARS.try_into().unwrap_or(200))
+                        .max_length(len(rules::NOTE_CHARS))
                         .required(true),
                 ),
         )
@@ -376,7 +387,7 @@ fn team() -> Command {
                 .option(credits_option("Credits"))
                 .option(
                     StringBuilder::new("note", "What for")
-                        .max_length(rules::NOTE_CHARS.try_into().unwrap_or(200))
+                        .max_length(len(rules::NOTE_CHARS))
                         .required(true),
                 ),
         )

@@ -102,6 +102,13 @@ pub const ENTRIES: &[Entry] = &[
         admin: false,
     },
     Entry {
+        name: "spotlight",
+        usage: "/spotlight text",
+        what: "Premium, from the Master rank: a public showcase of your work in the channel, once a week, for 200 credits to the treasury.",
+        example: "/spotlight text:Our jam game is out on itch.io!",
+        admin: false,
+    },
+    Entry {
         name: "daily",
         usage: "/daily",
         what: "Your quest for today (UTC): send messages, review code you bought, or help someone until they thank you. When it is done, 🎁 Claim pays 50–150 credits by difficulty and 50 XP; each consecutive day adds 10 % (up to +50 %).",

@@ -73,6 +73,9 @@ pub fn outcome(outcome: &Outcome) -> InteractionResponse {
                 .build()
         }
         Outcome::Rejected(rejection) => rejected(rejection),
+        Outcome::Spotlight {
+            member, text, cost, ..
+        } => super::boards::spotlight(*member, text, *cost),
         other => super::quests::board(other)
             .or_else(|| super::receipts::answer(other))
             .unwrap_or_else(|| ephemeral("Done.")),

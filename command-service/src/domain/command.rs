@@ -121,6 +121,12 @@ pub enum Command {
         member: UserId,
         at: chrono::DateTime<chrono::Utc>,
     },
+    /// A member of the premium rank buys a spotlight for `text` (at the interaction's time).
+    Spotlight {
+        member: UserId,
+        text: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
     /// A team action.
     Team(TeamCmd),
     /// Anyone asks for the rules in force.

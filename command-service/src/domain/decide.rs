@@ -157,6 +157,9 @@ pub fn decide(
             ))
         }
         Command::Team(t) => team::decide(state, t),
+        Command::Spotlight { member, text, at } => {
+            recruitment::spotlight(state, *member, text, *at)
+        }
         Command::Daily { member, at, roll } => quest::daily(state, *member, *at, *roll),
         Command::ClaimQuest { member, at } => quest::claim(state, *member, *at),
         Command::ShowSettings => Ok((

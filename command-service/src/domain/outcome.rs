@@ -26,6 +26,10 @@ pub enum Rejection {
     AdminOnly,
     #[error("{0}")]
     BadSetting(String),
+    #[error("That is a premium feature: it opens at the {rank} rank.")]
+    PremiumOnly { rank: String },
+    #[error("One spotlight a week: your next one can be bought after {next}.")]
+    SpotlightCooldown { next: String },
     #[error("There is no team #{0}.")]
     NoSuchTeam(i64),
     #[error("Only the team's owner can do that.")]
@@ -325,6 +329,13 @@ pub enum Outcome {
         tournament: TournamentId,
         name: String,
         step: TournamentStep,
+    },
+    /// A spotlight was bought: the showcase to post publicly.
+    Spotlight {
+        member: UserId,
+        text: String,
+        cost: Credits,
+        balance: Credits,
     },
     /// A team changed; `members` are its members after the change.
     Team {

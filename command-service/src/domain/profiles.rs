@@ -1,6 +1,6 @@
 //! Who is open to work, and who contacted whom on which day, folded from events.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use std::collections::HashMap;
 use studio_schema::{Event, UserId};
 
@@ -11,6 +11,8 @@ pub struct Profiles {
     pub open_to_work: HashMap<UserId, bool>,
     /// Contacts each member sent: to whom, on which day.
     pub contacts: HashMap<UserId, Vec<(UserId, NaiveDate)>>,
+    /// When each member last bought a spotlight.
+    pub spotlights: HashMap<UserId, DateTime<Utc>>,
 }
 
 impl Profiles {
@@ -29,6 +31,9 @@ impl Profiles {
         match event {
             Event::ProfileUpdated(p) => {
                 self.open_to_work.insert(p.member, p.open_to_work);
+            }
+            Event::SpotlightBought(b) => {
+                self.spotlights.insert(b.member, b.at);
             }
             Event::MemberContacted(c) => {
                 let sent = self.contacts.entry(c.from).or_default();

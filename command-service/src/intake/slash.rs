@@ -122,6 +122,14 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
         })()
         .ok_or_else(|| usage("credits"))?,
         "team" => team(&options, actor).ok_or_else(|| usage("team"))?,
+        "spotlight" => Command::Spotlight {
+            member: actor,
+            text: options
+                .text("text")
+                .ok_or_else(|| usage("spotlight"))?
+                .to_owned(),
+            at: created_at(i),
+        },
         "daily" => Command::Daily {
             member: actor,
             at: created_at(i),

@@ -126,7 +126,10 @@ pub fn privileges(rank: Rank) -> Vec<&'static str> {
         (Rank::Beginner, "Earn XP and levels, show your profile"),
         (Rank::Learner, "Sell code on the marketplace"),
         (Rank::Expert, "The Pro-Dev role and channels"),
-        (Rank::Master, "Premium features"),
+        (
+            Rank::Master,
+            "Premium: /spotlight your work to the whole server",
+        ),
     ];
     all.iter()
         .filter(|(r, _)| *r <= rank)

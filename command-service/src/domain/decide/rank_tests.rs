@@ -134,3 +134,62 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
         Err(Rejection::AdminOnly)
     );
 }
+
+fn spotlight(at: DateTime<Utc>) -> Command {
+    Command::Spotlight {
+        member: DEV,
+        text: "Our jam game is out".into(),
+        at,
+    }
+}
+
+fn grant(state: &mut GuildState, amount: i64) {
+    let (events, _) = decide(
+        state,
+        &Command::AdjustCredits {
+            actor: ADMIN,
+            actor_can_manage_guild: true,
+            member: DEV,
+            member_is_bot: false,
+            amount,
+            grant: true,
+            reason: "budget".into(),
+        },
+        t(0),
+    )
+    .expect("granted");
+    apply(state, &events);
+}
+
+#[test]
+fn the_spotlight_is_a_premium_feature_of_masters_once_a_week_paid_to_the_treasury() {
+    let mut expert = seen(400);
+    grant(&mut expert, 1000);
+    assert_eq!(
+        decide(&expert, &spotlight(t(0)), t(0)).map(|_| ()),
+        Err(Rejection::PremiumOnly {
+            rank: "Master".into()
+        })
+    );
+    let mut master = seen(1100);
+    assert!(matches!(
+        decide(&master, &spotlight(t(0)), t(0)),
+        Err(Rejection::InsufficientCredits { .. })
+    ));
+    grant(&mut master, 1000);
+    let (events, outcome) = decide(&master, &spotlight(t(0)), t(0)).expect("a Master buys one");
+    apply(&mut master, &events);
+    assert!(matches!(outcome, Outcome::Spotlight { balance, .. } if balance.0 == 800));
+    assert_eq!(
+        master.economy.balance(studio_schema::Account::Treasury).0,
+        200
+    );
+    assert!(matches!(
+        decide(&master, &spotlight(t(6)), t(6)),
+        Err(Rejection::SpotlightCooldown { .. })
+    ));
+    assert!(
+        decide(&master, &spotlight(t(7)), t(7)).is_ok(),
+        "a week later"
+    );
+}

@@ -78,3 +78,52 @@ pub(super) fn contact(
         Outcome::Contacted { from, to, message },
     ))
 }
+
+/// A spotlight: Master rank only, once a week, paid to the treasury.
+pub(super) fn spotlight(
+    state: &GuildState,
+    member: UserId,
+    raw: &str,
+    at: DateTime<Utc>,
+) -> Decision {
+    use crate::rules::premium;
+    use studio_schema::community::SpotlightBought;
+    use studio_schema::money::Postings;
+    use studio_schema::{Account, Credits};
+    let rank = state
+        .settings
+        .rank(state.member(member).tenure.time_in_guild(at));
+    if rank < premium::PREMIUM_RANK {
+        return Err(Rejection::PremiumOnly {
+            rank: premium::PREMIUM_RANK.to_string(),
+        });
+    }
+    if let Some(last) = state.profiles.spotlights.get(&member)
+        && at < *last + premium::SPOTLIGHT_EVERY
+    {
+        return Err(Rejection::SpotlightCooldown {
+            next: (*last + premium::SPOTLIGHT_EVERY)
+                .format("%Y-%m-%d %H:%M UTC")
+                .to_string(),
+        });
+    }
+    let text = text(raw, "The showcase", premium::SPOTLIGHT_CHARS)?;
+    let wallet = Account::Member(member);
+    super::credits::cover(state, wallet, premium::SPOTLIGHT_COST)?;
+    let cost = premium::SPOTLIGHT_COST;
+    Ok((
+        vec![Event::SpotlightBought(SpotlightBought {
+            member,
+            text: text.clone(),
+            cost,
+            at,
+            postings: Postings::new().mov(wallet, Account::Treasury, cost).build(),
+        })],
+        Outcome::Spotlight {
+            member,
+            text,
+            cost,
+            balance: Credits(state.economy.balance(wallet).0 - cost.0),
+        },
+    ))
+}
