@@ -31,7 +31,7 @@ impl Answerer {
                 guild,
                 member,
                 rank,
-                role,
+                roles,
                 announce_in,
             } => {
                 if let Some(channel) = announce_in {
@@ -53,15 +53,32 @@ impl Answerer {
                     embeds: Vec::new(),
                 };
                 self.direct_message(&dm).await;
-                if let Some(role) = role {
+                for role in roles {
                     self.give_role(*guild, *member, *role).await;
                 }
             }
             Outcome::Rejoined {
                 guild,
                 member,
-                role,
-            } => self.give_role(*guild, *member, *role).await,
+                roles,
+            } => {
+                for role in roles {
+                    self.give_role(*guild, *member, *role).await;
+                }
+            }
+            Outcome::SettingChanged { roles, .. } => {
+                if let Some(guild) = guild {
+                    let guild = GuildId(guild.get().cast_signed());
+                    for (member, give, take) in roles {
+                        for role in give {
+                            self.give_role(guild, *member, *role).await;
+                        }
+                        for role in take {
+                            self.take_role(guild, *member, *role).await;
+                        }
+                    }
+                }
+            }
             _ => {}
         }
         if let (
@@ -102,8 +119,24 @@ impl Answerer {
             )
             .await;
         match result {
-            Ok(_) => info!(%member, role, "Pro-Dev role given"),
-            Err(err) => warn!(%member, role, error = %err, "Pro-Dev role not given"),
+            Ok(_) => info!(%member, role, "rank role given"),
+            Err(err) => warn!(%member, role, error = %err, "rank role not given"),
+        }
+    }
+
+    /// Takes a role from a member (idempotent too).
+    async fn take_role(&self, guild: GuildId, member: UserId, role: i64) {
+        let result = self
+            .http
+            .remove_guild_member_role(
+                Id::new(guild.get().max(1)),
+                Id::new(member.get().max(1)),
+                Id::new(role.cast_unsigned().max(1)),
+            )
+            .await;
+        match result {
+            Ok(_) => info!(%member, role, "rank role taken"),
+            Err(err) => warn!(%member, role, error = %err, "rank role not taken"),
         }
     }
 

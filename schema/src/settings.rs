@@ -31,6 +31,9 @@ pub struct SettingsChange {
     /// Credits an easy, a medium and a hard daily quest pay.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quest_rewards: Option<[i64; 3]>,
+    /// A role given to members who reach a rank (`Learner`, `Expert` or `Master`); role 0 clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rank_role: Option<(String, i64)>,
     /// Months in the guild for the Learner, Expert and Master ranks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_months: Option<[i64; 3]>,

@@ -322,6 +322,41 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         2,
         "Learner and Expert, once each"
     );
+
+    // A role for Learners goes to both; a new Pro-Dev role replaces the old one on the Expert.
+    let settings_cmd = |sub: &str, options: Value| {
+        stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "settings",
+            json!([{"name": sub, "type": 1, "options": options}]),
+        )
+    };
+    stack
+        .answer(settings_cmd(
+            "rank-role",
+            json!([{"name": "rank", "type": 3, "value": "Learner"},
+                   {"name": "role", "type": 8, "value": "444"}]),
+        ))
+        .await;
+    stack
+        .answer(settings_cmd(
+            "prodev-role",
+            json!([{"name": "role", "type": 8, "value": "556"}]),
+        ))
+        .await;
+    let roles_now = |d: &studio_tests::FakeDiscord| {
+        let (mut dave, mut erin) = (d.member_roles(GUILD, 1006), d.member_roles(GUILD, 1007));
+        dave.sort_unstable();
+        erin.sort_unstable();
+        (dave == [444, 556] && erin == [444]).then_some(())
+    };
+    assert!(
+        stack.discord.wait_for(PATIENCE, roles_now).await.is_some(),
+        "dave {:?}, erin {:?}",
+        stack.discord.member_roles(GUILD, 1006),
+        stack.discord.member_roles(GUILD, 1007)
+    );
     stack.assert_log_sound().await;
     drop((projector, command, gateway));
     stack.finish().await;

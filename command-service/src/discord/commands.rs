@@ -133,6 +133,22 @@ pub fn all() -> Vec<Command> {
         )
         .option(SubCommandBuilder::new("show", "The rules in force"))
         .option(
+            SubCommandBuilder::new(
+                "rank-role",
+                "The role members of a rank and above get (none: stop giving one)",
+            )
+            .option(
+                StringBuilder::new("rank", "The rank")
+                    .choices([
+                        ("Learner", "Learner"),
+                        ("Expert", "Expert"),
+                        ("Master", "Master"),
+                    ])
+                    .required(true),
+            )
+            .option(RoleBuilder::new("role", "The role")),
+        )
+        .option(
             SubCommandBuilder::new("xp", "XP per message and the cooldown between rewards")
                 .option(
                     IntegerBuilder::new("per_message", "XP a message earns")

@@ -172,7 +172,7 @@ pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
         Outcome::Commission {
             commission, step, ..
         } => format!("✅ Commission #{commission}: {}", step_text(step)),
-        Outcome::SettingChanged { what } => format!("✅ {what}"),
+        Outcome::SettingChanged { what, .. } => format!("✅ {what}"),
         Outcome::Team {
             team, name, step, ..
         } => format!("✅ Team #{} **{name}**: {}", team.0, team_text(step)),

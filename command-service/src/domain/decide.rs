@@ -124,10 +124,7 @@ pub fn decide(
                         guild: state.guild,
                         member: *member,
                         rank: rank.to_string(),
-                        role: state
-                            .settings
-                            .pro_dev_role
-                            .filter(|_| *rank >= tenure::PRO_DEV_RANK),
+                        roles: state.settings.roles_for(Some(*rank)),
                         announce_in: state.settings.level_up_channel,
                     },
                 )),
@@ -146,6 +143,22 @@ pub fn decide(
                 .settings
                 .check(change)
                 .map_err(|e| Rejection::BadSetting(e.0))?;
+            let mut after = state.settings.clone();
+            after.apply(change);
+            // Members holding rank roles get the new ones and lose the old (Discord's member-role
+            // API); members who are away get theirs when they rejoin.
+            let mut roles: Vec<(studio_schema::UserId, Vec<i64>, Vec<i64>)> = state
+                .members
+                .iter()
+                .filter(|(_, m)| m.present && !m.bot)
+                .filter_map(|(id, m)| {
+                    let (old, new) = (state.settings.roles_for(m.rank), after.roles_for(m.rank));
+                    let give: Vec<i64> = new.iter().filter(|r| !old.contains(r)).copied().collect();
+                    let take: Vec<i64> = old.iter().filter(|r| !new.contains(r)).copied().collect();
+                    (!give.is_empty() || !take.is_empty()).then_some((*id, give, take))
+                })
+                .collect();
+            roles.sort_unstable();
             Ok((
                 vec![Event::GuildSettingsChanged {
                     by: *actor,
@@ -153,6 +166,7 @@ pub fn decide(
                 }],
                 Outcome::SettingChanged {
                     what: crate::rules::settings::describe(change),
+                    roles,
                 },
             ))
         }
@@ -219,16 +233,17 @@ pub fn decide(
                 at: who.joined_at,
                 bot: who.bot,
             }];
-            // Discord drops a member's roles when they leave: a Pro-Dev coming back gets it again.
-            let outcome = match state.settings.pro_dev_role {
-                Some(role) if state.member(who.member).rank >= Some(tenure::PRO_DEV_RANK) => {
-                    Outcome::Rejoined {
-                        guild: state.guild,
-                        member: who.member,
-                        role,
-                    }
+            // Discord drops a member's roles when they leave: coming back, they get again the
+            // roles of the rank they reached (time away does not count).
+            let roles = state.settings.roles_for(state.member(who.member).rank);
+            let outcome = if roles.is_empty() {
+                Outcome::Recorded
+            } else {
+                Outcome::Rejoined {
+                    guild: state.guild,
+                    member: who.member,
+                    roles,
                 }
-                _ => Outcome::Recorded,
             };
             Ok((events, outcome))
         }

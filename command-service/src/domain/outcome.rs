@@ -302,7 +302,9 @@ pub enum Outcome {
         guild: GuildId,
         member: UserId,
         rank: String,
-        role: Option<i64>,
+        /// The roles the member should hold now (rank roles and the Pro-Dev role).
+        #[serde(default)]
+        roles: Vec<i64>,
         /// The guild's announcement channel (its level-up channel), if it set one.
         #[serde(default)]
         announce_in: Option<studio_schema::ChannelId>,
@@ -311,7 +313,8 @@ pub enum Outcome {
     Rejoined {
         guild: GuildId,
         member: UserId,
-        role: i64,
+        #[serde(default)]
+        roles: Vec<i64>,
     },
     /// A member saved their profile.
     ProfileSaved {
@@ -347,6 +350,9 @@ pub enum Outcome {
     /// An admin changed a guild setting.
     SettingChanged {
         what: String,
+        /// Members whose roles change with it: `(member, roles to give, roles to take)`.
+        #[serde(default)]
+        roles: Vec<(UserId, Vec<i64>, Vec<i64>)>,
     },
     /// A member's quest of the day and how far they are.
     Quest {

@@ -282,6 +282,14 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
             change.quest_rewards = Some([o.int("easy")?, o.int("medium")?, o.int("hard")?]);
         }
         "team-fee" => change.team_fee = Some(o.int("amount")?),
+        "rank-role" => {
+            let role = match o.value("role") {
+                Some(CommandOptionValue::Role(r)) => r.get().cast_signed(),
+                Some(_) => return None,
+                None => 0,
+            };
+            change.rank_role = Some((o.text("rank")?.to_owned(), role));
+        }
         "ranks" => {
             change.rank_months = Some([o.int("learner")?, o.int("expert")?, o.int("master")?]);
         }

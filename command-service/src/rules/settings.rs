@@ -43,6 +43,8 @@ pub struct Settings {
     pub team_fee: Credits,
     /// Months in the guild each rank needs.
     pub ranks: Thresholds,
+    /// Roles given at Learner, Expert and Master.
+    pub rank_roles: [Option<i64>; 3],
 }
 
 impl Default for Settings {
@@ -58,6 +60,7 @@ impl Default for Settings {
             quest_rewards: QUEST_REWARDS,
             team_fee: TEAM_FEE,
             ranks: Thresholds::default(),
+            rank_roles: [None; 3],
         }
     }
 }
@@ -84,6 +87,29 @@ impl Settings {
             Rank::Master => 3,
         };
         self.tax_percent[i]
+    }
+
+    /// The Discord roles a member who reached `rank` holds: the role of every rank up to theirs,
+    /// and the Pro-Dev role from its rank on.
+    #[must_use]
+    pub fn roles_for(&self, rank: Option<Rank>) -> Vec<i64> {
+        let Some(rank) = rank else {
+            return Vec::new();
+        };
+        let mut roles: Vec<i64> = [Rank::Learner, Rank::Expert, Rank::Master]
+            .into_iter()
+            .zip(self.rank_roles)
+            .filter(|(r, _)| *r <= rank)
+            .filter_map(|(_, role)| role)
+            .collect();
+        if rank >= super::tenure::PRO_DEV_RANK
+            && let Some(role) = self.pro_dev_role
+        {
+            roles.push(role);
+        }
+        roles.sort_unstable();
+        roles.dedup();
+        roles
     }
 
     /// Whether a channel's messages earn XP.
@@ -125,6 +151,13 @@ impl Settings {
         }
         if let Some(v) = change.team_fee {
             within(v, MAX_TEAM_FEE, "The team fee")?;
+        }
+        if let Some((rank, _)) = &change.rank_role
+            && rank_index(rank).is_none()
+        {
+            return Err(OutOfRange(
+                "A rank role is for Learner, Expert or Master.".into(),
+            ));
         }
         if let Some(months) = change.rank_months {
             for m in months {
@@ -183,6 +216,11 @@ impl Settings {
         if let Some(m) = c.rank_months {
             self.ranks = Thresholds(m);
         }
+        if let Some((rank, role)) = &c.rank_role
+            && let Some(i) = rank_index(rank)
+        {
+            self.rank_roles[i] = (*role != 0).then_some(*role);
+        }
     }
 
     /// The settings in force, one line each, for `/settings show`.
@@ -226,8 +264,27 @@ impl Settings {
             format!("Daily quest rewards: easy {easy}, medium {medium}, hard {hard} credits"),
             format!("Team creation fee: {} credits", self.team_fee.0),
             format!("Ranks: {}", self.ranks.describe()),
+            format!(
+                "Rank roles: {}",
+                ["Learner", "Expert", "Master"]
+                    .iter()
+                    .zip(self.rank_roles)
+                    .map(|(r, role)| format!(
+                        "{r} {}",
+                        role.map_or_else(|| "none".to_owned(), |id| format!("<@&{id}>"))
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            ),
         ]
     }
+}
+
+/// The index of a rank that can have a role (Learner 0, Expert 1, Master 2).
+fn rank_index(rank: &str) -> Option<usize> {
+    ["Learner", "Expert", "Master"]
+        .iter()
+        .position(|r| *r == rank)
 }
 
 /// What a change does, in words, for the admin's receipt.
@@ -286,6 +343,13 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(f) = change.team_fee {
         said.push(format!("Creating a team costs {f} credits."));
+    }
+    if let Some((rank, role)) = &change.rank_role {
+        said.push(if *role == 0 {
+            format!("Members reaching {rank} no longer get a role.")
+        } else {
+            format!("Members of the {rank} rank and above get <@&{role}>.")
+        });
     }
     if let Some(m) = change.rank_months {
         said.push(format!(

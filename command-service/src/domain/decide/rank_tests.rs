@@ -53,7 +53,7 @@ fn a_rank_is_reached_once_at_the_moment_the_threshold_was_crossed() {
     assert!(tick(&mut s, t(0)).is_empty(), "still a Beginner");
     let outcomes = tick(&mut s, t(3));
     assert!(
-        matches!(&outcomes[..], [Outcome::RankUp { rank, role: None, .. }] if rank == "Learner")
+        matches!(&outcomes[..], [Outcome::RankUp { rank, roles, .. }] if rank == "Learner" && roles.is_empty())
     );
     match s.member(DEV).rank {
         Some(Rank::Learner) => {}
@@ -93,9 +93,9 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
         matches!(
             &outcomes[..],
             [Outcome::RankUp {
-                role: Some(777),
+                roles,
                 ..
-            }]
+            }] if roles == &[777]
         ),
         "{outcomes:?}"
     );
@@ -114,7 +114,7 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
     let (events, outcome) = decide(&s, &rejoin, t(10)).expect("rejoin");
     apply(&mut s, &events);
     assert!(
-        matches!(outcome, Outcome::Rejoined { role: 777, .. }),
+        matches!(&outcome, Outcome::Rejoined { roles, .. } if roles == &[777]),
         "{outcome:?}"
     );
     assert!(
@@ -192,4 +192,35 @@ fn the_spotlight_is_a_premium_feature_of_masters_once_a_week_paid_to_the_treasur
         decide(&master, &spotlight(t(7)), t(7)).is_ok(),
         "a week later"
     );
+}
+
+#[test]
+fn changing_the_pro_dev_role_or_a_rank_role_swaps_the_roles_members_hold() {
+    let mut s = seen(400);
+    tick(&mut s, t(0));
+    let set = |pro_dev: Option<i64>, rank_role: Option<(&str, i64)>| Command::ChangeSettings {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        change: Box::new(studio_schema::settings::SettingsChange {
+            pro_dev_role: pro_dev,
+            rank_role: rank_role.map(|(r, id)| (r.to_owned(), id)),
+            ..Default::default()
+        }),
+    };
+    let (events, outcome) = decide(&s, &set(Some(777), None), t(1)).expect("admin");
+    apply(&mut s, &events);
+    assert!(
+        matches!(&outcome, Outcome::SettingChanged { roles, .. } if roles == &[(DEV, vec![777], vec![])]),
+        "{outcome:?}"
+    );
+    let (events, outcome) = decide(&s, &set(Some(888), Some(("Learner", 5))), t(2)).expect("admin");
+    apply(&mut s, &events);
+    assert!(
+        matches!(&outcome, Outcome::SettingChanged { roles, .. } if roles == &[(DEV, vec![5, 888], vec![777])]),
+        "{outcome:?}"
+    );
+    assert!(matches!(
+        decide(&s, &set(None, Some(("Wizard", 5))), t(3)),
+        Err(Rejection::BadSetting(_))
+    ));
 }
