@@ -1464,3 +1464,110 @@ async fn a_master_buys_a_spotlight_and_others_are_told_it_is_premium() {
     drop(services);
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn racing_and_redelivered_team_payouts_never_pay_twice() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    for (member, amount) in [(1001, 1000), (1002, 100)] {
+        stack
+            .answer(stack.slash(
+                &admin,
+                ADMIN_PERMISSIONS,
+                "credits",
+                json!([{"name": "grant", "type": 1, "options": [
+                    who(member), {"name": "amount", "type": 4, "value": amount},
+                    {"name": "reason", "type": 3, "value": "jam budget"}]}]),
+            ))
+            .await;
+    }
+    said(
+        &stack,
+        submit(
+            &stack,
+            &alice,
+            "f:team",
+            &[
+                ("name", "Crunch"),
+                ("description", "Racing"),
+                ("open", "yes"),
+            ],
+        ),
+    )
+    .await;
+    said(&stack, team_cmd(&stack, &bob, "join", json!([]))).await;
+    let amount = |n: i64| json!({"name": "amount", "type": 4, "value": n});
+    said(
+        &stack,
+        team_cmd(&stack, &alice, "deposit", json!([amount(500)])),
+    )
+    .await;
+
+    // Two payouts of 300 from a wallet of 500, at once: exactly one is paid.
+    let pay = || {
+        team_cmd(
+            &stack,
+            &alice,
+            "pay",
+            json!([who(1002), amount(300), {"name": "note", "type": 3, "value": "art pass"}]),
+        )
+    };
+    let (first, second) = (pay(), pay());
+    let answers = [said(&stack, first).await, said(&stack, second).await];
+    assert_eq!(
+        answers.iter().filter(|a| a.contains("paid 300")).count(),
+        1,
+        "{answers:?}"
+    );
+    assert!(answers.iter().any(|a| a.contains("200")), "{answers:?}");
+
+    // Bob's deposit delivered twice is one deposit, answered the same both times.
+    let (id, d) = stack.discord.slash_command(
+        GUILD,
+        CHANNEL,
+        &bob,
+        MEMBER_PERMISSIONS,
+        "team",
+        json!([{"name": "deposit", "type": 1, "options": [
+            {"name": "team", "type": 4, "value": 1}, amount(100)]}]),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d.clone());
+    stack.answer(id).await;
+    let both = redeliver(&stack, id, &d).await;
+    assert_eq!(
+        both[0].body, both[1].body,
+        "the duplicate gets the original answer"
+    );
+    assert_eq!(
+        stack
+            .scalar(
+                "SELECT count(*) FROM event_log WHERE event_type = 'TeamWalletMoved'
+                 AND payload->>'kind' = 'deposit' AND payload->>'by' = '1002'"
+            )
+            .await,
+        1
+    );
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'team:1'",
+            300,
+        )
+        .await;
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'member:1002'",
+            300,
+        )
+        .await;
+    let live = stack.views_digest().await;
+    stack.replay().await;
+    assert_eq!(
+        stack.views_digest().await,
+        live,
+        "replay gives the same views"
+    );
+    stack.assert_log_sound_allowing(&[SECOND_ANSWER]).await;
+    drop(services);
+    stack.finish().await;
+}

@@ -10,9 +10,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use studio_tests::{FakeMember, SentMessage};
 
-/// A second time the same interaction is answered, Discord refuses it (and the fake records it).
-const SECOND_ANSWER: &str = "second callback for";
-
 fn grant(stack: &Stack, admin: &FakeMember, member: u64, amount: i64) -> u64 {
     grant_as(stack, admin, ADMIN_PERMISSIONS, member, amount)
 }
@@ -555,30 +552,7 @@ async fn the_same_buy_delivered_twice_buys_once_and_answers_the_same() {
     );
     stack.discord.dispatch("INTERACTION_CREATE", d.clone());
     stack.answer(id).await;
-    let frame = json!({"t": "INTERACTION_CREATE", "s": 1, "op": 0, "d": d}).to_string();
-    let js = async_nats::jetstream::new(async_nats::connect(&stack.nats_url).await.expect("nats"));
-    let subject = format!("{}.discord.gateway.0.INTERACTION_CREATE", stack.prefix);
-    for copy in ["again"] {
-        let mut headers = async_nats::HeaderMap::new();
-        headers.insert("Nats-Msg-Id", format!("{id}-{copy}").as_str());
-        js.publish_with_headers(subject.clone(), headers, frame.clone().into())
-            .await
-            .expect("publish")
-            .await
-            .expect("ack");
-    }
-    let both = stack
-        .discord
-        .wait_for(PATIENCE, |d| {
-            let c: Vec<_> = d
-                .callbacks()
-                .into_iter()
-                .filter(|c| c.interaction_id == id)
-                .collect();
-            (c.len() == 2).then_some(c)
-        })
-        .await
-        .expect("both deliveries answered");
+    let both = redeliver(&stack, id, &d).await;
     assert_eq!(
         both[0].body, both[1].body,
         "the duplicate gets the original answer"

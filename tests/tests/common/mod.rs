@@ -500,3 +500,38 @@ pub fn button(message: &studio_tests::SentMessage, label: &str) -> String {
         .unwrap_or_else(|| panic!("no {label} button in {:?}", message.buttons()))
         .1
 }
+
+/// What the local Discord reports when a redelivered interaction is answered a second time.
+pub const SECOND_ANSWER: &str = "second callback for";
+
+/// Publishes interaction `d` (id `id`) again straight into JetStream under a new message id, as a
+/// redelivery past the deduplication window would; waits until both deliveries were answered and
+/// returns the two answers.
+pub async fn redeliver(
+    stack: &Stack,
+    id: u64,
+    d: &serde_json::Value,
+) -> Vec<studio_tests::Callback> {
+    let frame = serde_json::json!({"t": "INTERACTION_CREATE", "s": 1, "op": 0, "d": d}).to_string();
+    let js = async_nats::jetstream::new(async_nats::connect(&stack.nats_url).await.expect("nats"));
+    let subject = format!("{}.discord.gateway.0.INTERACTION_CREATE", stack.prefix);
+    let mut headers = async_nats::HeaderMap::new();
+    headers.insert("Nats-Msg-Id", format!("{id}-again").as_str());
+    js.publish_with_headers(subject, headers, frame.into())
+        .await
+        .expect("publish")
+        .await
+        .expect("ack");
+    stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            let c: Vec<_> = d
+                .callbacks()
+                .into_iter()
+                .filter(|c| c.interaction_id == id)
+                .collect();
+            (c.len() == 2).then_some(c)
+        })
+        .await
+        .expect("both deliveries answered")
+}
