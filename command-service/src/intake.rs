@@ -177,40 +177,30 @@ fn members(guild: u64, list: &[Member]) -> Incoming {
     }
 }
 
-/// A ⭐ on a message gives its author reputation; removing it takes it back the same day.
+/// A reaction on a message: the guild's reputation reaction (⭐ unless it chose another) gives its
+/// author reputation, and removing it takes it back the same day; the rules tell which it is.
 fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Incoming {
     let Some(guild) = r.guild_id else {
         return Incoming::Ignore;
     };
-    let star = matches!(&r.emoji, EmojiReactionType::Unicode { name } if name == crate::rules::reputation::REACTION);
-    if !star || r.member.as_ref().is_some_and(|m| m.user.bot) {
+    if r.member.as_ref().is_some_and(|m| m.user.bot) {
         return Incoming::Ignore;
     }
-    let giver = UserId::from_u64(r.user_id.get());
-    let message = MessageId::from_u64(r.message_id.get());
-    let command = if added {
-        let Some(author) = r.message_author_id else {
-            return Incoming::Ignore;
-        };
-        Command::GiveRep {
-            giver,
-            receiver: UserId::from_u64(author.get()),
-            receiver_is_bot: false,
-            at: received_at,
-            message: Some(message),
-            reason: None,
-        }
-    } else {
-        Command::TakeBackRep {
-            giver,
-            message,
-            at: received_at,
-        }
+    let emoji = match &r.emoji {
+        EmojiReactionType::Unicode { name } => crate::rules::reputation::reaction_key(name),
+        EmojiReactionType::Custom { id, .. } => id.to_string(),
     };
     Incoming::Command {
         guild: guild_id(guild.get()),
         own_id: None,
-        command,
+        command: Command::React {
+            added,
+            giver: UserId::from_u64(r.user_id.get()),
+            author: r.message_author_id.map(|a| UserId::from_u64(a.get())),
+            message: MessageId::from_u64(r.message_id.get()),
+            emoji,
+            at: received_at,
+        },
         reply: ReplyTo::Nobody,
     }
 }

@@ -34,6 +34,9 @@ pub struct SettingsChange {
     /// A role given to members who reach a rank (`Learner`, `Expert` or `Master`); role 0 clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_role: Option<(String, i64)>,
+    /// The reaction that gives reputation (a Unicode emoji, or a custom emoji's id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rep_reaction: Option<String>,
     /// Months in the guild for the Learner, Expert and Master ranks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rank_months: Option<[i64; 3]>,

@@ -18,10 +18,21 @@ fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
 }
 
 fn star(stack: &Stack, added: bool, who: &FakeMember, message: u64, author: u64) {
+    react(
+        stack,
+        added,
+        who,
+        message,
+        author,
+        json!({"id": null, "name": "⭐"}),
+    );
+}
+
+fn react(stack: &Stack, added: bool, who: &FakeMember, message: u64, author: u64, emoji: Value) {
     let mut d: Value = json!({
         "user_id": who.user_id.to_string(), "channel_id": CHANNEL.to_string(),
         "message_id": message.to_string(), "guild_id": GUILD.to_string(),
-        "emoji": {"id": null, "name": "⭐"}, "burst": false, "type": 0,
+        "emoji": emoji, "burst": false, "type": 0,
     });
     if added {
         d["member"] = studio_tests::payloads::member(who, &[], None);
@@ -147,6 +158,44 @@ async fn reputation_by_command_and_reaction_respects_its_limits() {
             .await,
         2,
         "the self-star and the repeated /rep wrote nothing"
+    );
+
+    // The server chooses its own reaction (a custom emoji here): from then on it gives reputation
+    // and ⭐ does not.
+    let chosen = original(
+        &stack,
+        stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "settings",
+            json!([{"name": "rep-reaction", "type": 1, "options": [
+                {"name": "emoji", "type": 3, "value": "<:thanks:777000>"}]}]),
+        ),
+    )
+    .await;
+    assert!(chosen.text().contains("reaction"), "{}", chosen.text());
+    let tip = stack.say(&alice, "use a signed distance field for the outline");
+    star(&stack, true, &carol, tip, 1001);
+    react(
+        &stack,
+        true,
+        &admin,
+        tip,
+        1001,
+        json!({"id": "777000", "name": "thanks"}),
+    );
+    stack
+        .eventually_i64(
+            "SELECT reputation FROM views.members WHERE user_id = 1001",
+            1,
+        )
+        .await;
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ReputationGiven'")
+            .await,
+        3,
+        "only the chosen reaction gave a point"
     );
 
     // /help lists every command with an example, or one.

@@ -134,6 +134,17 @@ pub fn all() -> Vec<Command> {
         .option(SubCommandBuilder::new("show", "The rules in force"))
         .option(
             SubCommandBuilder::new(
+                "rep-reaction",
+                "The reaction that gives a message's author +1 reputation",
+            )
+            .option(
+                StringBuilder::new("emoji", "An emoji, e.g. ⭐ or a custom one of the server")
+                    .max_length(len(crate::rules::reputation::REACTION_CHARS))
+                    .required(true),
+            ),
+        )
+        .option(
+            SubCommandBuilder::new(
                 "rank-role",
                 "The role members of a rank and above get (none: stop giving one)",
             )

@@ -61,7 +61,7 @@ pub enum Command {
     },
     /// Something done on the marketplace.
     Market(Market),
-    /// `/rep member [reason]`, or a ⭐ reaction on `message` (its author receives).
+    /// `/rep member [reason]` (or, with `message`, a reputation reaction on it).
     GiveRep {
         giver: UserId,
         receiver: UserId,
@@ -70,10 +70,14 @@ pub enum Command {
         message: Option<MessageId>,
         reason: Option<String>,
     },
-    /// The ⭐ reaction on `message` was removed at `at`: the same day, its point is taken back.
-    TakeBackRep {
+    /// `giver` added (or removed) reaction `emoji` (`reputation::reaction_key`) on `message` by
+    /// `author`; it counts as reputation only if it is the guild's reputation reaction.
+    React {
+        added: bool,
         giver: UserId,
+        author: Option<UserId>,
         message: MessageId,
+        emoji: String,
         at: DateTime<Utc>,
     },
     /// An admin removes every point `giver` gave (an alt account).

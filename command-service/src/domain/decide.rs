@@ -76,9 +76,20 @@ pub fn decide(
             *message,
             reason.as_deref(),
         ),
-        Command::TakeBackRep { giver, message, at } => {
-            reputation::take_back(state, *giver, *message, *at)
-        }
+        Command::React {
+            added,
+            giver,
+            author,
+            message,
+            emoji,
+            at,
+        } => match (emoji == &state.settings.rep_reaction, added, author) {
+            (false, ..) | (true, true, None) => Ok((Vec::new(), Outcome::Recorded)),
+            (true, true, Some(author)) => {
+                reputation::give(state, *giver, *author, false, *at, Some(*message), None)
+            }
+            (true, false, _) => reputation::take_back(state, *giver, *message, *at),
+        },
         Command::PurgeRep {
             actor,
             actor_can_manage_guild,

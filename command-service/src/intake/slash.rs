@@ -282,6 +282,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
             change.quest_rewards = Some([o.int("easy")?, o.int("medium")?, o.int("hard")?]);
         }
         "team-fee" => change.team_fee = Some(o.int("amount")?),
+        "rep-reaction" => change.rep_reaction = Some(o.text("emoji")?.to_owned()),
         "rank-role" => {
             let role = match o.value("role") {
                 Some(CommandOptionValue::Role(r)) => r.get().cast_signed(),

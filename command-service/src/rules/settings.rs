@@ -45,6 +45,8 @@ pub struct Settings {
     pub ranks: Thresholds,
     /// Roles given at Learner, Expert and Master.
     pub rank_roles: [Option<i64>; 3],
+    /// The reaction that gives reputation, as `reputation::reaction_key` writes it.
+    pub rep_reaction: String,
 }
 
 impl Default for Settings {
@@ -61,6 +63,7 @@ impl Default for Settings {
             team_fee: TEAM_FEE,
             ranks: Thresholds::default(),
             rank_roles: [None; 3],
+            rep_reaction: super::reputation::REACTION.to_owned(),
         }
     }
 }
@@ -152,6 +155,13 @@ impl Settings {
         if let Some(v) = change.team_fee {
             within(v, MAX_TEAM_FEE, "The team fee")?;
         }
+        if let Some(r) = &change.rep_reaction
+            && (r.trim().is_empty() || r.chars().count() > super::reputation::REACTION_CHARS)
+        {
+            return Err(OutOfRange(
+                "Give one emoji for the reputation reaction.".into(),
+            ));
+        }
         if let Some((rank, _)) = &change.rank_role
             && rank_index(rank).is_none()
         {
@@ -216,6 +226,9 @@ impl Settings {
         if let Some(m) = c.rank_months {
             self.ranks = Thresholds(m);
         }
+        if let Some(r) = &c.rep_reaction {
+            self.rep_reaction = super::reputation::reaction_key(r);
+        }
         if let Some((rank, role)) = &c.rank_role
             && let Some(i) = rank_index(rank)
         {
@@ -263,6 +276,7 @@ impl Settings {
             ),
             format!("Daily quest rewards: easy {easy}, medium {medium}, hard {hard} credits"),
             format!("Team creation fee: {} credits", self.team_fee.0),
+            format!("Reaction that gives reputation: {}", self.rep_reaction),
             format!("Ranks: {}", self.ranks.describe()),
             format!(
                 "Rank roles: {}",
@@ -343,6 +357,12 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(f) = change.team_fee {
         said.push(format!("Creating a team costs {f} credits."));
+    }
+    if let Some(r) = &change.rep_reaction {
+        said.push(format!(
+            "A {} reaction on a helpful message now gives its author +1 reputation.",
+            r.trim()
+        ));
     }
     if let Some((rank, role)) = &change.rank_role {
         said.push(if *role == 0 {

@@ -71,9 +71,12 @@ fn a_pair_gives_once_a_day_and_a_giver_at_most_the_cap() {
 fn removing_the_reaction_the_same_day_takes_the_point_back_but_not_the_next_day() {
     let mut s = GuildState::new(GuildId(1));
     run(&mut s, &rep(30, t(1), Some(7)), t(1)).expect("given");
-    let take_back = |at| Command::TakeBackRep {
+    let take_back = |at| Command::React {
+        added: false,
         giver: GIVER,
+        author: None,
         message: MessageId(7),
+        emoji: "⭐".into(),
         at,
     };
     run(&mut s, &take_back(t(2)), t(2)).expect("taken back");
@@ -103,4 +106,41 @@ fn an_admin_purges_what_an_alt_gave() {
         })
     );
     assert_eq!(s.member(UserId(30)).reputation, 0);
+}
+
+#[test]
+fn the_guild_chooses_the_reaction_that_gives_reputation() {
+    let mut s = GuildState::new(GuildId(1));
+    let react = |emoji: &str, message: i64, at| Command::React {
+        added: true,
+        giver: GIVER,
+        author: Some(UserId(30 + message)),
+        message: MessageId(message),
+        emoji: emoji.into(),
+        at,
+    };
+    run(&mut s, &react("👍", 1, t(1)), t(1)).expect("ignored");
+    assert_eq!(
+        s.member(UserId(31)).reputation,
+        0,
+        "not the reputation reaction"
+    );
+    let change = Command::ChangeSettings {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        change: Box::new(studio_schema::settings::SettingsChange {
+            rep_reaction: Some("<:thanks:987>".into()),
+            ..Default::default()
+        }),
+    };
+    run(&mut s, &change, t(2)).expect("admin");
+    run(&mut s, &react("⭐", 2, t(3)), t(3)).expect("ignored");
+    run(&mut s, &react("987", 3, t(3)), t(3)).expect("given");
+    assert_eq!(
+        (
+            s.member(UserId(32)).reputation,
+            s.member(UserId(33)).reputation
+        ),
+        (0, 1)
+    );
 }
