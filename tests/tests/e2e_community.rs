@@ -1104,17 +1104,7 @@ async fn a_daily_quest_streak_across_days_raises_the_reward_and_a_missed_day_res
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let services = stack.services().await;
     // Credits for a review quest's purchases.
-    stack
-        .answer(stack.slash(
-            &admin,
-            ADMIN_PERMISSIONS,
-            "credits",
-            json!([{"name": "grant", "type": 1, "options": [
-            {"name": "member", "type": 6, "value": "1001"},
-            {"name": "amount", "type": 4, "value": 500},
-            {"name": "reason", "type": 3, "value": "quest budget"}]}]),
-        ))
-        .await;
+    stack.answer(grant(&stack, &admin, 1001, 500)).await;
 
     let mut streaks = Vec::new();
     for day in [0, 1, 2, 4] {
@@ -1244,16 +1234,7 @@ async fn a_team_goes_from_creation_through_channel_wallet_and_milestones_to_disb
     .await;
     let services = stack.services().await;
     for (member, amount) in [(1001, 1000), (1002, 500)] {
-        stack
-            .answer(stack.slash(
-                &admin,
-                ADMIN_PERMISSIONS,
-                "credits",
-                json!([{"name": "grant", "type": 1, "options": [
-                    who(member), {"name": "amount", "type": 4, "value": amount},
-                    {"name": "reason", "type": 3, "value": "jam budget"}]}]),
-            ))
-            .await;
+        stack.answer(grant(&stack, &admin, member, amount)).await;
     }
 
     // /teams → ➕ Create team opens the form; submitting it founds team #1 for the 100 fee.
@@ -1452,17 +1433,7 @@ async fn a_master_buys_a_spotlight_and_others_are_told_it_is_premium() {
     let stack = Stack::start(vec![alice.clone(), admin.clone(), mona.clone()]).await;
     let services = stack.services().await;
     for member in [1001, 1008] {
-        stack
-            .answer(stack.slash(
-                &admin,
-                ADMIN_PERMISSIONS,
-                "credits",
-                json!([{"name": "grant", "type": 1, "options": [
-                    {"name": "member", "type": 6, "value": member.to_string()},
-                    {"name": "amount", "type": 4, "value": 500},
-                    {"name": "reason", "type": 3, "value": "launch"}]}]),
-            ))
-            .await;
+        stack.answer(grant(&stack, &admin, member, 500)).await;
     }
     let spotlight = |who: &FakeMember| {
         stack.slash(
@@ -1520,16 +1491,7 @@ async fn racing_and_redelivered_team_payouts_never_pay_twice() {
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let services = stack.services().await;
     for (member, amount) in [(1001, 1000), (1002, 100)] {
-        stack
-            .answer(stack.slash(
-                &admin,
-                ADMIN_PERMISSIONS,
-                "credits",
-                json!([{"name": "grant", "type": 1, "options": [
-                    who(member), {"name": "amount", "type": 4, "value": amount},
-                    {"name": "reason", "type": 3, "value": "jam budget"}]}]),
-            ))
-            .await;
+        stack.answer(grant(&stack, &admin, member, amount)).await;
     }
     said(
         &stack,

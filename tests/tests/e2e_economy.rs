@@ -10,22 +10,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use studio_tests::{FakeMember, SentMessage};
 
-fn grant(stack: &Stack, admin: &FakeMember, member: u64, amount: i64) -> u64 {
-    grant_as(stack, admin, ADMIN_PERMISSIONS, member, amount)
-}
-
-fn grant_as(stack: &Stack, who: &FakeMember, permissions: u64, member: u64, amount: i64) -> u64 {
-    stack.slash(
-        who,
-        permissions,
-        "credits",
-        json!([{"name": "grant", "type": 1, "options": [
-            {"name": "member", "type": 6, "value": member.to_string()},
-            {"name": "amount", "type": 4, "value": amount},
-            {"name": "reason", "type": 3, "value": "jam prize"}]}]),
-    )
-}
-
 fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: Value) -> u64 {
     stack.slash(
         from,

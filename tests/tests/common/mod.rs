@@ -535,3 +535,27 @@ pub async fn redeliver(
         .await
         .expect("both deliveries answered")
 }
+
+/// An admin grants `member` credits; returns the interaction id.
+pub fn grant(stack: &Stack, admin: &FakeMember, member: u64, amount: i64) -> u64 {
+    grant_as(stack, admin, ADMIN_PERMISSIONS, member, amount)
+}
+
+/// `who` (with `permissions`) grants `member` credits; returns the interaction id.
+pub fn grant_as(
+    stack: &Stack,
+    who: &FakeMember,
+    permissions: u64,
+    member: u64,
+    amount: i64,
+) -> u64 {
+    stack.slash(
+        who,
+        permissions,
+        "credits",
+        serde_json::json!([{"name": "grant", "type": 1, "options": [
+            {"name": "member", "type": 6, "value": member.to_string()},
+            {"name": "amount", "type": 4, "value": amount},
+            {"name": "reason", "type": 3, "value": "jam prize"}]}]),
+    )
+}
