@@ -111,7 +111,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "daily",
         usage: "/daily",
-        what: "Your quest for today (UTC): send messages, review code you bought, or help someone until they thank you. When it is done, 🎁 Claim pays 50–150 credits by difficulty and 50 XP; each consecutive day adds 10 % (up to +50 %).",
+        what: "Your quest for today (UTC): send messages, review code you bought, or help someone until they thank you with /rep or the reputation reaction. When it is done, 🎁 Claim pays 50–150 credits by difficulty and 50 XP; each consecutive day adds 10 % (up to +50 %).",
         example: "/daily",
         admin: false,
     },

@@ -77,7 +77,10 @@ pub fn describe(quest: &Quest) -> String {
     match quest.goal {
         Goal::Messages => format!("Send {} messages in the server today", quest.target),
         Goal::Review => "Review code you bought on the marketplace (/shop → History)".to_owned(),
-        Goal::Help => "Help someone until they thank you with /rep or a ⭐".to_owned(),
+        Goal::Help => {
+            "Help someone until they thank you with /rep or the reputation reaction (⭐ by default)"
+                .to_owned()
+        }
     }
 }
 
