@@ -46,10 +46,10 @@ pub fn find(
     total: i64,
     update: bool,
 ) -> twilight_model::http::interaction::InteractionResponse {
-    use super::custom_id::{Action, Slot};
+    use super::custom_id::Action;
+    use super::paging::{button, pager, pages};
     use crate::views::community::FIND_PAGE;
     use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
-    use twilight_util::builder::message::ButtonBuilder;
 
     let role_name = crate::rules::profile::ROLES
         .get(usize::from(role))
@@ -83,28 +83,23 @@ pub fn find(
             ),
         ));
     }
-    let pages = u32::try_from((total.max(1) + FIND_PAGE - 1) / FIND_PAGE).unwrap_or(1);
     let embed = e
         .footer(twilight_util::builder::embed::EmbedFooterBuilder::new(
-            format!("Page {} of {pages} · {total} members", page + 1),
+            format!(
+                "Page {} of {} · {total} members",
+                page + 1,
+                pages(total, FIND_PAGE)
+            ),
         ))
         .build();
-    let button = |label: String, action: Action, style, disabled| -> Component {
-        ButtonBuilder::new(style)
-            .label(truncate(&label, 80))
-            .custom_id(action.to_string())
-            .disabled(disabled)
-            .build()
-            .into()
-    };
     let contacts: Vec<Component> = matches
         .iter()
         .zip(first + 1..)
         .map(|(m, n)| {
             let member = studio_schema::UserId(m.user_id);
             button(
-                format!("Contact #{n}"),
-                Action::Contact { member, owner },
+                &format!("Contact #{n}"),
+                &Action::Contact { member, owner },
                 ButtonStyle::Primary,
                 member == owner,
             )
@@ -117,34 +112,13 @@ pub fn find(
             id: None,
         }));
     }
-    if pages > 1 {
-        let go = |label: &str, to: u32, slot, disabled| {
-            button(
-                label.to_owned(),
-                Action::Find {
-                    role,
-                    min_years,
-                    page: to,
-                    owner,
-                    slot,
-                },
-                ButtonStyle::Secondary,
-                disabled,
-            )
-        };
-        rows.push(Component::ActionRow(ActionRow {
-            components: vec![
-                go(
-                    "◀ Previous",
-                    page.saturating_sub(1),
-                    Slot::Previous,
-                    page == 0,
-                ),
-                go("Next ▶", page + 1, Slot::Next, page + 1 >= pages),
-            ],
-            id: None,
-        }));
-    }
+    rows.extend(pager(page, total, FIND_PAGE, |page, slot| Action::Find {
+        role,
+        min_years,
+        page,
+        owner,
+        slot,
+    }));
     super::render::private_view(embed, rows, update)
 }
 

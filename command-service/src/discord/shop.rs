@@ -2,6 +2,7 @@
 //! Pure: the caller passes the rows and `now`. The whole view is private to the member who opened it.
 
 use super::custom_id::{Action, ShopTab, Slot};
+use super::paging::button;
 use super::render::truncate;
 use crate::views::economy::{History, ListingPage, ListingRow, PAGE, PurchaseRow, Statement};
 use chrono::{DateTime, Utc};
@@ -10,7 +11,7 @@ use twilight_model::channel::message::Embed;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
-use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
+use twilight_util::builder::message::ActionRowBuilder;
 
 const COLOUR: u32 = 0x00FE_E75C;
 const FIELD_LIMIT: usize = 1024;
@@ -28,15 +29,6 @@ pub enum Tab<'a> {
     },
     History(&'a History),
     Credits(&'a Statement),
-}
-
-fn button(label: &str, action: &Action, style: ButtonStyle, disabled: bool) -> Component {
-    ButtonBuilder::new(style)
-        .label(truncate(label, 80))
-        .custom_id(action.to_string())
-        .disabled(disabled)
-        .build()
-        .into()
 }
 
 fn row(buttons: Vec<Component>) -> Option<Component> {
@@ -84,29 +76,13 @@ fn pager(
     total: i64,
     language: Option<&str>,
 ) -> Option<Component> {
-    let pages = u32::try_from((total.max(1) + PAGE - 1) / PAGE).unwrap_or(1);
-    if pages <= 1 {
-        return None;
-    }
-    let go = |label: &str, to: u32, slot: Slot, disabled: bool| {
-        let action = Action::Shop {
-            tab,
-            page: to,
-            owner,
-            slot,
-            language: language.map(str::to_owned),
-        };
-        button(label, &action, ButtonStyle::Secondary, disabled)
-    };
-    row(vec![
-        go(
-            "◀ Previous",
-            page.saturating_sub(1),
-            Slot::Previous,
-            page == 0,
-        ),
-        go("Next ▶", page + 1, Slot::Next, page + 1 >= pages),
-    ])
+    super::paging::pager(page, total, PAGE, |page, slot| Action::Shop {
+        tab,
+        page,
+        owner,
+        slot,
+        language: language.map(str::to_owned),
+    })
 }
 
 fn stars(l: &ListingRow) -> String {

@@ -2,6 +2,7 @@
 //! milestones and members, Join buttons and paging.
 
 use super::custom_id::{Action, Slot};
+use super::paging::{button, pager, pages};
 use super::render::truncate;
 use crate::rules::team::BROWSE_PAGE;
 use crate::rules::xp::progress_bar;
@@ -10,7 +11,6 @@ use studio_schema::UserId;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
-use twilight_util::builder::message::ButtonBuilder;
 
 #[derive(serde::Deserialize)]
 struct Milestone {
@@ -72,15 +72,6 @@ fn describe(t: &TeamRow, viewer: UserId) -> String {
     )
 }
 
-fn button(label: &str, action: &Action, style: ButtonStyle, disabled: bool) -> Component {
-    ButtonBuilder::new(style)
-        .label(truncate(label, 80))
-        .custom_id(action.to_string())
-        .disabled(disabled)
-        .build()
-        .into()
-}
-
 /// A page of teams for `owner`.
 #[must_use]
 pub fn board(
@@ -122,11 +113,11 @@ pub fn board(
             describe(t, owner),
         ));
     }
-    let pages = u32::try_from((total.max(1) + BROWSE_PAGE - 1) / BROWSE_PAGE).unwrap_or(1);
     let embed = e
         .footer(EmbedFooterBuilder::new(format!(
-            "Page {} of {pages} · {total} teams · /team for actions (join, deposit, milestones …)",
-            page + 1
+            "Page {} of {} · {total} teams · /team for actions (join, deposit, milestones …)",
+            page + 1,
+            pages(total, BROWSE_PAGE)
         )))
         .build();
     let tab = |b: bool, page: u32, slot| Action::Teams {
@@ -184,24 +175,8 @@ pub fn board(
             id: None,
         }));
     }
-    if pages > 1 {
-        rows_out.push(Component::ActionRow(ActionRow {
-            components: vec![
-                button(
-                    "◀ Previous",
-                    &tab(browse, page.saturating_sub(1), Slot::Previous),
-                    ButtonStyle::Secondary,
-                    page == 0,
-                ),
-                button(
-                    "Next ▶",
-                    &tab(browse, page + 1, Slot::Next),
-                    ButtonStyle::Secondary,
-                    page + 1 >= pages,
-                ),
-            ],
-            id: None,
-        }));
-    }
+    rows_out.extend(pager(page, total, BROWSE_PAGE, |page, slot| {
+        tab(browse, page, slot)
+    }));
     super::render::private_view(embed, rows_out, update)
 }
