@@ -2,20 +2,19 @@
 //! private channel for a commission once it is accepted. Best effort: a failure is logged, never
 //! retried, and changes nothing that was decided.
 
+mod rooms;
+
 use crate::answer::Answerer;
 use crate::discord::receipts::{self, Dm};
-use crate::domain::{Outcome, Step, TeamStep};
-use studio_schema::money::TeamId;
-use studio_schema::{CommissionId, GuildId, UserId};
+use crate::domain::{Outcome, Step};
+use studio_schema::{GuildId, UserId};
 use tracing::{info, warn};
-use twilight_model::channel::ChannelType;
-use twilight_model::channel::permission_overwrite::{PermissionOverwrite, PermissionOverwriteType};
 use twilight_model::guild::Permissions;
 use twilight_model::id::Id;
 use twilight_model::id::marker::GuildMarker;
 
 /// What the parties of a deal may do in its room.
-const PARTY: Permissions = Permissions::VIEW_CHANNEL
+pub(crate) const PARTY: Permissions = Permissions::VIEW_CHANNEL
     .union(Permissions::SEND_MESSAGES)
     .union(Permissions::READ_MESSAGE_HISTORY)
     .union(Permissions::ATTACH_FILES);
@@ -110,33 +109,30 @@ impl Answerer {
 
     /// Gives a member a role (Discord's member-role API is idempotent).
     async fn give_role(&self, guild: GuildId, member: UserId, role: i64) {
-        let result = self
-            .http
-            .add_guild_member_role(
-                Id::new(guild.get().max(1)),
-                Id::new(member.get().max(1)),
-                Id::new(role.cast_unsigned().max(1)),
-            )
-            .await;
-        match result {
-            Ok(_) => info!(%member, role, "rank role given"),
-            Err(err) => warn!(%member, role, error = %err, "rank role not given"),
-        }
+        self.member_role(guild, member, role, true).await;
     }
 
     /// Takes a role from a member (idempotent too).
     async fn take_role(&self, guild: GuildId, member: UserId, role: i64) {
-        let result = self
-            .http
-            .remove_guild_member_role(
-                Id::new(guild.get().max(1)),
-                Id::new(member.get().max(1)),
-                Id::new(role.cast_unsigned().max(1)),
-            )
-            .await;
+        self.member_role(guild, member, role, false).await;
+    }
+
+    async fn member_role(&self, guild: GuildId, member: UserId, role: i64, give: bool) {
+        let (guild, user, role_id) = (
+            Id::new(guild.get().max(1)),
+            Id::new(member.get().max(1)),
+            Id::new(role.cast_unsigned().max(1)),
+        );
+        let result = if give {
+            self.http.add_guild_member_role(guild, user, role_id).await
+        } else {
+            self.http
+                .remove_guild_member_role(guild, user, role_id)
+                .await
+        };
         match result {
-            Ok(_) => info!(%member, role, "rank role taken"),
-            Err(err) => warn!(%member, role, error = %err, "rank role not taken"),
+            Ok(_) => info!(%member, role, give, "member role changed"),
+            Err(err) => warn!(%member, role, give, error = %err, "member role not changed"),
         }
     }
 
@@ -157,190 +153,6 @@ impl Answerer {
         let sent = message.embeds(&dm.embeds).await;
         if let Err(err) = sent {
             warn!(to = %dm.to, error = %err, "DM not delivered (closed DMs?)");
-        }
-    }
-
-    /// Studio's own user id, for its overwrite on private channels.
-    async fn own_id(&self) -> Option<Id<twilight_model::id::marker::GenericMarker>> {
-        match self.http.current_user().await {
-            Ok(response) => response.model().await.map(|u| u.id.cast()).ok(),
-            Err(err) => {
-                warn!(error = %err, "cannot tell who Studio is");
-                None
-            }
-        }
-    }
-
-    /// The team's private channel, found by its name.
-    async fn team_channel(
-        &self,
-        guild: Id<GuildMarker>,
-        team: TeamId,
-    ) -> Option<Id<twilight_model::id::marker::ChannelMarker>> {
-        let name = crate::rules::team::channel_name(team);
-        let channels = match self.http.guild_channels(guild).await {
-            Ok(response) => response.models().await.ok()?,
-            Err(err) => {
-                warn!(%name, error = %err, "team channel: guild channels unreadable");
-                return None;
-            }
-        };
-        channels
-            .into_iter()
-            .find(|c| c.name.as_deref() == Some(name.as_str()))
-            .map(|c| c.id)
-    }
-
-    /// Keeps a team's private channel in step with its membership: opened at creation with the
-    /// owner in it, a member added on joining and removed on leaving, deleted on disbanding.
-    async fn follow_team(
-        &self,
-        guild: Id<GuildMarker>,
-        team: TeamId,
-        step: &TeamStep,
-        members: &[UserId],
-    ) {
-        let member = |id: UserId| PermissionOverwrite {
-            allow: PARTY,
-            deny: Permissions::empty(),
-            id: Id::new(id.get().max(1)),
-            kind: PermissionOverwriteType::Member,
-        };
-        match step {
-            TeamStep::Created { owner, .. } => {
-                let Some(bot) = self.own_id().await else {
-                    return;
-                };
-                let overwrites = [
-                    PermissionOverwrite {
-                        allow: Permissions::empty(),
-                        deny: Permissions::VIEW_CHANNEL,
-                        id: guild.cast(),
-                        kind: PermissionOverwriteType::Role,
-                    },
-                    member(*owner),
-                    PermissionOverwrite {
-                        allow: PARTY,
-                        deny: Permissions::empty(),
-                        id: bot,
-                        kind: PermissionOverwriteType::Member,
-                    },
-                ];
-                let name = crate::rules::team::channel_name(team);
-                match self
-                    .http
-                    .create_guild_channel(guild, &name)
-                    .kind(ChannelType::GuildText)
-                    .permission_overwrites(&overwrites)
-                    .await
-                {
-                    Ok(_) => info!(%name, "team channel opened"),
-                    Err(err) => warn!(%name, error = %err, "team channel not created"),
-                }
-            }
-            TeamStep::Joined { .. } | TeamStep::Left { .. } | TeamStep::Kicked { .. } => {
-                let Some(channel) = self.team_channel(guild, team).await else {
-                    return;
-                };
-                // Every current member is let in again (this heals a missed update); the one who
-                // went is shut out.
-                for m in members {
-                    let overwrite = twilight_model::http::permission_overwrite::PermissionOverwrite {
-                        allow: Some(PARTY),
-                        deny: None,
-                        id: Id::new(m.get().max(1)),
-                        kind: twilight_model::http::permission_overwrite::PermissionOverwriteType::Member,
-                    };
-                    if let Err(err) = self
-                        .http
-                        .update_channel_permission(channel, &overwrite)
-                        .await
-                    {
-                        warn!(%m, error = %err, "team channel: member not let in");
-                    }
-                }
-                if let TeamStep::Left { member: gone } | TeamStep::Kicked { member: gone } = step {
-                    let user = Id::new(gone.get().max(1));
-                    if let Err(err) = self
-                        .http
-                        .delete_channel_permission(channel)
-                        .member(user)
-                        .await
-                    {
-                        warn!(%gone, error = %err, "team channel: member not shut out");
-                    }
-                }
-            }
-            TeamStep::Disbanded { .. } => {
-                if let Some(channel) = self.team_channel(guild, team).await
-                    && let Err(err) = self.http.delete_channel(channel).await
-                {
-                    warn!(%channel, error = %err, "team channel not deleted");
-                }
-            }
-            _ => {}
-        }
-    }
-
-    /// A text channel only the client, the developer and Studio can see, for the deal's talk.
-    async fn open_deal_room(
-        &self,
-        guild: Id<GuildMarker>,
-        commission: CommissionId,
-        client: UserId,
-        developer: UserId,
-    ) {
-        let bot = match self.http.current_user().await {
-            Ok(response) => response.model().await.map(|u| u.id.cast()),
-            Err(err) => return warn!(error = %err, "deal room: cannot tell who Studio is"),
-        };
-        let Ok(bot) = bot else {
-            return warn!("deal room: cannot read Studio's user");
-        };
-        let member = |id: UserId| PermissionOverwrite {
-            allow: PARTY,
-            deny: Permissions::empty(),
-            id: Id::new(id.get().max(1)),
-            kind: PermissionOverwriteType::Member,
-        };
-        let overwrites = [
-            PermissionOverwrite {
-                allow: Permissions::empty(),
-                deny: Permissions::VIEW_CHANNEL,
-                id: guild.cast(),
-                kind: PermissionOverwriteType::Role,
-            },
-            member(client),
-            member(developer),
-            PermissionOverwrite {
-                allow: PARTY,
-                deny: Permissions::empty(),
-                id: bot,
-                kind: PermissionOverwriteType::Member,
-            },
-        ];
-        let name = format!("commission-{}", commission.0);
-        let created = self
-            .http
-            .create_guild_channel(guild, &name)
-            .kind(ChannelType::GuildText)
-            .permission_overwrites(&overwrites)
-            .await;
-        let channel = match created {
-            Ok(response) => match response.model().await {
-                Ok(channel) => channel.id,
-                Err(err) => return warn!(error = %err, "deal room unreadable"),
-            },
-            Err(err) => return warn!(%commission, error = %err, "deal room not created"),
-        };
-        info!(%commission, %channel, "deal room opened");
-        let welcome = format!(
-            "🤝 Commission #{commission}: <@{client}> (client) and <@{developer}> (developer). \
-             Only you two (and server admins) see this channel. Next: the client funds the escrow \
-             with `/commission fund id:{commission}`."
-        );
-        if let Err(err) = self.http.create_message(channel).content(&welcome).await {
-            warn!(%commission, error = %err, "deal room welcome not posted");
         }
     }
 }
