@@ -35,9 +35,8 @@ impl TeamRow {
     /// Percent of milestones done.
     #[must_use]
     pub fn progress(&self) -> i64 {
-        let total = i64::try_from(self.milestones.len()).unwrap_or(0);
-        let done = i64::try_from(self.milestones.iter().filter(|m| m.done).count()).unwrap_or(0);
-        if total == 0 { 0 } else { done * 100 / total }
+        let done = self.milestones.iter().filter(|m| m.done).count();
+        i64::from(studio_schema::teams::progress(done, self.milestones.len()))
     }
 }
 

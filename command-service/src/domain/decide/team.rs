@@ -2,6 +2,8 @@
 //! request, the owner's powers, the shared wallet, milestones with member rewards, and disbanding
 //! with the wallet shared out (see `rules::team::share_out`).
 
+mod milestones;
+
 use super::Decision;
 use super::credits::{cover, credits, text};
 use crate::domain::command::TeamCmd;
@@ -11,8 +13,8 @@ use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::{economy, profile, team as rules};
 use studio_schema::money::{Postings, TeamId};
 use studio_schema::teams::{
-    Membership, MilestoneStep, TeamCreated, TeamDisbanded, TeamMembershipChanged,
-    TeamMilestoneChanged, TeamOwnerChanged, TeamWalletMoved, WalletMove,
+    Membership, TeamCreated, TeamDisbanded, TeamMembershipChanged, TeamOwnerChanged,
+    TeamWalletMoved, WalletMove,
 };
 use studio_schema::{Account, Credits, Event, UserId};
 
@@ -71,16 +73,6 @@ fn membership(team: TeamId, member: UserId, change: Membership, by: UserId) -> E
         change,
         by,
     })
-}
-
-fn progress(t: &Team, milestone: u32, done_now: bool) -> u8 {
-    let total = t.milestones.len().max(1);
-    let done = t
-        .milestones
-        .iter()
-        .filter(|(id, m)| if **id == milestone { done_now } else { m.done })
-        .count();
-    u8::try_from(done * 100 / total).unwrap_or(100)
 }
 
 #[allow(clippy::too_many_lines)]
@@ -338,106 +330,17 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             team: id,
             title,
             reward,
-        } => {
-            let t = owned(state, *id, *actor)?;
-            if t.milestones.len() >= rules::MAX_MILESTONES {
-                return Err(Rejection::TooManyMilestones {
-                    max: rules::MAX_MILESTONES,
-                });
-            }
-            let title = text(title, "The milestone", rules::MILESTONE_CHARS)?;
-            let reward = if *reward == 0 {
-                Credits::ZERO
-            } else {
-                credits(*reward)?
-            };
-            let milestone = t.milestones.keys().next_back().map_or(1, |m| m + 1);
-            let e = Event::TeamMilestoneChanged(TeamMilestoneChanged {
-                team: *id,
-                milestone,
-                by: *actor,
-                step: MilestoneStep::Added {
-                    title: title.clone(),
-                    reward,
-                },
-                postings: Vec::new(),
-            });
-            let step = TeamStep::MilestoneAdded {
-                milestone,
-                title,
-                reward,
-            };
-            done(state, *id, vec![e], step)
-        }
+        } => milestones::add(state, *actor, *id, title, *reward),
         TeamCmd::CompleteMilestone {
             actor,
             team: id,
             milestone,
-        } => {
-            let t = owned(state, *id, *actor)?;
-            let m = t
-                .milestones
-                .get(milestone)
-                .ok_or(Rejection::NoSuchMilestone(*milestone))?;
-            if m.done {
-                return Err(Rejection::MilestoneAlready(*milestone, "done".into()));
-            }
-            let wallet = Account::Team(*id);
-            let paid: Vec<(UserId, Credits)> = if m.reward == Credits::ZERO {
-                Vec::new()
-            } else {
-                t.members.iter().map(|u| (*u, m.reward)).collect()
-            };
-            let total = Credits(paid.iter().map(|(_, c)| c.0).sum());
-            cover(state, wallet, total)?;
-            let postings = paid
-                .iter()
-                .fold(Postings::new(), |p, (u, c)| {
-                    p.mov(wallet, Account::Member(*u), *c)
-                })
-                .build();
-            let e = Event::TeamMilestoneChanged(TeamMilestoneChanged {
-                team: *id,
-                milestone: *milestone,
-                by: *actor,
-                step: MilestoneStep::Completed { paid: paid.clone() },
-                postings,
-            });
-            let step = TeamStep::MilestoneCompleted {
-                milestone: *milestone,
-                title: m.title.clone(),
-                paid,
-                progress: progress(t, *milestone, true),
-            };
-            done(state, *id, vec![e], step)
-        }
+        } => milestones::complete(state, *actor, *id, *milestone),
         TeamCmd::ReopenMilestone {
             actor,
             team: id,
             milestone,
-        } => {
-            let t = owned(state, *id, *actor)?;
-            let m = t
-                .milestones
-                .get(milestone)
-                .ok_or(Rejection::NoSuchMilestone(*milestone))?;
-            if !m.done {
-                return Err(Rejection::MilestoneAlready(*milestone, "open".into()));
-            }
-            let e = Event::TeamMilestoneChanged(TeamMilestoneChanged {
-                team: *id,
-                milestone: *milestone,
-                by: *actor,
-                step: MilestoneStep::Reopened,
-                postings: Vec::new(),
-            });
-            let step = TeamStep::MilestoneReopened {
-                milestone: *milestone,
-                title: m.title.clone(),
-                progress: progress(t, *milestone, false),
-            };
-            done(state, *id, vec![e], step)
-        }
+        } => milestones::reopen(state, *actor, *id, *milestone),
     }
 }
 
