@@ -192,22 +192,34 @@ pub fn all() -> Vec<Command> {
         )
         .option(
             SubCommandBuilder::new("tax", "Marketplace tax in percent by the seller's rank")
-                .option(percent("beginner"))
-                .option(percent("learner"))
-                .option(percent("expert"))
-                .option(percent("master")),
+                .option(bounded("beginner", "Percent", limits::MAX_TAX_PERCENT))
+                .option(bounded("learner", "Percent", limits::MAX_TAX_PERCENT))
+                .option(bounded("expert", "Percent", limits::MAX_TAX_PERCENT))
+                .option(bounded("master", "Percent", limits::MAX_TAX_PERCENT)),
         )
         .option(
             SubCommandBuilder::new("quest-rewards", "Credits daily quests pay by difficulty")
-                .option(reward("easy"))
-                .option(reward("medium"))
-                .option(reward("hard")),
+                .option(bounded("easy", "Credits", limits::MAX_QUEST_REWARD))
+                .option(bounded("medium", "Credits", limits::MAX_QUEST_REWARD))
+                .option(bounded("hard", "Credits", limits::MAX_QUEST_REWARD)),
         )
         .option(
             SubCommandBuilder::new("ranks", "Months in the server each rank needs")
-                .option(months("learner"))
-                .option(months("expert"))
-                .option(months("master")),
+                .option(bounded(
+                    "learner",
+                    "Months in the server",
+                    limits::MAX_RANK_MONTHS,
+                ))
+                .option(bounded(
+                    "expert",
+                    "Months in the server",
+                    limits::MAX_RANK_MONTHS,
+                ))
+                .option(bounded(
+                    "master",
+                    "Months in the server",
+                    limits::MAX_RANK_MONTHS,
+                )),
         )
         .option(
             SubCommandBuilder::new("team-fee", "What creating a team costs").option(
@@ -333,24 +345,11 @@ fn credit_adjust(name: &str, description: &str) -> SubCommandBuilder {
         .option(note("reason", "Why (kept in the ledger)"))
 }
 
-fn percent(rank: &'static str) -> IntegerBuilder {
-    IntegerBuilder::new(rank, "Percent")
+/// A required whole number from 0 to `max`.
+fn bounded(name: &'static str, what: &'static str, max: i64) -> IntegerBuilder {
+    IntegerBuilder::new(name, what)
         .min_value(0)
-        .max_value(limits::MAX_TAX_PERCENT)
-        .required(true)
-}
-
-fn months(rank: &'static str) -> IntegerBuilder {
-    IntegerBuilder::new(rank, "Months in the server")
-        .min_value(0)
-        .max_value(limits::MAX_RANK_MONTHS)
-        .required(true)
-}
-
-fn reward(difficulty: &'static str) -> IntegerBuilder {
-    IntegerBuilder::new(difficulty, "Credits")
-        .min_value(0)
-        .max_value(limits::MAX_QUEST_REWARD)
+        .max_value(max)
         .required(true)
 }
 

@@ -280,7 +280,7 @@ impl Settings {
             format!("Ranks: {}", self.ranks.describe()),
             format!(
                 "Rank roles: {}",
-                ["Learner", "Expert", "Master"]
+                [Rank::Learner, Rank::Expert, Rank::Master]
                     .iter()
                     .zip(self.rank_roles)
                     .map(|(r, role)| format!(
@@ -296,9 +296,12 @@ impl Settings {
 
 /// The index of a rank that can have a role (Learner 0, Expert 1, Master 2).
 fn rank_index(rank: &str) -> Option<usize> {
-    ["Learner", "Expert", "Master"]
-        .iter()
-        .position(|r| *r == rank)
+    match rank.parse::<Rank>().ok()? {
+        Rank::Beginner => None,
+        Rank::Learner => Some(0),
+        Rank::Expert => Some(1),
+        Rank::Master => Some(2),
+    }
 }
 
 /// What a change does, in words, for the admin's receipt.
