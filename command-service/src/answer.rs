@@ -1,19 +1,13 @@
-//! Answering on Discord and acknowledging to JetStream, after the outcome is durable.
-//!
-//! Each answer runs in its own task so a slow view or REST call never stalls a guild's writer. A
-//! message is acknowledged only after its answer was attempted: a crash before that redelivers it,
-//! and the writer then answers with the recorded outcome.
+//! What a member is answered: the rendering of decided outcomes and of views. Sending goes through
+//! the outbox (`crate::outbox`), after the outcome is durable.
 
 use crate::discord::custom_id::{Action, Period, ProfileTab, ShopTab, Slot};
 use crate::discord::render;
 use crate::discord::{boards, forms, help, receipts, shop};
 use crate::domain::Outcome;
-use crate::intake::ReplyTo;
 use crate::rules::economy as rules;
 use crate::views;
 use crate::views::{community, economy};
-use crate::writer::Settled;
-use async_nats::jetstream::{AckKind, Message};
 use chrono::Utc;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -45,6 +39,11 @@ pub struct Metrics {
     pub stale_interactions: AtomicU64,
     pub answered: AtomicU64,
     pub duplicates: AtomicU64,
+    /// Side effects sent (answers included), and those that failed for good.
+    pub effects_sent: AtomicU64,
+    pub effects_failed: AtomicU64,
+    /// Dispatches the intake rejected and moved past.
+    pub rejected: AtomicU64,
     /// Time from the start of a command's decision to its commit.
     pub decision_to_durable: crate::latency::Histogram,
 }
@@ -78,24 +77,8 @@ pub fn is_stale(metrics: &Metrics, interaction: &Interaction) -> bool {
 }
 
 impl Answerer {
-    async fn respond(&self, interaction: &Interaction, response: &InteractionResponse) {
-        if is_stale(&self.metrics, interaction) {
-            return;
-        }
-        let result = self
-            .http
-            .interaction(self.application_id)
-            .create_response(interaction.id, &interaction.token, response)
-            .await;
-        match result {
-            Ok(_) => {
-                self.metrics.answered.fetch_add(1, Ordering::Relaxed);
-            }
-            Err(err) => warn!(interaction = %interaction.id, error = %err, "answer failed"),
-        }
-    }
-
-    /// Tells Discord the answer is coming (a private "thinking…"); whether it was accepted.
+    /// Tells Discord the answer is coming (a private "thinking…"); whether it is now deferred. An
+    /// interaction an earlier life of this service already deferred counts as deferred.
     pub async fn defer(&self, interaction: &Interaction) -> bool {
         if is_stale(&self.metrics, interaction) {
             return false;
@@ -112,160 +95,34 @@ impl Answerer {
             .interaction(self.application_id)
             .create_response(interaction.id, &interaction.token, &response)
             .await;
-        if let Err(err) = &result {
-            warn!(interaction = %interaction.id, error = %err, "deferral failed");
-        }
-        result.is_ok()
-    }
-
-    /// Tells a deferred member their command could not be recorded just now.
-    pub async fn unsure(&self, interaction: &Interaction) {
-        self.edit_original(
-            interaction,
-            &render::ephemeral(
-                "⚠️ Studio could not record that just now. Check /balance or /shop before trying again.",
-            ),
-        )
-        .await;
-    }
-
-    /// Replaces a deferred answer with the real one.
-    async fn edit_original(&self, interaction: &Interaction, response: &InteractionResponse) {
-        let Some(data) = &response.data else {
-            return;
-        };
-        let result = self
-            .http
-            .interaction(self.application_id)
-            .update_response(&interaction.token)
-            .content(data.content.as_deref())
-            .embeds(data.embeds.as_deref())
-            .components(data.components.as_deref())
-            .await;
         match result {
-            Ok(_) => {
-                self.metrics.answered.fetch_add(1, Ordering::Relaxed);
-            }
+            Ok(_) => true,
             Err(err) => {
-                warn!(interaction = %interaction.id, error = %err, "deferred answer failed")
-            }
-        }
-    }
-
-    /// Answers a settled command, then acknowledges its message.
-    pub async fn settled(self, reply: ReplyTo, settled: Settled, message: Message) {
-        match (reply, settled) {
-            (ReplyTo::Interaction(i), Settled::Decided(outcome)) => {
-                self.respond(&i, &answer_for(&i, &outcome)).await;
-                self.side_effects(i.guild_id, &outcome).await;
-            }
-            (ReplyTo::Deferred(i), Settled::Decided(outcome)) => {
-                self.edit_original(&i, &answer_for(&i, &outcome)).await;
-                self.side_effects(i.guild_id, &outcome).await;
-            }
-            (ReplyTo::Deferred(i), Settled::Duplicate(outcome)) => {
-                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-                self.edit_original(&i, &answer_for(&i, &outcome)).await;
-            }
-            (ReplyTo::Interaction(i), Settled::Duplicate(outcome)) => {
-                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-                self.respond(&i, &answer_for(&i, &outcome)).await;
-            }
-            (
-                ReplyTo::Channel(channel),
-                Settled::Decided(Outcome::MessageRewarded {
-                    member,
-                    level_up: Some(level),
-                    announce_in,
-                    ..
-                }),
-            ) => {
-                let text = render::level_up_text(member, level);
-                let channel = announce_in.map_or(channel.get(), |c| c.get());
-                let sent = self
-                    .http
-                    .create_message(Id::new(channel.max(1)))
-                    .content(&text)
-                    .await;
-                if let Err(err) = sent {
-                    warn!(%channel, error = %err, "level-up announcement failed");
+                let acknowledged = crate::outbox::send::api_code(&err)
+                    == Some(crate::outbox::send::ALREADY_ACKNOWLEDGED);
+                if !acknowledged {
+                    warn!(interaction = %interaction.id, error = %err, "deferral failed");
                 }
-            }
-            (_, Settled::Decided(outcome @ Outcome::Rejoined { .. })) => {
-                self.side_effects(None, &outcome).await;
-            }
-            (_, Settled::Duplicate(_)) => {
-                self.metrics.duplicates.fetch_add(1, Ordering::Relaxed);
-            }
-            _ => {}
-        }
-        ack(&message, AckKind::Ack).await;
-    }
-
-    /// Tells the parties of an outcome nobody asked for (the scheduler's) by direct message.
-    pub async fn notify(self, outcome: Outcome) {
-        self.side_effects(None, &outcome).await;
-    }
-
-    /// Refuses an interaction Studio could not read, by its id and token, then acknowledges it.
-    pub async fn refuse_unreadable(
-        self,
-        id: Id<twilight_model::id::marker::InteractionMarker>,
-        token: String,
-        command: Option<String>,
-        message: Message,
-    ) {
-        let age_ms = Utc::now().timestamp_millis() - id.timestamp();
-        if u64::try_from(age_ms).unwrap_or(0)
-            <= u64::try_from(ANSWER_DEADLINE.as_millis()).unwrap_or(0)
-        {
-            let response = render::ephemeral(&format!(
-                "❌ I could not read that command: an option is not what Studio asked for.\n{}",
-                command.as_deref().map_or_else(
-                    || "Please try again from Discord's command menu.".to_owned(),
-                    help::usage
-                )
-            ));
-            if let Err(err) = self
-                .http
-                .interaction(self.application_id)
-                .create_response(id, &token, &response)
-                .await
-            {
-                warn!(interaction = %id, error = %err, "answer failed");
+                acknowledged
             }
         }
-        ack(&message, AckKind::Ack).await;
     }
 
-    /// Refuses an interaction with a private explanation, then acknowledges it.
-    pub async fn refuse(self, interaction: Box<Interaction>, reason: String, message: Message) {
-        self.respond(&interaction, &render::ephemeral(&reason))
-            .await;
-        ack(&message, AckKind::Ack).await;
-    }
-
-    /// Answers an interaction that shows views, once they include the guild's events up to `head`.
-    pub async fn query(
-        self,
+    /// The answer of an interaction that shows views, once they include the guild's events up to
+    /// `head`.
+    pub async fn view(
+        &self,
         guild: GuildId,
         head: i64,
-        interaction: Box<Interaction>,
-        message: Message,
-    ) {
-        if !is_stale(&self.metrics, &interaction) {
-            let response = match self.render_query(guild, head, &interaction).await {
-                Ok(response) => response,
-                Err(err) => {
-                    warn!(error = %err, "views unavailable");
-                    render::ephemeral(
-                        "Studio could not read its views just now — please try again.",
-                    )
-                }
-            };
-            self.respond(&interaction, &response).await;
+        interaction: &Interaction,
+    ) -> InteractionResponse {
+        match self.render_query(guild, head, interaction).await {
+            Ok(response) => response,
+            Err(err) => {
+                warn!(error = %err, "views unavailable");
+                render::ephemeral("Studio could not read its views just now — please try again.")
+            }
         }
-        ack(&message, AckKind::Ack).await;
     }
 
     async fn render_query(
@@ -566,7 +423,8 @@ impl Answerer {
 }
 
 /// The answer to a decided command: a refusal of bad input comes with the command's help.
-fn answer_for(interaction: &Interaction, outcome: &Outcome) -> InteractionResponse {
+#[must_use]
+pub fn answer_for(interaction: &Interaction, outcome: &Outcome) -> InteractionResponse {
     let command = match &interaction.data {
         Some(InteractionData::ApplicationCommand(data)) => Some(data.name.as_str()),
         Some(InteractionData::ModalSubmit(data)) => {
@@ -579,13 +437,5 @@ fn answer_for(interaction: &Interaction, outcome: &Outcome) -> InteractionRespon
             render::ephemeral(&format!("❌ {r}\n{}", help::usage(name)))
         }
         _ => render::outcome(outcome),
-    }
-}
-
-/// Acknowledges (or naks, or terminates) a JetStream message, logging failures: an unacknowledged
-/// message is redelivered and settled again as a duplicate, so nothing is lost.
-pub async fn ack(message: &Message, kind: AckKind) {
-    if let Err(err) = message.ack_with(kind).await {
-        warn!(error = %err, "ack failed; the message will be redelivered");
     }
 }

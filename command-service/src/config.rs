@@ -14,12 +14,9 @@ pub struct Config {
     pub api_host: Option<String>,
     /// `DISCORD_APPLICATION_ID`; asked from Discord when unset.
     pub application_id: Option<u64>,
-    /// `STUDIO_CONSUMER`: the durable JetStream consumer this replica reads (default `command-service`).
-    pub consumer: String,
-    /// `STUDIO_PARTITION`: the one partition this replica owns; all when unset.
+    /// `STUDIO_PARTITION`: the one partition this replica may hold; all when unset (it then holds its
+    /// fair share of them and stands by for the rest).
     pub partition: Option<u64>,
-    /// `STUDIO_ACK_WAIT_SECS`: how long JetStream waits for an ack before redelivering (default 30).
-    pub ack_wait: Duration,
     /// `STUDIO_REVIEW_WINDOW_SECS`: how long a client has after delivery to release or dispute a
     /// commission before its escrow releases itself (default 7 days). Written into each delivery.
     pub review_window: chrono::TimeDelta,
@@ -64,10 +61,7 @@ impl Config {
             )?),
             api_host: config::optional("DISCORD_API_HOST"),
             application_id,
-            consumer: config::optional("STUDIO_CONSUMER")
-                .unwrap_or_else(|| "command-service".into()),
             partition,
-            ack_wait: Duration::from_secs(config::parsed("STUDIO_ACK_WAIT_SECS", 30u64)?.max(1)),
             review_window: chrono::TimeDelta::seconds(
                 config::parsed(
                     "STUDIO_REVIEW_WINDOW_SECS",

@@ -2,8 +2,9 @@
 //! guild's in-memory state with the pure rules in [`domain`] and [`rules`], appends the events to
 //! the log, and answers members on Discord.
 //!
-//! It must never change state outside the log, never acknowledge a message before its outcome is
-//! committed, and never answer an interaction after Discord's 3-second window.
+//! It must never change state outside the log, never tell a member anything before its outcome is
+//! committed (answers and side effects go through the outbox, committed with the events), and never
+//! apply a partition's dispatches out of stream order.
 
 pub mod answer;
 pub mod config;
@@ -11,11 +12,12 @@ pub mod discord;
 pub mod domain;
 pub mod intake;
 pub mod latency;
-pub mod notify;
+pub mod outbox;
 pub mod rules;
 pub mod views;
 pub mod writer;
 
+mod partition;
 mod service;
 
 pub use config::Config;

@@ -1,20 +1,20 @@
 //! The single writer of each guild: decides a batch of commands one after another against the
 //! guild's in-memory state and appends everything they produce in one transaction (group commit).
 //!
-//! On a fence failure (another writer appended first) it catches up from the log and decides the
-//! batch again; on a duplicate command it looks up the recorded outcomes and decides only the rest.
-//! Nothing on this path reads Postgres except loading a guild and recovering from those failures.
+//! Deciding is pure ([`Writer::plan`]); the caller appends the plans in its own transaction (with the
+//! intake's position and the outbox) and hands them back with [`Writer::adopt`] once committed. On a
+//! fence failure the caller [`Writer::catch_up`]s and plans again; on a duplicate command it plans again
+//! with the [`Writer::recorded`] outcomes. Nothing on this path reads Postgres except loading a guild and
+//! recovering from those failures.
 
 use crate::domain::{Command, GuildState, Outcome, decide};
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use studio_schema::GuildId;
 use studio_schema::log::{self, AppendError, CommandRecord, NewEvent, ReadError};
 use tracing::{info, warn};
 
-/// How often one batch is decided again after fence or duplicate failures before giving up.
-const MAX_ATTEMPTS: usize = 8;
 /// Events read per query while loading a guild.
 const LOAD_PAGE: i64 = 10_000;
 
@@ -125,54 +125,118 @@ impl Writer {
             .collect()
     }
 
-    /// Decides `batch` in order and appends the result. Returns one settlement per command.
+    /// The guild's head, if this writer holds it.
+    #[must_use]
+    pub fn known_head(&self, guild: GuildId) -> Option<i64> {
+        self.guilds.get(&guild).map(|s| s.last_seq)
+    }
+
+    /// Loads `guild` from the log if this writer does not hold it yet.
     ///
     /// # Errors
-    /// The log is unreachable or the guild keeps changing; nothing of the batch is acknowledged then.
-    pub async fn settle(
-        &mut self,
-        guild: GuildId,
-        batch: &[Pending],
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Settled>, WriteError> {
-        let mut recorded: HashMap<String, Outcome> = HashMap::new();
-        for attempt in 1..=MAX_ATTEMPTS {
-            let pool = self.pool.clone();
-            let crash = self.crash_after_append;
-            let state = self.state(guild).await?;
-            let (working, events, records, settled) = decide_batch(state, batch, &recorded, now);
-            match log::append(&pool, guild, state.last_seq, &events, &records).await {
-                Ok(_) => {
-                    *state = working;
-                    if crash {
-                        warn!("failpoint: crashing after append, before any ack");
-                        std::process::abort();
-                    }
-                    return Ok(settled);
-                }
-                Err(AppendError::Fence { .. }) => {
-                    info!(%guild, attempt, "fence tripped: another writer appended; catching up");
-                    catch_up(&pool, state).await?;
-                }
-                Err(AppendError::DuplicateCommand { .. }) => {
-                    info!(%guild, attempt, "batch holds commands decided before; using their outcomes");
-                    catch_up(&pool, state).await?;
-                    let ids: Vec<String> = batch.iter().map(|p| p.command_id.clone()).collect();
-                    for (id, (outcome, _)) in log::processed_outcomes(&pool, &ids).await? {
-                        let outcome = serde_json::from_value(outcome).unwrap_or(Outcome::Recorded);
-                        recorded.insert(id, outcome);
-                    }
-                }
-                Err(other) => {
-                    // The state may be ahead of nothing, but reload it to be sure.
-                    self.guilds.remove(&guild);
-                    return Err(other.into());
-                }
-            }
-        }
-        self.guilds.remove(&guild);
-        Err(WriteError::TooContended(guild))
+    /// The log cannot be read.
+    pub async fn load(&mut self, guild: GuildId) -> Result<(), WriteError> {
+        self.state(guild).await.map(|_| ())
     }
+
+    /// Reads what other writers appended to `guild` since this writer's state (after a fence trip).
+    ///
+    /// # Errors
+    /// The log cannot be read.
+    pub async fn catch_up(&mut self, guild: GuildId) -> Result<(), WriteError> {
+        let pool = self.pool.clone();
+        let state = self.state(guild).await?;
+        catch_up(&pool, state).await?;
+        Ok(())
+    }
+
+    /// Forgets a guild (its state is suspect after a failed write); it is loaded again when needed.
+    pub fn forget(&mut self, guild: GuildId) {
+        self.guilds.remove(&guild);
+    }
+
+    /// Decides each guild's commands in order on a copy of its state (loaded beforehand with
+    /// [`Writer::load`]); `recorded` holds the outcomes of commands decided before. Pure.
+    #[must_use]
+    pub fn plan(
+        &self,
+        groups: &[(GuildId, Vec<Pending>)],
+        recorded: &HashMap<String, Outcome>,
+        now: DateTime<Utc>,
+    ) -> Vec<GuildPlan> {
+        groups
+            .iter()
+            .filter_map(|(guild, batch)| {
+                let state = self.guilds.get(guild)?;
+                let (working, events, records, settled) = decide_batch(state, batch, recorded, now);
+                Some(GuildPlan {
+                    guild: *guild,
+                    expected: state.last_seq,
+                    working,
+                    events,
+                    records,
+                    settled,
+                })
+            })
+            .collect()
+    }
+
+    /// Appends every guild's plan inside the caller's transaction.
+    ///
+    /// # Errors
+    /// A guild's fence tripped, a command was decided before, or the log is unavailable.
+    pub async fn append(tx: &mut PgConnection, plans: &[GuildPlan]) -> Result<(), AppendError> {
+        for plan in plans {
+            if plan.events.is_empty() && plan.records.is_empty() {
+                continue;
+            }
+            log::append_in(tx, plan.guild, plan.expected, &plan.events, &plan.records).await?;
+        }
+        Ok(())
+    }
+
+    /// Takes the plans' states as the guilds' own once their transaction committed.
+    pub fn adopt(&mut self, plans: Vec<GuildPlan>) {
+        for plan in plans {
+            self.guilds.insert(plan.guild, plan.working);
+        }
+        if self.crash_after_append {
+            warn!("failpoint: crashing right after a commit, before anything is sent");
+            std::process::abort();
+        }
+    }
+
+    /// The outcomes recorded for `command_ids` by earlier decisions.
+    ///
+    /// # Errors
+    /// The database is unreachable.
+    pub async fn recorded(
+        &self,
+        command_ids: &[String],
+    ) -> Result<HashMap<String, Outcome>, WriteError> {
+        Ok(log::processed_outcomes(&self.pool, command_ids)
+            .await?
+            .into_iter()
+            .map(|(id, (outcome, _))| {
+                let outcome = serde_json::from_value(outcome).unwrap_or(Outcome::Recorded);
+                (id, outcome)
+            })
+            .collect())
+    }
+}
+
+/// One guild's decisions in a batch, ready to append.
+#[derive(Debug)]
+pub struct GuildPlan {
+    pub guild: GuildId,
+    /// The head the append expects (the fence).
+    pub expected: i64,
+    /// The guild's state after the batch.
+    pub working: GuildState,
+    pub events: Vec<NewEvent>,
+    pub records: Vec<CommandRecord>,
+    /// One per pending command, in order.
+    pub settled: Vec<Settled>,
 }
 
 type Decided = (GuildState, Vec<NewEvent>, Vec<CommandRecord>, Vec<Settled>);

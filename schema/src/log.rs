@@ -6,7 +6,7 @@
 use crate::events::{DecodeError, Event, SCHEMA_VERSION};
 use crate::ids::{GuildId, UserId};
 use chrono::{DateTime, Utc};
-use sqlx::{PgExecutor, PgPool};
+use sqlx::{PgConnection, PgExecutor, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
 
@@ -114,9 +114,26 @@ pub async fn append(
     events: &[NewEvent],
     commands: &[CommandRecord],
 ) -> Result<i64, AppendError> {
+    let mut tx = pool.begin().await?;
+    let new_last = append_in(&mut tx, guild, expected_last_seq, events, commands).await?;
+    tx.commit().await?;
+    Ok(new_last)
+}
+
+/// [`append`] inside the caller's transaction, so the caller can commit other writes with it (the
+/// intake's position and outbox). Nothing is written when it fails, provided the caller rolls back.
+///
+/// # Errors
+/// See [`AppendError`].
+pub async fn append_in(
+    tx: &mut PgConnection,
+    guild: GuildId,
+    expected_last_seq: i64,
+    events: &[NewEvent],
+    commands: &[CommandRecord],
+) -> Result<i64, AppendError> {
     let count = i64::try_from(events.len()).unwrap_or(i64::MAX);
     let new_last = expected_last_seq + count;
-    let mut tx = pool.begin().await?;
 
     let moved = if expected_last_seq == 0 {
         sqlx::query!(
@@ -216,8 +233,6 @@ pub async fn append(
             });
         }
     }
-
-    tx.commit().await?;
     Ok(new_last)
 }
 

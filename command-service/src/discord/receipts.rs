@@ -15,7 +15,7 @@ const COLOUR: u32 = 0x0057_F287;
 const DESCRIPTION_LIMIT: usize = 4096;
 
 /// A direct message to a member.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Dm {
     pub to: UserId,
     pub content: String,

@@ -1,0 +1,327 @@
+//! Side effects as data: everything a committed outcome does on Discord — the answer to the member, the
+//! direct messages, announcements, roles, private channels — as [`Effect`]s written to the outbox in the
+//! same transaction as the events, then sent by the [`dispatch`]er until done.
+//!
+//! Turning an outcome into effects is pure ([`for_outcome`]); sending them is [`send`]'s job.
+
+pub mod dispatch;
+pub mod send;
+
+use crate::discord::receipts::{self, Dm};
+use crate::domain::{Outcome, Step, TeamStep};
+use serde::{Deserialize, Serialize};
+use studio_schema::outbox::NewEffect;
+use studio_schema::{GuildId, UserId};
+use twilight_model::application::interaction::Interaction;
+use twilight_model::channel::message::AllowedMentions;
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_model::id::Id;
+use twilight_model::id::marker::InteractionMarker;
+
+/// The interaction an answer goes to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reply {
+    pub id: Id<InteractionMarker>,
+    pub token: String,
+    /// Who used it: told by DM when the answer can no longer reach the interaction.
+    pub member: Option<UserId>,
+    /// Whether Discord was told "thinking…" first: the answer then edits that response.
+    pub deferred: bool,
+}
+
+impl Reply {
+    #[must_use]
+    pub fn to(interaction: &Interaction, deferred: bool) -> Self {
+        Self {
+            id: interaction.id,
+            token: interaction.token.clone(),
+            member: interaction.author_id().map(|a| UserId::from_u64(a.get())),
+            deferred,
+        }
+    }
+}
+
+/// What a late answer becomes when Discord's window for it has passed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WhenLate {
+    /// Something was decided: the member is told by DM what happened.
+    TellByDm,
+    /// Nothing changed (a refusal, a view): nothing is sent.
+    Drop,
+}
+
+/// A private channel Studio keeps: a team's, or a commission's deal room. Its channel id is remembered
+/// under this name once opened.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub guild: GuildId,
+    /// `team-<n>` or `commission-<n>`: the channel's name and its key.
+    pub name: String,
+}
+
+/// One thing to do on Discord.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "effect", rename_all = "snake_case")]
+pub enum Effect {
+    /// The answer to an interaction.
+    Answer {
+        reply: Reply,
+        response: Box<InteractionResponse>,
+        when_late: WhenLate,
+    },
+    /// An interaction that shows views: rendered when sent, from views that include `head`.
+    Query {
+        guild: GuildId,
+        head: i64,
+        interaction: Box<serde_json::Value>,
+    },
+    Dm(Dm),
+    /// A public message in a channel (level-up and rank-up announcements).
+    Post {
+        channel: u64,
+        content: String,
+        allowed_mentions: AllowedMentions,
+    },
+    /// Gives or takes a role (Discord's member-role calls are idempotent).
+    MemberRole {
+        guild: GuildId,
+        member: UserId,
+        role: i64,
+        give: bool,
+    },
+    /// Opens a private channel for `members` (once: a room already opened is not opened again).
+    OpenRoom {
+        room: Room,
+        members: Vec<UserId>,
+        welcome: Option<String>,
+    },
+    /// Lets `members` into a room and shuts `gone` out (permission overwrites by member id).
+    RoomMembers {
+        room: Room,
+        members: Vec<UserId>,
+        gone: Option<UserId>,
+    },
+    /// Deletes a room.
+    CloseRoom {
+        room: Room,
+    },
+}
+
+impl Effect {
+    /// A short name for operators (the outbox's `kind`).
+    #[must_use]
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Answer { .. } => "answer",
+            Self::Query { .. } => "query",
+            Self::Dm(_) => "dm",
+            Self::Post { .. } => "post",
+            Self::MemberRole { .. } => "role",
+            Self::OpenRoom { .. } => "open_room",
+            Self::RoomMembers { .. } => "room_members",
+            Self::CloseRoom { .. } => "close_room",
+        }
+    }
+
+    /// Whether it is an interaction's answer (sent at once, apart from the guild's other effects).
+    #[must_use]
+    pub fn is_answer(&self) -> bool {
+        matches!(self, Self::Answer { .. } | Self::Query { .. })
+    }
+
+    /// The outbox row for it.
+    #[must_use]
+    pub fn row(&self, guild: GuildId) -> NewEffect {
+        NewEffect {
+            guild_id: guild.0,
+            kind: self.kind(),
+            effect: serde_json::to_value(self).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+/// A public message that pings `member` and nobody else.
+fn post(channel: u64, member: UserId, content: String) -> Effect {
+    Effect::Post {
+        channel,
+        content,
+        allowed_mentions: AllowedMentions {
+            users: vec![Id::new(member.get().max(1))],
+            ..AllowedMentions::default()
+        },
+    }
+}
+
+/// Everything `outcome` does on Discord besides answering the member who acted; `here` is the channel
+/// the command came from (where a level-up is announced unless the guild chose a channel). Pure.
+#[must_use]
+pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<Effect> {
+    let mut effects: Vec<Effect> = receipts::dms(outcome).into_iter().map(Effect::Dm).collect();
+    let role = |member: UserId, role: i64, give: bool| Effect::MemberRole {
+        guild,
+        member,
+        role,
+        give,
+    };
+    match outcome {
+        Outcome::MessageRewarded {
+            member,
+            level_up: Some(level),
+            announce_in,
+            ..
+        } => {
+            if let Some(channel) = announce_in.map(|c| c.get()).or(here) {
+                effects.push(post(
+                    channel,
+                    *member,
+                    crate::discord::render::level_up_text(*member, *level),
+                ));
+            }
+        }
+        Outcome::RankUp {
+            member,
+            rank,
+            roles,
+            announce_in,
+            ..
+        } => {
+            if let Some(channel) = announce_in {
+                effects.push(post(
+                    channel.get(),
+                    *member,
+                    format!("🎖️ <@{member}> reached the **{rank}** rank!"),
+                ));
+            }
+            effects.push(Effect::Dm(Dm {
+                to: *member,
+                content: format!(
+                    "🎖️ You reached the **{rank}** rank in the server! See what it unlocks with /profile → Rank Info."
+                ),
+                embeds: Vec::new(),
+            }));
+            effects.extend(roles.iter().map(|r| role(*member, *r, true)));
+        }
+        Outcome::Rejoined { member, roles, .. } => {
+            effects.extend(roles.iter().map(|r| role(*member, *r, true)));
+        }
+        Outcome::SettingChanged { roles, .. } => {
+            for (member, give, take) in roles {
+                effects.extend(give.iter().map(|r| role(*member, *r, true)));
+                effects.extend(take.iter().map(|r| role(*member, *r, false)));
+            }
+        }
+        Outcome::Team {
+            team,
+            step,
+            members,
+            ..
+        } => {
+            let room = Room {
+                guild,
+                name: crate::rules::team::channel_name(*team),
+            };
+            match step {
+                TeamStep::Created { owner, .. } => effects.push(Effect::OpenRoom {
+                    room,
+                    members: vec![*owner],
+                    welcome: None,
+                }),
+                TeamStep::Joined { .. } => effects.push(Effect::RoomMembers {
+                    room,
+                    members: members.clone(),
+                    gone: None,
+                }),
+                TeamStep::Left { member } | TeamStep::Kicked { member } => {
+                    effects.push(Effect::RoomMembers {
+                        room,
+                        members: members.clone(),
+                        gone: Some(*member),
+                    });
+                }
+                TeamStep::Disbanded { .. } => effects.push(Effect::CloseRoom { room }),
+                _ => {}
+            }
+        }
+        Outcome::Commission {
+            commission,
+            client,
+            developer,
+            step: Step::Accepted,
+        } => effects.push(Effect::OpenRoom {
+            room: Room {
+                guild,
+                name: format!("commission-{}", commission.0),
+            },
+            members: vec![*client, *developer],
+            welcome: Some(format!(
+                "🤝 Commission #{commission}: <@{client}> (client) and <@{developer}> (developer). \
+                 Only you two (and server admins) see this channel. Next: the client funds the escrow \
+                 with `/commission fund id:{commission}`."
+            )),
+        }),
+        _ => {}
+    }
+    effects
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_schema::money::TeamId;
+
+    #[test]
+    fn an_effect_survives_the_outbox_round_trip() {
+        let effect = Effect::Answer {
+            reply: Reply {
+                id: Id::new(5),
+                token: "tok".into(),
+                member: Some(UserId(7)),
+                deferred: true,
+            },
+            response: Box::new(crate::discord::render::ephemeral("hello")),
+            when_late: WhenLate::TellByDm,
+        };
+        let row = effect.row(GuildId(1));
+        assert_eq!(row.kind, "answer");
+        let back: Effect = serde_json::from_value(row.effect).expect("decodes");
+        assert_eq!(back, effect);
+    }
+
+    #[test]
+    fn a_team_member_leaving_is_shut_out_of_the_room_by_name_of_the_team() {
+        let outcome = Outcome::Team {
+            team: TeamId(3),
+            name: "Jam".into(),
+            step: TeamStep::Left { member: UserId(9) },
+            members: vec![UserId(1)],
+        };
+        let effects = for_outcome(GuildId(1), None, &outcome);
+        assert!(effects.contains(&Effect::RoomMembers {
+            room: Room {
+                guild: GuildId(1),
+                name: "team-3".into()
+            },
+            members: vec![UserId(1)],
+            gone: Some(UserId(9)),
+        }));
+    }
+
+    #[test]
+    fn a_rank_up_is_a_dm_and_its_roles() {
+        let outcome = Outcome::RankUp {
+            guild: GuildId(1),
+            member: UserId(2),
+            rank: "Expert".into(),
+            roles: vec![44],
+            announce_in: None,
+        };
+        let effects = for_outcome(GuildId(1), None, &outcome);
+        assert!(matches!(effects[0], Effect::Dm(Dm { to: UserId(2), .. })));
+        assert!(effects.contains(&Effect::MemberRole {
+            guild: GuildId(1),
+            member: UserId(2),
+            role: 44,
+            give: true
+        }));
+    }
+}

@@ -1,0 +1,218 @@
+//! The dispatcher of one partition's outbox, run by the instance that holds the partition.
+//!
+//! Effects committed by this instance arrive at once ([`Dispatcher::push`]) and are sent without a
+//! database read: answers concurrently (Discord's 3-second window), every other effect in commit order
+//! (a room is opened before members are let in). A sweeper takes what is left — effects whose claim
+//! lapsed after a crash or a takeover, and transient failures due for another try — oldest first.
+//! Done effects are marked in batches. A permanent failure is recorded and counted, never retried.
+
+use super::Effect;
+use super::send::Failure;
+use crate::answer::Answerer;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use studio_schema::intake::Partition;
+use studio_schema::outbox;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tracing::{info, warn};
+
+/// How long the committing instance holds its effects before a sweeper may take them.
+pub const CLAIM: Duration = Duration::from_secs(30);
+/// How often the sweeper looks for effects left behind.
+const SWEEP_EVERY: Duration = Duration::from_millis(500);
+/// Attempts of an effect that keeps failing for now before it is recorded as failed.
+const MAX_ATTEMPTS: i32 = 12;
+
+/// An effect with its outbox row.
+#[derive(Debug)]
+pub struct Job {
+    pub id: i64,
+    pub effect: Effect,
+    /// Attempts so far (claims by a sweeper count).
+    pub attempts: i32,
+}
+
+/// Sends one partition's effects; dropping it stops every task at once (a lost lease).
+pub struct Dispatcher {
+    jobs: mpsc::UnboundedSender<Job>,
+    _tasks: JoinSet<()>,
+}
+
+impl Dispatcher {
+    /// Starts sending the partition's effects, beginning with any left pending by an earlier owner.
+    #[must_use]
+    pub fn start(answerer: Answerer, partition: Partition) -> Self {
+        let (jobs, incoming) = mpsc::unbounded_channel();
+        let (ordered_tx, ordered_rx) = mpsc::unbounded_channel();
+        let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let mut tasks = JoinSet::new();
+        tasks.spawn(route(
+            answerer.clone(),
+            incoming,
+            ordered_tx,
+            done_tx.clone(),
+        ));
+        tasks.spawn(in_order(answerer.clone(), ordered_rx, done_tx.clone()));
+        tasks.spawn(mark_done(answerer.clone(), done_rx));
+        tasks.spawn(sweep(answerer, partition, jobs.clone()));
+        Self {
+            jobs,
+            _tasks: tasks,
+        }
+    }
+
+    /// Hands over effects just committed.
+    pub fn push(&self, job: Job) {
+        // The receiver lives as long as `self`; a closed channel means the tasks stopped, and the
+        // sweeper of the partition's next owner sends the effect.
+        let _ = self.jobs.send(job);
+    }
+}
+
+type Finished = (i64, String);
+
+async fn route(
+    answerer: Answerer,
+    mut incoming: mpsc::UnboundedReceiver<Job>,
+    ordered: mpsc::UnboundedSender<Job>,
+    done: mpsc::UnboundedSender<Finished>,
+) {
+    while let Some(job) = incoming.recv().await {
+        if job.effect.is_answer() {
+            let (answerer, done) = (answerer.clone(), done.clone());
+            tokio::spawn(async move {
+                let result = answerer.send(&job.effect).await;
+                settle(&answerer, &job, result, &done).await;
+            });
+        } else if ordered.send(job).is_err() {
+            return;
+        }
+    }
+}
+
+async fn in_order(
+    answerer: Answerer,
+    mut jobs: mpsc::UnboundedReceiver<Job>,
+    done: mpsc::UnboundedSender<Finished>,
+) {
+    while let Some(job) = jobs.recv().await {
+        let mut result = answerer.send(&job.effect).await;
+        // A short outage is ridden out in place, so the guild's effects keep their order.
+        let mut pause = Duration::from_millis(100);
+        for _ in 0..2 {
+            if !matches!(result, Err(Failure::Transient(_))) {
+                break;
+            }
+            tokio::time::sleep(pause).await;
+            pause *= 4;
+            result = answerer.send(&job.effect).await;
+        }
+        settle(&answerer, &job, result, &done).await;
+    }
+}
+
+/// Records how a job ended: done, failed for good, or due again after a backoff.
+async fn settle(
+    answerer: &Answerer,
+    job: &Job,
+    result: super::send::Done,
+    done: &mpsc::UnboundedSender<Finished>,
+) {
+    let finished = match result {
+        Ok(how) => how,
+        Err(Failure::Permanent(why)) => {
+            let n = answerer
+                .metrics
+                .effects_failed
+                .fetch_add(1, Ordering::Relaxed)
+                + 1;
+            warn!(effect = job.effect.kind(), id = job.id, error = %why, effects_failed_total = n,
+                  "side effect failed for good; recorded");
+            format!("failed: {why}")
+        }
+        Err(Failure::Transient(why)) if job.attempts >= MAX_ATTEMPTS => {
+            let n = answerer
+                .metrics
+                .effects_failed
+                .fetch_add(1, Ordering::Relaxed)
+                + 1;
+            warn!(effect = job.effect.kind(), id = job.id, error = %why, effects_failed_total = n,
+                  "side effect still failing after every attempt; recorded");
+            format!("failed after {} attempts: {why}", job.attempts)
+        }
+        Err(Failure::Transient(why)) => {
+            let backoff =
+                Duration::from_millis(250) * 2u32.pow(job.attempts.clamp(0, 10).cast_unsigned());
+            warn!(effect = job.effect.kind(), id = job.id, error = %why, ?backoff,
+                  "side effect failed for now; will retry");
+            if let Err(err) = outbox::retry_later(
+                &answerer.pool,
+                job.id,
+                backoff.min(Duration::from_secs(300)),
+                &why,
+            )
+            .await
+            {
+                // The claim lapses by itself; the sweeper retries then.
+                warn!(error = %err, "retry not recorded");
+            }
+            return;
+        }
+    };
+    let _ = done.send((job.id, finished));
+}
+
+async fn mark_done(answerer: Answerer, mut done: mpsc::UnboundedReceiver<Finished>) {
+    let mut batch: Vec<Finished> = Vec::new();
+    while done.recv_many(&mut batch, 512).await > 0 {
+        let (ids, results): (Vec<i64>, Vec<String>) = batch.drain(..).unzip();
+        let mut pause = Duration::from_millis(50);
+        while let Err(err) = outbox::done(&answerer.pool, &ids, &results).await {
+            // Not marked yet: a sweeper could send these again, so keep trying.
+            warn!(error = %err, "sent effects not marked done; retrying");
+            tokio::time::sleep(pause).await;
+            pause = (pause * 2).min(Duration::from_secs(5));
+        }
+        answerer
+            .metrics
+            .effects_sent
+            .fetch_add(ids.len() as u64, Ordering::Relaxed);
+    }
+}
+
+async fn sweep(answerer: Answerer, partition: Partition, jobs: mpsc::UnboundedSender<Job>) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let due = match outbox::claim_due(&answerer.pool, &partition, 256, CLAIM).await {
+            Ok(due) => due,
+            Err(err) => {
+                warn!(%partition, error = %err, "outbox unreadable; next sweep retries");
+                continue;
+            }
+        };
+        if !due.is_empty() {
+            info!(%partition, count = due.len(), "sending effects left pending");
+        }
+        for row in due {
+            let effect = row
+                .effect
+                .and_then(|e| serde_json::from_value::<Effect>(e).ok());
+            let Some(effect) = effect else {
+                let _ =
+                    outbox::done(&answerer.pool, &[row.id], &["failed: unreadable".into()]).await;
+                continue;
+            };
+            let job = Job {
+                id: row.id,
+                effect,
+                attempts: row.attempts,
+            };
+            if jobs.send(job).is_err() {
+                return;
+            }
+        }
+    }
+}

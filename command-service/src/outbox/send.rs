@@ -1,0 +1,376 @@
+//! Sending one [`Effect`] on Discord, idempotently where Discord allows: member roles are PUT/DELETE,
+//! room permissions are overwrites by member id, a room is opened once and remembered by id.
+//!
+//! Each send says whether it is done (and how), or failed for now (retry) or for good (record it).
+
+use super::{Effect, Reply, Room, WhenLate};
+use crate::answer::{ANSWER_DEADLINE, Answerer};
+use crate::discord::receipts::Dm;
+use studio_schema::outbox;
+use studio_schema::{GuildId, UserId};
+use twilight_http::api_error::ApiError;
+use twilight_http::error::{Error as HttpError, ErrorType};
+use twilight_model::channel::ChannelType;
+use twilight_model::channel::permission_overwrite::{PermissionOverwrite, PermissionOverwriteType};
+use twilight_model::guild::Permissions;
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_model::id::Id;
+use twilight_model::id::marker::{ChannelMarker, GenericMarker, GuildMarker};
+use twilight_util::snowflake::Snowflake;
+
+/// What the members of a room may do in it.
+const PARTY: Permissions = Permissions::VIEW_CHANNEL
+    .union(Permissions::SEND_MESSAGES)
+    .union(Permissions::READ_MESSAGE_HISTORY)
+    .union(Permissions::ATTACH_FILES);
+
+/// Discord: the interaction was already acknowledged (an earlier life of this answer got through).
+pub(crate) const ALREADY_ACKNOWLEDGED: u64 = 40_060;
+
+/// Why an effect is not done.
+#[derive(Debug)]
+pub enum Failure {
+    /// Worth trying again later (Discord or the network was unavailable).
+    Transient(String),
+    /// Will never succeed (closed DMs, a deleted channel, a missing permission): recorded, not retried.
+    Permanent(String),
+}
+
+impl Failure {
+    fn from_http(err: &HttpError) -> Self {
+        match err.kind() {
+            ErrorType::Response { status, .. }
+                if status.is_client_error() && status.get() != 429 =>
+            {
+                Self::Permanent(err.to_string())
+            }
+            ErrorType::BuildingRequest | ErrorType::Json | ErrorType::Unauthorized => {
+                Self::Permanent(err.to_string())
+            }
+            _ => Self::Transient(err.to_string()),
+        }
+    }
+
+    fn database(err: &sqlx::Error) -> Self {
+        Self::Transient(format!("postgres: {err}"))
+    }
+}
+
+pub(crate) fn api_code(err: &HttpError) -> Option<u64> {
+    match err.kind() {
+        ErrorType::Response {
+            error: ApiError::General(general),
+            ..
+        } => Some(general.code),
+        _ => None,
+    }
+}
+
+/// How an effect was done, for the outbox's `result`.
+pub type Done = Result<String, Failure>;
+
+impl Answerer {
+    /// Sends one effect.
+    pub async fn send(&self, effect: &Effect) -> Done {
+        match effect {
+            Effect::Answer {
+                reply,
+                response,
+                when_late,
+            } => self.answer(reply, response, *when_late).await,
+            Effect::Query {
+                guild,
+                head,
+                interaction,
+            } => self.answer_query(*guild, *head, interaction).await,
+            Effect::Dm(dm) => self.dm(dm).await,
+            Effect::Post {
+                channel,
+                content,
+                allowed_mentions,
+            } => {
+                let sent = self
+                    .http
+                    .create_message(Id::new((*channel).max(1)))
+                    .content(content)
+                    .allowed_mentions(Some(allowed_mentions))
+                    .await;
+                sent.map(|_| "posted".to_owned())
+                    .map_err(|e| Failure::from_http(&e))
+            }
+            Effect::MemberRole {
+                guild,
+                member,
+                role,
+                give,
+            } => self.member_role(*guild, *member, *role, *give).await,
+            Effect::OpenRoom {
+                room,
+                members,
+                welcome,
+            } => self.open_room(room, members, welcome.as_deref()).await,
+            Effect::RoomMembers {
+                room,
+                members,
+                gone,
+            } => self.room_members(room, members, *gone).await,
+            Effect::CloseRoom { room } => self.close_room(room).await,
+        }
+    }
+
+    /// Answers an interaction: within Discord's window directly (or by editing the deferred response);
+    /// after it, a decided command is told by DM — never silently executed.
+    async fn answer(&self, reply: &Reply, response: &InteractionResponse, late: WhenLate) -> Done {
+        let interactions = self.http.interaction(self.application_id);
+        if !reply.deferred && age_ms(reply) <= ANSWER_DEADLINE.as_millis() {
+            match interactions
+                .create_response(reply.id, &reply.token, response)
+                .await
+            {
+                Ok(_) => return Ok("answered".into()),
+                Err(err) if api_code(&err) == Some(ALREADY_ACKNOWLEDGED) => {}
+                Err(err) => return Err(Failure::from_http(&err)),
+            }
+        }
+        // Deferred (now or in an earlier life), or late: the token stays valid for 15 minutes after a
+        // response, so an edit reaches a deferred one.
+        if (reply.deferred || age_ms(reply) <= ANSWER_DEADLINE.as_millis())
+            && let Some(data) = &response.data
+        {
+            {
+                let edited = interactions
+                    .update_response(&reply.token)
+                    .content(data.content.as_deref())
+                    .embeds(data.embeds.as_deref())
+                    .components(data.components.as_deref())
+                    .await;
+                match edited {
+                    Ok(_) => return Ok("edited".into()),
+                    Err(err) if late == WhenLate::Drop => {
+                        return Ok(format!("not answered: {err}"));
+                    }
+                    Err(_) => {} // the token expired: tell by DM below
+                }
+            }
+        }
+        match (late, reply.member) {
+            (WhenLate::Drop, _) => Ok("expired: past Discord's window".into()),
+            (WhenLate::TellByDm, None) => Ok("expired: nobody to tell".into()),
+            (WhenLate::TellByDm, Some(member)) => {
+                let data = response.data.clone().unwrap_or_default();
+                let content = format!(
+                    "⏱️ Studio could not answer your command in time; here is what happened:\n{}",
+                    data.content.unwrap_or_default()
+                );
+                let dm = Dm {
+                    to: member,
+                    content: crate::discord::render::truncate(&content, 2000),
+                    embeds: data.embeds.unwrap_or_default(),
+                };
+                self.dm(&dm).await.map(|_| "told by DM".into())
+            }
+        }
+    }
+
+    /// Renders a view for an interaction and answers it; a view too late to show is dropped.
+    async fn answer_query(
+        &self,
+        guild: GuildId,
+        head: i64,
+        interaction: &serde_json::Value,
+    ) -> Done {
+        let Ok(interaction) = serde_json::from_value::<
+            twilight_model::application::interaction::Interaction,
+        >(interaction.clone()) else {
+            return Err(Failure::Permanent("stored interaction unreadable".into()));
+        };
+        let reply = Reply::to(&interaction, false);
+        if age_ms(&reply) > ANSWER_DEADLINE.as_millis() {
+            return Ok("expired: past Discord's window".into());
+        }
+        let response = self.view(guild, head, &interaction).await;
+        self.answer(&reply, &response, WhenLate::Drop).await
+    }
+
+    /// Sends a direct message; closed DMs are a permanent failure.
+    pub async fn dm(&self, dm: &Dm) -> Done {
+        let channel = self
+            .http
+            .create_private_channel(Id::new(dm.to.get().max(1)))
+            .await
+            .map_err(|e| Failure::from_http(&e))?
+            .model()
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?;
+        self.http
+            .create_message(channel.id)
+            .content(&dm.content)
+            .embeds(&dm.embeds)
+            .await
+            .map(|_| "sent".into())
+            .map_err(|e| Failure::from_http(&e))
+    }
+
+    async fn member_role(&self, guild: GuildId, member: UserId, role: i64, give: bool) -> Done {
+        let (guild, user, role_id) = (
+            Id::new(guild.get().max(1)),
+            Id::new(member.get().max(1)),
+            Id::new(role.cast_unsigned().max(1)),
+        );
+        let result = if give {
+            self.http.add_guild_member_role(guild, user, role_id).await
+        } else {
+            self.http
+                .remove_guild_member_role(guild, user, role_id)
+                .await
+        };
+        result
+            .map(|_| if give { "role given" } else { "role taken" }.into())
+            .map_err(|e| Failure::from_http(&e))
+    }
+
+    /// Opens a room once: a room already remembered is not opened again, and a channel of its name that
+    /// an interrupted earlier attempt created is adopted rather than duplicated.
+    async fn open_room(&self, room: &Room, members: &[UserId], welcome: Option<&str>) -> Done {
+        let guild_id: Id<GuildMarker> = Id::new(room.guild.get().max(1));
+        if outbox::room(&self.pool, room.guild.0, &room.name)
+            .await
+            .map_err(|e| Failure::database(&e))?
+            .is_some()
+        {
+            return Ok("already open".into());
+        }
+        let existing = self
+            .http
+            .guild_channels(guild_id)
+            .await
+            .map_err(|e| Failure::from_http(&e))?
+            .models()
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?
+            .into_iter()
+            .find(|c| c.name.as_deref() == Some(room.name.as_str()))
+            .map(|c| c.id);
+        let channel = match existing {
+            Some(channel) => channel,
+            None => self.create_room(guild_id, &room.name, members).await?,
+        };
+        outbox::remember_room(
+            &self.pool,
+            room.guild.0,
+            &room.name,
+            channel.get().cast_signed(),
+        )
+        .await
+        .map_err(|e| Failure::database(&e))?;
+        if existing.is_none()
+            && let Some(text) = welcome
+        {
+            // The room is open either way; a lost welcome is not worth a second room.
+            let _ = self.http.create_message(channel).content(text).await;
+        }
+        Ok(format!("opened {channel}"))
+    }
+
+    async fn create_room(
+        &self,
+        guild: Id<GuildMarker>,
+        name: &str,
+        members: &[UserId],
+    ) -> Result<Id<ChannelMarker>, Failure> {
+        let bot: Id<GenericMarker> = self
+            .http
+            .current_user()
+            .await
+            .map_err(|e| Failure::from_http(&e))?
+            .model()
+            .await
+            .map_err(|e| Failure::Transient(e.to_string()))?
+            .id
+            .cast();
+        let member = |id: Id<GenericMarker>| PermissionOverwrite {
+            allow: PARTY,
+            deny: Permissions::empty(),
+            id,
+            kind: PermissionOverwriteType::Member,
+        };
+        let mut overwrites = vec![
+            PermissionOverwrite {
+                allow: Permissions::empty(),
+                deny: Permissions::VIEW_CHANNEL,
+                id: guild.cast(),
+                kind: PermissionOverwriteType::Role,
+            },
+            member(bot),
+        ];
+        overwrites.extend(members.iter().map(|m| member(Id::new(m.get().max(1)))));
+        self.http
+            .create_guild_channel(guild, name)
+            .kind(ChannelType::GuildText)
+            .permission_overwrites(&overwrites)
+            .await
+            .map_err(|e| Failure::from_http(&e))?
+            .model()
+            .await
+            .map(|c| c.id)
+            .map_err(|e| Failure::Transient(e.to_string()))
+    }
+
+    async fn room_id(&self, room: &Room) -> Result<Id<ChannelMarker>, Failure> {
+        match outbox::room(&self.pool, room.guild.0, &room.name)
+            .await
+            .map_err(|e| Failure::database(&e))?
+        {
+            Some(id) => Ok(Id::new(id.cast_unsigned().max(1))),
+            // Opened by an effect still on its way: try again after it.
+            None => Err(Failure::Transient(format!("{} is not open yet", room.name))),
+        }
+    }
+
+    /// Lets every current member in again (healing a missed update) and shuts the one who went out.
+    async fn room_members(&self, room: &Room, members: &[UserId], gone: Option<UserId>) -> Done {
+        let channel = self.room_id(room).await?;
+        for m in members {
+            let overwrite = twilight_model::http::permission_overwrite::PermissionOverwrite {
+                allow: Some(PARTY),
+                deny: None,
+                id: Id::new(m.get().max(1)),
+                kind: twilight_model::http::permission_overwrite::PermissionOverwriteType::Member,
+            };
+            self.http
+                .update_channel_permission(channel, &overwrite)
+                .await
+                .map_err(|e| Failure::from_http(&e))?;
+        }
+        if let Some(gone) = gone {
+            self.http
+                .delete_channel_permission(channel)
+                .member(Id::new(gone.get().max(1)))
+                .await
+                .map_err(|e| Failure::from_http(&e))?;
+        }
+        Ok(format!("{} members set", members.len()))
+    }
+
+    async fn close_room(&self, room: &Room) -> Done {
+        let channel = self.room_id(room).await?;
+        match self.http.delete_channel(channel).await {
+            Ok(_) => {}
+            Err(err) => match Failure::from_http(&err) {
+                // Already gone: closing is done.
+                Failure::Permanent(_) => {}
+                transient @ Failure::Transient(_) => return Err(transient),
+            },
+        }
+        outbox::forget_room(&self.pool, room.guild.0, &room.name)
+            .await
+            .map_err(|e| Failure::database(&e))?;
+        Ok(format!("closed {channel}"))
+    }
+}
+
+/// How long ago Discord created the interaction, in ms (from its snowflake).
+fn age_ms(reply: &Reply) -> u128 {
+    let now = chrono::Utc::now().timestamp_millis();
+    u128::try_from(now - reply.id.timestamp()).unwrap_or(0)
+}

@@ -1,0 +1,253 @@
+//! One gateway partition, owned by one command service at a time.
+//!
+//! Ownership is a lease: a Postgres advisory lock held on a dedicated connection, so it dies with its
+//! holder (a crash, a lost network). Other instances wait as hot standbys and take over within a
+//! second or two. The owner reads the partition from JetStream with an ordered consumer starting just
+//! after the position committed in Postgres, and commits each batch's events, processed commands,
+//! outbox and new position in one transaction ([`batch`]). The position row is also a fence: an owner
+//! that lost its lease without noticing fails to commit, and never answers what it did not commit.
+
+mod batch;
+
+use crate::answer::Answerer;
+use crate::outbox::dispatch::Dispatcher;
+use crate::writer::Writer;
+use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::pull::OrderedConfig};
+use futures_util::StreamExt;
+use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+use studio_schema::GuildId;
+use studio_schema::intake::{self, Partition};
+use studio_schema::outbox;
+use studio_schema::subjects::Subjects;
+use tokio::sync::watch;
+use tracing::{error, info, warn};
+
+/// How often a standby tries for a lease, and an owner checks it still holds it.
+const LEASE_EVERY: Duration = Duration::from_millis(500);
+/// Dispatches taken from JetStream per batch at most.
+const BATCH: usize = 512;
+
+/// What every partition of an instance shares.
+pub struct Shared {
+    pub pool: PgPool,
+    pub database_url: String,
+    pub answerer: Answerer,
+    pub nats: async_nats::Client,
+    pub stream: jetstream::stream::Stream,
+    pub subjects: Subjects,
+    pub review_window: chrono::TimeDelta,
+    pub scheduler_every: Duration,
+    pub crash_after_append: bool,
+    /// This instance's name on its Postgres connections, for counting live instances.
+    pub instance: String,
+    /// How many partitions this instance holds now.
+    pub held: AtomicUsize,
+    /// How many partitions there are.
+    pub partitions: u64,
+}
+
+impl Shared {
+    fn application_name(&self) -> String {
+        format!(
+            "studio-intake {} {}",
+            self.subjects.gateway_stream(),
+            self.instance
+        )
+    }
+
+    async fn connect(&self) -> Result<PgConnection, sqlx::Error> {
+        let options: sqlx::postgres::PgConnectOptions = self.database_url.parse()?;
+        options
+            .application_name(&self.application_name())
+            .connect()
+            .await
+    }
+
+    /// Whether this instance may take one more partition: at most its fair share of them among the
+    /// instances alive now, so several instances split the partitions.
+    async fn may_take_more(&self) -> bool {
+        let prefix = format!("studio-intake {} %", self.subjects.gateway_stream());
+        let live: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE application_name LIKE $1",
+        )
+        .bind(prefix)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap_or(1);
+        let live = u64::try_from(live.max(1)).unwrap_or(1);
+        let share = self.partitions.div_ceil(live);
+        (self.held.load(Ordering::Relaxed) as u64) < share
+    }
+}
+
+/// Holds partition `number` whenever it can, until `stop` turns true.
+pub async fn run(shared: Arc<Shared>, number: u64, mut stop: watch::Receiver<bool>) {
+    let partition = Partition {
+        stream: shared.subjects.gateway_stream(),
+        partition: i32::try_from(number).unwrap_or(i32::MAX),
+    };
+    loop {
+        let Some(lease) = acquire(&shared, &partition, &mut stop).await else {
+            return;
+        };
+        shared.held.fetch_add(1, Ordering::Relaxed);
+        let ended = own(&shared, &partition, lease, &mut stop).await;
+        shared.held.fetch_sub(1, Ordering::Relaxed);
+        match ended {
+            Ok(()) => return,
+            Err(why) => {
+                warn!(%partition, %why, "partition given up; standing by to take it again");
+                tokio::time::sleep(LEASE_EVERY).await;
+            }
+        }
+    }
+}
+
+/// Waits for the partition's lease. `None` when asked to stop.
+async fn acquire(
+    shared: &Shared,
+    partition: &Partition,
+    stop: &mut watch::Receiver<bool>,
+) -> Option<PgConnection> {
+    let mut told = false;
+    loop {
+        if *stop.borrow() {
+            return None;
+        }
+        if shared.may_take_more().await {
+            match shared.connect().await {
+                Ok(mut conn) => match intake::try_lease(&mut conn, partition).await {
+                    Ok(true) => return Some(conn),
+                    Ok(false) => {
+                        if !told {
+                            info!(%partition, "partition held by another instance; standing by");
+                            told = true;
+                        }
+                    }
+                    Err(err) => warn!(%partition, error = %err, "lease not asked"),
+                },
+                Err(err) => {
+                    warn!(%partition, error = %err, "postgres unreachable; lease not asked")
+                }
+            }
+        }
+        tokio::select! {
+            _ = stop.changed() => {}
+            () = tokio::time::sleep(LEASE_EVERY) => {}
+        }
+    }
+}
+
+/// Why an owner gave its partition up.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum Lost {
+    #[error("the lease connection died")]
+    Lease,
+    #[error("another instance moved the partition's position: it took the partition over")]
+    Fenced,
+    #[error("postgres: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("jetstream: {0}")]
+    Stream(String),
+}
+
+/// Applies the partition while the lease holds. `Ok` when asked to stop.
+async fn own(
+    shared: &Shared,
+    partition: &Partition,
+    mut lease: PgConnection,
+    stop: &mut watch::Receiver<bool>,
+) -> Result<(), Lost> {
+    let position = intake::position(&shared.pool, partition).await?;
+    let released = outbox::release_claims(&shared.pool, partition).await?;
+    let mut writer = Writer::new(shared.pool.clone(), shared.crash_after_append);
+    let number = u64::try_from(partition.partition).unwrap_or(0);
+    let owned = |g: GuildId| shared.subjects.partition_of(Some(g.get())) == number;
+    match writer.load_known(owned).await {
+        Ok(n) => info!(%partition, guilds = n, "guilds loaded from the log"),
+        Err(err) => {
+            warn!(%partition, error = %err, "guilds not preloaded; each loads when first needed")
+        }
+    }
+    let mut worker = batch::Worker {
+        shared,
+        partition,
+        writer,
+        position,
+        dispatcher: Dispatcher::start(shared.answerer.clone(), partition.clone()),
+    };
+    worker.check_retention().await;
+    info!(%partition, position, released, "partition owned: reading from just after its position");
+
+    let mut messages = consumer(shared, partition, position).await?;
+    let mut lease_check = tokio::time::interval(LEASE_EVERY);
+    let mut scheduler = tokio::time::interval(shared.scheduler_every);
+    scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = stop.changed() => if *stop.borrow() { break },
+            _ = lease_check.tick() => {
+                if lease.ping().await.is_err() {
+                    return Err(Lost::Lease);
+                }
+            }
+            _ = scheduler.tick() => worker.run_due().await?,
+            next = messages.next() => match next {
+                Some(Ok(first)) => {
+                    let mut chunk = vec![first];
+                    // Whatever else is already here joins the batch (group commit).
+                    while chunk.len() < BATCH {
+                        match futures_util::FutureExt::now_or_never(messages.next()) {
+                            Some(Some(Ok(m))) => chunk.push(m),
+                            _ => break,
+                        }
+                    }
+                    worker.apply(chunk).await?;
+                }
+                Some(Err(err)) => {
+                    warn!(%partition, error = %err, "JetStream delivery error; reading again from the position");
+                    messages = consumer(shared, partition, worker.position).await?;
+                }
+                None => {
+                    messages = consumer(shared, partition, worker.position).await?;
+                }
+            },
+        }
+    }
+    info!(%partition, position = worker.position, "partition released");
+    drop(lease);
+    Ok(())
+}
+
+/// An ordered consumer of the partition's subjects from just after `position`: stream order, no acks,
+/// no redelivery; Postgres holds the position.
+async fn consumer(
+    shared: &Shared,
+    partition: &Partition,
+    position: u64,
+) -> Result<jetstream::consumer::pull::Ordered, Lost> {
+    let number = u64::try_from(partition.partition).unwrap_or(0);
+    let config = OrderedConfig {
+        filter_subject: shared.subjects.gateway_partition_filter(number),
+        deliver_policy: if position == 0 {
+            DeliverPolicy::All
+        } else {
+            DeliverPolicy::ByStartSequence {
+                start_sequence: position + 1,
+            }
+        },
+        ..Default::default()
+    };
+    let consumer = shared
+        .stream
+        .create_consumer(config)
+        .await
+        .map_err(|e| Lost::Stream(e.to_string()))?;
+    consumer.messages().await.map_err(|e| {
+        error!(error = %e, "ordered consumer not started");
+        Lost::Stream(e.to_string())
+    })
+}

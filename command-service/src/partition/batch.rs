@@ -1,0 +1,659 @@
+//! Applying a batch of a partition's dispatches: read each, decide the commands guild by guild, and
+//! commit the events, processed commands, outbox and new position in one transaction; then hand the
+//! outbox to the dispatcher.
+//!
+//! A transient failure (Postgres or NATS away) is retried in place, so nothing overtakes anything. A
+//! dispatch that can never be committed (input Postgres cannot hold) is found by applying the batch one
+//! dispatch at a time, then rejected on its own with a clear answer; the partition moves on.
+
+use super::{Lost, Shared};
+use crate::answer::{self, DEFER_AFTER};
+use crate::domain::{Command, Commission, Outcome};
+use crate::intake::{self, Incoming, ReplyTo};
+use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
+use crate::outbox::{self, Effect, Reply, WhenLate};
+use crate::writer::{GuildPlan, Pending, Settled, Writer};
+use async_nats::jetstream::Message;
+use chrono::Utc;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use studio_schema::intake::{self as positions, Partition};
+use studio_schema::log::AppendError;
+use studio_schema::notice::SeqNotice;
+use studio_schema::{GuildId, UserId};
+use tracing::{error, warn};
+use twilight_model::application::interaction::Interaction;
+
+/// The guild of a refusal that came from outside any guild (a DM).
+const NO_GUILD: GuildId = GuildId(0);
+
+/// One dispatch of the batch, as the intake read it.
+#[derive(Clone, Debug)]
+enum Item {
+    Command {
+        guild: GuildId,
+        pending: Box<Pending>,
+        reply: ReplyTo,
+    },
+    /// An answer that needs no decision (a refusal, a command too late to take).
+    Answer {
+        guild: GuildId,
+        effect: Box<Effect>,
+    },
+    Query {
+        guild: GuildId,
+        interaction: Box<Interaction>,
+    },
+    Reject {
+        reason: String,
+    },
+    Nothing,
+}
+
+#[derive(Clone, Debug)]
+struct Dispatch {
+    seq: u64,
+    subject: String,
+    item: Item,
+}
+
+/// The owner's working parts for one partition.
+pub(super) struct Worker<'a> {
+    pub shared: &'a Shared,
+    pub partition: &'a Partition,
+    pub writer: Writer,
+    /// The last stream sequence committed.
+    pub position: u64,
+    pub dispatcher: Dispatcher,
+}
+
+/// Why a commit failed.
+enum CommitError {
+    Fence(GuildId),
+    Duplicate,
+    Lost,
+    /// Deterministic: retrying cannot help.
+    Poison(String),
+    /// Postgres is away or overloaded: retry in place.
+    Unavailable(String),
+}
+
+fn classify(err: &sqlx::Error) -> CommitError {
+    let deterministic = err
+        .as_database_error()
+        .and_then(|db| db.code())
+        .is_some_and(|code| code.starts_with("22") || code.starts_with("54"));
+    if deterministic {
+        CommitError::Poison(err.to_string())
+    } else {
+        CommitError::Unavailable(err.to_string())
+    }
+}
+
+impl From<AppendError> for CommitError {
+    fn from(err: AppendError) -> Self {
+        match err {
+            AppendError::Fence { guild, .. } => Self::Fence(guild),
+            AppendError::DuplicateCommand { .. } => Self::Duplicate,
+            AppendError::Encode(e) => Self::Poison(e.to_string()),
+            AppendError::Database(e) => classify(&e),
+        }
+    }
+}
+
+impl Worker<'_> {
+    /// Records, loudly, that the stream no longer holds dispatches the partition has not applied.
+    pub async fn check_retention(&mut self) {
+        let Ok(info) = self.shared.stream.get_info().await else {
+            return;
+        };
+        let first = info.state.first_sequence;
+        if first > self.position + 1 && info.state.messages > 0 {
+            let n = self
+                .shared
+                .answerer
+                .metrics
+                .rejected
+                .fetch_add(1, Ordering::Relaxed)
+                + 1;
+            error!(partition = %self.partition, position = self.position, first,
+                   intake_rejected_total = n,
+                   "the stream no longer holds dispatches after this partition's position (retention \
+                    passed): any of this partition's among them were never applied");
+            let reason = format!(
+                "retention: stream sequences {}..{} were gone before this partition applied them",
+                self.position + 1,
+                first - 1
+            );
+            if let Ok(mut tx) = self.shared.pool.begin().await
+                && positions::reject(&mut tx, self.partition, first - 1, None, &reason)
+                    .await
+                    .is_ok()
+            {
+                let _ = tx.commit().await;
+            }
+        }
+    }
+
+    /// Applies a batch taken from the stream, in order.
+    pub async fn apply(&mut self, messages: Vec<Message>) -> Result<(), Lost> {
+        let batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
+        self.settle(batch).await
+    }
+
+    fn read(&self, message: &Message) -> Dispatch {
+        let info = message.info().ok();
+        let seq = info.as_ref().map_or(0, |i| i.stream_sequence);
+        // When JetStream stored it: the gateway's receive time, decided once for the command.
+        let received_at = info
+            .as_ref()
+            .and_then(|i| i64::try_from(i.published.unix_timestamp_nanos()).ok())
+            .map_or_else(Utc::now, chrono::DateTime::from_timestamp_nanos);
+        let subject = message.subject.to_string();
+        let event_type = subject.rsplit('.').next().unwrap_or_default().to_owned();
+        let command_id = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.as_str().to_owned());
+        let item = match intake::read(&event_type, &message.payload, received_at) {
+            Err(err) => Item::Reject {
+                reason: format!("undecodable {event_type}: {err}"),
+            },
+            Ok(incoming) => self.item(incoming, command_id),
+        };
+        Dispatch { seq, subject, item }
+    }
+
+    fn item(&self, incoming: Incoming, command_id: Option<String>) -> Item {
+        match incoming {
+            Incoming::Ignore => Item::Nothing,
+            Incoming::Unreadable { id, token, command } => Item::Answer {
+                guild: NO_GUILD,
+                effect: Box::new(Effect::Answer {
+                    reply: Reply {
+                        id,
+                        token,
+                        member: None,
+                        deferred: false,
+                    },
+                    response: Box::new(crate::discord::render::ephemeral(&format!(
+                        "❌ I could not read that command: an option is not what Studio asked for.\n{}",
+                        command.as_deref().map_or_else(
+                            || "Please try again from Discord's command menu.".to_owned(),
+                            crate::discord::help::usage
+                        )
+                    ))),
+                    when_late: WhenLate::Drop,
+                }),
+            },
+            Incoming::Refuse {
+                interaction,
+                reason,
+            } => Item::Answer {
+                guild: guild_of(&interaction),
+                effect: Box::new(Effect::Answer {
+                    reply: Reply::to(&interaction, false),
+                    response: Box::new(crate::discord::render::ephemeral(&reason)),
+                    when_late: WhenLate::Drop,
+                }),
+            },
+            Incoming::Query { guild, interaction } => Item::Query { guild, interaction },
+            Incoming::Command {
+                guild,
+                own_id,
+                mut command,
+                reply,
+            } => {
+                if let Command::Commission(Commission::Deliver {
+                    review_window: window,
+                    ..
+                }) = &mut command
+                {
+                    *window = self.shared.review_window;
+                }
+                if let ReplyTo::Interaction(i) = &reply
+                    && answer::is_stale(&self.shared.answerer.metrics, i)
+                {
+                    // Too late to answer: not carried out, and the member is told so.
+                    return Item::Answer {
+                        guild,
+                        effect: Box::new(Effect::Answer {
+                            reply: Reply::to(i, true),
+                            response: Box::new(crate::discord::render::ephemeral(
+                                "⏱️ Studio could not take that command in time, so nothing was done. Please try again.",
+                            )),
+                            when_late: WhenLate::TellByDm,
+                        }),
+                    };
+                }
+                let Some(command_id) = own_id.or(command_id) else {
+                    return Item::Reject {
+                        reason: "a command without a Nats-Msg-Id".into(),
+                    };
+                };
+                let actor = match &reply {
+                    ReplyTo::Interaction(i) => i.author_id().map(|a| UserId::from_u64(a.get())),
+                    _ => None,
+                };
+                Item::Command {
+                    guild,
+                    pending: Box::new(Pending {
+                        command_id,
+                        actor,
+                        command,
+                    }),
+                    reply,
+                }
+            }
+        }
+    }
+
+    /// Commits a batch, retrying in place through outages; splits it to find a poisoned dispatch.
+    async fn settle(&mut self, mut batch: Vec<Dispatch>) -> Result<(), Lost> {
+        let Some(to) = batch.iter().map(|d| d.seq).max() else {
+            return Ok(());
+        };
+        self.defer_late(&mut batch, DEFER_AFTER).await;
+        let mut recorded: HashMap<String, Outcome> = HashMap::new();
+        let mut pause = Duration::from_millis(100);
+        loop {
+            let groups = self.groups(&batch);
+            if let Err(err) = self.load(&groups).await {
+                warn!(error = %err, "guild not loaded; retrying");
+                self.pause(&mut batch, &mut pause).await;
+                continue;
+            }
+            let started = std::time::Instant::now();
+            let plans = self.writer.plan(&groups, &recorded, Utc::now());
+            let effects = self.effects(&batch, &plans);
+            let rejects: Vec<(u64, &str, &str)> = batch
+                .iter()
+                .filter_map(|d| match &d.item {
+                    Item::Reject { reason } => Some((d.seq, d.subject.as_str(), reason.as_str())),
+                    _ => None,
+                })
+                .collect();
+            match self.commit(to, &plans, &effects, &rejects).await {
+                Ok(ids) => {
+                    let commands: usize = plans.iter().map(|p| p.records.len()).sum();
+                    self.shared
+                        .answerer
+                        .metrics
+                        .decision_to_durable
+                        .record_many(started.elapsed(), commands);
+                    self.committed(to, plans, effects, ids, rejects.len()).await;
+                    return Ok(());
+                }
+                Err(CommitError::Fence(guild)) => {
+                    tracing::info!(%guild, "fence tripped: another writer appended; catching up");
+                    if self.writer.catch_up(guild).await.is_err() {
+                        self.writer.forget(guild);
+                    }
+                }
+                Err(CommitError::Duplicate) => {
+                    tracing::info!("batch holds commands decided before; using their outcomes");
+                    let ids: Vec<String> = groups
+                        .iter()
+                        .flat_map(|(_, p)| p.iter().map(|p| p.command_id.clone()))
+                        .collect();
+                    match self.writer.recorded(&ids).await {
+                        Ok(found) => recorded.extend(found),
+                        Err(err) => {
+                            warn!(error = %err, "recorded outcomes unreadable; retrying");
+                            self.pause(&mut batch, &mut pause).await;
+                        }
+                    }
+                }
+                Err(CommitError::Lost) => return Err(Lost::Fenced),
+                Err(CommitError::Poison(why)) if batch.len() > 1 => {
+                    warn!(partition = %self.partition, error = %why,
+                          "batch cannot be committed; applying its dispatches one at a time");
+                    for dispatch in batch {
+                        Box::pin(self.settle(vec![dispatch])).await?;
+                    }
+                    return Ok(());
+                }
+                Err(CommitError::Poison(why)) => {
+                    let dispatch = batch.remove(0);
+                    return self.reject_poisoned(dispatch, &why).await;
+                }
+                Err(CommitError::Unavailable(why)) => {
+                    warn!(partition = %self.partition, error = %why, "batch not committed; retrying in place");
+                    self.pause(&mut batch, &mut pause).await;
+                }
+            }
+        }
+    }
+
+    async fn load(
+        &mut self,
+        groups: &[(GuildId, Vec<Pending>)],
+    ) -> Result<(), crate::writer::WriteError> {
+        for (guild, _) in groups {
+            self.writer.load(*guild).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits before another attempt; members still waiting are told "thinking…" first.
+    async fn pause(&self, batch: &mut [Dispatch], pause: &mut Duration) {
+        self.defer_late(batch, Duration::ZERO).await;
+        tokio::time::sleep(*pause).await;
+        *pause = (*pause * 2).min(Duration::from_secs(5));
+    }
+
+    /// Defers the answer of every interaction older than `after`, so it can be answered late.
+    async fn defer_late(&self, batch: &mut [Dispatch], after: Duration) {
+        let answerer = &self.shared.answerer;
+        let deferrals = batch.iter_mut().filter_map(|d| match &mut d.item {
+            Item::Command { reply, .. } => match reply {
+                ReplyTo::Interaction(i) if answer::age(i) > after => Some(reply),
+                _ => None,
+            },
+            _ => None,
+        });
+        let deferrals = deferrals.map(|reply| async move {
+            if let ReplyTo::Interaction(i) = reply
+                && answerer.defer(i).await
+            {
+                *reply = ReplyTo::Deferred(i.clone());
+            }
+        });
+        futures_util::future::join_all(deferrals).await;
+    }
+
+    /// The commands of the batch per guild, guilds in order of first appearance.
+    fn groups(&self, batch: &[Dispatch]) -> Vec<(GuildId, Vec<Pending>)> {
+        let mut groups: Vec<(GuildId, Vec<Pending>)> = Vec::new();
+        for d in batch {
+            if let Item::Command { guild, pending, .. } = &d.item {
+                match groups.iter_mut().find(|(g, _)| g == guild) {
+                    Some((_, list)) => list.push(pending.as_ref().clone()),
+                    None => groups.push((*guild, vec![pending.as_ref().clone()])),
+                }
+            }
+        }
+        groups
+    }
+
+    /// Every answer and side effect of the batch, in order.
+    fn effects(&self, batch: &[Dispatch], plans: &[GuildPlan]) -> Vec<(GuildId, Effect)> {
+        let mut next: HashMap<GuildId, usize> = HashMap::new();
+        let mut effects = Vec::new();
+        for d in batch {
+            match &d.item {
+                Item::Command { guild, reply, .. } => {
+                    let Some(plan) = plans.iter().find(|p| p.guild == *guild) else {
+                        continue;
+                    };
+                    let n = next.entry(*guild).or_default();
+                    let Some(settled) = plan.settled.get(*n) else {
+                        continue;
+                    };
+                    *n += 1;
+                    effects.extend(
+                        command_effects(*guild, reply, settled)
+                            .into_iter()
+                            .map(|e| (*guild, e)),
+                    );
+                }
+                Item::Answer { guild, effect } => effects.push((*guild, effect.as_ref().clone())),
+                Item::Query { guild, interaction } => {
+                    let head = plans
+                        .iter()
+                        .find(|p| p.guild == *guild)
+                        .map(|p| p.working.last_seq)
+                        .or_else(|| self.writer.known_head(*guild))
+                        .unwrap_or(0);
+                    effects.push((
+                        *guild,
+                        Effect::Query {
+                            guild: *guild,
+                            head,
+                            interaction: Box::new(
+                                serde_json::to_value(interaction.as_ref())
+                                    .unwrap_or(serde_json::Value::Null),
+                            ),
+                        },
+                    ));
+                }
+                Item::Reject { .. } | Item::Nothing => {}
+            }
+        }
+        effects
+    }
+
+    async fn commit(
+        &self,
+        to: u64,
+        plans: &[GuildPlan],
+        effects: &[(GuildId, Effect)],
+        rejects: &[(u64, &str, &str)],
+    ) -> Result<Vec<i64>, CommitError> {
+        let pool = &self.shared.pool;
+        let mut tx = pool.begin().await.map_err(|e| classify(&e))?;
+        Writer::append(&mut tx, plans).await?;
+        if !positions::advance(&mut tx, self.partition, self.position, to)
+            .await
+            .map_err(|e| classify(&e))?
+        {
+            return Err(CommitError::Lost);
+        }
+        for (seq, subject, reason) in rejects {
+            positions::reject(&mut tx, self.partition, *seq, Some(subject), reason)
+                .await
+                .map_err(|e| classify(&e))?;
+        }
+        let rows: Vec<_> = effects.iter().map(|(g, e)| e.row(*g)).collect();
+        let ids = studio_schema::outbox::enqueue(&mut tx, self.partition, &rows, CLAIM)
+            .await
+            .map_err(|e| classify(&e))?;
+        tx.commit().await.map_err(|e| classify(&e))?;
+        Ok(ids)
+    }
+
+    /// After a commit: the states move on, the effects go out, the projector wakes.
+    async fn committed(
+        &mut self,
+        to: u64,
+        plans: Vec<GuildPlan>,
+        effects: Vec<(GuildId, Effect)>,
+        ids: Vec<i64>,
+        rejected: usize,
+    ) {
+        self.position = to;
+        let metrics = &self.shared.answerer.metrics;
+        let duplicates = plans
+            .iter()
+            .flat_map(|p| &p.settled)
+            .filter(|s| matches!(s, Settled::Duplicate(_)))
+            .count();
+        metrics
+            .duplicates
+            .fetch_add(duplicates as u64, Ordering::Relaxed);
+        if rejected > 0 {
+            let n = metrics
+                .rejected
+                .fetch_add(rejected as u64, Ordering::Relaxed)
+                + rejected as u64;
+            warn!(partition = %self.partition, rejected, intake_rejected_total = n,
+                  "dispatches rejected and moved past (see intake_rejected)");
+        }
+        let heads: Vec<(GuildId, i64, bool)> = plans
+            .iter()
+            .map(|p| (p.guild, p.working.last_seq, !p.events.is_empty()))
+            .collect();
+        self.writer.adopt(plans);
+        for (id, (_, effect)) in ids.into_iter().zip(effects) {
+            self.dispatcher.push(Job {
+                id,
+                effect,
+                attempts: 0,
+            });
+        }
+        for (guild, head, appended) in heads {
+            if appended {
+                self.notify(guild, head).await;
+            }
+        }
+    }
+
+    /// Rejects a dispatch that can never be committed, alone: recorded for operators, and its member
+    /// told it could not be recorded.
+    async fn reject_poisoned(&mut self, dispatch: Dispatch, why: &str) -> Result<(), Lost> {
+        error!(partition = %self.partition, seq = dispatch.seq, subject = %dispatch.subject,
+               error = %why, "dispatch cannot be recorded; rejected");
+        let effects: Vec<(GuildId, Effect)> = match &dispatch.item {
+            Item::Command {
+                guild,
+                reply: ReplyTo::Interaction(i) | ReplyTo::Deferred(i),
+                ..
+            } => vec![(
+                *guild,
+                Effect::Answer {
+                    reply: Reply::to(
+                        i,
+                        matches!(
+                            dispatch.item,
+                            Item::Command {
+                                reply: ReplyTo::Deferred(_),
+                                ..
+                            }
+                        ),
+                    ),
+                    response: Box::new(crate::discord::render::ephemeral(
+                        "❌ Studio cannot record that: it holds something Studio cannot store. Nothing was done.",
+                    )),
+                    when_late: WhenLate::TellByDm,
+                },
+            )],
+            _ => Vec::new(),
+        };
+        let reason = format!("cannot be recorded: {why}");
+        let rejects = [(dispatch.seq, dispatch.subject.as_str(), reason.as_str())];
+        let mut pause = Duration::from_millis(100);
+        loop {
+            match self.commit(dispatch.seq, &[], &effects, &rejects).await {
+                Ok(ids) => {
+                    self.committed(dispatch.seq, Vec::new(), effects, ids, 1)
+                        .await;
+                    return Ok(());
+                }
+                Err(CommitError::Lost) => return Err(Lost::Fenced),
+                Err(_) => {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
+                }
+            }
+        }
+    }
+
+    /// Decides what the clock made due (escrows whose review window passed) in the partition's guilds.
+    pub async fn run_due(&mut self) -> Result<(), Lost> {
+        let now = Utc::now();
+        let groups = self.writer.due(now);
+        if groups.is_empty() {
+            return Ok(());
+        }
+        let mut recorded = HashMap::new();
+        for _ in 0..4 {
+            let plans = self.writer.plan(&groups, &recorded, now);
+            let effects: Vec<(GuildId, Effect)> = plans
+                .iter()
+                .flat_map(|p| {
+                    p.settled.iter().flat_map(move |s| match s {
+                        Settled::Decided(o) => outbox::for_outcome(p.guild, None, o)
+                            .into_iter()
+                            .map(|e| (p.guild, e))
+                            .collect(),
+                        Settled::Duplicate(_) => Vec::new(),
+                    })
+                })
+                .collect();
+            match self.commit(self.position, &plans, &effects, &[]).await {
+                Ok(ids) => {
+                    let to = self.position;
+                    self.committed(to, plans, effects, ids, 0).await;
+                    return Ok(());
+                }
+                Err(CommitError::Lost) => return Err(Lost::Fenced),
+                Err(CommitError::Fence(guild)) => {
+                    if self.writer.catch_up(guild).await.is_err() {
+                        self.writer.forget(guild);
+                    }
+                }
+                Err(CommitError::Duplicate) => {
+                    let ids: Vec<String> = groups
+                        .iter()
+                        .flat_map(|(_, p)| p.iter().map(|p| p.command_id.clone()))
+                        .collect();
+                    if let Ok(found) = self.writer.recorded(&ids).await {
+                        recorded.extend(found);
+                    }
+                }
+                Err(CommitError::Poison(why) | CommitError::Unavailable(why)) => {
+                    warn!(error = %why, "due commands not settled; the next tick retries");
+                    return Ok(());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Wakes the projector; a lost notice only delays it until its next poll.
+    async fn notify(&self, guild: GuildId, last_seq: i64) {
+        let notice = SeqNotice {
+            guild_id: guild,
+            last_seq,
+        };
+        if let Ok(body) = serde_json::to_vec(&notice)
+            && let Err(err) = self
+                .shared
+                .nats
+                .publish(self.shared.subjects.appended_notice(), body.into())
+                .await
+        {
+            warn!(error = %err, "append notice not published");
+        }
+    }
+}
+
+fn guild_of(interaction: &Interaction) -> GuildId {
+    interaction
+        .guild_id
+        .map_or(NO_GUILD, |g| GuildId::from_u64(g.get()))
+}
+
+/// What a settled command does on Discord: its answer and side effects. A duplicate does nothing:
+/// the outbox of its first decision answers it.
+fn command_effects(guild: GuildId, reply: &ReplyTo, settled: &Settled) -> Vec<Effect> {
+    let Settled::Decided(outcome) = settled else {
+        return Vec::new();
+    };
+    match reply {
+        ReplyTo::Interaction(i) | ReplyTo::Deferred(i) => {
+            let deferred = matches!(reply, ReplyTo::Deferred(_));
+            let mut effects = vec![Effect::Answer {
+                reply: Reply::to(i, deferred),
+                response: Box::new(answer::answer_for(i, outcome)),
+                when_late: WhenLate::TellByDm,
+            }];
+            effects.extend(outbox::for_outcome(guild, None, outcome));
+            effects
+        }
+        ReplyTo::Channel(channel) => match outcome {
+            Outcome::MessageRewarded { .. } | Outcome::Rejoined { .. } => {
+                outbox::for_outcome(guild, Some(channel.get()), outcome)
+            }
+            _ => Vec::new(),
+        },
+        ReplyTo::Nobody => match outcome {
+            Outcome::Rejoined { .. } | Outcome::RankUp { .. } => {
+                outbox::for_outcome(guild, None, outcome)
+            }
+            _ => Vec::new(),
+        },
+    }
+}
