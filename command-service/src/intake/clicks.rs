@@ -70,8 +70,12 @@ pub fn button(
     })
 }
 
-/// The text inputs of a submitted form, by custom id.
-fn inputs(data: &ModalInteractionData) -> Vec<(&str, &str)> {
+/// The text inputs of a submitted form, by custom id: the only way a form's text is read, once every
+/// input (read or not) passed the one rule for member text, [`crate::rules::text`].
+///
+/// # Errors
+/// The refusal naming the first input whose text Studio cannot store.
+fn inputs(data: &ModalInteractionData) -> Result<Vec<(&str, &str)>, String> {
     fn walk<'a>(c: &'a ModalInteractionComponent, out: &mut Vec<(&'a str, &'a str)>) {
         match c {
             ModalInteractionComponent::ActionRow(row) => {
@@ -88,7 +92,10 @@ fn inputs(data: &ModalInteractionData) -> Vec<(&str, &str)> {
     for c in &data.components {
         walk(c, &mut out);
     }
-    out
+    for (field, text) in &out {
+        crate::rules::text::check(field, text)?;
+    }
+    Ok(out)
 }
 
 /// The command a submitted form asks for.
@@ -102,7 +109,8 @@ pub fn form(
 ) -> Result<Command, String> {
     let bad = || "❌ I could not read that form. Please open it again.".to_owned();
     let form = Form::parse(&data.custom_id).ok_or_else(bad)?;
-    let inputs = inputs(data);
+    let inputs = inputs(data)
+        .map_err(|refusal| format!("{refusal}\n{}", crate::discord::help::usage(form.command())))?;
     let get = |name: &str| {
         inputs
             .iter()
@@ -172,4 +180,86 @@ pub fn form(
         },
         Form::Profile | Form::Contact(_) | Form::Team => return Err(bad()),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::form;
+    use crate::domain::{Command, Market};
+    use serde_json::json;
+    use studio_schema::UserId;
+    use twilight_model::application::interaction::modal::ModalInteractionData;
+
+    fn submitted(custom_id: &str, fields: &[(&str, &str)]) -> ModalInteractionData {
+        let components: Vec<_> = fields
+            .iter()
+            .zip(1..)
+            .map(|(&(input, value), n)| {
+                json!({"type": 18, "id": 2 * n - 1,
+                       "component": {"type": 4, "id": 2 * n, "custom_id": input, "value": value}})
+            })
+            .collect();
+        serde_json::from_value(json!({"custom_id": custom_id, "components": components}))
+            .unwrap_or_else(|err| panic!("a modal submission: {err}"))
+    }
+
+    fn sell(description: &str) -> ModalInteractionData {
+        submitted(
+            "f:sell",
+            &[
+                ("title", "Grid A*"),
+                ("description", description),
+                ("language", "Rust"),
+                ("price", "200"),
+                ("code", "fn main() {}\n\tok"),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_form_input_with_nul_is_refused_naming_the_field_with_the_usage() {
+        let refused = form(&sell("fast\u{0}"), UserId::from_u64(1), chrono::Utc::now());
+        let Err(reason) = refused else {
+            panic!("expected a refusal, got {refused:?}");
+        };
+        assert!(
+            reason.starts_with(
+                "❌ The description contains a character Studio cannot store (U+0000)."
+            ),
+            "{reason}"
+        );
+        assert!(reason.contains("Usage: `/sell"), "{reason}");
+    }
+
+    #[test]
+    fn a_form_with_ordinary_text_is_a_command() {
+        let read = form(
+            &sell("fast\nand small"),
+            UserId::from_u64(1),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(read, Ok(Command::Market(Market::Publish { ref draft, .. }))
+                if draft.description == "fast\nand small" && draft.code.contains('\t')),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn every_input_is_checked_even_one_no_form_reads() {
+        for (custom_id, fields) in [
+            ("f:contact:5", vec![("text", "hi"), ("stray", "\u{1B}[31m")]),
+            ("f:profile", vec![("role", "Artist\u{FFFE}")]),
+        ] {
+            let read = form(
+                &submitted(custom_id, &fields),
+                UserId::from_u64(1),
+                chrono::Utc::now(),
+            );
+            assert!(
+                read.as_ref().is_err_and(|r| r.contains("cannot store")),
+                "{custom_id}: {read:?}"
+            );
+        }
+    }
 }

@@ -17,10 +17,34 @@ pub fn created_at(i: &Interaction) -> chrono::DateTime<chrono::Utc> {
     chrono::DateTime::from_timestamp_millis(i.id.timestamp()).unwrap_or_default()
 }
 
-/// The options of a command or subcommand.
+/// The options of a command or subcommand. Built only by [`Options::checked`], so every string
+/// read from it is text Studio can store.
 struct Options<'a>(&'a [CommandDataOption]);
 
 impl<'a> Options<'a> {
+    /// A command's options, once every string among them (at any depth, read or not) passed the
+    /// one rule for member text, [`crate::rules::text`].
+    ///
+    /// # Errors
+    /// The refusal naming the first option whose text Studio cannot store.
+    fn checked(options: &'a [CommandDataOption]) -> Result<Self, String> {
+        fn walk(options: &[CommandDataOption]) -> Result<(), String> {
+            for o in options {
+                match &o.value {
+                    CommandOptionValue::String(s) | CommandOptionValue::Focused(s, _) => {
+                        crate::rules::text::check(&o.name, s)?;
+                    }
+                    CommandOptionValue::SubCommand(inner)
+                    | CommandOptionValue::SubCommandGroup(inner) => walk(inner)?,
+                    _ => {}
+                }
+            }
+            Ok(())
+        }
+        walk(options)?;
+        Ok(Self(options))
+    }
+
     fn value(&self, name: &str) -> Option<&'a CommandOptionValue> {
         self.0.iter().find(|o| o.name == name).map(|o| &o.value)
     }
@@ -89,7 +113,12 @@ fn usage(command: &str) -> String {
 /// # Errors
 /// The options are not the ones Studio registered.
 pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option<Command>, String> {
-    let options = Options(&data.options);
+    let options = Options::checked(&data.options).map_err(|refusal| {
+        format!(
+            "{refusal}\n{}",
+            crate::discord::help::usage(data.name.as_str())
+        )
+    })?;
     let command = match data.name.as_str() {
         "xp" => adjust_xp(i, data, &options, actor).ok_or_else(|| usage("xp"))?,
         "pay" => (|| {
@@ -473,4 +502,147 @@ fn commission(
         },
         _ => return None,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Command, TeamCmd};
+    use crate::intake::{Incoming, read};
+    use serde_json::{Value, json};
+
+    fn slash(name: &str, options: &Value) -> Vec<u8> {
+        json!({"t": "INTERACTION_CREATE", "s": 2, "op": 0, "d": {
+            "id": "1000", "application_id": "100", "type": 2, "token": "tok",
+            "data": {"id": "1100", "name": name, "type": 1, "options": options},
+            "guild_id": "200", "channel_id": "300", "channel": {"id": "300", "type": 0},
+            "member": {"user": {"id": "400", "username": "ada", "discriminator": "0"}, "roles": [],
+                       "joined_at": "2024-01-01T00:00:00.000000+00:00", "deaf": false, "mute": false,
+                       "flags": 0, "permissions": "32"},
+            "app_permissions": "0", "locale": "en-US", "entitlements": [],
+            "authorizing_integration_owners": {"0": "200"}, "attachment_size_limit": 10_485_760}})
+        .to_string()
+        .into_bytes()
+    }
+
+    fn pay(note: &str) -> Value {
+        json!([{"name": "member", "type": 6, "value": "500"},
+               {"name": "amount", "type": 4, "value": 5},
+               {"name": "note", "type": 3, "value": note}])
+    }
+
+    fn refusal(name: &str, options: &Value) -> String {
+        match read(
+            "INTERACTION_CREATE",
+            &slash(name, options),
+            chrono::Utc::now(),
+        ) {
+            Ok(Incoming::Refuse { reason, .. }) => reason,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_pay_note_with_nul_is_refused_naming_the_note_with_the_usage() {
+        let reason = refusal("pay", &pay("thanks\u{0}"));
+        assert!(
+            reason.starts_with(
+                "❌ The note contains a character Studio cannot store (U+0000). Remove it and try again.\n"
+            ),
+            "{reason}"
+        );
+        assert!(
+            reason.contains("Usage: `/pay member amount [note]`"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn a_pay_note_with_tabs_and_newlines_is_a_command() {
+        let read = read(
+            "INTERACTION_CREATE",
+            &slash("pay", &pay("a\tb\r\nc 🎮")),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(read, Ok(Incoming::Command { command: Command::Pay { ref note, .. }, .. })
+                if note.as_deref() == Some("a\tb\r\nc 🎮")),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn text_inside_subcommands_is_checked_too() {
+        let team_pay = json!([{"name": "pay", "type": 1, "options": [
+            {"name": "team", "type": 4, "value": 1},
+            {"name": "member", "type": 6, "value": "500"},
+            {"name": "amount", "type": 4, "value": 5},
+            {"name": "note", "type": 3, "value": "bonus\u{7}"}]}]);
+        let reason = refusal("team", &team_pay);
+        assert!(
+            reason.contains("The note contains") && reason.contains("U+0007"),
+            "{reason}"
+        );
+        assert!(reason.contains("Usage: `/team"), "{reason}");
+
+        let offer = json!([{"name": "offer", "type": 1, "options": [
+            {"name": "developer", "type": 6, "value": "500"},
+            {"name": "amount", "type": 4, "value": 50},
+            {"name": "description", "type": 3, "value": "a level\u{FFFF}"},
+            {"name": "deadline_days", "type": 4, "value": 7}]}]);
+        let reason = refusal("commission", &offer);
+        assert!(
+            reason.contains("The description contains") && reason.contains("U+FFFF"),
+            "{reason}"
+        );
+
+        let create = json!([{"name": "create", "type": 1, "options": [
+            {"name": "name", "type": 3, "value": "\u{0}Jam"},
+            {"name": "prize", "type": 4, "value": 100},
+            {"name": "days", "type": 4, "value": 3}]}]);
+        assert!(refusal("tournament", &create).contains("The name contains"));
+    }
+
+    #[test]
+    fn every_string_option_is_checked_even_one_no_command_reads() {
+        let mut options = pay("fine");
+        if let Some(list) = options.as_array_mut() {
+            list.push(json!({"name": "extra_field", "type": 3, "value": "\u{0}"}));
+        }
+        let reason = refusal("pay", &options);
+        assert!(reason.contains("The extra field contains"), "{reason}");
+    }
+
+    #[test]
+    fn a_lone_surrogate_is_unreadable_not_a_command() {
+        let payload = String::from_utf8(slash("pay", &pay("SURROGATE")))
+            .unwrap_or_default()
+            .replace("SURROGATE", r"\ud800");
+        let read = read("INTERACTION_CREATE", payload.as_bytes(), chrono::Utc::now());
+        assert!(
+            matches!(read, Ok(Incoming::Unreadable { ref command, .. }) if command.as_deref() == Some("pay")),
+            "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_team_command_without_bad_text_still_reads() {
+        let deposit = json!([{"name": "deposit", "type": 1, "options": [
+            {"name": "team", "type": 4, "value": 1},
+            {"name": "amount", "type": 4, "value": 5}]}]);
+        let read = read(
+            "INTERACTION_CREATE",
+            &slash("team", &deposit),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(
+                read,
+                Ok(Incoming::Command {
+                    command: Command::Team(TeamCmd::Deposit { amount: 5, .. }),
+                    ..
+                })
+            ),
+            "{read:?}"
+        );
+    }
 }

@@ -9,5 +9,6 @@ pub mod reputation;
 pub mod settings;
 pub mod team;
 pub mod tenure;
+pub mod text;
 pub mod tournament;
 pub mod xp;
