@@ -4,6 +4,18 @@ use secrecy::SecretString;
 use std::time::Duration;
 use studio_schema::config::{self, Common, EnvError};
 
+/// Where the command service crashes on purpose, to test recovery.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Failpoint {
+    #[default]
+    None,
+    /// `crash-after-append`: right after the first commit that appended events.
+    AfterAppend,
+    /// `crash-before-answer`: right after the first commit holding an interaction's answer, before
+    /// it is sent.
+    BeforeAnswer,
+}
+
 /// Everything the command service needs to run.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -22,8 +34,8 @@ pub struct Config {
     pub review_window: chrono::TimeDelta,
     /// `STUDIO_SCHEDULER_MS`: how often due escrow releases are looked for (default 30 000).
     pub scheduler_every: Duration,
-    /// `STUDIO_FAILPOINT=crash-after-append`: crash right after an append (recovery tests only).
-    pub crash_after_append: bool,
+    /// `STUDIO_FAILPOINT`: where to crash on purpose (recovery tests only).
+    pub failpoint: Failpoint,
 }
 
 impl Config {
@@ -72,8 +84,11 @@ impl Config {
             scheduler_every: Duration::from_millis(
                 config::parsed("STUDIO_SCHEDULER_MS", 30_000u64)?.max(100),
             ),
-            crash_after_append: config::optional("STUDIO_FAILPOINT")
-                .is_some_and(|f| f == "crash-after-append"),
+            failpoint: match config::optional("STUDIO_FAILPOINT").as_deref() {
+                Some("crash-after-append") => Failpoint::AfterAppend,
+                Some("crash-before-answer") => Failpoint::BeforeAnswer,
+                _ => Failpoint::None,
+            },
         })
     }
 }

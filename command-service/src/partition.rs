@@ -40,7 +40,7 @@ pub struct Shared {
     pub subjects: Subjects,
     pub review_window: chrono::TimeDelta,
     pub scheduler_every: Duration,
-    pub crash_after_append: bool,
+    pub failpoint: crate::config::Failpoint,
     /// This instance's name on its Postgres connections, for counting live instances.
     pub instance: String,
     /// How many partitions this instance holds now.
@@ -163,7 +163,7 @@ async fn own(
 ) -> Result<(), Lost> {
     let position = intake::position(&shared.pool, partition).await?;
     let released = outbox::release_claims(&shared.pool, partition).await?;
-    let mut writer = Writer::new(shared.pool.clone(), shared.crash_after_append);
+    let mut writer = Writer::new(shared.pool.clone());
     let number = u64::try_from(partition.partition).unwrap_or(0);
     let owned = |g: GuildId| shared.subjects.partition_of(Some(g.get())) == number;
     match writer.load_known(owned).await {

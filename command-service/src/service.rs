@@ -111,7 +111,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         subjects: subjects.clone(),
         review_window: config.review_window,
         scheduler_every: config.scheduler_every,
-        crash_after_append: config.crash_after_append,
+        failpoint: config.failpoint,
         instance: uuid::Uuid::new_v4().simple().to_string(),
         held: AtomicUsize::new(0),
         partitions: u64::try_from(partitions.len()).unwrap_or(1),

@@ -13,7 +13,7 @@ use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use studio_schema::GuildId;
 use studio_schema::log::{self, AppendError, CommandRecord, NewEvent, ReadError};
-use tracing::{info, warn};
+use tracing::info;
 
 /// Events read per query while loading a guild.
 const LOAD_PAGE: i64 = 10_000;
@@ -52,17 +52,14 @@ pub enum WriteError {
 pub struct Writer {
     pool: PgPool,
     guilds: HashMap<GuildId, GuildState>,
-    /// Crash right after an append, before anything is acknowledged (tests of recovery only).
-    crash_after_append: bool,
 }
 
 impl Writer {
     #[must_use]
-    pub fn new(pool: PgPool, crash_after_append: bool) -> Self {
+    pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
             guilds: HashMap::new(),
-            crash_after_append,
         }
     }
 
@@ -199,10 +196,6 @@ impl Writer {
     pub fn adopt(&mut self, plans: Vec<GuildPlan>) {
         for plan in plans {
             self.guilds.insert(plan.guild, plan.working);
-        }
-        if self.crash_after_append {
-            warn!("failpoint: crashing right after a commit, before anything is sent");
-            std::process::abort();
         }
     }
 

@@ -1545,10 +1545,11 @@ async fn racing_and_redelivered_team_payouts_never_pay_twice() {
     );
     stack.discord.dispatch("INTERACTION_CREATE", d.clone());
     stack.answer(id).await;
-    let both = redeliver(&stack, id, &d).await;
+    let answers = redeliver(&stack, id, &d).await;
     assert_eq!(
-        both[0].body, both[1].body,
-        "the duplicate gets the original answer"
+        answers.len(),
+        1,
+        "the duplicate is applied once and not answered again"
     );
     assert_eq!(
         stack
@@ -1578,7 +1579,7 @@ async fn racing_and_redelivered_team_payouts_never_pay_twice() {
         live,
         "replay gives the same views"
     );
-    stack.assert_log_sound_allowing(&[SECOND_ANSWER]).await;
+    stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
 }

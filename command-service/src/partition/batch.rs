@@ -8,6 +8,7 @@
 
 use super::{Lost, Shared};
 use crate::answer::{self, DEFER_AFTER};
+use crate::config::Failpoint;
 use crate::domain::{Command, Commission, Outcome};
 use crate::intake::{self, Incoming, ReplyTo};
 use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
@@ -199,7 +200,13 @@ impl Worker<'_> {
                     when_late: WhenLate::Drop,
                 }),
             },
-            Incoming::Query { guild, interaction } => Item::Query { guild, interaction },
+            Incoming::Query { guild, interaction } => {
+                if answer::is_stale(&self.shared.answerer.metrics, &interaction) {
+                    Item::Nothing
+                } else {
+                    Item::Query { guild, interaction }
+                }
+            }
             Incoming::Command {
                 guild,
                 own_id,
@@ -485,6 +492,15 @@ impl Worker<'_> {
             .iter()
             .map(|p| (p.guild, p.working.last_seq, !p.events.is_empty()))
             .collect();
+        let appended = heads.iter().any(|(_, _, a)| *a);
+        let answers = effects
+            .iter()
+            .any(|(_, e)| matches!(e, Effect::Answer { .. }));
+        match self.shared.failpoint {
+            Failpoint::AfterAppend if appended => crash("after a commit"),
+            Failpoint::BeforeAnswer if answers => crash("before sending a committed answer"),
+            _ => {}
+        }
         self.writer.adopt(plans);
         for (id, (_, effect)) in ids.into_iter().zip(effects) {
             self.dispatcher.push(Job {
@@ -618,6 +634,11 @@ impl Worker<'_> {
             warn!(error = %err, "append notice not published");
         }
     }
+}
+
+fn crash(where_: &str) -> ! {
+    warn!("failpoint: crashing {where_}");
+    std::process::abort();
 }
 
 fn guild_of(interaction: &Interaction) -> GuildId {
