@@ -12,6 +12,7 @@
 //! (see [`community`]).
 
 mod builders;
+pub mod chaos;
 pub mod community;
 mod config;
 mod fake;
