@@ -1,5 +1,6 @@
 //! The shard loop: read frames, publish the wanted dispatches with pipelined acks, and record the
-//! session sequence only once every dispatch up to it is acknowledged by JetStream.
+//! session sequence only once every dispatch up to it is acknowledged by JetStream. A new session
+//! is saved as soon as its READY is read.
 
 use crate::config::Config;
 use crate::dispatch;
@@ -177,13 +178,18 @@ impl Relay {
         if event_type == "READY" {
             match serde_json::from_str::<Ready>(&json) {
                 Ok(ready) => {
-                    info!(session = %ready.d.session_id, "gateway session ready");
-                    // Events of the new session count from its READY.
-                    *current = Some(StoredSession {
+                    // READY is not published, so its own seq is handled once read, and nothing of
+                    // the new session precedes it. Saved before the next frame: a worker killed
+                    // right after connecting still resumes instead of identifying anew.
+                    let session = StoredSession {
                         session_id: ready.d.session_id,
-                        sequence: 0,
+                        sequence: seq,
                         resume_url: ready.d.resume_gateway_url,
-                    });
+                    };
+                    self.save_now(&session).await;
+                    info!(session = %session.session_id, seq, "gateway session ready and saved");
+                    *current = Some(session);
+                    return None;
                 }
                 Err(err) => warn!(error = %err, "READY without a session id"),
             }
@@ -245,6 +251,19 @@ impl Relay {
         }
     }
 
+    /// Saves `session` now, retrying until Postgres takes it: a new session must not be lost.
+    async fn save_now(&mut self, session: &StoredSession) {
+        let mut delay = Duration::from_millis(100);
+        while let Err(err) = sessions::save(&self.pool, self.shard_id, session).await {
+            warn!(error = %err, "new session not saved; retrying");
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(5));
+        }
+        // Any unsaved position belonged to the replaced session.
+        self.dirty = false;
+        self.saved_at = Instant::now();
+    }
+
     async fn save_if_due(&mut self, current: Option<&StoredSession>, force: bool) {
         let Some(session) = current else { return };
         if !self.dirty || (!force && self.saved_at.elapsed() < SAVE_EVERY) {
@@ -264,4 +283,13 @@ fn publish(id: &str, payload: &Bytes) -> PublishMessage {
     PublishMessage::build()
         .message_id(id)
         .payload(payload.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn ready_is_never_published() {
+        // The READY save claims READY's own seq without waiting for a JetStream ack.
+        assert!(!crate::dispatch::PUBLISHED.contains(&"READY"));
+    }
 }
