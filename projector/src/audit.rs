@@ -85,6 +85,42 @@ pub async fn verify(pool: &PgPool) -> Result<Vec<Audit>, Error> {
     Ok(audits)
 }
 
+/// Prints what the command service's intake rejected and moved past; returns how many of those are
+/// stretches of the stream lost to retention before they were applied (a finding). A login that may
+/// not read the rejections sees none.
+pub async fn intake_findings(pool: &PgPool) -> usize {
+    let rejected = match studio_schema::intake::rejected(pool).await {
+        Ok(rejected) => rejected,
+        Err(err) => {
+            if !denied(&err) {
+                println!("intake rejections unreadable: {err}");
+            }
+            return 0;
+        }
+    };
+    let mut lost = 0;
+    for r in &rejected {
+        let retention = r.reason.starts_with("retention");
+        lost += usize::from(retention);
+        println!(
+            "{} {}/{} seq {} {}: {}",
+            if retention { "LOST" } else { "rejected" },
+            r.stream,
+            r.partition,
+            r.stream_seq,
+            r.subject.as_deref().unwrap_or("-"),
+            r.reason
+        );
+    }
+    if !rejected.is_empty() {
+        println!(
+            "intake: {} dispatches rejected and moved past",
+            rejected.len()
+        );
+    }
+    lost
+}
+
 /// `account`'s balance in `guild`, explained event by event.
 ///
 /// # Errors

@@ -64,8 +64,15 @@ async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
                 print!("{}", projector::audit::render_audit(a));
             }
             let violations: usize = audits.iter().map(|a| a.violations.len()).sum();
+            let lost = projector::audit::intake_findings(&pool).await;
             pool.close().await;
-            if projector::audit::sound(&audits) {
+            if lost > 0 {
+                println!(
+                    "FINDING: {lost} stretches of the gateway stream were gone (retention) before \
+                     the command service applied them: dispatches in them were never applied"
+                );
+            }
+            if projector::audit::sound(&audits) && lost == 0 {
                 println!("{} guilds audited: the ledger is sound", audits.len());
                 Ok(ExitCode::SUCCESS)
             } else {

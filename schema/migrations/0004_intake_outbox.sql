@@ -54,3 +54,6 @@ CREATE TABLE discord_rooms (
     opened_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (guild_id, room)
 );
+
+-- Auditors see what the intake rejected (sequences, subjects, reasons: never content), not the outbox.
+GRANT SELECT ON intake_rejected TO studio_auditor;

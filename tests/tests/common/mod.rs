@@ -346,12 +346,32 @@ impl Stack {
 
     /// The bot's answer to interaction `id`.
     pub async fn answer(&self, id: u64) -> studio_tests::Callback {
-        self.discord
+        let answer = self
+            .discord
             .wait_for(PATIENCE, |d| {
                 d.callbacks().into_iter().find(|c| c.interaction_id == id)
             })
             .await
-            .unwrap_or_else(|| panic!("interaction {id} was never answered"))
+            .unwrap_or_else(|| panic!("interaction {id} was never answered"));
+        self.effects_out().await;
+        answer
+    }
+
+    /// Waits (bounded) until the outbox holds nothing unsent: the DMs, roles and channels of what was
+    /// answered went out too (they follow the answer, in their own order).
+    pub async fn effects_out(&self) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while tokio::time::Instant::now() < deadline {
+            let pending: Option<i64> =
+                sqlx::query_scalar("SELECT count(*) FROM outbox WHERE done_at IS NULL")
+                    .fetch_one(&self.pool)
+                    .await
+                    .ok();
+            if pending == Some(0) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     /// Waits until the views have folded every guild's whole log, and the log stopped growing.
@@ -360,11 +380,19 @@ impl Stack {
                    FROM guild_heads h LEFT JOIN views.guild_checkpoints c USING (guild_id)";
         let head = "SELECT coalesce(sum(last_seq), 0)::bigint FROM guild_heads";
         let deadline = tokio::time::Instant::now() + PATIENCE;
+        // The views may not exist yet: a projector still starting has not created them.
+        let lag_now = || async {
+            sqlx::query_scalar::<_, Option<i64>>(lag)
+                .fetch_one(&self.pool)
+                .await
+                .ok()
+                .flatten()
+        };
         loop {
             let before = self.scalar(head).await;
-            if self.scalar(lag).await == 0 {
+            if lag_now().await == Some(0) {
                 tokio::time::sleep(Duration::from_millis(150)).await;
-                if self.scalar(head).await == before && self.scalar(lag).await == 0 {
+                if self.scalar(head).await == before && lag_now().await == Some(0) {
                     return;
                 }
             }
@@ -464,11 +492,13 @@ impl Stack {
 
 /// The visible (original) answer to interaction `id`.
 pub async fn original(stack: &Stack, id: u64) -> studio_tests::SentMessage {
-    stack
+    let message = stack
         .discord
         .wait_for(PATIENCE, |d| d.original_message(id))
         .await
-        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"))
+        .unwrap_or_else(|| panic!("no visible answer to interaction {id}"));
+    stack.effects_out().await;
+    message
 }
 
 /// Submits Studio's form `form` (a modal custom id) with these fields; returns the interaction id.
