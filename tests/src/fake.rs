@@ -294,6 +294,15 @@ impl FakeDiscord {
     }
 
     /// Answers the next `count` requests whose path (without `/api/v10`) starts with
+    /// `path_prefix` with 503, as Discord does in an outage.
+    pub fn inject_outage(&self, path_prefix: &str, count: usize) {
+        self.inner
+            .rest()
+            .outages
+            .push((path_prefix.to_owned(), count));
+    }
+
+    /// Answers the next `count` requests whose path (without `/api/v10`) starts with
     /// `path_prefix` with 429 and rate-limit headers. Keep `count` small: twilight-http
     /// without a ratelimiter retries at once.
     pub fn inject_rate_limit(&self, path_prefix: &str, count: usize) {

@@ -177,6 +177,8 @@ pub(crate) struct RestState {
     pub dms_closed: HashSet<u64>,
     /// `(path prefix, remaining 429s)`
     pub rate_limits: Vec<(String, usize)>,
+    /// Injected outages: (path prefix, requests left to answer 503).
+    pub outages: Vec<(String, usize)>,
 }
 
 impl RestState {

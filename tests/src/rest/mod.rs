@@ -202,6 +202,17 @@ async fn handle(
         ))
     } else if let Some(error) = authorization(&inner, &path, &headers) {
         Err(error)
+    } else if let Some(down) = out_of_service(&inner, &path) {
+        let recorded = RecordedRequest {
+            method: method.to_string(),
+            path,
+            query,
+            body: body.recorded(),
+            status: 503,
+            at: Instant::now(),
+        };
+        record(&mut inner.rest().requests, recorded);
+        return down;
     } else if let Some(limited) = rate_limited(&inner, &path) {
         let recorded = RecordedRequest {
             method: method.to_string(),
@@ -269,6 +280,19 @@ fn authorization(inner: &Inner, path: &str, headers: &HeaderMap) -> Option<ApiEr
         Some(_) => "wrong Authorization header (expected \"Bot <token>\")".to_owned(),
     };
     Some(ApiError::violation(401, 0, "401: Unauthorized", detail))
+}
+
+/// Answers 503 while an injected outage for this path is pending.
+fn out_of_service(inner: &Inner, path: &str) -> Option<Response> {
+    let mut rest = inner.rest();
+    let entry = rest
+        .outages
+        .iter_mut()
+        .find(|(prefix, left)| *left > 0 && path.starts_with(prefix.as_str()))?;
+    entry.1 -= 1;
+    drop(rest);
+    let body = json!({"message": "503: Service Unavailable", "code": 0});
+    Some((StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)).into_response())
 }
 
 /// Answers 429 while an injected rate limit for this path is pending.
