@@ -241,6 +241,18 @@ pub async fn interactions(
         }
     }
     report.longest_unanswered = answers::longest_gap(&times);
+    let mut latencies: Vec<Duration> = times
+        .iter()
+        .filter_map(|(sent, told)| told.map(|t| t.saturating_duration_since(*sent)))
+        .collect();
+    latencies.sort();
+    let quantile = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round().max(0.0) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    (report.answer_p50, report.answer_p99) = (quantile(0.5), quantile(0.99));
     report.checks.push(Check::new(
         "every credit movement applied exactly once",
         movements == moved_once,

@@ -1,9 +1,9 @@
 //! The run itself: members act in waves (messages dated so each deserves XP, `/pay`, Buy clicks,
 //! team deposits) while a schedule of disruptions plays out at random moments: SIGKILLs spread over
-//! the run (the three processes in turn, in shuffled rounds), each landing at a random moment of the
-//! work a wave brought, or, for about a quarter of them, a second kill soon after the restart (a
-//! process killed while it starts); one Postgres crash and restart, one NATS restart. Processes that
-//! exit by themselves are restarted too.
+//! the run (the three processes in turn, in shuffled rounds), each landing at a random moment while
+//! a wave's work is in flight, or, for about a quarter of them, a second kill soon after the restart
+//! (a process killed while it starts); one Postgres crash and restart, one NATS restart. Processes
+//! that exit by themselves are restarted too.
 
 use super::fleet::{Fleet, NAMES};
 use super::nats::Nats;
@@ -19,6 +19,9 @@ use tokio::sync::watch;
 pub const MESSAGE_SPACING: TimeDelta = TimeDelta::seconds(61);
 /// XP a message earns.
 pub const MESSAGE_XP: i64 = 5;
+/// How long after a wave is dispatched its work is surely still in flight (gateway, JetStream,
+/// decision, commit, answer): a wave-timed kill lands at a random moment of this window.
+const IN_FLIGHT: Duration = Duration::from_millis(150);
 
 /// What the program sent.
 #[derive(Clone, Copy, Debug)]
@@ -264,11 +267,10 @@ async fn strike(
         wait_reviving(fleet, &mut done.errors, started + at).await;
         match blow {
             Blow::Kill(i) => {
-                // A random moment of the work the next wave brings.
+                // A random moment while the next wave's work is in flight.
                 waves.borrow_and_update();
                 let _ = tokio::time::timeout(load.every * 2, waves.changed()).await;
-                let into = load.every.min(Duration::from_millis(400));
-                tokio::time::sleep(into.mul_f64(rng.random_range(0.0..1.0))).await;
+                tokio::time::sleep(IN_FLIGHT.mul_f64(rng.random_range(0.0..1.0))).await;
                 kill_and_restart(fleet, i, load.max_down, &mut rng, &mut done.errors).await;
             }
             Blow::KillTwice(i) => {

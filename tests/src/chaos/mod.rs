@@ -60,8 +60,8 @@ impl Settings {
             name: "full".into(),
             load: drive::Load {
                 duration: Duration::from_secs(330),
-                wave: 8,
-                every: Duration::from_secs(1),
+                wave: 16,
+                every: Duration::from_secs(2),
                 kills: 100,
                 max_down: Duration::from_millis(1_200),
                 restart_postgres: true,

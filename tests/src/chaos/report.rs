@@ -74,6 +74,9 @@ pub struct Report {
     /// Interactions told by DM instead of on Discord's interaction.
     pub by_dm: usize,
     pub longest_unanswered: Duration,
+    /// Time from an interaction to its answer: median and 99th percentile of those answered.
+    pub answer_p50: Duration,
+    pub answer_p99: Duration,
     /// How long the end took to go quiet, if it did.
     pub settled_in: Option<Duration>,
     pub xp: Vec<XpRow>,
@@ -169,6 +172,13 @@ impl fmt::Display for Report {
             "  {:<28} {:.1} s",
             "longest unanswered",
             self.longest_unanswered.as_secs_f64()
+        )?;
+        writeln!(
+            f,
+            "  {:<28} p50 {:.0} ms, p99 {:.0} ms",
+            "answer latency",
+            self.answer_p50.as_secs_f64() * 1e3,
+            self.answer_p99.as_secs_f64() * 1e3
         )?;
         match self.settled_in {
             Some(d) => writeln!(
