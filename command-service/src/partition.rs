@@ -217,6 +217,9 @@ async fn own(
             },
         }
     }
+    // Answers and effects already committed go out before the lease is let go, within reason; what
+    // is left, the next owner's sweeper sends.
+    worker.dispatcher.drain(Duration::from_secs(3)).await;
     info!(%partition, position = worker.position, "partition released");
     drop(lease);
     Ok(())

@@ -9,7 +9,8 @@
 use super::Effect;
 use super::send::Failure;
 use crate::answer::Answerer;
-use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use studio_schema::intake::Partition;
 use studio_schema::outbox;
@@ -36,6 +37,8 @@ pub struct Job {
 /// Sends one partition's effects; dropping it stops every task at once (a lost lease).
 pub struct Dispatcher {
     jobs: mpsc::UnboundedSender<Job>,
+    /// Effects handed over and not yet settled.
+    in_flight: Arc<AtomicUsize>,
     _tasks: JoinSet<()>,
 }
 
@@ -46,44 +49,62 @@ impl Dispatcher {
         let (jobs, incoming) = mpsc::unbounded_channel();
         let (ordered_tx, ordered_rx) = mpsc::unbounded_channel();
         let (done_tx, done_rx) = mpsc::unbounded_channel();
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let sending = Sending {
+            answerer,
+            done: done_tx,
+            in_flight: in_flight.clone(),
+        };
         let mut tasks = JoinSet::new();
-        tasks.spawn(route(
-            answerer.clone(),
-            incoming,
-            ordered_tx,
-            done_tx.clone(),
-        ));
-        tasks.spawn(in_order(answerer.clone(), ordered_rx, done_tx.clone()));
-        tasks.spawn(mark_done(answerer.clone(), done_rx));
-        tasks.spawn(sweep(answerer, partition, jobs.clone()));
+        tasks.spawn(route(sending.clone(), incoming, ordered_tx));
+        tasks.spawn(in_order(sending.clone(), ordered_rx));
+        tasks.spawn(mark_done(sending.answerer.clone(), done_rx));
+        tasks.spawn(sweep(sending, partition, jobs.clone()));
         Self {
             jobs,
+            in_flight,
             _tasks: tasks,
         }
     }
 
     /// Hands over effects just committed.
     pub fn push(&self, job: Job) {
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
         // The receiver lives as long as `self`; a closed channel means the tasks stopped, and the
         // sweeper of the partition's next owner sends the effect.
         let _ = self.jobs.send(job);
     }
+
+    /// Waits (at most `limit`) for the effects handed over to be settled, before a graceful stop.
+    pub async fn drain(&self, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        while self.in_flight.load(Ordering::Relaxed) > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+}
+
+/// What the sending tasks share.
+#[derive(Clone)]
+struct Sending {
+    answerer: Answerer,
+    done: mpsc::UnboundedSender<Finished>,
+    in_flight: Arc<AtomicUsize>,
 }
 
 type Finished = (i64, String);
 
 async fn route(
-    answerer: Answerer,
+    sending: Sending,
     mut incoming: mpsc::UnboundedReceiver<Job>,
     ordered: mpsc::UnboundedSender<Job>,
-    done: mpsc::UnboundedSender<Finished>,
 ) {
     while let Some(job) = incoming.recv().await {
         if job.effect.is_answer() {
-            let (answerer, done) = (answerer.clone(), done.clone());
+            let sending = sending.clone();
             tokio::spawn(async move {
-                let result = answerer.send(&job.effect).await;
-                settle(&answerer, &job, result, &done).await;
+                let result = sending.answerer.send(&job.effect).await;
+                settle(&sending, &job, result).await;
             });
         } else if ordered.send(job).is_err() {
             return;
@@ -91,11 +112,8 @@ async fn route(
     }
 }
 
-async fn in_order(
-    answerer: Answerer,
-    mut jobs: mpsc::UnboundedReceiver<Job>,
-    done: mpsc::UnboundedSender<Finished>,
-) {
+async fn in_order(sending: Sending, mut jobs: mpsc::UnboundedReceiver<Job>) {
+    let answerer = &sending.answerer;
     while let Some(job) = jobs.recv().await {
         let mut result = answerer.send(&job.effect).await;
         // A short outage is ridden out in place, so the guild's effects keep their order.
@@ -108,12 +126,21 @@ async fn in_order(
             pause *= 4;
             result = answerer.send(&job.effect).await;
         }
-        settle(&answerer, &job, result, &done).await;
+        settle(&sending, &job, result).await;
     }
 }
 
+/// Settles a job, and counts it out of what is in flight.
+async fn settle(sending: &Sending, job: &Job, result: super::send::Done) {
+    settle_job(&sending.answerer, job, result, &sending.done).await;
+    // Saturating: a sweeper's jobs were never counted in.
+    let _ = sending
+        .in_flight
+        .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1));
+}
+
 /// Records how a job ended: done, failed for good, or due again after a backoff.
-async fn settle(
+async fn settle_job(
     answerer: &Answerer,
     job: &Job,
     result: super::send::Done,
@@ -181,7 +208,8 @@ async fn mark_done(answerer: Answerer, mut done: mpsc::UnboundedReceiver<Finishe
     }
 }
 
-async fn sweep(answerer: Answerer, partition: Partition, jobs: mpsc::UnboundedSender<Job>) {
+async fn sweep(sending: Sending, partition: Partition, jobs: mpsc::UnboundedSender<Job>) {
+    let answerer = &sending.answerer;
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
