@@ -43,8 +43,9 @@ pub struct Shared {
     pub failpoint: crate::config::Failpoint,
     /// This instance's name on its Postgres connections, for counting live instances.
     pub instance: String,
-    /// How many partitions this instance holds now.
+    /// How many partitions this instance holds now, and how many of them it is handing over.
     pub held: AtomicUsize,
+    pub leaving: AtomicUsize,
     /// How many partitions there are.
     pub partitions: u64,
 }
@@ -66,9 +67,9 @@ impl Shared {
             .await
     }
 
-    /// Whether this instance may take one more partition: at most its fair share of them among the
-    /// instances alive now, so several instances split the partitions.
-    async fn may_take_more(&self) -> bool {
+    /// This instance's fair share of the partitions among the instances alive now (each keeps a
+    /// connection named for its instance open: [`keep_present`]).
+    async fn share(&self) -> usize {
         let prefix = format!("studio-intake {} %", self.subjects.gateway_stream());
         let live: i64 = sqlx::query_scalar(
             "SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE application_name LIKE $1",
@@ -78,8 +79,43 @@ impl Shared {
         .await
         .unwrap_or(1);
         let live = u64::try_from(live.max(1)).unwrap_or(1);
-        let share = self.partitions.div_ceil(live);
-        (self.held.load(Ordering::Relaxed) as u64) < share
+        usize::try_from(self.partitions.div_ceil(live)).unwrap_or(usize::MAX)
+    }
+
+    /// Whether this instance may take one more partition, so several instances split them.
+    async fn may_take_more(&self) -> bool {
+        self.held.load(Ordering::Relaxed) < self.share().await
+    }
+
+    /// Whether one of this instance's partitions should go to an instance that started since (it holds
+    /// more than its share); reserves the hand-over so only one partition leaves at a time.
+    async fn hand_over_one(&self) -> bool {
+        let share = self.share().await;
+        self.leaving
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |leaving| {
+                (self.held.load(Ordering::SeqCst).saturating_sub(leaving) > share)
+                    .then_some(leaving + 1)
+            })
+            .is_ok()
+    }
+}
+
+/// Keeps a connection named for this instance open while it runs, so the others count it in when
+/// they split the partitions.
+pub async fn keep_present(shared: Arc<Shared>, mut stop: watch::Receiver<bool>) {
+    let mut conn: Option<PgConnection> = None;
+    loop {
+        let alive = match conn.as_mut() {
+            Some(c) => c.ping().await.is_ok(),
+            None => false,
+        };
+        if !alive {
+            conn = shared.connect().await.ok();
+        }
+        tokio::select! {
+            _ = stop.changed() => if *stop.borrow() { return },
+            () = tokio::time::sleep(LEASE_EVERY) => {}
+        }
     }
 }
 
@@ -93,11 +129,15 @@ pub async fn run(shared: Arc<Shared>, number: u64, mut stop: watch::Receiver<boo
         let Some(lease) = acquire(&shared, &partition, &mut stop).await else {
             return;
         };
-        shared.held.fetch_add(1, Ordering::Relaxed);
+        shared.held.fetch_add(1, Ordering::SeqCst);
         let ended = own(&shared, &partition, lease, &mut stop).await;
-        shared.held.fetch_sub(1, Ordering::Relaxed);
+        shared.held.fetch_sub(1, Ordering::SeqCst);
         match ended {
             Ok(()) => return,
+            Err(Lost::HandedOver) => {
+                shared.leaving.fetch_sub(1, Ordering::SeqCst);
+                info!(%partition, "partition handed over to share the load; standing by");
+            }
             Err(why) => {
                 warn!(%partition, %why, "partition given up; standing by to take it again");
                 tokio::time::sleep(LEASE_EVERY).await;
@@ -113,24 +153,34 @@ async fn acquire(
     stop: &mut watch::Receiver<bool>,
 ) -> Option<PgConnection> {
     let mut told = false;
+    let mut conn: Option<PgConnection> = None;
     loop {
         if *stop.borrow() {
             return None;
         }
         if shared.may_take_more().await {
-            match shared.connect().await {
-                Ok(mut conn) => match intake::try_lease(&mut conn, partition).await {
-                    Ok(true) => return Some(conn),
+            if conn.is_none() {
+                conn = match shared.connect().await {
+                    Ok(c) => Some(c),
+                    Err(err) => {
+                        warn!(%partition, error = %err, "postgres unreachable; lease not asked");
+                        None
+                    }
+                };
+            }
+            if let Some(c) = conn.as_mut() {
+                match intake::try_lease(c, partition).await {
+                    Ok(true) => return conn,
                     Ok(false) => {
                         if !told {
                             info!(%partition, "partition held by another instance; standing by");
                             told = true;
                         }
                     }
-                    Err(err) => warn!(%partition, error = %err, "lease not asked"),
-                },
-                Err(err) => {
-                    warn!(%partition, error = %err, "postgres unreachable; lease not asked")
+                    Err(err) => {
+                        warn!(%partition, error = %err, "lease not asked");
+                        conn = None;
+                    }
                 }
             }
         }
@@ -152,6 +202,8 @@ pub(crate) enum Lost {
     Database(#[from] sqlx::Error),
     #[error("jetstream: {0}")]
     Stream(String),
+    #[error("handed over to an instance that started since")]
+    HandedOver,
 }
 
 /// Applies the partition while the lease holds. `Ok` when asked to stop.
@@ -192,6 +244,10 @@ async fn own(
             _ = lease_check.tick() => {
                 if lease.ping().await.is_err() {
                     return Err(Lost::Lease);
+                }
+                if shared.hand_over_one().await {
+                    worker.dispatcher.drain(Duration::from_secs(3)).await;
+                    return Err(Lost::HandedOver);
                 }
             }
             _ = scheduler.tick() => worker.run_due().await?,

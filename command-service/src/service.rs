@@ -114,10 +114,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         failpoint: config.failpoint,
         instance: uuid::Uuid::new_v4().simple().to_string(),
         held: AtomicUsize::new(0),
+        leaving: AtomicUsize::new(0),
         partitions: u64::try_from(partitions.len()).unwrap_or(1),
     });
     let (stop, stopped) = watch::channel(false);
     let mut owners = JoinSet::new();
+    owners.spawn(partition::keep_present(shared.clone(), stopped.clone()));
     for p in partitions {
         owners.spawn(partition::run(shared.clone(), p, stopped.clone()));
     }

@@ -650,3 +650,52 @@ async fn a_restarted_gateway_worker_resumes_its_session_and_loses_nothing() {
     drop((gateway, command, projector));
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn two_command_services_split_the_partitions_and_one_takes_all_when_the_other_dies() {
+    let alice = alice();
+    let stack = Stack::start(vec![alice.clone(), bob()]).await;
+    let two_partitions = [("STUDIO_PARTITIONS", "2")];
+    let projector = stack.spawn("projector", &[], &two_partitions);
+    let first = stack.spawn("command-service", &[], &two_partitions);
+    let gateway = stack.spawn("gateway-worker", &[], &two_partitions);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    let second = stack.spawn("command-service", &[], &two_partitions);
+    // The first held both; once the second is up it hands one over, and each holds one.
+    let split = stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            (first.logged("handed over") && second.logged("partition owned")).then_some(())
+        })
+        .await;
+    assert!(split.is_some(), "the partitions are split between the two");
+
+    let start = chrono::Utc::now() - chrono::Duration::hours(1);
+    let at = |i: i64| start + chrono::Duration::seconds(61 * i);
+    for i in 0..10 {
+        stack.say_at(&alice, &format!("level editor progress {i}"), at(i));
+    }
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            10,
+        )
+        .await;
+    first.kill().await;
+    for i in 10..20 {
+        stack.say_at(&alice, &format!("level editor progress {i}"), at(i));
+    }
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            20,
+        )
+        .await;
+    stack.projected().await;
+    let profile = profile_of(&stack, &alice).await;
+    assert!(profile.contains("100"), "20 messages, 100 XP: {profile}");
+    stack.assert_log_sound().await;
+    drop((projector, second, gateway));
+    stack.finish().await;
+}
