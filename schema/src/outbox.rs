@@ -161,6 +161,24 @@ pub async fn retry_later(
     Ok(())
 }
 
+/// Deletes the partition's effects done more than `kept` ago (operators see a week of what happened to
+/// each); returns how many.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn prune(pool: &PgPool, p: &Partition, kept: Duration) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!(
+        "DELETE FROM outbox WHERE stream = $1 AND partition = $2
+                             AND done_at < now() - make_interval(secs => $3)",
+        p.stream,
+        p.partition,
+        interval(kept)
+    )
+    .execute(pool)
+    .await?;
+    Ok(deleted.rows_affected())
+}
+
 /// The channel Studio opened as `room` in a guild, if any.
 ///
 /// # Errors

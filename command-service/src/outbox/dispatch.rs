@@ -22,6 +22,9 @@ use tracing::{info, warn};
 pub const CLAIM: Duration = Duration::from_secs(30);
 /// How often the sweeper looks for effects left behind.
 const SWEEP_EVERY: Duration = Duration::from_millis(500);
+/// How long done effects stay in the outbox for operators, and how often older ones are deleted.
+const KEEP_DONE: Duration = Duration::from_secs(7 * 24 * 3600);
+const PRUNE_EVERY: Duration = Duration::from_secs(600);
 /// Attempts of an effect that keeps failing for now before it is recorded as failed.
 const MAX_ATTEMPTS: i32 = 12;
 
@@ -212,8 +215,17 @@ async fn sweep(sending: Sending, partition: Partition, jobs: mpsc::UnboundedSend
     let answerer = &sending.answerer;
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_prune: Option<tokio::time::Instant> = None;
     loop {
         tick.tick().await;
+        if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            last_prune = Some(tokio::time::Instant::now());
+            match outbox::prune(&answerer.pool, &partition, KEEP_DONE).await {
+                Ok(0) => {}
+                Ok(n) => info!(%partition, pruned = n, "effects done over a week ago deleted"),
+                Err(err) => warn!(%partition, error = %err, "outbox not pruned"),
+            }
+        }
         let due = match outbox::claim_due(&answerer.pool, &partition, 256, CLAIM).await {
             Ok(due) => due,
             Err(err) => {
