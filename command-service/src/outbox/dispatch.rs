@@ -151,26 +151,12 @@ async fn settle_job(
 ) {
     let finished = match result {
         Ok(how) => how,
-        Err(Failure::Permanent(why)) => {
-            let n = answerer
-                .metrics
-                .effects_failed
-                .fetch_add(1, Ordering::Relaxed)
-                + 1;
-            warn!(effect = job.effect.kind(), id = job.id, error = %why, effects_failed_total = n,
-                  "side effect failed for good; recorded");
-            format!("failed: {why}")
-        }
-        Err(Failure::Transient(why)) if job.attempts >= MAX_ATTEMPTS => {
-            let n = answerer
-                .metrics
-                .effects_failed
-                .fetch_add(1, Ordering::Relaxed)
-                + 1;
-            warn!(effect = job.effect.kind(), id = job.id, error = %why, effects_failed_total = n,
-                  "side effect still failing after every attempt; recorded");
-            format!("failed after {} attempts: {why}", job.attempts)
-        }
+        Err(Failure::Permanent(why)) => failed(answerer, job, format!("failed: {why}")),
+        Err(Failure::Transient(why)) if job.attempts >= MAX_ATTEMPTS => failed(
+            answerer,
+            job,
+            format!("failed after {} attempts: {why}", job.attempts),
+        ),
         Err(Failure::Transient(why)) => {
             let backoff =
                 Duration::from_millis(250) * 2u32.pow(job.attempts.clamp(0, 10).cast_unsigned());
@@ -191,6 +177,18 @@ async fn settle_job(
         }
     };
     let _ = done.send((job.id, finished));
+}
+
+/// Counts and logs an effect that failed for good; returns what is recorded for it.
+fn failed(answerer: &Answerer, job: &Job, result: String) -> String {
+    let n = answerer
+        .metrics
+        .effects_failed
+        .fetch_add(1, Ordering::Relaxed)
+        + 1;
+    warn!(effect = job.effect.kind(), id = job.id, %result, effects_failed_total = n,
+          "side effect failed for good; recorded");
+    result
 }
 
 async fn mark_done(answerer: Answerer, mut done: mpsc::UnboundedReceiver<Finished>) {

@@ -202,28 +202,19 @@ async fn handle(
         ))
     } else if let Some(error) = authorization(&inner, &path, &headers) {
         Err(error)
-    } else if let Some(down) = out_of_service(&inner, &path) {
+    } else if let Some(injected) =
+        out_of_service(&inner, &path).or_else(|| rate_limited(&inner, &path))
+    {
         let recorded = RecordedRequest {
             method: method.to_string(),
             path,
             query,
             body: body.recorded(),
-            status: 503,
+            status: injected.status().as_u16(),
             at: Instant::now(),
         };
         record(&mut inner.rest().requests, recorded);
-        return down;
-    } else if let Some(limited) = rate_limited(&inner, &path) {
-        let recorded = RecordedRequest {
-            method: method.to_string(),
-            path,
-            query,
-            body: body.recorded(),
-            status: 429,
-            at: Instant::now(),
-        };
-        record(&mut inner.rest().requests, recorded);
-        return limited;
+        return injected;
     } else {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         route(&ctx, &method, &segments)
