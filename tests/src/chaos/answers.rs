@@ -5,7 +5,7 @@
 //! answer, e.g. "could not record that" followed by the real answer), and, for an interaction never
 //! answered on Discord, an answer sent by DM instead (a DM to the member after the interaction that
 //! starts like an answer, ✅ ❌ ⚠️, or names the interaction's id; each DM tells one interaction).
-//! Also the longest time the guild went unanswered.
+//! Also the longest time the guild went unanswered, and answer latency.
 
 use crate::{FakeDiscord, SentMessage};
 use std::collections::{BTreeSet, HashMap};
@@ -172,6 +172,23 @@ pub fn longest_gap(times: &[(Instant, Option<Instant>)]) -> Duration {
         longest = longest.max((*newest + WINDOW).saturating_duration_since(start));
     }
     longest
+}
+
+/// Median and 99th percentile of the time from an interaction to its answer, over those answered.
+pub fn latency(times: &[(Instant, Option<Instant>)]) -> (Duration, Duration) {
+    let mut latencies: Vec<Duration> = times
+        .iter()
+        .filter_map(|(sent, told)| told.map(|t| t.saturating_duration_since(*sent)))
+        .collect();
+    latencies.sort();
+    let quantile = |q: f64| {
+        let last = latencies.len().saturating_sub(1);
+        latencies
+            .get((last as f64 * q).round() as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+    (quantile(0.5), quantile(0.99))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The end of a run: wait until nothing moves any more, then hold what was sent against the log,
 //! the views and what Discord recorded — XP per message, each credit movement once, every answer
-//! backed by the log and every applied command told, the ledger audit, and views equal to a replay.
+//! backed by the log and every applied command told, its side effects sent once ([`sides`]); the
+//! ledger and the views are checked in [`super::ledger`].
 //! Every number goes into the [`Report`].
 
 use super::answers::{self, Asked, Told};
@@ -8,13 +9,14 @@ use super::drive::{Kind, MESSAGE_XP, Sent};
 use super::fleet::Fleet;
 use super::pg::Postgres;
 use super::report::{Check, Report, XpRow};
+use super::sides;
 use super::world::{GUILD, World};
 use anyhow::Result;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// Events behind the views (0 when caught up).
-const LAG: &str = "SELECT coalesce(sum(h.last_seq - coalesce(c.last_seq, 0)), 0)::bigint
+pub(crate) const LAG: &str = "SELECT coalesce(sum(h.last_seq - coalesce(c.last_seq, 0)), 0)::bigint
                    FROM guild_heads h LEFT JOIN views.guild_checkpoints c USING (guild_id)";
 
 /// Waits until the log, the views and Discord's records have not moved for `quiet` (restarting
@@ -47,7 +49,7 @@ pub async fn settle(
 }
 
 /// Rows of `sql` as (key, number, number) triples; missing numbers read as 0.
-async fn triples(pg: &Postgres, sql: &str) -> Result<Vec<(String, i64, i64)>> {
+pub(crate) async fn triples(pg: &Postgres, sql: &str) -> Result<Vec<(String, i64, i64)>> {
     Ok(pg
         .query(sql)
         .await?
@@ -196,6 +198,7 @@ pub async fn interactions(
         .collect();
     let (mut movements, mut moved_once) = (0, 0);
     let mut times = Vec::new();
+    let mut owed: HashMap<String, i64> = HashMap::new();
     for s in sent {
         let Some(kind) = effect(s.kind) else {
             continue;
@@ -215,6 +218,11 @@ pub async fn interactions(
         if decided_done || effects > 0 {
             movements += 1;
             moved_once += usize::from(effects == 1);
+        }
+        if effects > 0 {
+            for dm in sides::expected(world, s) {
+                *owed.entry(dm).or_default() += 1;
+            }
         }
         let what = format!("{:?} ({id})", s.kind);
         if effects > 1 {
@@ -241,18 +249,8 @@ pub async fn interactions(
         }
     }
     report.longest_unanswered = answers::longest_gap(&times);
-    let mut latencies: Vec<Duration> = times
-        .iter()
-        .filter_map(|(sent, told)| told.map(|t| t.saturating_duration_since(*sent)))
-        .collect();
-    latencies.sort();
-    let quantile = |q: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * q).round().max(0.0) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
-    (report.answer_p50, report.answer_p99) = (quantile(0.5), quantile(0.99));
+    (report.answer_p50, report.answer_p99) = answers::latency(&times);
+    sides::check(world, &owed, report);
     report.checks.push(Check::new(
         "every credit movement applied exactly once",
         movements == moved_once,
@@ -271,108 +269,6 @@ pub async fn interactions(
             || "no violations".to_owned(),
             |v| format!("{} violations, first: {v}", violations.len()),
         ),
-    ));
-    Ok(())
-}
-
-/// The log has no gap; the audit is clean; balances in the views are the ledger's.
-pub async fn ledger(pg: &Postgres, fleet: &Fleet, report: &mut Report) -> Result<()> {
-    let rows = triples(
-        pg,
-        &format!("SELECT 'g', count(*), coalesce(max(guild_seq), 0) FROM event_log WHERE guild_id = {GUILD}"),
-    )
-    .await?;
-    let (count, max) = rows.first().map_or((0, 0), |r| (r.1, r.2));
-    report.checks.push(Check::new(
-        "the guild's log has no gap",
-        count == max,
-        format!("{count} events, last seq {max}"),
-    ));
-    let (ok, out) = fleet.run_once("projector", &["audit", "verify"]).await?;
-    let last = out
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("no output");
-    report.checks.push(Check::new(
-        "projector audit verify",
-        ok,
-        last.trim().to_owned(),
-    ));
-    let off = pg
-        .scalar(
-            "SELECT count(*) FROM ledger_balances l FULL JOIN views.accounts a
-               ON a.guild_id = l.guild_id AND a.account = l.account
-             WHERE coalesce(l.balance, 0) <> coalesce(a.balance, 0)",
-        )
-        .await?;
-    let accounts = pg.scalar("SELECT count(*) FROM ledger_balances").await?;
-    report.checks.push(Check::new(
-        "balances equal what the ledger implies",
-        off == 0,
-        format!("{off} of {accounts} accounts differ between views.accounts and the ledger"),
-    ));
-    Ok(())
-}
-
-/// A digest of every view table but the projector's own checkpoint.
-async fn digest(pg: &Postgres) -> Result<String> {
-    let tables = pg
-        .query(
-            "SELECT table_name FROM information_schema.tables
-             WHERE table_schema = 'views' AND table_type = 'BASE TABLE' AND table_name <> 'checkpoint'
-             ORDER BY 1",
-        )
-        .await?;
-    let mut out = String::new();
-    for t in tables.iter().filter_map(|r| r.first()) {
-        let rows = pg
-            .query(&format!(
-                "SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM views.\"{t}\" t"
-            ))
-            .await?;
-        let d = rows
-            .first()
-            .and_then(|r| r.first())
-            .cloned()
-            .unwrap_or_default();
-        out.push_str(&format!("{t}={d} "));
-    }
-    Ok(out)
-}
-
-/// Views byte-identical before and after `projector replay`.
-pub async fn replay(pg: &Postgres, fleet: &Fleet, report: &mut Report) -> Result<()> {
-    let live = digest(pg).await?;
-    let (ok, out) = fleet.run_once("projector", &["replay"]).await?;
-    if !ok {
-        report.checks.push(Check::new(
-            "live views equal a replay",
-            false,
-            format!("replay failed: {out}"),
-        ));
-        return Ok(());
-    }
-    // The running projector catches up with the swapped-in views (nothing new is appended).
-    let started = Instant::now();
-    while pg.scalar(LAG).await.unwrap_or(1) != 0 && started.elapsed() < Duration::from_secs(30) {
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    let replayed = digest(pg).await?;
-    let differ: Vec<&str> = live
-        .split(' ')
-        .zip(replayed.split(' '))
-        .filter(|(a, b)| a != b)
-        .filter_map(|(a, _)| a.split('=').next())
-        .collect();
-    report.checks.push(Check::new(
-        "live views byte-identical to a replay",
-        live == replayed,
-        if live == replayed {
-            "every view table equal".to_owned()
-        } else {
-            format!("differ: {}", differ.join(", "))
-        },
     ));
     Ok(())
 }

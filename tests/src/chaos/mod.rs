@@ -11,17 +11,20 @@
 //!
 //! Files: [`pg`] and [`nats`] own the private servers, [`fleet`] the three processes, [`world`]
 //! the guild and its members' actions, [`setup`] the guild before the chaos, [`drive`] the load
-//! and the disruptions, [`answers`] what Discord shows each member, [`checks`] the end checks, and
-//! [`report`] the table.
+//! and the disruptions, [`answers`] what Discord shows each member, [`checks`] the end checks on
+//! commands, [`sides`] on side-effect DMs, [`ledger`] on the ledger and views, and [`report`] the
+//! table.
 
 pub mod answers;
 pub mod checks;
 pub mod drive;
 pub mod fleet;
+pub mod ledger;
 pub mod nats;
 pub mod pg;
 pub mod report;
 pub mod setup;
+pub mod sides;
 pub mod world;
 
 pub use report::Report;
@@ -191,8 +194,8 @@ pub async fn run(settings: Settings) -> Result<Report> {
     eprintln!("[chaos] checking");
     checks::xp(&pg, &world, &sent, &mut report).await?;
     checks::interactions(&pg, &world, &sent, &mut report).await?;
-    checks::ledger(&pg, &fleet, &mut report).await?;
-    checks::replay(&pg, &fleet, &mut report).await?;
+    ledger::ledger(&pg, &fleet, &mut report).await?;
+    ledger::replay(&pg, &fleet, &mut report).await?;
     report.checks.push(report::Check::new(
         "the end went quiet",
         report.settled_in.is_some(),
