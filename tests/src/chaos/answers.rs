@@ -4,7 +4,7 @@
 //! answers the bot gave (callbacks attempted and edits after a deferral: more than one is a doubled
 //! answer, e.g. "could not record that" followed by the real answer), and, for an interaction never
 //! answered on Discord, an answer sent by DM instead (a DM to the member after the interaction that
-//! starts like an answer, ✅ ❌ ⚠️, or names the interaction's id; each DM tells one interaction).
+//! reads like an answer, see [`answer_like`]; each DM tells one interaction).
 //! Also the longest time the guild went unanswered, and answer latency.
 
 use crate::{FakeDiscord, SentMessage};
@@ -38,12 +38,13 @@ pub struct Told {
     pub by_dm: bool,
 }
 
-fn answer_like(dm: &SentMessage, id: u64) -> bool {
-    let text = dm.text();
-    let t = text.trim_start();
-    t.starts_with('✅')
-        || t.starts_with('❌')
-        || t.starts_with('⚠')
+/// Whether a DM reads like an interaction's answer: one of its lines starts like an answer (✅ ❌
+/// ⚠️, or ⏱️ "could not answer in time"), or it names the interaction. Side-effect DMs (📦 🎉 💰 🎖️,
+/// team news) do not.
+fn answer_like(text: &str, id: u64) -> bool {
+    text.lines()
+        .map(str::trim_start)
+        .any(|l| l.starts_with(['✅', '❌', '⚠', '⏱']))
         || text.contains(&id.to_string())
 }
 
@@ -115,7 +116,7 @@ pub fn told(discord: &FakeDiscord, asked: &[Asked]) -> HashMap<u64, Told> {
         };
         if let Some(i) = list
             .iter()
-            .position(|m| m.at >= a.at && answer_like(m, a.id))
+            .position(|m| m.at >= a.at && answer_like(&m.text(), a.id))
         {
             let dm = list.remove(i);
             t.at = Some(dm.at);
@@ -197,6 +198,25 @@ mod tests {
 
     fn at(base: Instant, ms: u64) -> Instant {
         base + Duration::from_millis(ms)
+    }
+
+    #[test]
+    fn answers_by_dm_are_told_apart_from_side_effects() {
+        const ID: u64 = 1_578_020_877_792_973_078;
+        let late =
+            "⏱️ Studio could not answer your command in time; here is what happened:\n✅ Paid 5";
+        assert!(answer_like(late, ID));
+        assert!(answer_like("❌ You have 3 credits", ID));
+        assert!(answer_like("about interaction 1578020877792973078", ID));
+        assert!(!answer_like("💰 <@7002> paid you 44 credits.", ID));
+        assert!(!answer_like(
+            "📦 Your purchase of listing #1 **x** for 5 credits:",
+            ID
+        ));
+        assert!(!answer_like(
+            "Team #1 **Crew**: <@7001> deposited 5 credits. Wallet: 5.",
+            ID
+        ));
     }
 
     #[test]
