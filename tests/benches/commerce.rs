@@ -1,21 +1,29 @@
 //! `scripts/bench`: contended commerce in one guild through the real release binaries, against
 //! real Postgres and NATS. Prints figures; asserts correctness (no double-spend, the ledger audit
-//! clean), nothing about speed.
+//! clean, no interaction answered twice), nothing about speed.
 //!
 //! Setup (not timed): an admin grants every buyer 150 credits; sellers list listings at 100.
 //! Race (timed): every buyer clicks Buy on 3 different random listings (credits for one) and sends
 //! two `/pay` of 30 to other random buyers, so each buyer's demands exceed their credits. The
-//! interactions are dispatched in paced waves: Studio drops, unanswered, any interaction older than
-//! 2.8 s, so an instant burst of thousands would mostly measure the drop.
+//! interactions are dispatched in paced waves: Studio does not carry out a command older than 2.8 s
+//! (it tells its member by DM instead), so an instant burst of thousands would mostly measure that.
 //!
 //! Printed: commands decided and per second (first dispatch to last commit seen), the offered
 //! rate, decision→durable p50/p99 from the command service's shutdown line, purchases, transfers,
-//! refusals, stale drops, fence trips, and double-spends (must be 0).
+//! refusals, how members were told (in time, late through a deferred answer, by DM), the outbox's
+//! results, and double-spends (must be 0).
+//!
+//! Two runs. One writer: one command service owns the guild's partition. Standby: a second command
+//! service stands by (an overlapping deploy); when half the race's commands are decided, the owner is
+//! killed (SIGKILL) and the standby takes the partition over. Printed besides: the takeover time (from
+//! the kill to the standby's "partition owned" line, and to its first answer), and the interactions
+//! that arrived while nobody owned the partition, answered late or told by DM. A second answer to any
+//! interaction (the local Discord's "second callback for") is a failure; the killed owner logs no
+//! shutdown line, so the standby's figures are its own, from the takeover on.
 //!
 //! Knobs: BENCH_BUYERS (1000), BENCH_SELLERS (20), BENCH_LISTINGS (100), BENCH_WAVE (100
 //! interactions per wave), BENCH_WAVE_MS (10 ms between waves), BENCH_SEED (7),
-//! BENCH_TWO_WRITERS (1: after the one-writer run, run again with two command services on
-//! separate consumers racing on the guild; 0: skip it).
+//! BENCH_STANDBY (1: after the one-writer run, run the standby run; 0: skip it).
 
 #[path = "../tests/common/mod.rs"]
 mod common;
@@ -26,6 +34,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::process::Stdio;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use studio_tests::FakeMember;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -37,15 +46,21 @@ const PRICE: i64 = 100;
 const PAYMENT: i64 = 30;
 const BUYS_PER_BUYER: usize = 3;
 const PAYS_PER_BUYER: usize = 2;
-/// A second answer to one interaction (two writers both answer) and an answer after Discord's
-/// 3 s window (the machine fell behind the offered rate): reported, not failures of commerce.
-const ALLOWED_VIOLATIONS: [&str; 2] = ["second callback for", "late callback for"];
-/// Log lines that come once per interaction or batch under load: counted, not echoed.
-const QUIET_LINES: [&str; 4] = [
+/// What the local Discord says of a second answer to one interaction: never allowed.
+const SECOND_ANSWER: &str = "second callback for";
+/// Discord violations counted and reported, not failures of commerce: an answer after Discord's 3 s
+/// window (the machine fell behind the offered rate), and the edit a late interaction's answer tries
+/// first (its response may have been deferred by an owner that died) before telling the member by DM.
+const ALLOWED_VIOLATIONS: [&str; 2] = ["late callback for", "before it was acknowledged"];
+/// Discord's window for an interaction's first answer.
+const WINDOW: Duration = Duration::from_secs(3);
+/// Log lines that come once per interaction, batch or effect under load: counted, not echoed.
+const QUIET_LINES: [&str; 5] = [
     "dropped unanswered",
     "fence tripped",
     "holds commands decided before",
-    "Interaction has already been acknowledged",
+    "deferral failed",
+    "side effect failed for now",
 ];
 /// How long the count of decided commands may stand still before the race counts as settled.
 const QUIET: Duration = Duration::from_secs(2);
@@ -89,11 +104,14 @@ impl Pace {
     }
 }
 
-/// A command service the bench owns (its pid, to stop it with SIGTERM and read its last line).
+/// A command service the bench owns: its pid (to stop it with SIGTERM, or kill it with SIGKILL) and
+/// its log lines, each with the instant the bench read it.
 struct Writer {
-    consumer: String,
+    name: String,
+    spawned: Instant,
     child: Child,
-    log: JoinHandle<Vec<String>>,
+    log: Arc<Mutex<Vec<(Instant, String)>>>,
+    reader: JoinHandle<()>,
 }
 
 /// What a command service said when it stopped, plus what its log showed.
@@ -147,16 +165,13 @@ fn fields(line: &str) -> HashMap<String, String> {
 }
 
 impl Writer {
-    fn spawn(stack: &Stack, consumer: &str) -> Writer {
+    fn spawn(stack: &Stack, name: &str) -> Writer {
         let mut child = Command::new(common::binary("command-service"))
             .envs(stack.env())
-            // The production ack wait, not the suite's 2 s (made for redelivery tests): under a
-            // backlog a short one redelivers what is merely queued.
-            .env_remove("STUDIO_ACK_WAIT_SECS")
-            .env("STUDIO_CONSUMER", consumer)
             .env(
                 "RUST_LOG",
-                "warn,command_service::service=info,command_service::writer=info",
+                "warn,command_service::service=info,command_service::partition=info,\
+                 command_service::outbox=info,command_service::writer=info",
             )
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
@@ -166,26 +181,85 @@ impl Writer {
             .spawn()
             .expect("spawn command-service");
         let stderr = child.stderr.take().expect("piped stderr");
-        let name = consumer.to_owned();
-        let log = tokio::spawn(async move {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let (kept, label) = (log.clone(), name.to_owned());
+        let reader = tokio::spawn(async move {
             let mut lines = BufReader::new(stderr).lines();
-            let mut kept = Vec::new();
             while let Ok(Some(line)) = lines.next_line().await {
                 let line = strip_ansi(&line);
-                // One line per stale interaction, fence trip or answer the other writer gave first:
-                // counted, not echoed.
+                // One line per stale interaction, fence trip or retried effect: counted, not echoed.
                 if !QUIET_LINES.iter().any(|q| line.contains(q)) {
-                    eprintln!("[command-service {name}] {line}");
+                    eprintln!("[command-service {label}] {line}");
                 }
-                kept.push(line);
+                kept.lock().expect("log").push((Instant::now(), line));
             }
-            kept
         });
         Writer {
-            consumer: consumer.to_owned(),
+            name: name.to_owned(),
+            spawned: Instant::now(),
             child,
             log,
+            reader,
         }
+    }
+
+    /// When the first line containing `needle` read at or after `since` came.
+    fn logged(&self, needle: &str, since: Instant) -> Option<Instant> {
+        self.log
+            .lock()
+            .expect("log")
+            .iter()
+            .find(|(at, line)| *at >= since && line.contains(needle))
+            .map(|(at, _)| *at)
+    }
+
+    /// Waits for a line containing `needle` read at or after `since`; panics after `PATIENCE`.
+    async fn wait_logged(&self, needle: &str, since: Instant) -> Instant {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            if let Some(at) = self.logged(needle, since) {
+                return at;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "command-service {} never logged {needle:?}",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    /// Starts the instance that owns the partition, then (`standby`) a second one that stands by.
+    async fn start(stack: &Stack, standby: bool) -> Vec<Writer> {
+        let owner = Writer::spawn(stack, "writer-1");
+        owner.wait_logged("partition owned", owner.spawned).await;
+        let mut writers = vec![owner];
+        if standby {
+            let second = Writer::spawn(stack, "writer-2");
+            second.wait_logged("standing by", second.spawned).await;
+            writers.push(second);
+        }
+        writers
+    }
+
+    /// SIGKILL: no shutdown, no shutdown line. Returns the instant of the kill and the errors the
+    /// instance had logged.
+    async fn kill(mut self) -> (Instant, Vec<String>) {
+        let at = Instant::now();
+        self.child
+            .kill()
+            .await
+            .expect("SIGKILL the command service");
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.reader).await;
+        let errors = self
+            .log
+            .lock()
+            .expect("log")
+            .iter()
+            .filter(|(_, l)| l.contains("ERROR"))
+            .map(|(_, l)| l.clone())
+            .collect();
+        (at, errors)
     }
 
     /// SIGTERM, wait for the exit, and read the shutdown line.
@@ -200,14 +274,21 @@ impl Writer {
         assert!(
             matches!(exited, Ok(Ok(s)) if s.success()),
             "command-service {} did not stop cleanly: {exited:?}",
-            self.consumer
+            self.name
         );
-        let lines = self.log.await.expect("log reader");
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.reader).await;
+        let lines: Vec<String> = self
+            .log
+            .lock()
+            .expect("log")
+            .iter()
+            .map(|(_, l)| l.clone())
+            .collect();
         let last = lines
             .iter()
             .rev()
             .find(|l| l.contains("command service stopped"))
-            .unwrap_or_else(|| panic!("no shutdown line from command-service {}", self.consumer));
+            .unwrap_or_else(|| panic!("no shutdown line from command-service {}", self.name));
         Stopped {
             fields: fields(last),
             fence_trips: lines.iter().filter(|l| l.contains("fence tripped")).count(),
@@ -314,11 +395,98 @@ fn buy(stack: &Stack, buyer: &FakeMember, listing: i64, version: i64) -> u64 {
     id
 }
 
-/// Answers Discord refused so far: (after its 3 s window, a second one to the same interaction).
-fn answers_refused(stack: &Stack) -> (usize, usize) {
-    let violations = stack.discord.violations();
-    let count = |needle: &str| violations.iter().filter(|v| v.contains(needle)).count();
-    (count(ALLOWED_VIOLATIONS[1]), count(ALLOWED_VIOLATIONS[0]))
+/// Discord violations so far containing `needle`.
+fn violations(stack: &Stack, needle: &str) -> usize {
+    stack
+        .discord
+        .violations()
+        .iter()
+        .filter(|v| v.contains(needle))
+        .count()
+}
+
+/// How the members of the race were told, from what the local Discord received.
+#[derive(Debug, Default)]
+struct Told {
+    /// Answered within Discord's 3 s window (directly, or a deferred response edited in time).
+    in_time: usize,
+    /// Deferred in time, the answer edited in after the window.
+    late: usize,
+    /// Deferred, never edited.
+    deferred_only: usize,
+    /// No answer on the interaction at all.
+    unanswered: usize,
+    /// Direct messages saying Studio could not answer in time.
+    by_dm: usize,
+    /// Accepted answers (first callbacks and edits of a deferred response), when they came.
+    answers: Vec<Instant>,
+}
+
+/// What became of each interaction of the race: its accepted callback and, for a deferred one, the
+/// first edit of its response; DMs "… in time …" sent since `since`.
+fn told(stack: &Stack, ids: &[u64], since: Instant) -> Told {
+    // The instant an interaction was created, from its snowflake's wall-clock time.
+    let (now, wall) = (Instant::now(), chrono::Utc::now());
+    let created = |id: u64| {
+        let ago = (wall - studio_tests::snowflake::created_at(id))
+            .to_std()
+            .unwrap_or_default();
+        now.checked_sub(ago).unwrap_or(now)
+    };
+    let race: HashSet<u64> = ids.iter().copied().collect();
+    let callbacks: HashMap<u64, (u64, Instant)> = stack
+        .discord
+        .callbacks()
+        .into_iter()
+        .filter(|c| c.status == 204 && race.contains(&c.interaction_id))
+        .map(|c| {
+            let kind = c.body.get("type").and_then(Value::as_u64).unwrap_or(0);
+            (c.interaction_id, (kind, c.at))
+        })
+        .collect();
+    let mut edits: HashMap<u64, Instant> = HashMap::new();
+    for m in stack.discord.original_edits() {
+        let at = edits.entry(m.id).or_insert(m.at);
+        *at = (*at).min(m.at);
+    }
+    let mut t = Told::default();
+    for &id in ids {
+        let answered = match callbacks.get(&id) {
+            None => {
+                t.unanswered += 1;
+                continue;
+            }
+            Some((5, at)) => {
+                t.answers.push(*at);
+                let message = stack
+                    .discord
+                    .interaction(id)
+                    .and_then(|i| i.original_message_id);
+                match message.and_then(|m| edits.get(&m)) {
+                    Some(edited) => *edited,
+                    None => {
+                        t.deferred_only += 1;
+                        continue;
+                    }
+                }
+            }
+            Some((_, at)) => *at,
+        };
+        t.answers.push(answered);
+        if answered.saturating_duration_since(created(id)) > WINDOW {
+            t.late += 1;
+        } else {
+            t.in_time += 1;
+        }
+    }
+    t.answers.sort();
+    t.by_dm = stack
+        .discord
+        .channel_messages()
+        .iter()
+        .filter(|m| m.is_dm_to.is_some() && m.at >= since && m.text().contains("in time"))
+        .count();
+    t
 }
 
 #[derive(Clone, Copy)]
@@ -345,7 +513,8 @@ struct Scenario {
     listings: usize,
     pace: Pace,
     seed: u64,
-    writers: usize,
+    /// A second command service stands by, and the owner is killed in the middle of the race.
+    standby: bool,
 }
 
 #[expect(
@@ -370,11 +539,10 @@ async fn run(s: &Scenario) {
         .collect();
     let members = 1 + sellers.len() + buyers.len();
     let stack = Stack::start(everyone).await;
-    let consumers: Vec<String> = (1..=s.writers).map(|i| format!("writer-{i}")).collect();
 
     // Setup, not timed.
     let projector = stack.spawn("projector", &[], &[]);
-    let mut writers: Vec<Writer> = consumers.iter().map(|c| Writer::spawn(&stack, c)).collect();
+    let mut writers = Writer::start(&stack, s.standby).await;
     let gateway = stack.spawn("gateway-worker", &[], &[]);
     assert!(
         stack.discord.wait_identified(PATIENCE).await,
@@ -459,17 +627,17 @@ async fn run(s: &Scenario) {
     assert_eq!(listed.len(), s.listings, "every listing is up");
 
     // Fresh writers for the race, so their latency histograms hold the race alone: let the setup's
-    // answers and acks finish, stop the writers, start them again on the same consumers, and warm
-    // them up (each loads the guild) with one message.
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    for w in writers.drain(..) {
+    // answers go out, stop the writers (the standby first), start them again, and warm the owner up
+    // with one message (it loaded the guild when it took the partition).
+    stack.effects_out().await;
+    for w in writers.drain(..).rev() {
         let stopped = w.stop().await;
         eprintln!(
             "setup: writer stopped after {} commands",
             stopped.u64("commands")
         );
     }
-    writers = consumers.iter().map(|c| Writer::spawn(&stack, c)).collect();
+    writers = Writer::start(&stack, s.standby).await;
     let before_warmup = stack
         .scalar("SELECT count(*) FROM processed_commands")
         .await;
@@ -480,7 +648,6 @@ async fn run(s: &Scenario) {
         before_warmup + 1,
     )
     .await;
-    // Every writer has seen it (the second finds it decided), so every writer has the guild loaded.
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     // The race.
@@ -505,32 +672,66 @@ async fn run(s: &Scenario) {
         actions.extend(mine);
     }
     let offered = actions.len();
-    let (late_before, second_before) = answers_refused(&stack);
+    let second_before = violations(&stack, SECOND_ANSWER);
+    let refused_late_before = violations(&stack, ALLOWED_VIOLATIONS[0]);
+    let probes_before = violations(&stack, ALLOWED_VIOLATIONS[1]);
     let baseline = stack
         .scalar("SELECT count(*) FROM processed_commands")
         .await;
-    let started = Instant::now();
-    let (ids, dispatch_secs) = s
-        .pace
-        .run(actions, |action| match action {
-            Action::Buy { buyer, listing } => {
-                let (id, version) = listed[listing];
-                buy(&stack, &buyers[buyer], id, version)
-            }
-            Action::Pay { buyer, to } => pay(&stack, &buyers[buyer], buyers[to].user_id, PAYMENT),
-        })
-        .await;
-    // Settled: every dispatched interaction decided, or (stale drops) nothing new for QUIET.
-    let (mut decided, mut last_change) = (0, started.elapsed());
-    loop {
-        let n = stack
+    let outbox_baseline = stack.scalar("SELECT max(id) FROM outbox").await;
+    let decided_now = || async {
+        stack
             .scalar("SELECT count(*) FROM processed_commands")
             .await
-            - baseline;
+            - baseline
+    };
+    // The standby run's owner dies once half the race's commands are decided.
+    let doomed = if s.standby {
+        Some(writers.remove(0))
+    } else {
+        None
+    };
+    let started = Instant::now();
+    let offer = s.pace.run(actions, |action| match action {
+        Action::Buy { buyer, listing } => {
+            let (id, version) = listed[listing];
+            buy(&stack, &buyers[buyer], id, version)
+        }
+        Action::Pay { buyer, to } => pay(&stack, &buyers[buyer], buyers[to].user_id, PAYMENT),
+    });
+    let kill = async {
+        let owner = doomed?;
+        loop {
+            let n = decided_now().await;
+            if n >= offered as i64 / 2 {
+                let (at, errors) = owner.kill().await;
+                return Some((at, errors, n));
+            }
+            assert!(started.elapsed() < LIMIT, "half the race was never decided");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    let ((ids, dispatch_secs), killed) = tokio::join!(offer, kill);
+    let killed_at = killed.as_ref().map(|(at, _, _)| *at);
+    // Settled: every dispatched interaction decided, or (commands too late to take) nothing new for
+    // QUIET — and, in the standby run, not before QUIET after the standby took over.
+    let (mut decided, mut last_change) = (0, started.elapsed());
+    let mut took_over = None;
+    loop {
+        let n = decided_now().await;
         if n != decided {
             (decided, last_change) = (n, started.elapsed());
         }
-        if decided >= offered as i64 || started.elapsed() > last_change + QUIET {
+        if let Some(kill) = killed_at
+            && took_over.is_none()
+        {
+            took_over = writers[0].logged("partition owned", kill);
+        }
+        let owned_long_enough =
+            killed_at.is_none() || took_over.is_some_and(|t: Instant| t.elapsed() > QUIET);
+        if decided >= offered as i64
+            || (owned_long_enough && started.elapsed() > last_change + QUIET)
+        {
             break;
         }
         assert!(
@@ -541,12 +742,21 @@ async fn run(s: &Scenario) {
     }
     let wall = last_change.as_secs_f64();
 
-    // Let the last answers go out and be acknowledged, then read the writers' figures.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // Let the last answers and DMs go out, then read the writers' figures.
+    stack.effects_out().await;
     let mut stopped = Vec::new();
     for w in writers.drain(..) {
-        stopped.push((w.consumer.clone(), w.stop().await));
+        stopped.push((w.name.clone(), w.stop().await));
     }
+    let told = told(&stack, &ids, started);
+    let outbox: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT coalesce(split_part(result, ':', 1), 'pending'), count(*) FROM outbox
+         WHERE id > $1 AND kind IN ('answer', 'query') GROUP BY 1 ORDER BY 2 DESC",
+    )
+    .bind(outbox_baseline)
+    .fetch_all(&stack.pool)
+    .await
+    .expect("outbox results");
 
     // Outcomes of the race's commands, as their members were told.
     let ids: Vec<String> = ids.iter().map(u64::to_string).collect();
@@ -638,15 +848,16 @@ async fn run(s: &Scenario) {
         .await;
     let audits = projector::audit::verify(&stack.pool).await.expect("audit");
     let audit_violations: usize = audits.iter().map(|a| a.violations.len()).sum();
-    let (late, second) = answers_refused(&stack);
-    let (late, second) = (late - late_before, second - second_before);
+    let second = violations(&stack, SECOND_ANSWER) - second_before;
+    let refused_late = violations(&stack, ALLOWED_VIOLATIONS[0]) - refused_late_before;
+    let probes = violations(&stack, ALLOWED_VIOLATIONS[1]) - probes_before;
 
     let rate = decided as f64 / wall.max(1e-6);
     let offered_rate = offered as f64 / dispatch_secs.max(1e-6);
-    let label = if s.writers == 1 {
-        "one writer".to_owned()
+    let label = if s.standby {
+        "standby: the owner killed mid-race, the standby takes over"
     } else {
-        format!("{} writers racing", s.writers)
+        "one writer"
     };
     println!(
         "commerce ({label}): {} buyers, {} sellers, {} listings at {PRICE}, {GRANT} credits each; \
@@ -667,15 +878,57 @@ async fn run(s: &Scenario) {
             ""
         }
     );
-    for (consumer, st) in &stopped {
+    if let Some((at, _, n)) = &killed {
+        let ms = |t: Instant| t.saturating_duration_since(*at).as_secs_f64() * 1e3;
         println!(
-            "  decision→durable [{consumer}]: p50 {:.1} ms, p99 {:.1} ms over {} commands \
-             (answered {}, duplicates {}, stale dropped {}, fence trips {}, batches decided elsewhere {})",
+            "  killed: writer-1 (the owner), SIGKILL {:.2} s into the race with {n} of {offered} commands decided (no shutdown line)",
+            at.saturating_duration_since(started).as_secs_f64()
+        );
+        match took_over {
+            Some(owned) => {
+                // Answers the killed owner had in flight (requests Discord had already received),
+                // and the standby's sweep of what was left pending, before its "partition owned" line.
+                let between: Vec<&Instant> = told
+                    .answers
+                    .iter()
+                    .filter(|a| **a >= *at && **a < owned)
+                    .collect();
+                let first = told.answers.iter().find(|a| **a >= owned);
+                println!(
+                    "  takeover: the standby owned the partition {:.0} ms after the kill; its first answer after that {} \
+                     ({} answers landed between the kill and the takeover line{})",
+                    ms(owned),
+                    first.map_or_else(
+                        || "never came".to_owned(),
+                        |f| format!("{:.0} ms after the kill", ms(*f))
+                    ),
+                    between.len(),
+                    between
+                        .last()
+                        .map(|l| format!(", the last {:.0} ms after the kill", ms(**l)))
+                        .unwrap_or_default()
+                );
+            }
+            None => println!("  takeover: none (the standby never logged \"partition owned\")"),
+        }
+    }
+    for (name, st) in &stopped {
+        println!(
+            "  decision→durable [{name}{}]: p50 {:.1} ms, p99 {:.1} ms over {} commands \
+             (effects sent {}, effects failed {}, duplicates {}, rejected {}, stale {}, fence trips {}, \
+             batches decided elsewhere {})",
+            if killed.is_some() {
+                ", from its takeover"
+            } else {
+                ""
+            },
             st.f64("decision_to_durable_p50_ms"),
             st.f64("decision_to_durable_p99_ms"),
             st.u64("commands"),
-            st.u64("answered"),
+            st.u64("effects_sent"),
+            st.u64("effects_failed"),
             st.u64("duplicates"),
+            st.u64("rejected"),
             st.u64("stale_interactions"),
             st.fence_trips,
             st.duplicate_batches,
@@ -683,17 +936,40 @@ async fn run(s: &Scenario) {
     }
     println!(
         "  outcomes: {purchases} purchases, {transfers} transfers, {refused} refusals {refusals:?}; \
-         {} undecided (stale drops)",
+         {} not carried out (too late to take)",
         offered as i64 - decided
     );
     println!(
-        "  Discord refused: {late} answers after its 3 s window, {second} second answers (the losing writer's)"
+        "  members told: {} in time, {} late (deferred, edited after 3 s), {} deferred and never edited, \
+         {} with no answer on the interaction; {} told by DM (\"in time\")",
+        told.in_time, told.late, told.deferred_only, told.unanswered, told.by_dm
     );
+    println!("  outbox (answers): {outbox:?}");
+    println!(
+        "  Discord refused: {second} second answers (must be 0), {refused_late} answers after its 3 s window, \
+         {probes} edits of late interactions never acknowledged"
+    );
+    for v in stack
+        .discord
+        .violations()
+        .iter()
+        .filter(|v| v.contains(SECOND_ANSWER))
+        .skip(second_before)
+        .take(3)
+    {
+        println!("    e.g. {v}");
+    }
     println!(
         "  double-spends: {}; ledger audit: {audit_violations} violations",
         double_spenders.len()
     );
 
+    if let Some((_, errors, _)) = &killed {
+        assert!(
+            errors.is_empty(),
+            "the killed owner logged errors: {errors:#?}"
+        );
+    }
     for (consumer, st) in &stopped {
         assert!(
             st.errors.is_empty(),
@@ -718,6 +994,7 @@ async fn run(s: &Scenario) {
         purchases > 0 && transfers > 0 && refused > 0,
         "the race bought, paid and refused"
     );
+    assert_eq!(second, 0, "an interaction got a second answer");
     stack.assert_log_sound_allowing(&ALLOWED_VIOLATIONS).await;
     drop((gateway, projector));
     stack.finish().await;
@@ -725,7 +1002,7 @@ async fn run(s: &Scenario) {
 
 #[tokio::main]
 async fn main() {
-    let scenario = |writers| Scenario {
+    let scenario = |standby| Scenario {
         buyers: arg("BENCH_BUYERS", 1000).max(2),
         sellers: arg("BENCH_SELLERS", 20).max(1),
         listings: arg("BENCH_LISTINGS", 100).max(BUYS_PER_BUYER),
@@ -734,10 +1011,10 @@ async fn main() {
             every: Duration::from_millis(arg("BENCH_WAVE_MS", 10).max(1) as u64),
         },
         seed: arg("BENCH_SEED", 7) as u64,
-        writers,
+        standby,
     };
-    run(&scenario(1)).await;
-    if arg("BENCH_TWO_WRITERS", 1) != 0 {
-        run(&scenario(2)).await;
+    run(&scenario(false)).await;
+    if arg("BENCH_STANDBY", 1) != 0 {
+        run(&scenario(true)).await;
     }
 }
