@@ -83,6 +83,14 @@ impl Answerer {
         if is_stale(&self.metrics, interaction) {
             return false;
         }
+        // An earlier life of this service may have deferred it already: a second deferral would be
+        // a second answer to Discord.
+        if matches!(
+            self.original(&interaction.token).await,
+            Ok(crate::outbox::send::Original::Thinking | crate::outbox::send::Original::Answered)
+        ) {
+            return true;
+        }
         let response = InteractionResponse {
             kind: twilight_model::http::interaction::InteractionResponseType::DeferredChannelMessageWithSource,
             data: Some(twilight_model::http::interaction::InteractionResponseData {

@@ -106,7 +106,10 @@ async fn route(
         if job.effect.is_answer() {
             let sending = sending.clone();
             tokio::spawn(async move {
-                let result = sending.answerer.send(&job.effect).await;
+                let result = sending
+                    .answerer
+                    .send(job.id, &job.effect, job.attempts > 0)
+                    .await;
                 settle(&sending, &job, result).await;
             });
         } else if ordered.send(job).is_err() {
@@ -118,7 +121,7 @@ async fn route(
 async fn in_order(sending: Sending, mut jobs: mpsc::UnboundedReceiver<Job>) {
     let answerer = &sending.answerer;
     while let Some(job) = jobs.recv().await {
-        let mut result = answerer.send(&job.effect).await;
+        let mut result = answerer.send(job.id, &job.effect, job.attempts > 0).await;
         // A short outage is ridden out in place, so the guild's effects keep their order.
         let mut pause = Duration::from_millis(100);
         for _ in 0..2 {
@@ -127,7 +130,7 @@ async fn in_order(sending: Sending, mut jobs: mpsc::UnboundedReceiver<Job>) {
             }
             tokio::time::sleep(pause).await;
             pause *= 4;
-            result = answerer.send(&job.effect).await;
+            result = answerer.send(job.id, &job.effect, job.attempts > 0).await;
         }
         settle(&sending, &job, result).await;
     }

@@ -10,6 +10,8 @@ use studio_schema::outbox;
 use studio_schema::{GuildId, UserId};
 use twilight_http::api_error::ApiError;
 use twilight_http::error::{Error as HttpError, ErrorType};
+use twilight_http::request::Request;
+use twilight_http::routing::Route;
 use twilight_model::channel::ChannelType;
 use twilight_model::channel::permission_overwrite::{PermissionOverwrite, PermissionOverwriteType};
 use twilight_model::guild::Permissions;
@@ -70,33 +72,37 @@ pub(crate) fn api_code(err: &HttpError) -> Option<u64> {
 pub type Done = Result<String, Failure>;
 
 impl Answerer {
-    /// Sends one effect.
-    pub async fn send(&self, effect: &Effect) -> Done {
+    /// Sends one effect; `id` is its outbox row, the idempotency key of the messages it creates.
+    /// `retry`: an earlier attempt may have got through (a sweeper's send).
+    pub async fn send(&self, id: i64, effect: &Effect, retry: bool) -> Done {
+        let nonce = format!("studio-{id}");
         match effect {
             Effect::Answer {
                 reply,
                 response,
                 when_late,
-            } => self.answer(reply, response, *when_late).await,
+            } => {
+                self.answer(reply, response, *when_late, &nonce, retry)
+                    .await
+            }
             Effect::Query {
                 guild,
                 head,
                 interaction,
             } => self.answer_query(*guild, *head, interaction).await,
-            Effect::Dm(dm) => self.dm(dm).await,
+            Effect::Dm(dm) => self.dm(dm, &nonce).await,
             Effect::Post {
                 channel,
                 content,
                 allowed_mentions,
             } => {
-                let sent = self
-                    .http
-                    .create_message(Id::new((*channel).max(1)))
-                    .content(content)
-                    .allowed_mentions(Some(allowed_mentions))
-                    .await;
-                sent.map(|_| "posted".to_owned())
-                    .map_err(|e| Failure::from_http(&e))
+                let body = serde_json::json!({
+                    "content": content,
+                    "allowed_mentions": allowed_mentions,
+                });
+                self.create_message_once(Id::new((*channel).max(1)), body, &nonce)
+                    .await
+                    .map(|()| "posted".to_owned())
             }
             Effect::MemberRole {
                 guild,
@@ -119,38 +125,53 @@ impl Answerer {
     }
 
     /// Answers an interaction: within Discord's window directly (or by editing the deferred response);
-    /// after it, a decided command is told by DM — never silently executed.
-    async fn answer(&self, reply: &Reply, response: &InteractionResponse, late: WhenLate) -> Done {
+    /// after it, a decided command is told by DM — never silently executed. Sent again after a crash,
+    /// it looks at what Discord shows first, so the member is answered once.
+    async fn answer(
+        &self,
+        reply: &Reply,
+        response: &InteractionResponse,
+        late: WhenLate,
+        nonce: &str,
+        retry: bool,
+    ) -> Done {
         let interactions = self.http.interaction(self.application_id);
-        if !reply.deferred && age_ms(reply) <= ANSWER_DEADLINE.as_millis() {
+        let in_window = age_ms(reply) <= ANSWER_DEADLINE.as_millis();
+        // A retry, or a deferred answer, looks at what Discord shows first: an earlier attempt may
+        // have answered (done) or only deferred (edit it).
+        let mut shown = if retry || reply.deferred {
+            self.original(&reply.token).await?
+        } else {
+            Original::Missing
+        };
+        if matches!(shown, Original::Missing) && in_window {
             match interactions
                 .create_response(reply.id, &reply.token, response)
                 .await
             {
                 Ok(_) => return Ok("answered".into()),
-                Err(err) if api_code(&err) == Some(ALREADY_ACKNOWLEDGED) => {}
+                Err(err) if api_code(&err) == Some(ALREADY_ACKNOWLEDGED) => {
+                    shown = self.original(&reply.token).await?;
+                }
                 Err(err) => return Err(Failure::from_http(&err)),
             }
         }
-        // Deferred (now or in an earlier life), or late: the token stays valid for 15 minutes after a
-        // response, so an edit reaches a deferred one.
-        if (reply.deferred || age_ms(reply) <= ANSWER_DEADLINE.as_millis())
-            && let Some(data) = &response.data
-        {
-            {
-                let edited = interactions
-                    .update_response(&reply.token)
-                    .content(data.content.as_deref())
-                    .embeds(data.embeds.as_deref())
-                    .components(data.components.as_deref())
-                    .await;
-                match edited {
-                    Ok(_) => return Ok("edited".into()),
-                    Err(err) if late == WhenLate::Drop => {
-                        return Ok(format!("not answered: {err}"));
-                    }
-                    Err(_) => {} // the token expired: tell by DM below
-                }
+        let thinking = match shown {
+            Original::Answered => return Ok("answered before".into()),
+            Original::Thinking => true,
+            Original::Missing => false,
+        };
+        if thinking && let Some(data) = &response.data {
+            let edited = interactions
+                .update_response(&reply.token)
+                .content(data.content.as_deref())
+                .embeds(data.embeds.as_deref())
+                .components(data.components.as_deref())
+                .await;
+            match edited {
+                Ok(_) => return Ok("edited".into()),
+                Err(err) if late == WhenLate::Drop => return Ok(format!("not answered: {err}")),
+                Err(_) => {} // the token expired: tell by DM below
             }
         }
         match (late, reply.member) {
@@ -167,9 +188,35 @@ impl Answerer {
                     content: crate::discord::render::truncate(&content, 2000),
                     embeds: data.embeds.unwrap_or_default(),
                 };
-                self.dm(&dm).await.map(|_| "told by DM".into())
+                self.dm(&dm, nonce).await.map(|_| "told by DM".into())
             }
         }
+    }
+
+    /// What Discord shows as an interaction's response now. Discord knows its token only once the
+    /// interaction was acknowledged; a deferred response carries the loading flag until edited.
+    pub(crate) async fn original(&self, token: &str) -> Result<Original, Failure> {
+        let shown = self
+            .http
+            .interaction(self.application_id)
+            .response(token)
+            .await;
+        Ok(match shown {
+            Ok(response) => match response.model().await {
+                Ok(message)
+                    if message.flags.is_some_and(|f| {
+                        f.contains(twilight_model::channel::message::MessageFlags::LOADING)
+                    }) =>
+                {
+                    Original::Thinking
+                }
+                _ => Original::Answered,
+            },
+            Err(err) => match Failure::from_http(&err) {
+                Failure::Permanent(_) => Original::Missing,
+                transient @ Failure::Transient(_) => return Err(transient),
+            },
+        })
     }
 
     /// Renders a view for an interaction and answers it; a view too late to show is dropped.
@@ -189,11 +236,13 @@ impl Answerer {
             return Ok("expired: past Discord's window".into());
         }
         let response = self.view(guild, head, &interaction).await;
-        self.answer(&reply, &response, WhenLate::Drop).await
+        self.answer(&reply, &response, WhenLate::Drop, "", false)
+            .await
     }
 
-    /// Sends a direct message; closed DMs are a permanent failure.
-    pub async fn dm(&self, dm: &Dm) -> Done {
+    /// Sends a direct message once (`nonce` is its idempotency key); closed DMs are a permanent
+    /// failure.
+    pub async fn dm(&self, dm: &Dm, nonce: &str) -> Done {
         let channel = self
             .http
             .create_private_channel(Id::new(dm.to.get().max(1)))
@@ -202,12 +251,35 @@ impl Answerer {
             .model()
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
-        self.http
-            .create_message(channel.id)
-            .content(&dm.content)
-            .embeds(&dm.embeds)
+        let body = serde_json::json!({"content": dm.content, "embeds": dm.embeds});
+        self.create_message_once(channel.id, body, nonce)
             .await
-            .map(|_| "sent".into())
+            .map(|()| "sent".into())
+    }
+
+    /// Creates a message with Discord's idempotency key: the same `nonce` with `enforce_nonce` within
+    /// a few minutes returns the first message instead of posting a second (a retry after a crash
+    /// between sending and marking done).
+    async fn create_message_once(
+        &self,
+        channel: Id<ChannelMarker>,
+        mut body: serde_json::Value,
+        nonce: &str,
+    ) -> Result<(), Failure> {
+        if let Some(fields) = body.as_object_mut() {
+            fields.insert("nonce".into(), nonce.into());
+            fields.insert("enforce_nonce".into(), true.into());
+        }
+        let request = Request::builder(&Route::CreateMessage {
+            channel_id: channel.get(),
+        })
+        .json(&body)
+        .build()
+        .map_err(|e| Failure::Permanent(e.to_string()))?;
+        self.http
+            .request::<twilight_model::channel::Message>(request)
+            .await
+            .map(|_| ())
             .map_err(|e| Failure::from_http(&e))
     }
 
@@ -367,6 +439,13 @@ impl Answerer {
             .map_err(|e| Failure::database(&e))?;
         Ok(format!("closed {channel}"))
     }
+}
+
+/// An interaction's response as Discord shows it.
+pub(crate) enum Original {
+    Answered,
+    Thinking,
+    Missing,
 }
 
 /// How long ago Discord created the interaction, in ms (from its snowflake).

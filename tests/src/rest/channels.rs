@@ -67,6 +67,18 @@ pub(crate) fn create_message(ctx: &Ctx<'_>, channel: &str) -> Result {
         ));
     }
     messages::check_new(body, !ctx.body.files.is_empty())?;
+    // `enforce_nonce`: the same author's message with the same nonce in the last few minutes is
+    // returned instead of a second one (Discord's idempotency key for messages).
+    if body.get("enforce_nonce").and_then(Value::as_bool) == Some(true)
+        && let Some(nonce) = body.get("nonce").filter(|n| !n.is_null())
+        && let Some(earlier) = rest.channel_messages.iter().find(|m| {
+            m.channel_id == channel_id
+                && m.body.get("nonce") == Some(nonce)
+                && m.at.elapsed() < std::time::Duration::from_secs(120)
+        })
+    {
+        return Ok(Reply::json(earlier.message.clone()));
+    }
     let origin = Origin {
         channel_id,
         guild_id,

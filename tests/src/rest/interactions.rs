@@ -235,6 +235,17 @@ pub(crate) fn webhook_message(
     check_application(ctx, app)?;
     let inner = ctx.inner;
     let mut rest = inner.rest();
+    // Asking whether an interaction was answered is fair: Discord knows its token only once it was
+    // acknowledged, and says so with 404 / Unknown Webhook.
+    if *method == Method::GET
+        && rest
+            .tokens
+            .get(token)
+            .and_then(|id| rest.interactions.get(id))
+            .is_some_and(|i| i.acked.is_none())
+    {
+        return Err(ApiError::refused(404, 10015, "Unknown Webhook"));
+    }
     let info = interaction_for_token(&rest, token)?;
     let original = message == "@original";
     let target = if original {
