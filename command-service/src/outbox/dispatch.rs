@@ -20,6 +20,9 @@ use tracing::{info, warn};
 
 /// How long the committing instance holds its effects before a sweeper may take them.
 pub const CLAIM: Duration = Duration::from_secs(30);
+/// Effects a sweep takes at most.
+const SWEEP_BATCH: usize = 256;
+const SWEEP_BATCH_ROWS: i64 = SWEEP_BATCH as i64;
 /// How often the sweeper looks for effects left behind.
 const SWEEP_EVERY: Duration = Duration::from_millis(500);
 /// How long done effects stay in the outbox for operators, and how often older ones are deleted.
@@ -217,8 +220,12 @@ async fn sweep(sending: Sending, partition: Partition, jobs: mpsc::UnboundedSend
     let mut tick = tokio::time::interval(SWEEP_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut last_prune: Option<tokio::time::Instant> = None;
+    let mut backlog = false;
     loop {
-        tick.tick().await;
+        // A full sweep means more is waiting (a takeover's backlog): go on at once.
+        if !backlog {
+            tick.tick().await;
+        }
         if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
             last_prune = Some(tokio::time::Instant::now());
             match outbox::prune(&answerer.pool, &partition, KEEP_DONE).await {
@@ -227,13 +234,16 @@ async fn sweep(sending: Sending, partition: Partition, jobs: mpsc::UnboundedSend
                 Err(err) => warn!(%partition, error = %err, "outbox not pruned"),
             }
         }
-        let due = match outbox::claim_due(&answerer.pool, &partition, 256, CLAIM).await {
+        let due = match outbox::claim_due(&answerer.pool, &partition, SWEEP_BATCH_ROWS, CLAIM).await
+        {
             Ok(due) => due,
             Err(err) => {
                 warn!(%partition, error = %err, "outbox unreadable; next sweep retries");
+                backlog = false;
                 continue;
             }
         };
+        backlog = due.len() >= SWEEP_BATCH;
         if !due.is_empty() {
             info!(%partition, count = due.len(), "sending effects left pending");
         }
