@@ -159,8 +159,15 @@ impl Worker<'_> {
             .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
             .map(|v| v.as_str().to_owned());
         let item = match intake::read(&event_type, &message.payload, received_at) {
+            // Where and what kind of error, never the text: serde quotes the offending value, and
+            // auditors read the rejections.
             Err(err) => Item::Reject {
-                reason: format!("undecodable {event_type}: {err}"),
+                reason: format!(
+                    "undecodable {event_type}: {:?} error at line {} column {}",
+                    err.classify(),
+                    err.line(),
+                    err.column()
+                ),
             },
             Ok(incoming) => self.item(incoming, command_id),
         };
