@@ -86,7 +86,7 @@ pub enum Effect {
     MemberRole {
         guild: GuildId,
         member: UserId,
-        role: i64,
+        role: studio_schema::RoleId,
         give: bool,
     },
     /// Opens a private channel for `members` (once: a room already opened is not opened again).
@@ -157,7 +157,7 @@ fn post(channel: u64, member: UserId, content: String) -> Effect {
 #[must_use]
 pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<Effect> {
     let mut effects: Vec<Effect> = receipts::dms(outcome).into_iter().map(Effect::Dm).collect();
-    let role = |member: UserId, role: i64, give: bool| Effect::MemberRole {
+    let role = |member: UserId, role: studio_schema::RoleId, give: bool| Effect::MemberRole {
         guild,
         member,
         role,
@@ -312,7 +312,7 @@ mod tests {
             guild: GuildId(1),
             member: UserId(2),
             rank: "Expert".into(),
-            roles: vec![44],
+            roles: vec![studio_schema::RoleId(44)],
             announce_in: None,
         };
         let effects = for_outcome(GuildId(1), None, &outcome);
@@ -320,7 +320,7 @@ mod tests {
         assert!(effects.contains(&Effect::MemberRole {
             guild: GuildId(1),
             member: UserId(2),
-            role: 44,
+            role: studio_schema::RoleId(44),
             give: true
         }));
     }

@@ -12,7 +12,7 @@ use crate::rules::tenure::Tenure;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
-use studio_schema::{GuildId, UserId, Xp, views};
+use studio_schema::{GuildId, UserId, Xp};
 
 /// One member as the views show them.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,7 +113,7 @@ pub async fn member(
         "SELECT xp FROM views.xp_weekly WHERE guild_id = $1 AND week_start = $2 AND user_id = $3",
     )
     .bind(guild.0)
-    .bind(views::week_start(now))
+    .bind(studio_model::calendar::week_start(now))
     .bind(user.0)
     .fetch_optional(pool)
     .await?;
@@ -201,7 +201,7 @@ pub async fn leaderboard(
             (rows, total)
         }
         Period::ThisWeek => {
-            let week = views::week_start(now);
+            let week = studio_model::calendar::week_start(now);
             let rows = sqlx::query_as(
                 "SELECT user_id, xp FROM views.xp_weekly
                  WHERE guild_id = $1 AND week_start = $2 AND xp > 0

@@ -4,7 +4,7 @@
 use sqlx::{Postgres, Transaction};
 
 /// Version of the layout below; `views.layout` records the one a schema was built with.
-pub const LAYOUT_VERSION: i32 = 6;
+pub const LAYOUT_VERSION: i32 = 7;
 
 const TABLES: &str = r"
 CREATE TABLE members (
@@ -20,6 +20,9 @@ CREATE TABLE members (
     first_seen_at          timestamptz NOT NULL,
     last_seq               bigint      NOT NULL,
     reputation             bigint      NOT NULL,
+    seen                   boolean     NOT NULL,
+    last_rewarded_at       timestamptz,
+    rank                   text,
     PRIMARY KEY (guild_id, user_id)
 );
 CREATE INDEX members_by_xp ON members (guild_id, xp DESC, user_id);
@@ -172,7 +175,9 @@ CREATE TABLE tournaments (
     ends_at        timestamptz NOT NULL,
     status         text        NOT NULL,
     entrants       bigint      NOT NULL,
+    entrant_ids    bigint[]    NOT NULL,
     winners        text        NOT NULL,
+    placings       jsonb       NOT NULL,
     updated_seq    bigint      NOT NULL,
     PRIMARY KEY (guild_id, tournament_id)
 );
@@ -200,6 +205,9 @@ CREATE TABLE teams (
     open         boolean NOT NULL,
     owner        bigint  NOT NULL,
     members      bigint  NOT NULL,
+    member_ids   bigint[] NOT NULL,
+    invited      bigint[] NOT NULL,
+    requested    bigint[] NOT NULL,
     milestones   jsonb   NOT NULL,
     progress     bigint  NOT NULL,
     status       text    NOT NULL,
@@ -215,6 +223,29 @@ CREATE TABLE team_members (
 );
 CREATE INDEX team_members_by_user ON team_members (guild_id, user_id);
 
+-- A member's quest of the day (`quest` its code; none before their first) and the last claim
+-- with the streak it made.
+CREATE TABLE quests (
+    guild_id         bigint  NOT NULL,
+    user_id          bigint  NOT NULL,
+    day              date,
+    quest            text,
+    progress         bigint,
+    claimed          boolean,
+    last_claim_day   date,
+    streak           bigint,
+    updated_seq      bigint  NOT NULL,
+    PRIMARY KEY (guild_id, user_id)
+);
+
+-- The rules each guild plays by now, as the model's `Settings` in JSON; a guild that never changed
+-- them has no row and plays by the defaults.
+CREATE TABLE guild_settings (
+    guild_id     bigint PRIMARY KEY,
+    settings     jsonb  NOT NULL,
+    updated_seq  bigint NOT NULL
+);
+
 CREATE TABLE checkpoint (
     id        integer PRIMARY KEY CHECK (id = 1),
     tx_id     bigint  NOT NULL,
@@ -227,7 +258,7 @@ CREATE TABLE layout (version integer NOT NULL);
 ";
 
 /// Every table of the views, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 16] = [
+pub const VIEW_TABLES: [(&str, &str); 18] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
@@ -242,6 +273,8 @@ pub const VIEW_TABLES: [(&str, &str); 16] = [
     ("profiles", "guild_id, user_id"),
     ("teams", "guild_id, team_id"),
     ("team_members", "guild_id, team_id, user_id"),
+    ("quests", "guild_id, user_id"),
+    ("guild_settings", "guild_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];

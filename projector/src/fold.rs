@@ -1,5 +1,9 @@
 //! The views as a pure fold of events: rows in, events applied, rows out. No I/O.
 //!
+//! Each row of an entity's table is the model's entity ([`Row::entity`], evolved by
+//! `studio_model`'s one fold, the one the decider uses) plus columns only the views keep
+//! ([`Row::view`]: counters, times from the log's envelope).
+//!
 //! [`keys`] names every row a batch reads, the store loads exactly those (absent ones as `None`),
 //! [`apply`] folds the batch, and the store writes the rows back. The fold never reads a row that
 //! [`keys`] did not name, so the views do not depend on where batches start and end.
@@ -9,18 +13,49 @@ mod ledger;
 mod market;
 mod members;
 mod profiles;
+mod quests;
+mod settings;
 mod teams;
 #[cfg(test)]
 mod testing;
 mod tournaments;
 
-pub use commissions::{CommissionRow, status_name};
+pub use commissions::{CommissionRow, CommissionView};
 pub use ledger::{AccountRow, PostingRow};
-pub use market::{ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, VersionRow};
-pub use members::{Adjustment, MemberRow};
+pub use market::{ListingRow, ListingView, PurchaseRow, PurchaseView, ReviewRow, VersionRow};
+pub use members::{Adjustment, MemberRow, MemberView};
 pub use profiles::ProfileRow;
+pub use quests::QuestRow;
+pub use settings::SettingsRow;
 pub use teams::{MilestoneView, TeamRow};
 pub use tournaments::TournamentRow;
+
+/// A row of an entity's table: the model's entity, and what only the views keep.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row<E, V> {
+    pub entity: E,
+    pub view: V,
+}
+
+/// Folds `event` into the row `key` of entity `E` with the model's own evolve; a row the event
+/// creates gets `new_view`. Returns the row, if it exists after the event.
+fn evolve<'a, E: studio_model::Entity, V>(
+    slot: &'a mut Option<Row<E, V>>,
+    key: E::Key,
+    event: &studio_schema::Event,
+    new_view: impl FnOnce() -> V,
+) -> Option<&'a mut Row<E, V>> {
+    let (mut entity, view) = match slot.take() {
+        Some(row) => (Some(row.entity), Some(row.view)),
+        None => (None, None),
+    };
+    E::evolve(&mut entity, key, event);
+    *slot = entity.map(|entity| Row {
+        entity,
+        view: view.unwrap_or_else(new_view),
+    });
+    slot.as_mut()
+}
 
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -66,8 +101,12 @@ pub struct Rows {
     pub commissions: BTreeMap<CommissionKey, Option<CommissionRow>>,
     /// (guild, tournament) → row.
     pub tournaments: BTreeMap<(i64, i64), Option<TournamentRow>>,
-    /// (guild, user) → the profile as last saved (whole rows only).
-    pub profiles: BTreeMap<(i64, i64), ProfileRow>,
+    /// (guild, user) → the profile as last saved.
+    pub profiles: BTreeMap<(i64, i64), Option<ProfileRow>>,
+    /// (guild, user) → the member's quests.
+    pub quests: BTreeMap<(i64, i64), Option<QuestRow>>,
+    /// guild → its settings.
+    pub settings: BTreeMap<i64, Option<SettingsRow>>,
     /// (guild, team) → row.
     pub teams: BTreeMap<(i64, i64), Option<TeamRow>>,
     /// (guild, team, user) → in the team (`true`) or gone from it (`false`), as of this batch.
@@ -86,6 +125,9 @@ pub struct Keys {
     pub commissions: Vec<CommissionKey>,
     pub tournaments: Vec<(i64, i64)>,
     pub teams: Vec<(i64, i64)>,
+    pub profiles: Vec<(i64, i64)>,
+    pub quests: Vec<(i64, i64)>,
+    pub settings: Vec<i64>,
 }
 
 /// The keys whose current rows a batch needs before folding.
@@ -99,6 +141,8 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
         commissions::keys(e, &mut keys);
         tournaments::keys(e, &mut keys);
         profiles::keys(e, &mut keys);
+        quests::keys(e, &mut keys);
+        settings::keys(e, &mut keys);
         teams::keys(e, &mut keys);
     }
     fn tidy<T: Ord>(v: &mut Vec<T>) {
@@ -114,6 +158,9 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
     tidy(&mut keys.commissions);
     tidy(&mut keys.tournaments);
     tidy(&mut keys.teams);
+    tidy(&mut keys.profiles);
+    tidy(&mut keys.quests);
+    tidy(&mut keys.settings);
     keys
 }
 
@@ -133,6 +180,9 @@ impl Rows {
             commissions: none(&keys.commissions),
             tournaments: none(&keys.tournaments),
             teams: none(&keys.teams),
+            profiles: none(&keys.profiles),
+            quests: none(&keys.quests),
+            settings: none(&keys.settings),
             ..Self::default()
         }
     }
@@ -149,5 +199,7 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     commissions::apply(rows, e);
     tournaments::apply(rows, e);
     profiles::apply(rows, e);
+    quests::apply(rows, e);
+    settings::apply(rows, e);
     teams::apply(rows, e);
 }

@@ -6,6 +6,8 @@ mod ledger;
 mod market;
 mod members;
 mod profiles;
+mod quests;
+mod settings;
 mod teams;
 mod tournaments;
 
@@ -107,6 +109,9 @@ async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
     commissions::load(tx, keys, &mut rows).await?;
     tournaments::load(tx, keys, &mut rows).await?;
     teams::load(tx, keys, &mut rows).await?;
+    profiles::load(tx, keys, &mut rows).await?;
+    quests::load(tx, keys, &mut rows).await?;
+    settings::load(tx, keys, &mut rows).await?;
     Ok(rows)
 }
 
@@ -117,6 +122,8 @@ async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
     commissions::write(tx, rows).await?;
     tournaments::write(tx, rows).await?;
     profiles::write(tx, rows).await?;
+    quests::write(tx, rows).await?;
+    settings::write(tx, rows).await?;
     teams::write(tx, rows).await?;
     sqlx::query(
         "INSERT INTO guild_checkpoints (guild_id, last_seq)

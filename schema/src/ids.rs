@@ -49,6 +49,10 @@ snowflake!(
     /// A Discord message.
     MessageId
 );
+snowflake!(
+    /// A Discord role.
+    RoleId
+);
 
 /// An amount of experience points. Never negative in state; events carry positive amounts.
 #[derive(

@@ -21,11 +21,12 @@ pub mod shutdown;
 pub mod subjects;
 pub mod teams;
 pub mod telemetry;
-pub mod tenure;
 pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};
-pub use ids::{ChannelId, CommissionId, GuildId, ListingId, MessageId, TournamentId, UserId, Xp};
+pub use ids::{
+    ChannelId, CommissionId, GuildId, ListingId, MessageId, RoleId, TournamentId, UserId, Xp,
+};
 pub use money::{Account, Credits, Posting};
 
 /// The embedded migrations of the event log. Every process runs them at start.

@@ -109,22 +109,3 @@ pub struct TeamDisbanded {
     pub returned: Vec<(UserId, Credits)>,
     pub postings: Vec<Posting>,
 }
-
-/// A team's progress in percent: the share of its milestones done (0 with no milestones).
-#[must_use]
-pub fn progress(done: usize, total: usize) -> u8 {
-    if total == 0 {
-        return 0;
-    }
-    u8::try_from(done.min(total) * 100 / total).unwrap_or(100)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn progress_is_the_share_of_milestones_done() {
-        assert_eq!(super::progress(0, 0), 0);
-        assert_eq!(super::progress(1, 3), 33);
-        assert_eq!(super::progress(2, 2), 100);
-    }
-}

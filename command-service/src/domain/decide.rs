@@ -3,7 +3,7 @@
 use super::{Command, GuildState, Outcome, Rejection, SeenMember};
 use crate::rules::{tenure, xp};
 use chrono::{DateTime, Utc};
-use studio_schema::{Event, Xp};
+use studio_schema::{Event, RoleId, Xp};
 
 mod commission;
 mod credits;
@@ -150,22 +150,22 @@ pub fn decide(
             if !actor_can_manage_guild {
                 return Err(Rejection::AdminOnly);
             }
-            state
-                .settings
-                .check(change)
+            crate::rules::settings::check(&state.settings, change)
                 .map_err(|e| Rejection::BadSetting(e.0))?;
             let mut after = state.settings.clone();
             after.apply(change);
             // Members holding rank roles get the new ones and lose the old (Discord's member-role
             // API); members who are away get theirs when they rejoin.
-            let mut roles: Vec<(studio_schema::UserId, Vec<i64>, Vec<i64>)> = state
+            let mut roles: Vec<(studio_schema::UserId, Vec<RoleId>, Vec<RoleId>)> = state
                 .members
                 .iter()
                 .filter(|(_, m)| m.present && !m.bot)
                 .filter_map(|(id, m)| {
                     let (old, new) = (state.settings.roles_for(m.rank), after.roles_for(m.rank));
-                    let give: Vec<i64> = new.iter().filter(|r| !old.contains(r)).copied().collect();
-                    let take: Vec<i64> = old.iter().filter(|r| !new.contains(r)).copied().collect();
+                    let give: Vec<RoleId> =
+                        new.iter().filter(|r| !old.contains(r)).copied().collect();
+                    let take: Vec<RoleId> =
+                        old.iter().filter(|r| !new.contains(r)).copied().collect();
                     (!give.is_empty() || !take.is_empty()).then_some((*id, give, take))
                 })
                 .collect();
@@ -190,7 +190,7 @@ pub fn decide(
         Command::ShowSettings => Ok((
             Vec::new(),
             Outcome::Settings {
-                lines: state.settings.lines(),
+                lines: crate::rules::settings::lines(&state.settings),
             },
         )),
         Command::Commission(commission) => commission::decide(state, commission, now),

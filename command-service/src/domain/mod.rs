@@ -3,13 +3,7 @@
 
 mod command;
 mod decide;
-mod economy;
-mod profiles;
-mod quests;
-mod reputation;
 mod schedule;
-mod teams;
-mod tournament;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;
 mod state;
@@ -18,7 +12,6 @@ pub use command::{
     Command, Commission, Draft, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
 };
 pub use decide::{Decision, decide, status_name};
-pub use economy::{CommissionStatus, Economy, PurchaseStatus};
 pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};
 pub use schedule::due;
-pub use state::{GuildState, MemberState};
+pub use state::GuildState;

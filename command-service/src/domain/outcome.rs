@@ -304,7 +304,7 @@ pub enum Outcome {
         rank: String,
         /// The roles the member should hold now (rank roles and the Pro-Dev role).
         #[serde(default)]
-        roles: Vec<i64>,
+        roles: Vec<studio_schema::RoleId>,
         /// The guild's announcement channel (its level-up channel), if it set one.
         #[serde(default)]
         announce_in: Option<studio_schema::ChannelId>,
@@ -314,7 +314,7 @@ pub enum Outcome {
         guild: GuildId,
         member: UserId,
         #[serde(default)]
-        roles: Vec<i64>,
+        roles: Vec<studio_schema::RoleId>,
     },
     /// A member saved their profile.
     ProfileSaved {
@@ -352,7 +352,11 @@ pub enum Outcome {
         what: String,
         /// Members whose roles change with it: `(member, roles to give, roles to take)`.
         #[serde(default)]
-        roles: Vec<(UserId, Vec<i64>, Vec<i64>)>,
+        roles: Vec<(
+            UserId,
+            Vec<studio_schema::RoleId>,
+            Vec<studio_schema::RoleId>,
+        )>,
     },
     /// A member's quest of the day and how far they are.
     Quest {

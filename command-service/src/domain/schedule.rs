@@ -3,16 +3,15 @@
 //! repeated tick decide it once; the time it happened is decided in the command and written in
 //! its event.
 
-use super::economy::CommissionStatus;
 use super::{Command, Commission, GuildState};
 use crate::rules::tenure;
 use chrono::{DateTime, Utc};
+use studio_model::commission::CommissionStatus;
 
 /// The commands due in `state` at `now`, each with its command id.
 #[must_use]
 pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
     let releases = state
-        .economy
         .commissions
         .iter()
         .filter_map(|(id, c)| match c.status {

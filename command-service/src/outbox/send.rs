@@ -283,11 +283,17 @@ impl Answerer {
             .map_err(|e| Failure::from_http(&e))
     }
 
-    async fn member_role(&self, guild: GuildId, member: UserId, role: i64, give: bool) -> Done {
+    async fn member_role(
+        &self,
+        guild: GuildId,
+        member: UserId,
+        role: studio_schema::RoleId,
+        give: bool,
+    ) -> Done {
         let (guild, user, role_id) = (
             Id::new(guild.get().max(1)),
             Id::new(member.get().max(1)),
-            Id::new(role.cast_unsigned().max(1)),
+            Id::new(role.get().max(1)),
         );
         let result = if give {
             self.http.add_guild_member_role(guild, user, role_id).await

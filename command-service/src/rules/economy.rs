@@ -33,7 +33,7 @@ pub const REVIEW_CHARS: usize = 500;
 
 /// The marketplace tax by the seller's rank, Beginner to Master, in percent (the default; a guild
 /// may change it in its settings).
-pub const TAX_PERCENT: [i64; 4] = [15, 10, 5, 0];
+pub use studio_model::settings::TAX_PERCENT;
 
 /// `percent` of `amount`, rounded down (the payer keeps the fraction).
 #[must_use]

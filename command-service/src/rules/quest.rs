@@ -1,55 +1,8 @@
-//! Daily quests: which quests there are, how a roll picks one, and what a claim pays.
+//! Daily quests: how a roll picks one and what a claim pays. The catalogue is the model's.
 
 use studio_schema::{Credits, Xp};
 
-/// What a daily quest asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Goal {
-    /// Send messages in the server that day.
-    Messages,
-    /// Review code bought on the marketplace.
-    Review,
-    /// Be thanked with a reputation point for helping that day.
-    Help,
-}
-
-/// A quest members can get.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Quest {
-    pub code: &'static str,
-    pub goal: Goal,
-    pub target: u32,
-    /// 0 easy, 1 medium, 2 hard: the index of its reward in the guild's quest rewards.
-    pub difficulty: u8,
-}
-
-/// Every quest, in the order a roll picks from.
-pub const QUESTS: [Quest; 4] = [
-    Quest {
-        code: "chat",
-        goal: Goal::Messages,
-        target: 5,
-        difficulty: 0,
-    },
-    Quest {
-        code: "chatter",
-        goal: Goal::Messages,
-        target: 15,
-        difficulty: 1,
-    },
-    Quest {
-        code: "review",
-        goal: Goal::Review,
-        target: 1,
-        difficulty: 1,
-    },
-    Quest {
-        code: "help",
-        goal: Goal::Help,
-        target: 1,
-        difficulty: 2,
-    },
-];
+pub use studio_model::quest::{Goal, QUESTS, Quest, by_code};
 
 /// XP a claimed quest gives.
 pub const QUEST_XP: Xp = Xp(50);
@@ -63,12 +16,6 @@ pub const MAX_STREAK_BONUS_DAYS: u32 = 5;
 pub fn pick(roll: u64) -> Quest {
     let n = QUESTS.len() as u64;
     QUESTS[usize::try_from(roll % n).unwrap_or(0)]
-}
-
-/// A quest by its code, as written in the log.
-#[must_use]
-pub fn by_code(code: &str) -> Option<Quest> {
-    QUESTS.iter().copied().find(|q| q.code == code)
 }
 
 /// What the member is asked, in words.

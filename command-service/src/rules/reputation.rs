@@ -5,21 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 /// Reputation points one member may give per day (UTC).
 pub const DAILY_CAP: usize = 5;
 /// The reaction that gives reputation to a message's author, unless the guild chose another.
-pub const REACTION: &str = "⭐";
+pub use studio_model::settings::REACTION;
 /// The longest reaction a guild may choose (an emoji, or a custom emoji's id).
 pub const REACTION_CHARS: usize = 64;
 
-/// A reaction as Studio compares it: a Unicode emoji as itself, a custom emoji by its id. An admin
-/// may type a custom emoji as Discord writes it (`<:name:id>` or `<a:name:id>`).
-#[must_use]
-pub fn reaction_key(raw: &str) -> String {
-    let raw = raw.trim();
-    raw.strip_prefix('<')
-        .and_then(|r| r.strip_suffix('>'))
-        .and_then(|r| r.rsplit(':').next())
-        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
-        .map_or_else(|| raw.to_owned(), str::to_owned)
-}
+pub use studio_model::settings::reaction_key;
 /// Longest reason for `/rep`.
 pub const REASON_CHARS: usize = 200;
 

@@ -3,10 +3,9 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_schema::Xp;
 
-/// XP a message earns its author.
-pub const MESSAGE_XP: Xp = Xp(5);
-/// At most one rewarded message per member in this window, measured on the messages' own timestamps.
-pub const MESSAGE_COOLDOWN: TimeDelta = TimeDelta::seconds(60);
+/// XP a message earns its author, and at most one rewarded message per member in the cooldown
+/// window, measured on the messages' own timestamps (the defaults; a guild may set its own).
+pub use studio_model::settings::{MESSAGE_COOLDOWN, MESSAGE_XP};
 /// Messages shorter than this (in characters, trimmed) earn nothing.
 pub const MIN_MESSAGE_CHARS: usize = 5;
 /// XP per level: `level = xp / XP_PER_LEVEL + 1`.

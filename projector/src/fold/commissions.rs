@@ -1,57 +1,23 @@
-//! `commissions`: where each commission stands, and what its escrow holds and has paid out.
+//! `commissions`: where each commission stands (the model's commission), and what its escrow
+//! holds.
 
-use super::{Keys, Rows, ledger};
+use super::{Keys, Row, Rows, evolve, ledger};
 use chrono::{DateTime, Utc};
-use studio_schema::economy::Settlement;
+use studio_model::Entity;
+use studio_model::commission::Commission;
 use studio_schema::log::RecordedEvent;
 use studio_schema::{Account, CommissionId, Event};
 
-/// A row of `commissions`.
+/// A row of `commissions`: the model's commission, and what only the views keep.
+pub type CommissionRow = Row<Commission, CommissionView>;
+
+/// What only the views keep of a commission.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommissionRow {
-    pub client: i64,
-    pub developer: i64,
-    pub amount: i64,
-    pub description: String,
-    pub deadline: DateTime<Utc>,
-    /// `offered`, `accepted`, `funded`, `delivered`, `disputed`, or the settlement's name.
-    pub status: String,
+pub struct CommissionView {
     /// The balance of the commission's escrow account.
     pub escrow: i64,
-    /// Paid to the developer so far (milestones and settlement).
-    pub released: i64,
-    pub fee: i64,
-    pub auto_release_at: Option<DateTime<Utc>>,
     /// When the last commission event happened.
     pub updated_at: DateTime<Utc>,
-}
-
-/// The stored status of a settled commission: the settlement's serde (snake case) name.
-#[must_use]
-pub fn status_name(settlement: Settlement) -> &'static str {
-    match settlement {
-        Settlement::Released => "released",
-        Settlement::AutoReleased => "auto_released",
-        Settlement::RefundedAfterDeadline => "refunded_after_deadline",
-        Settlement::Withdrawn => "withdrawn",
-        Settlement::ResolvedRelease => "resolved_release",
-        Settlement::ResolvedRefund => "resolved_refund",
-        Settlement::ResolvedSplit => "resolved_split",
-    }
-}
-
-/// The commission an event is about.
-fn commission(event: &Event) -> Option<CommissionId> {
-    match event {
-        Event::CommissionOffered(e) => Some(e.commission),
-        Event::CommissionAccepted(e) => Some(e.commission),
-        Event::CommissionFunded(e) => Some(e.commission),
-        Event::MilestoneReleased(e) => Some(e.commission),
-        Event::CommissionDelivered(e) => Some(e.commission),
-        Event::CommissionDisputed(e) => Some(e.commission),
-        Event::CommissionSettled(e) => Some(e.commission),
-        _ => None,
-    }
 }
 
 /// The commissions whose escrow the event's postings move.
@@ -64,84 +30,30 @@ fn escrows(event: &Event) -> impl Iterator<Item = CommissionId> + '_ {
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     let g = e.guild_id.0;
-    keys.commissions
-        .extend(commission(&e.event).into_iter().map(|c| (g, c.0)));
+    Commission::keys(&e.event, &mut |c| keys.commissions.push((g, c.0)));
     keys.commissions.extend(escrows(&e.event).map(|c| (g, c.0)));
 }
 
 pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
     let g = e.guild_id.0;
-    if let Event::CommissionOffered(o) = &e.event {
-        rows.commissions.insert(
-            (g, o.commission.0),
-            Some(CommissionRow {
-                client: o.client.0,
-                developer: o.developer.0,
-                amount: o.amount.0,
-                description: o.description.clone(),
-                deadline: o.deadline,
-                status: "offered".into(),
-                escrow: ledger::balance(rows, g, Account::Escrow(o.commission)),
-                released: 0,
-                fee: 0,
-                auto_release_at: None,
-                updated_at: e.occurred_at,
-            }),
-        );
-    }
+    Commission::keys(&e.event, &mut |id| {
+        let slot = rows.commissions.entry((g, id.0)).or_insert(None);
+        let new_view = || CommissionView {
+            escrow: 0,
+            updated_at: e.occurred_at,
+        };
+        if let Some(c) = evolve(slot, id, &e.event, new_view) {
+            c.view.updated_at = e.occurred_at;
+        }
+    });
     // Escrow is the account's balance, whichever event moved it.
     let moved: Vec<CommissionId> = escrows(&e.event).collect();
     for id in moved {
         let balance = ledger::balance(rows, g, Account::Escrow(id));
-        if let Some(c) = row(rows, g, id) {
-            c.escrow = balance;
+        if let Some(Some(c)) = rows.commissions.get_mut(&(g, id.0)) {
+            c.view.escrow = balance;
         }
     }
-    let Some(id) = commission(&e.event) else {
-        return;
-    };
-    let Some(c) = row(rows, g, id) else {
-        return;
-    };
-    c.updated_at = e.occurred_at;
-    let status = match &e.event {
-        Event::CommissionAccepted(_) => Some("accepted"),
-        Event::CommissionFunded(f) => {
-            c.amount = f.amount.0;
-            c.fee = f.fee.0;
-            Some("funded")
-        }
-        Event::CommissionDelivered(d) => {
-            c.auto_release_at = Some(d.auto_release_at);
-            Some("delivered")
-        }
-        Event::CommissionDisputed(_) => Some("disputed"),
-        Event::CommissionSettled(s) => Some(status_name(s.settlement)),
-        _ => None,
-    };
-    if let Some(status) = status {
-        status.clone_into(&mut c.status);
-    }
-    if matches!(
-        e.event,
-        Event::MilestoneReleased(_) | Event::CommissionSettled(_)
-    ) {
-        let developer = Account::Member(studio_schema::UserId(c.developer));
-        let paid: i64 = e
-            .event
-            .postings()
-            .iter()
-            .filter(|p| p.account == developer && p.amount.0 > 0)
-            .map(|p| p.amount.0)
-            .fold(0, i64::saturating_add);
-        c.released = c.released.saturating_add(paid);
-    }
-}
-
-fn row(rows: &mut Rows, g: i64, id: CommissionId) -> Option<&mut CommissionRow> {
-    rows.commissions
-        .get_mut(&(g, id.0))
-        .and_then(Option::as_mut)
 }
 
 #[cfg(test)]
@@ -151,7 +63,7 @@ mod tests {
     use super::*;
     use studio_schema::economy::{
         CommissionDelivered, CommissionFunded, CommissionOffered, CommissionSettled,
-        CommissionStep, MilestoneReleased,
+        CommissionStep, MilestoneReleased, Settlement,
     };
     use studio_schema::money::Postings;
     use studio_schema::{Credits, UserId};
@@ -248,17 +160,21 @@ mod tests {
         for (n, status, escrow, released) in expect {
             let c = row_of(&fold_until(events.clone(), n));
             assert_eq!(
-                (c.status.as_str(), c.escrow, c.released),
+                (c.entity.status.name(), c.view.escrow, c.entity.released.0),
                 (status, escrow, released),
                 "after {n} events"
             );
         }
         let c = row_of(&fold_until(events, 7));
         assert_eq!(
-            (c.amount, c.fee, c.auto_release_at),
-            (500, 25, Some(at(4 * 86_400)))
+            (c.entity.amount.0, c.entity.fee.0, c.entity.status),
+            (
+                500,
+                25,
+                studio_model::commission::CommissionStatus::Settled(Settlement::AutoReleased)
+            )
         );
-        assert_eq!(c.updated_at, at(0));
+        assert_eq!(c.view.updated_at, at(0));
     }
 
     #[test]
@@ -273,7 +189,7 @@ mod tests {
         );
         let c = row_of(&rows);
         assert_eq!(
-            (c.status.as_str(), c.escrow, c.released),
+            (c.entity.status.name(), c.view.escrow, c.entity.released.0),
             ("resolved_refund", 0, 200)
         );
     }
@@ -291,7 +207,7 @@ mod tests {
         ] {
             assert_eq!(
                 serde_json::to_value(s).expect("encodes"),
-                serde_json::json!(status_name(s))
+                serde_json::json!(studio_model::commission::settlement_name(s))
             );
         }
     }

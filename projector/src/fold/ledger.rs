@@ -1,18 +1,16 @@
 //! `accounts` and `postings`: every money event's lines, with the balance each left behind.
 
-use super::{Keys, Rows};
+use super::{Keys, Row, Rows, evolve};
 use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+use studio_model::Entity;
+use studio_model::account::Balance;
 use studio_schema::log::RecordedEvent;
 use studio_schema::money::Posting;
 use studio_schema::{Account, Event};
 
-/// A row of `accounts`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct AccountRow {
-    pub balance: i64,
-    /// The seq of the last event that posted to it.
-    pub last_seq: i64,
-}
+/// A row of `accounts`: the model's balance, and the seq of the last event that posted to it.
+pub type AccountRow = Row<Balance, i64>;
 
 /// A row of `postings`: one line of a money event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,9 +28,9 @@ pub struct PostingRow {
 }
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
-    for p in e.event.postings() {
-        keys.accounts.push((e.guild_id.0, p.account.to_string()));
-    }
+    Balance::keys(&e.event, &mut |account| {
+        keys.accounts.push((e.guild_id.0, account.to_string()));
+    });
 }
 
 pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
@@ -42,24 +40,18 @@ pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
     }
     let guild = e.guild_id.0;
     let memo = memo(rows, e);
+    // Each line's balance after it: the balance before the event plus the lines so far.
+    let mut running: HashMap<Account, i64> = HashMap::new();
     for (i, p) in postings.iter().enumerate() {
-        let slot = rows
-            .accounts
-            .entry((guild, p.account.to_string()))
-            .or_insert(None);
-        let account = slot.get_or_insert(AccountRow {
-            balance: 0,
-            last_seq: e.guild_seq,
-        });
-        account.balance = account.balance.saturating_add(p.amount.0);
-        account.last_seq = e.guild_seq;
-        let balance_after = account.balance;
+        let before = balance(rows, guild, p.account);
+        let after = running.entry(p.account).or_insert(before);
+        *after = after.saturating_add(p.amount.0);
         rows.postings.insert(
             (guild, e.guild_seq, line_number(i)),
             PostingRow {
                 account: p.account.to_string(),
                 amount: p.amount.0,
-                balance_after,
+                balance_after: *after,
                 event_type: e.event.event_type().to_owned(),
                 memo: memo.clone(),
                 counterparts: counterparts(postings, i),
@@ -67,6 +59,15 @@ pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
             },
         );
     }
+    Balance::keys(&e.event, &mut |account| {
+        let slot = rows
+            .accounts
+            .entry((guild, account.to_string()))
+            .or_insert(None);
+        if let Some(row) = evolve(slot, account, &e.event, || e.guild_seq) {
+            row.view = e.guild_seq;
+        }
+    });
 }
 
 /// The 1-based line number of the `i`th posting.
@@ -92,7 +93,7 @@ fn memo(rows: &Rows, e: &RecordedEvent) -> Option<String> {
         rows.listings
             .get(&(guild, listing))
             .and_then(Option::as_ref)
-            .map(|l| l.title.clone())
+            .map(|l| l.entity.details.title.clone())
     };
     match &e.event {
         Event::CreditsTransferred(t) => t.note.clone(),
@@ -104,9 +105,11 @@ fn memo(rows: &Rows, e: &RecordedEvent) -> Option<String> {
             .commissions
             .get(&(guild, f.commission.0))
             .and_then(Option::as_ref)
-            .map(|c| c.description.clone()),
+            .map(|c| c.entity.description.clone()),
         Event::MilestoneReleased(m) => Some(m.note.clone()),
-        Event::CommissionSettled(s) => Some(super::status_name(s.settlement).to_owned()),
+        Event::CommissionSettled(s) => {
+            Some(studio_model::commission::settlement_name(s.settlement).to_owned())
+        }
         _ => None,
     }
 }
@@ -116,7 +119,7 @@ pub(super) fn balance(rows: &Rows, guild: i64, account: Account) -> i64 {
     rows.accounts
         .get(&(guild, account.to_string()))
         .and_then(Option::as_ref)
-        .map_or(0, |a| a.balance)
+        .map_or(0, |a| a.entity.0.0)
 }
 
 #[cfg(test)]
@@ -139,7 +142,9 @@ mod tests {
             rows.accounts[&(1, a.to_owned())]
                 .clone()
                 .expect("account")
-                .balance
+                .entity
+                .0
+                .0
         };
         assert_eq!(balance("mint"), -500);
         assert_eq!(balance("member:2"), 500 - 100 + 40);
@@ -148,7 +153,7 @@ mod tests {
         assert_eq!(
             rows.accounts[&(1, "member:3".into())]
                 .clone()
-                .map(|a| a.last_seq),
+                .map(|a| a.view),
             Some(4)
         );
 

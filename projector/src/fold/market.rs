@@ -1,28 +1,25 @@
 //! `listings`, `listing_versions`, `purchases` and `reviews`: the marketplace.
 //!
-//! A listing's `sales` counts its purchases that are not refunded (each buyer's row counts once),
-//! `refunds` the purchases that were refunded; a buyer who buys again after a refund replaces their
-//! purchase row.
+//! Listings and purchases are the model's; a listing's `sales` counts its purchases that are not
+//! refunded (each buyer's row counts once), `refunds` the purchases that were refunded; a buyer who
+//! buys again after a refund replaces their purchase row.
 
-use super::{Keys, ListingKey, PurchaseKey, Rows};
+use super::{Keys, Row, Rows, evolve};
 use chrono::{DateTime, Utc};
-use studio_schema::Event;
-use studio_schema::economy::{
-    ListingPublished, ListingPurchased, ListingReviewed, PurchaseRefunded,
-};
+use studio_model::Entity;
+use studio_model::listing::Listing;
+use studio_model::purchase::{Purchase, PurchaseStatus};
+use studio_schema::economy::{ListingPublished, ListingReviewed};
 use studio_schema::log::RecordedEvent;
+use studio_schema::{Event, ListingId, UserId};
 
-/// A row of `listings`: the current version of a listing and its counters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ListingRow {
-    pub seller: i64,
-    pub version: i64,
-    pub title: String,
-    pub description: String,
-    pub language: String,
-    pub price: i64,
-    pub active: bool,
-    pub featured_until: Option<DateTime<Utc>>,
+/// A row of `listings`: the model's listing (its code is the current version's, in
+/// `listing_versions`), and the marketplace's counters.
+pub type ListingRow = Row<Listing, ListingView>;
+
+/// What only the views keep of a listing.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListingView {
     pub sales: i64,
     pub refunds: i64,
     pub rating_sum: i64,
@@ -43,47 +40,15 @@ pub struct VersionRow {
     pub published_at: DateTime<Utc>,
 }
 
-/// Where a purchase stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PurchaseStatus {
-    Active,
-    Disputed,
-    Refunded,
-}
+/// A row of `purchases`: the model's purchase, and when it was made.
+pub type PurchaseRow = Row<Purchase, PurchaseView>;
 
-impl PurchaseStatus {
-    /// The stored name.
-    #[must_use]
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Disputed => "disputed",
-            Self::Refunded => "refunded",
-        }
-    }
-
-    /// The status a stored name means.
-    #[must_use]
-    pub fn parse(s: &str) -> Option<Self> {
-        [Self::Active, Self::Disputed, Self::Refunded]
-            .into_iter()
-            .find(|status| status.as_str() == s)
-    }
-}
-
-/// A row of `purchases`: a buyer's latest purchase of a listing.
+/// What only the views keep of a purchase.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PurchaseRow {
-    pub seller: i64,
-    pub version: i64,
-    pub price: i64,
-    pub tax: i64,
-    pub tax_percent: i64,
+pub struct PurchaseView {
     pub bought_at: DateTime<Utc>,
     /// The seq of the purchase.
     pub guild_seq: i64,
-    pub status: PurchaseStatus,
-    pub reviewed: bool,
 }
 
 /// A row of `reviews`.
@@ -95,124 +60,95 @@ pub struct ReviewRow {
     pub at: DateTime<Utc>,
 }
 
+/// The purchase an event touches.
+fn purchase_key(event: &Event) -> Option<(ListingId, UserId)> {
+    let mut key = None;
+    Purchase::keys(event, &mut |k| key = Some(k));
+    key
+}
+
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     let g = e.guild_id.0;
-    match &e.event {
-        Event::ListingCreated(p) | Event::ListingEdited(p) => keys.listings.push((g, p.listing.0)),
-        Event::ListingDelisted(d) => keys.listings.push((g, d.listing.0)),
-        Event::ListingFeatured(f) => keys.listings.push((g, f.listing.0)),
-        Event::ListingPurchased(p) => {
-            keys.listings.push((g, p.listing.0));
-            keys.purchases.push((g, p.listing.0, p.buyer.0));
-            keys.reviews.push((g, p.listing.0, p.buyer.0));
+    Listing::keys(&e.event, &mut |l| keys.listings.push((g, l.0)));
+    if let Some((listing, buyer)) = purchase_key(&e.event) {
+        keys.purchases.push((g, listing.0, buyer.0));
+        if matches!(
+            e.event,
+            Event::ListingPurchased(_) | Event::PurchaseRefunded(_)
+        ) {
+            keys.listings.push((g, listing.0));
         }
-        Event::ListingReviewed(r) => {
-            keys.listings.push((g, r.listing.0));
-            keys.purchases.push((g, r.listing.0, r.reviewer.0));
-            keys.reviews.push((g, r.listing.0, r.reviewer.0));
+        if let Event::ListingReviewed(_) = e.event {
+            keys.listings.push((g, listing.0));
+            keys.reviews.push((g, listing.0, buyer.0));
         }
-        Event::PurchaseRefunded(r) => {
-            keys.listings.push((g, r.listing.0));
-            keys.purchases.push((g, r.listing.0, r.buyer.0));
-        }
-        Event::PurchaseDisputed(d) => keys.purchases.push((g, d.listing.0, d.buyer.0)),
-        Event::DisputeRejected(d) => keys.purchases.push((g, d.listing.0, d.buyer.0)),
-        _ => {}
     }
 }
 
 pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
     let g = e.guild_id.0;
-    let seq = e.guild_seq;
-    match &e.event {
-        Event::ListingCreated(p) | Event::ListingEdited(p) => publish(rows, e, p),
-        Event::ListingDelisted(d) => {
-            if let Some(l) = listing(rows, (g, d.listing.0)) {
-                l.active = false;
-                l.last_seq = seq;
-            }
-        }
-        Event::ListingFeatured(f) => {
-            if let Some(l) = listing(rows, (g, f.listing.0)) {
-                l.featured_until = Some(f.until);
-                l.last_seq = seq;
-            }
-        }
-        Event::ListingPurchased(p) => buy(rows, e, p),
-        Event::PurchaseRefunded(r) => refund(rows, e, r),
-        Event::PurchaseDisputed(d) => {
-            if let Some(p) = purchase(rows, (g, d.listing.0, d.buyer.0))
-                && p.status == PurchaseStatus::Active
-            {
-                p.status = PurchaseStatus::Disputed;
-            }
-        }
-        Event::DisputeRejected(d) => {
-            if let Some(p) = purchase(rows, (g, d.listing.0, d.buyer.0))
-                && p.status == PurchaseStatus::Disputed
-            {
-                p.status = PurchaseStatus::Active;
-            }
-        }
-        Event::ListingReviewed(r) => review(rows, e, r),
-        _ => {}
+    if let Event::ListingCreated(p) | Event::ListingEdited(p) = &e.event {
+        publish(rows, e, p);
     }
-}
-
-/// A purchase replaces the buyer's previous one (bought again after a refund), keeping whether
-/// they reviewed the listing; it counts as a sale unless the previous one still did.
-fn buy(rows: &mut Rows, e: &RecordedEvent, p: &ListingPurchased) {
-    let g = e.guild_id.0;
-    let key = (g, p.listing.0, p.buyer.0);
-    let previous = rows.purchases.get(&key).cloned().flatten();
-    let reviewed = previous.as_ref().is_some_and(|p| p.reviewed)
-        || rows.reviews.get(&key).is_some_and(Option::is_some);
-    let counted = previous.is_some_and(|p| p.status != PurchaseStatus::Refunded);
-    rows.purchases.insert(
-        key,
-        Some(PurchaseRow {
-            seller: p.seller.0,
-            version: p.version,
-            price: p.price.0,
-            tax: p.tax.0,
-            tax_percent: p.tax_percent,
-            bought_at: e.occurred_at,
-            guild_seq: e.guild_seq,
-            status: PurchaseStatus::Active,
-            reviewed,
-        }),
-    );
-    if let Some(l) = listing(rows, (g, p.listing.0)) {
-        if !counted {
-            l.sales += 1;
+    Listing::keys(&e.event, &mut |id| {
+        let slot = rows.listings.entry((g, id.0)).or_insert(None);
+        let created = ListingView {
+            created_at: e.occurred_at,
+            updated_at: e.occurred_at,
+            last_seq: e.guild_seq,
+            ..ListingView::default()
+        };
+        if let Some(l) = evolve(slot, id, &e.event, || created) {
+            l.view.last_seq = e.guild_seq;
+            if matches!(e.event, Event::ListingCreated(_) | Event::ListingEdited(_)) {
+                l.view.updated_at = e.occurred_at;
+            }
         }
-        l.last_seq = e.guild_seq;
-    }
-}
-
-/// A refund of a purchase not refunded yet moves it from the listing's sales to its refunds.
-fn refund(rows: &mut Rows, e: &RecordedEvent, r: &PurchaseRefunded) {
-    let g = e.guild_id.0;
-    let Some(purchase) = purchase(rows, (g, r.listing.0, r.buyer.0)) else {
+    });
+    let Some(key) = purchase_key(&e.event) else {
         return;
     };
-    if purchase.status == PurchaseStatus::Refunded {
-        return;
+    let (listing, buyer) = key;
+    let slot = rows
+        .purchases
+        .entry((g, listing.0, buyer.0))
+        .or_insert(None);
+    let before = slot.as_ref().map(|p| p.entity.status);
+    let new_view = || PurchaseView {
+        bought_at: e.occurred_at,
+        guild_seq: e.guild_seq,
+    };
+    let after = evolve(slot, key, &e.event, new_view).map(|p| {
+        if let Event::ListingPurchased(_) = e.event {
+            p.view = new_view();
+        }
+        p.entity.status
+    });
+    // A purchase that was not counted as a sale (new, or refunded) counts now; a refund moves one
+    // from the sales to the refunds.
+    let counted = |s: Option<PurchaseStatus>| s.is_some_and(|s| s != PurchaseStatus::Refunded);
+    let (sales, refunds) = match (&e.event, counted(before), counted(after)) {
+        (Event::ListingPurchased(_), false, true) => (1, 0),
+        (Event::PurchaseRefunded(_), true, false) => (-1, 1),
+        _ => (0, 0),
+    };
+    if let Event::ListingReviewed(r) = &e.event {
+        review(rows, e, r);
     }
-    purchase.status = PurchaseStatus::Refunded;
-    if let Some(l) = listing(rows, (g, r.listing.0)) {
-        l.sales -= 1;
-        l.refunds += 1;
-        l.last_seq = e.guild_seq;
+    if (sales, refunds) != (0, 0)
+        && let Some(l) = listing_row(rows, (g, listing.0))
+    {
+        l.view.sales += sales;
+        l.view.refunds += refunds;
+        l.view.last_seq = e.guild_seq;
     }
 }
 
 /// A review counts toward the listing's rating; a second one by the same buyer replaces the first.
 fn review(rows: &mut Rows, e: &RecordedEvent, r: &ListingReviewed) {
     let g = e.guild_id.0;
-    let key = (g, r.listing.0, r.reviewer.0);
     let previous = rows.reviews.insert(
-        key,
+        (g, r.listing.0, r.reviewer.0),
         Some(ReviewRow {
             seller: r.seller.0,
             stars: r.stars,
@@ -220,27 +156,22 @@ fn review(rows: &mut Rows, e: &RecordedEvent, r: &ListingReviewed) {
             at: e.occurred_at,
         }),
     );
-    if let Some(p) = purchase(rows, key) {
-        p.reviewed = true;
-    }
-    if let Some(l) = listing(rows, (g, r.listing.0)) {
+    if let Some(l) = listing_row(rows, (g, r.listing.0)) {
         if let Some(old) = previous.flatten() {
-            l.rating_sum += r.stars - old.stars;
+            l.view.rating_sum += r.stars - old.stars;
         } else {
-            l.rating_sum += r.stars;
-            l.rating_count += 1;
+            l.view.rating_sum += r.stars;
+            l.view.rating_count += 1;
         }
-        l.last_seq = e.guild_seq;
+        l.view.last_seq = e.guild_seq;
     }
 }
 
-/// A new version: the listing shows it (a first version creates the listing), buyers of older
-/// versions keep theirs.
+/// A new version is kept for its buyers.
 fn publish(rows: &mut Rows, e: &RecordedEvent, p: &ListingPublished) {
-    let g = e.guild_id.0;
     let d = &p.details;
     rows.versions.insert(
-        (g, p.listing.0, p.version),
+        (e.guild_id.0, p.listing.0, p.version),
         VersionRow {
             title: d.title.clone(),
             price: d.price.0,
@@ -248,40 +179,10 @@ fn publish(rows: &mut Rows, e: &RecordedEvent, p: &ListingPublished) {
             published_at: e.occurred_at,
         },
     );
-    let slot = rows.listings.entry((g, p.listing.0)).or_insert(None);
-    let l = slot.get_or_insert_with(|| ListingRow {
-        seller: p.seller.0,
-        version: p.version,
-        title: String::new(),
-        description: String::new(),
-        language: String::new(),
-        price: 0,
-        active: true,
-        featured_until: None,
-        sales: 0,
-        refunds: 0,
-        rating_sum: 0,
-        rating_count: 0,
-        created_at: e.occurred_at,
-        updated_at: e.occurred_at,
-        last_seq: e.guild_seq,
-    });
-    l.seller = p.seller.0;
-    l.version = p.version;
-    l.title.clone_from(&d.title);
-    l.description.clone_from(&d.description);
-    l.language.clone_from(&d.language);
-    l.price = d.price.0;
-    l.updated_at = e.occurred_at;
-    l.last_seq = e.guild_seq;
 }
 
-fn listing(rows: &mut Rows, key: ListingKey) -> Option<&mut ListingRow> {
+fn listing_row(rows: &mut Rows, key: (i64, i64)) -> Option<&mut ListingRow> {
     rows.listings.get_mut(&key).and_then(Option::as_mut)
-}
-
-fn purchase(rows: &mut Rows, key: PurchaseKey) -> Option<&mut PurchaseRow> {
-    rows.purchases.get_mut(&key).and_then(Option::as_mut)
 }
 
 #[cfg(test)]
@@ -313,12 +214,12 @@ mod tests {
         ]);
         let p = rows.purchases[&(1, 1, 20)].clone().expect("purchase");
         assert_eq!(
-            (p.status, p.reviewed, p.guild_seq),
+            (p.entity.status, p.entity.reviewed, p.view.guild_seq),
             (PurchaseStatus::Active, true, 5)
         );
         let l = rows.listings[&(1, 1)].clone().expect("listing");
-        assert_eq!((l.sales, l.refunds, l.last_seq), (1, 1, 5));
-        assert_eq!((l.rating_sum, l.rating_count), (4, 1));
+        assert_eq!((l.view.sales, l.view.refunds, l.view.last_seq), (1, 1, 5));
+        assert_eq!((l.view.rating_sum, l.view.rating_count), (4, 1));
     }
 
     #[test]
@@ -330,40 +231,21 @@ mod tests {
             refund(1, 20, 10, 100),
         ]);
         let p = rows.purchases[&(1, 1, 20)].clone().expect("purchase");
-        assert_eq!((p.status, p.reviewed), (PurchaseStatus::Refunded, false));
+        assert_eq!(
+            (p.entity.status, p.entity.reviewed),
+            (PurchaseStatus::Refunded, false)
+        );
         let l = rows.listings[&(1, 1)].clone().expect("listing");
-        assert_eq!((l.sales, l.refunds), (0, 1));
+        assert_eq!((l.view.sales, l.view.refunds), (0, 1));
 
         apply(&mut rows, &recorded(5, purchase(1, 20, 10, 100, 0)));
         let p = rows.purchases[&(1, 1, 20)].clone().expect("purchase");
         assert_eq!(
-            (p.status, p.reviewed, p.guild_seq),
+            (p.entity.status, p.entity.reviewed, p.view.guild_seq),
             (PurchaseStatus::Active, false, 5)
         );
         let l = rows.listings[&(1, 1)].clone().expect("listing");
-        assert_eq!((l.sales, l.refunds), (1, 1));
-    }
-
-    #[test]
-    fn a_listing_with_an_existing_review_row_marks_a_new_purchase_reviewed() {
-        // The review row came from an earlier batch; the purchase row is not loaded.
-        let mut rows = Rows::default();
-        rows.reviews.insert(
-            (1, 1, 20),
-            Some(ReviewRow {
-                seller: 10,
-                stars: 5,
-                text: String::new(),
-                at: at(0),
-            }),
-        );
-        apply(&mut rows, &recorded(1, purchase(1, 20, 10, 100, 0)));
-        assert!(
-            rows.purchases[&(1, 1, 20)]
-                .clone()
-                .expect("purchase")
-                .reviewed
-        );
+        assert_eq!((l.view.sales, l.view.refunds), (1, 1));
     }
 
     #[test]
@@ -377,12 +259,16 @@ mod tests {
             review(1, 21, 10, 3, 0),
         ]);
         let l = rows.listings[&(1, 1)].clone().expect("listing");
-        assert_eq!((l.sales, l.rating_sum, l.rating_count), (2, 8, 2));
+        assert_eq!(
+            (l.view.sales, l.view.rating_sum, l.view.rating_count),
+            (2, 8, 2)
+        );
         assert_eq!(rows.reviews[&(1, 1, 21)].clone().map(|r| r.stars), Some(3));
         assert!(
             rows.purchases[&(1, 1, 21)]
                 .clone()
                 .expect("purchase")
+                .entity
                 .reviewed
         );
     }
@@ -414,14 +300,21 @@ mod tests {
             }),
         ]);
         let p = rows.purchases[&(1, 1, 20)].clone().expect("purchase");
-        assert_eq!((p.status, p.version), (PurchaseStatus::Disputed, 1));
+        assert_eq!(
+            (p.entity.status, p.entity.version),
+            (PurchaseStatus::Disputed, 1)
+        );
         let l = rows.listings[&(1, 1)].clone().expect("listing");
         assert_eq!(
-            (l.version, l.price, l.title.as_str()),
+            (
+                l.entity.version,
+                l.entity.details.price.0,
+                l.entity.details.title.as_str()
+            ),
             (2, 150, "listing 1 v2")
         );
         assert_eq!(
-            (l.active, l.featured_until, l.last_seq),
+            (l.entity.active, l.entity.featured_until, l.view.last_seq),
             (false, Some(until), 6)
         );
         assert_eq!(rows.versions.len(), 2);
@@ -442,7 +335,7 @@ mod tests {
             ),
         );
         assert_eq!(
-            rows.purchases[&(1, 1, 20)].clone().map(|p| p.status),
+            rows.purchases[&(1, 1, 20)].clone().map(|p| p.entity.status),
             Some(PurchaseStatus::Active)
         );
     }

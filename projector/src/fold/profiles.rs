@@ -1,36 +1,26 @@
-//! `profiles`: what members say about themselves, for `/profile` and `/find`.
+//! `profiles`: what members say about themselves (the model's profile), for `/profile` and
+//! `/find`.
 
-use super::{Keys, Rows};
-use studio_schema::Event;
+use super::{Keys, Row, Rows, evolve};
+use studio_model::Entity;
+use studio_model::profile::Profile;
 use studio_schema::log::RecordedEvent;
 
-/// A row of `profiles`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ProfileRow {
-    pub role: String,
-    pub years: i64,
-    pub skills: String,
-    pub links: String,
-    pub open_to_work: bool,
-    pub updated_seq: i64,
-}
+/// A row of `profiles`: the model's profile, and the seq it was saved at.
+pub type ProfileRow = Row<Profile, i64>;
 
-pub(super) fn keys(_e: &RecordedEvent, _keys: &mut Keys) {
-    // A profile event carries the whole profile: nothing to read first.
+pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
+    Profile::keys(&e.event, &mut |m| keys.profiles.push((e.guild_id.0, m.0)));
 }
 
 pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
-    if let Event::ProfileUpdated(p) = &e.event {
-        rows.profiles.insert(
-            (e.guild_id.0, p.member.0),
-            ProfileRow {
-                role: p.role.clone(),
-                years: p.years,
-                skills: p.skills.clone(),
-                links: p.links.clone(),
-                open_to_work: p.open_to_work,
-                updated_seq: e.guild_seq,
-            },
-        );
-    }
+    Profile::keys(&e.event, &mut |member| {
+        let slot = rows
+            .profiles
+            .entry((e.guild_id.0, member.0))
+            .or_insert(None);
+        if let Some(row) = evolve(slot, member, &e.event, || e.guild_seq) {
+            row.view = e.guild_seq;
+        }
+    });
 }

@@ -1,8 +1,10 @@
 //! `commissions`.
 
 use super::{Tx, column, present};
-use crate::fold::{CommissionRow, Keys, Rows};
+use crate::fold::{CommissionRow, CommissionView, Keys, Rows};
 use sqlx::Row;
+use studio_model::commission::{Commission, CommissionStatus};
+use studio_schema::{Credits, UserId};
 
 pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Result<(), sqlx::Error> {
     if keys.commissions.is_empty() {
@@ -20,20 +22,31 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
     .fetch_all(&mut **tx)
     .await?;
     for r in found {
+        let status: String = r.try_get("status")?;
+        let status =
+            CommissionStatus::parse(&status, r.try_get("auto_release_at")?).ok_or_else(|| {
+                sqlx::Error::ColumnDecode {
+                    index: "status".into(),
+                    source: format!("unknown commission status {status:?}").into(),
+                }
+            })?;
         rows.commissions.insert(
             (r.try_get("guild_id")?, r.try_get("commission_id")?),
             Some(CommissionRow {
-                client: r.try_get("client")?,
-                developer: r.try_get("developer")?,
-                amount: r.try_get("amount")?,
-                description: r.try_get("description")?,
-                deadline: r.try_get("deadline")?,
-                status: r.try_get("status")?,
-                escrow: r.try_get("escrow")?,
-                released: r.try_get("released")?,
-                fee: r.try_get("fee")?,
-                auto_release_at: r.try_get("auto_release_at")?,
-                updated_at: r.try_get("updated_at")?,
+                entity: Commission {
+                    client: UserId(r.try_get("client")?),
+                    developer: UserId(r.try_get("developer")?),
+                    amount: Credits(r.try_get("amount")?),
+                    fee: Credits(r.try_get("fee")?),
+                    description: r.try_get("description")?,
+                    deadline: r.try_get("deadline")?,
+                    status,
+                    released: Credits(r.try_get("released")?),
+                },
+                view: CommissionView {
+                    escrow: r.try_get("escrow")?,
+                    updated_at: r.try_get("updated_at")?,
+                },
             }),
         );
     }
@@ -61,18 +74,26 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
     )
     .bind(column(&c, |(k, _)| k.0))
     .bind(column(&c, |(k, _)| k.1))
-    .bind(column(&c, |(_, r)| r.client))
-    .bind(column(&c, |(_, r)| r.developer))
-    .bind(column(&c, |(_, r)| r.amount))
-    .bind(column(&c, |(_, r)| r.description.clone()))
-    .bind(column(&c, |(_, r)| r.deadline))
-    .bind(column(&c, |(_, r)| r.status.clone()))
-    .bind(column(&c, |(_, r)| r.escrow))
-    .bind(column(&c, |(_, r)| r.released))
-    .bind(column(&c, |(_, r)| r.fee))
-    .bind(column(&c, |(_, r)| r.auto_release_at))
-    .bind(column(&c, |(_, r)| r.updated_at))
+    .bind(column(&c, |(_, r)| r.entity.client.0))
+    .bind(column(&c, |(_, r)| r.entity.developer.0))
+    .bind(column(&c, |(_, r)| r.entity.amount.0))
+    .bind(column(&c, |(_, r)| r.entity.description.clone()))
+    .bind(column(&c, |(_, r)| r.entity.deadline))
+    .bind(column(&c, |(_, r)| r.entity.status.name()))
+    .bind(column(&c, |(_, r)| r.view.escrow))
+    .bind(column(&c, |(_, r)| r.entity.released.0))
+    .bind(column(&c, |(_, r)| r.entity.fee.0))
+    .bind(column(&c, |(_, r)| auto_release_at(r.entity.status)))
+    .bind(column(&c, |(_, r)| r.view.updated_at))
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// When a delivered commission releases itself.
+fn auto_release_at(status: CommissionStatus) -> Option<chrono::DateTime<chrono::Utc>> {
+    match status {
+        CommissionStatus::Delivered { auto_release_at } => Some(auto_release_at),
+        _ => None,
+    }
 }

@@ -3,6 +3,8 @@
 use super::{Tx, column, present};
 use crate::fold::{AccountRow, Keys, PostingRow, Rows};
 use sqlx::Row;
+use studio_model::account::Balance;
+use studio_schema::Credits;
 
 pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Result<(), sqlx::Error> {
     if keys.accounts.is_empty() {
@@ -21,8 +23,8 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
         rows.accounts.insert(
             (r.try_get("guild_id")?, r.try_get("account")?),
             Some(AccountRow {
-                balance: r.try_get("balance")?,
-                last_seq: r.try_get("last_seq")?,
+                entity: Balance(Credits(r.try_get("balance")?)),
+                view: r.try_get("last_seq")?,
             }),
         );
     }
@@ -40,8 +42,8 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
         )
         .bind(column(&a, |(k, _)| k.0))
         .bind(column(&a, |(k, _)| k.1.clone()))
-        .bind(column(&a, |(_, r)| r.balance))
-        .bind(column(&a, |(_, r)| r.last_seq))
+        .bind(column(&a, |(_, r)| r.entity.0.0))
+        .bind(column(&a, |(_, r)| r.view))
         .execute(&mut **tx)
         .await?;
     }

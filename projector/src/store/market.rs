@@ -1,17 +1,23 @@
 //! `listings`, `listing_versions`, `purchases` and `reviews`.
 
 use super::{Tx, column, present};
-use crate::fold::{Keys, ListingRow, PurchaseRow, PurchaseStatus, ReviewRow, Rows};
+use crate::fold::{Keys, ListingRow, ListingView, PurchaseRow, PurchaseView, ReviewRow, Rows};
 use sqlx::Row;
+use studio_model::listing::Listing;
+use studio_model::purchase::{Purchase, PurchaseStatus};
+use studio_schema::economy::ListingDetails;
+use studio_schema::{Credits, UserId};
 
 pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Result<(), sqlx::Error> {
     if !keys.listings.is_empty() {
         let found = sqlx::query(
-            "SELECT l.guild_id, l.listing_id, seller, version, title, description, language,
-                    price, active, featured_until, sales, refunds, rating_sum, rating_count,
-                    created_at, updated_at, last_seq
+            "SELECT l.guild_id, l.listing_id, seller, l.version, l.title, description, language,
+                    l.price, v.code, active, featured_until, sales, refunds, rating_sum,
+                    rating_count, created_at, updated_at, last_seq
              FROM listings l JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(guild_id, listing_id)
-               ON l.guild_id = k.guild_id AND l.listing_id = k.listing_id",
+               ON l.guild_id = k.guild_id AND l.listing_id = k.listing_id
+             JOIN listing_versions v ON v.guild_id = l.guild_id
+              AND v.listing_id = l.listing_id AND v.version = l.version",
         )
         .bind(column(&keys.listings, |k| k.0))
         .bind(column(&keys.listings, |k| k.1))
@@ -21,21 +27,28 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
             rows.listings.insert(
                 (r.try_get("guild_id")?, r.try_get("listing_id")?),
                 Some(ListingRow {
-                    seller: r.try_get("seller")?,
-                    version: r.try_get("version")?,
-                    title: r.try_get("title")?,
-                    description: r.try_get("description")?,
-                    language: r.try_get("language")?,
-                    price: r.try_get("price")?,
-                    active: r.try_get("active")?,
-                    featured_until: r.try_get("featured_until")?,
-                    sales: r.try_get("sales")?,
-                    refunds: r.try_get("refunds")?,
-                    rating_sum: r.try_get("rating_sum")?,
-                    rating_count: r.try_get("rating_count")?,
-                    created_at: r.try_get("created_at")?,
-                    updated_at: r.try_get("updated_at")?,
-                    last_seq: r.try_get("last_seq")?,
+                    entity: Listing {
+                        seller: UserId(r.try_get("seller")?),
+                        version: r.try_get("version")?,
+                        details: ListingDetails {
+                            title: r.try_get("title")?,
+                            description: r.try_get("description")?,
+                            language: r.try_get("language")?,
+                            price: Credits(r.try_get("price")?),
+                            code: r.try_get("code")?,
+                        },
+                        active: r.try_get("active")?,
+                        featured_until: r.try_get("featured_until")?,
+                    },
+                    view: ListingView {
+                        sales: r.try_get("sales")?,
+                        refunds: r.try_get("refunds")?,
+                        rating_sum: r.try_get("rating_sum")?,
+                        rating_count: r.try_get("rating_count")?,
+                        created_at: r.try_get("created_at")?,
+                        updated_at: r.try_get("updated_at")?,
+                        last_seq: r.try_get("last_seq")?,
+                    },
                 }),
             );
         }
@@ -67,15 +80,19 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
                     r.try_get("buyer")?,
                 ),
                 Some(PurchaseRow {
-                    seller: r.try_get("seller")?,
-                    version: r.try_get("version")?,
-                    price: r.try_get("price")?,
-                    tax: r.try_get("tax")?,
-                    tax_percent: r.try_get("tax_percent")?,
-                    bought_at: r.try_get("bought_at")?,
-                    guild_seq: r.try_get("guild_seq")?,
-                    status,
-                    reviewed: r.try_get("reviewed")?,
+                    entity: Purchase {
+                        seller: UserId(r.try_get("seller")?),
+                        version: r.try_get("version")?,
+                        price: Credits(r.try_get("price")?),
+                        tax: Credits(r.try_get("tax")?),
+                        tax_percent: r.try_get("tax_percent")?,
+                        status,
+                        reviewed: r.try_get("reviewed")?,
+                    },
+                    view: PurchaseView {
+                        bought_at: r.try_get("bought_at")?,
+                        guild_seq: r.try_get("guild_seq")?,
+                    },
                 }),
             );
         }
@@ -135,21 +152,21 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
         )
         .bind(column(&l, |(k, _)| k.0))
         .bind(column(&l, |(k, _)| k.1))
-        .bind(column(&l, |(_, r)| r.seller))
-        .bind(column(&l, |(_, r)| r.version))
-        .bind(column(&l, |(_, r)| r.title.clone()))
-        .bind(column(&l, |(_, r)| r.description.clone()))
-        .bind(column(&l, |(_, r)| r.language.clone()))
-        .bind(column(&l, |(_, r)| r.price))
-        .bind(column(&l, |(_, r)| r.active))
-        .bind(column(&l, |(_, r)| r.featured_until))
-        .bind(column(&l, |(_, r)| r.sales))
-        .bind(column(&l, |(_, r)| r.refunds))
-        .bind(column(&l, |(_, r)| r.rating_sum))
-        .bind(column(&l, |(_, r)| r.rating_count))
-        .bind(column(&l, |(_, r)| r.created_at))
-        .bind(column(&l, |(_, r)| r.updated_at))
-        .bind(column(&l, |(_, r)| r.last_seq))
+        .bind(column(&l, |(_, r)| r.entity.seller.0))
+        .bind(column(&l, |(_, r)| r.entity.version))
+        .bind(column(&l, |(_, r)| r.entity.details.title.clone()))
+        .bind(column(&l, |(_, r)| r.entity.details.description.clone()))
+        .bind(column(&l, |(_, r)| r.entity.details.language.clone()))
+        .bind(column(&l, |(_, r)| r.entity.details.price.0))
+        .bind(column(&l, |(_, r)| r.entity.active))
+        .bind(column(&l, |(_, r)| r.entity.featured_until))
+        .bind(column(&l, |(_, r)| r.view.sales))
+        .bind(column(&l, |(_, r)| r.view.refunds))
+        .bind(column(&l, |(_, r)| r.view.rating_sum))
+        .bind(column(&l, |(_, r)| r.view.rating_count))
+        .bind(column(&l, |(_, r)| r.view.created_at))
+        .bind(column(&l, |(_, r)| r.view.updated_at))
+        .bind(column(&l, |(_, r)| r.view.last_seq))
         .execute(&mut **tx)
         .await?;
     }
@@ -193,15 +210,15 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
         .bind(column(&p, |(k, _)| k.0))
         .bind(column(&p, |(k, _)| k.1))
         .bind(column(&p, |(k, _)| k.2))
-        .bind(column(&p, |(_, r)| r.seller))
-        .bind(column(&p, |(_, r)| r.version))
-        .bind(column(&p, |(_, r)| r.price))
-        .bind(column(&p, |(_, r)| r.tax))
-        .bind(column(&p, |(_, r)| r.tax_percent))
-        .bind(column(&p, |(_, r)| r.bought_at))
-        .bind(column(&p, |(_, r)| r.guild_seq))
-        .bind(column(&p, |(_, r)| r.status.as_str()))
-        .bind(column(&p, |(_, r)| r.reviewed))
+        .bind(column(&p, |(_, r)| r.entity.seller.0))
+        .bind(column(&p, |(_, r)| r.entity.version))
+        .bind(column(&p, |(_, r)| r.entity.price.0))
+        .bind(column(&p, |(_, r)| r.entity.tax.0))
+        .bind(column(&p, |(_, r)| r.entity.tax_percent))
+        .bind(column(&p, |(_, r)| r.view.bought_at))
+        .bind(column(&p, |(_, r)| r.view.guild_seq))
+        .bind(column(&p, |(_, r)| r.entity.status.as_str()))
+        .bind(column(&p, |(_, r)| r.entity.reviewed))
         .execute(&mut **tx)
         .await?;
     }

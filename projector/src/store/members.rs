@@ -1,16 +1,19 @@
 //! `members`, `xp_weekly` and `xp_adjustments`.
 
 use super::{Tx, column, present};
-use crate::fold::{Adjustment, Keys, MemberRow, Rows};
+use crate::fold::{Adjustment, Keys, MemberRow, MemberView, Rows};
 use chrono::NaiveDate;
 use sqlx::Row;
-use studio_schema::tenure::Tenure;
+use studio_model::member::Member;
+use studio_model::tenure::Tenure;
+use studio_schema::Xp;
 
 pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Result<(), sqlx::Error> {
     if !keys.members.is_empty() {
         let found = sqlx::query(
             "SELECT m.guild_id, m.user_id, xp, message_xp, messages, bot, present,
-                    tenure_completed_secs, stint_since, first_seen_at, last_seq, reputation
+                    tenure_completed_secs, stint_since, first_seen_at, last_seq, reputation,
+                    seen, last_rewarded_at, rank
              FROM members m JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(guild_id, user_id)
                ON m.guild_id = k.guild_id AND m.user_id = k.user_id",
         )
@@ -22,18 +25,27 @@ pub(super) async fn load(tx: &mut Tx<'_>, keys: &Keys, rows: &mut Rows) -> Resul
             rows.members.insert(
                 (r.try_get("guild_id")?, r.try_get("user_id")?),
                 Some(MemberRow {
-                    xp: r.try_get("xp")?,
-                    message_xp: r.try_get("message_xp")?,
-                    messages: r.try_get("messages")?,
-                    bot: r.try_get("bot")?,
-                    present: r.try_get("present")?,
-                    tenure: Tenure {
-                        completed_secs: r.try_get("tenure_completed_secs")?,
-                        since: r.try_get("stint_since")?,
+                    entity: Member {
+                        xp: Xp(r.try_get("xp")?),
+                        last_rewarded_at: r.try_get("last_rewarded_at")?,
+                        bot: r.try_get("bot")?,
+                        seen: r.try_get("seen")?,
+                        present: r.try_get("present")?,
+                        tenure: Tenure {
+                            completed_secs: r.try_get("tenure_completed_secs")?,
+                            since: r.try_get("stint_since")?,
+                        },
+                        reputation: r.try_get("reputation")?,
+                        rank: r
+                            .try_get::<Option<String>, _>("rank")?
+                            .and_then(|rank| rank.parse().ok()),
                     },
-                    first_seen_at: r.try_get("first_seen_at")?,
-                    last_seq: r.try_get("last_seq")?,
-                    reputation: r.try_get("reputation")?,
+                    view: MemberView {
+                        message_xp: r.try_get("message_xp")?,
+                        messages: r.try_get("messages")?,
+                        first_seen_at: r.try_get("first_seen_at")?,
+                        last_seq: r.try_get("last_seq")?,
+                    },
                 }),
             );
         }
@@ -70,30 +82,37 @@ pub(super) async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Erro
         sqlx::query(
             "INSERT INTO members (guild_id, user_id, xp, message_xp, messages, bot, present,
                                   tenure_completed_secs, stint_since, first_seen_at, last_seq,
-                                  reputation)
+                                  reputation, seen, last_rewarded_at, rank)
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
                                   $5::bigint[], $6::boolean[], $7::boolean[], $8::bigint[],
                                   $9::timestamptz[], $10::timestamptz[], $11::bigint[],
-                                  $12::bigint[])
+                                  $12::bigint[], $13::boolean[], $14::timestamptz[], $15::text[])
              ON CONFLICT (guild_id, user_id) DO UPDATE SET
                  xp = EXCLUDED.xp, message_xp = EXCLUDED.message_xp, messages = EXCLUDED.messages,
                  bot = EXCLUDED.bot, present = EXCLUDED.present,
                  tenure_completed_secs = EXCLUDED.tenure_completed_secs,
                  stint_since = EXCLUDED.stint_since, first_seen_at = EXCLUDED.first_seen_at,
-                 last_seq = EXCLUDED.last_seq, reputation = EXCLUDED.reputation",
+                 last_seq = EXCLUDED.last_seq, reputation = EXCLUDED.reputation,
+                 seen = EXCLUDED.seen, last_rewarded_at = EXCLUDED.last_rewarded_at,
+                 rank = EXCLUDED.rank",
         )
         .bind(column(&m, |(k, _)| k.0))
         .bind(column(&m, |(k, _)| k.1))
-        .bind(column(&m, |(_, r)| r.xp))
-        .bind(column(&m, |(_, r)| r.message_xp))
-        .bind(column(&m, |(_, r)| r.messages))
-        .bind(column(&m, |(_, r)| r.bot))
-        .bind(column(&m, |(_, r)| r.present))
-        .bind(column(&m, |(_, r)| r.tenure.completed_secs))
-        .bind(column(&m, |(_, r)| r.tenure.since))
-        .bind(column(&m, |(_, r)| r.first_seen_at))
-        .bind(column(&m, |(_, r)| r.last_seq))
-        .bind(column(&m, |(_, r)| r.reputation))
+        .bind(column(&m, |(_, r)| r.entity.xp.0))
+        .bind(column(&m, |(_, r)| r.view.message_xp))
+        .bind(column(&m, |(_, r)| r.view.messages))
+        .bind(column(&m, |(_, r)| r.entity.bot))
+        .bind(column(&m, |(_, r)| r.entity.present))
+        .bind(column(&m, |(_, r)| r.entity.tenure.completed_secs))
+        .bind(column(&m, |(_, r)| r.entity.tenure.since))
+        .bind(column(&m, |(_, r)| r.view.first_seen_at))
+        .bind(column(&m, |(_, r)| r.view.last_seq))
+        .bind(column(&m, |(_, r)| r.entity.reputation))
+        .bind(column(&m, |(_, r)| r.entity.seen))
+        .bind(column(&m, |(_, r)| r.entity.last_rewarded_at))
+        .bind(column(&m, |(_, r)| {
+            r.entity.rank.map(|rank| rank.to_string())
+        }))
         .execute(&mut **tx)
         .await?;
     }

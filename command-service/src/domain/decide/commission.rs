@@ -4,11 +4,11 @@
 use super::Decision;
 use super::credits::{cover, credits, text};
 use crate::domain::command::{Commission as Cmd, Resolution};
-use crate::domain::economy::{Commission, CommissionStatus};
 use crate::domain::outcome::Step;
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::economy as rules;
 use chrono::{DateTime, TimeDelta, Utc};
+use studio_model::commission::{Commission, CommissionStatus};
 use studio_schema::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
     CommissionSettled, CommissionStep, MilestoneReleased, Settlement,
@@ -39,7 +39,7 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
                 });
             }
             let description = text(description, "The description", rules::DESCRIPTION_CHARS)?;
-            let commission = state.economy.next_commission();
+            let commission = state.next_commission();
             let deadline = now + TimeDelta::days(*deadline_days);
             let step = Step::Offered {
                 amount,
@@ -59,8 +59,10 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
                 developer: *developer,
                 amount,
                 fee: Credits::ZERO,
+                description: String::new(),
                 deadline,
                 status: CommissionStatus::Offered,
+                released: Credits::ZERO,
             };
             Ok((vec![event], news(commission, &c, step)))
         }
@@ -281,7 +283,6 @@ enum Party {
 
 fn find(state: &GuildState, id: CommissionId) -> Result<&Commission, Rejection> {
     state
-        .economy
         .commissions
         .get(&id)
         .ok_or(Rejection::NoSuchCommission(id))
@@ -358,7 +359,7 @@ fn window_open(c: &Commission, now: DateTime<Utc>) -> Result<(), Rejection> {
 
 /// What is left in escrow for the developer (the escrow less the fee).
 fn left(state: &GuildState, id: CommissionId, c: &Commission) -> Credits {
-    Credits(state.economy.balance(Account::Escrow(id)).0 - c.fee.0)
+    Credits(state.balance(Account::Escrow(id)).0 - c.fee.0)
 }
 
 fn news(commission: CommissionId, c: &Commission, step: Step) -> Outcome {
@@ -389,7 +390,7 @@ fn settle(
         Settlement::RefundedAfterDeadline | Settlement::ResolvedRefund | Settlement::Withdrawn
     );
     let fee = if full_refund { Credits::ZERO } else { c.fee };
-    let to_client = Credits(state.economy.balance(escrow).0 - to_developer.0 - fee.0);
+    let to_client = Credits(state.balance(escrow).0 - to_developer.0 - fee.0);
     let postings = Postings::new()
         .mov(escrow, Account::Member(c.developer), to_developer)
         .mov(escrow, Account::Member(c.client), to_client)

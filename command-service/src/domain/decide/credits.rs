@@ -20,7 +20,7 @@ pub(super) fn cover(
     account: Account,
     needed: Credits,
 ) -> Result<(), Rejection> {
-    let balance = state.economy.balance(account);
+    let balance = state.balance(account);
     if balance < needed {
         return Err(Rejection::InsufficientCredits { balance, needed });
     }
@@ -63,7 +63,7 @@ pub(super) fn pay(
     let postings = Postings::new()
         .mov(payer, Account::Member(to), amount)
         .build();
-    let balance = Credits(state.economy.balance(payer).0 - amount.0);
+    let balance = Credits(state.balance(payer).0 - amount.0);
     Ok((
         vec![Event::CreditsTransferred(CreditsTransferred {
             from,
@@ -102,7 +102,7 @@ pub(super) fn adjust(
         return Err(Rejection::BotAccount);
     }
     let wallet = Account::Member(member);
-    let balance = state.economy.balance(wallet);
+    let balance = state.balance(wallet);
     let (postings, change) = if grant {
         (Postings::new().mov(Account::Mint, wallet, amount), amount.0)
     } else {

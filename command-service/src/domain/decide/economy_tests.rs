@@ -3,9 +3,11 @@
 
 use super::*;
 use crate::domain::Commission as Cm;
-use crate::domain::{CommissionStatus, Draft, Market, PurchaseStatus, Resolution, Step};
+use crate::domain::{Draft, Market, Resolution, Step};
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use proptest::prelude::*;
+use studio_model::commission::CommissionStatus;
+use studio_model::purchase::PurchaseStatus;
 use studio_schema::audit::Audit;
 use studio_schema::economy::Settlement;
 use studio_schema::log::RecordedEvent;
@@ -73,11 +75,11 @@ impl World {
     }
 
     fn balance(&self, who: UserId) -> i64 {
-        self.state.economy.balance(Account::Member(who)).0
+        self.state.balance(Account::Member(who)).0
     }
 
     fn account(&self, account: Account) -> i64 {
-        self.state.economy.balance(account).0
+        self.state.balance(account).0
     }
 
     fn sell(&mut self, price: &str) -> ListingId {
@@ -250,7 +252,7 @@ fn hostile_listing_fields_are_refused() {
         draft.title = "x".repeat(101);
     }
     assert!(matches!(w.run(long, t(0)), Err(Rejection::BadText { .. })));
-    assert!(w.state.economy.listings.is_empty());
+    assert!(w.state.listings.is_empty());
 }
 
 #[test]
@@ -344,7 +346,7 @@ fn refunds_and_disputes_return_the_price_and_revoke_access() {
     }));
     assert_eq!(w.balance(BUYER), 100);
     assert_eq!(
-        w.state.economy.purchases[&(listing, BUYER)].status,
+        w.state.purchases[&(listing, BUYER)].status,
         PurchaseStatus::Refunded
     );
     let dispute = Command::Market(Market::Dispute {
@@ -367,7 +369,7 @@ fn refunds_and_disputes_return_the_price_and_revoke_access() {
     assert_eq!(w.run(resolve(false, true), t(0)), Err(Rejection::AdminOnly));
     w.ok(resolve(true, false));
     assert_eq!(
-        w.state.economy.purchases[&(listing, OTHER)].status,
+        w.state.purchases[&(listing, OTHER)].status,
         PurchaseStatus::Active
     );
     assert_eq!(w.balance(OTHER), 0);
@@ -466,7 +468,7 @@ fn funded(w: &mut World) -> CommissionId {
 }
 
 fn settled(w: &World, c: CommissionId) -> Option<Settlement> {
-    match w.state.economy.commissions[&c].status {
+    match w.state.commissions[&c].status {
         CommissionStatus::Settled(s) => Some(s),
         _ => None,
     }
@@ -758,9 +760,9 @@ proptest! {
         let audit = w.audit();
         prop_assert!(audit.violations.is_empty(), "{:?}", audit.violations);
         prop_assert_eq!(audit.total(), 0);
-        for (account, balance) in &w.state.economy.balances {
+        for (account, balance) in &w.state.balances {
             if account.must_stay_non_negative() {
-                prop_assert!(balance.0 >= 0, "{} is {}", account, balance);
+                prop_assert!(balance.0.0 >= 0, "{} is {}", account, balance.0);
             }
         }
         let mut replayed = GuildState::new(GuildId(1));

@@ -3,10 +3,11 @@
 use super::Decision;
 use super::credits::{cover, text};
 use crate::domain::command::{Draft, Market};
-use crate::domain::economy::{Listing, Purchase, PurchaseStatus};
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::economy as rules;
 use chrono::{DateTime, TimeDelta, Utc};
+use studio_model::listing::Listing;
+use studio_model::purchase::{Purchase, PurchaseStatus};
 use studio_schema::economy::{
     DisputeRejected, ListingDelisted, ListingDetails, ListingFeatured, ListingPublished,
     ListingPurchased, ListingReviewed, PurchaseDisputed, PurchaseRefunded,
@@ -149,7 +150,7 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
                     listing: *listing,
                     until,
                     cost,
-                    balance: Credits(state.economy.balance(wallet).0 - cost.0),
+                    balance: Credits(state.balance(wallet).0 - cost.0),
                 },
             ))
         }
@@ -158,7 +159,6 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
 
 fn listing_of(state: &GuildState, listing: ListingId) -> Result<&Listing, Rejection> {
     state
-        .economy
         .listings
         .get(&listing)
         .ok_or(Rejection::NoSuchListing(listing))
@@ -182,7 +182,6 @@ fn purchase_of(
     buyer: UserId,
 ) -> Result<&Purchase, Rejection> {
     state
-        .economy
         .purchases
         .get(&(listing, buyer))
         .ok_or(Rejection::NotABuyer(listing))
@@ -233,7 +232,7 @@ fn publish(
                     rank: rank.to_string(),
                 });
             }
-            (state.economy.next_listing(), 1)
+            (state.next_listing(), 1)
         }
     };
     let outcome = Outcome::Listed {
@@ -271,7 +270,6 @@ fn buy(
         return Err(Rejection::OwnListing);
     }
     if state
-        .economy
         .purchases
         .get(&(listing, buyer))
         .is_some_and(|p| p.status != PurchaseStatus::Refunded)
@@ -305,7 +303,7 @@ fn buy(
             seller_rank: rank.to_string(),
             // A sale earns XP once per buyer: a refunded buyer buying again earns the seller none,
             // so buy, refund, buy cannot farm XP.
-            seller_xp: if state.economy.purchases.contains_key(&(listing, buyer)) {
+            seller_xp: if state.purchases.contains_key(&(listing, buyer)) {
                 Xp(0)
             } else {
                 rules::SALE_XP
@@ -322,7 +320,7 @@ fn buy(
             tax,
             tax_percent,
             code: l.details.code.clone(),
-            balance: Credits(state.economy.balance(wallet).0 - price.0),
+            balance: Credits(state.balance(wallet).0 - price.0),
         },
     ))
 }
@@ -386,7 +384,7 @@ fn refund(
     }
     let seller = Account::Member(l.seller);
     let from_seller = Credits(p.price.0 - p.tax.0);
-    let balance = state.economy.balance(seller);
+    let balance = state.balance(seller);
     if balance < from_seller {
         return Err(Rejection::SellerCannotRefund {
             balance,

@@ -3,10 +3,10 @@
 //! streak of consecutive days.
 
 use super::Decision;
-use crate::domain::quests::Active;
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::quest as rules;
 use chrono::{DateTime, NaiveDate, Utc};
+use studio_model::quest::Active;
 use studio_schema::community::{QuestAssigned, QuestClaimed};
 use studio_schema::money::Postings;
 use studio_schema::{Account, Credits, Event, UserId};
@@ -17,14 +17,14 @@ fn reward(
     quest: &rules::Quest,
     day: NaiveDate,
 ) -> (Credits, u32) {
-    let streak = state.quests.streak_on(member, day);
+    let streak = state.streak_on(member, day);
     let base = state.settings.quest_rewards[usize::from(quest.difficulty).min(2)];
     (rules::reward(base, streak), streak)
 }
 
 pub(super) fn daily(state: &GuildState, member: UserId, at: DateTime<Utc>, roll: u64) -> Decision {
     let day = at.date_naive();
-    let (events, active) = match state.quests.on(member, day) {
+    let (events, active) = match state.quest_on(member, day) {
         Some(a) => (Vec::new(), a.clone()),
         None => {
             let quest = rules::pick(roll);
@@ -62,10 +62,7 @@ pub(super) fn daily(state: &GuildState, member: UserId, at: DateTime<Utc>, roll:
 
 pub(super) fn claim(state: &GuildState, member: UserId, at: DateTime<Utc>) -> Decision {
     let day = at.date_naive();
-    let active = state
-        .quests
-        .on(member, day)
-        .ok_or(Rejection::NoQuestToday)?;
+    let active = state.quest_on(member, day).ok_or(Rejection::NoQuestToday)?;
     if active.claimed {
         return Err(Rejection::QuestAlreadyClaimed);
     }

@@ -93,7 +93,7 @@ fn the_quest_is_chosen_once_a_day_and_claimed_once_when_done() {
         run(&mut s, &claim(t(3))),
         Err(Rejection::QuestAlreadyClaimed)
     );
-    assert_eq!(s.economy.balance(Account::Member(ALICE)).0, 50);
+    assert_eq!(s.balance(Account::Member(ALICE)).0, 50);
 }
 
 #[test]

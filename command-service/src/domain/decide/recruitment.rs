@@ -56,18 +56,18 @@ pub(super) fn contact(
     if from == to {
         return Err(Rejection::SelfContact);
     }
-    if state.profiles.open_to_work.get(&to) != Some(&true) {
+    if !state.open_to_work(to) {
         return Err(Rejection::NotOpenToWork {
             member: format!("<@{to}>"),
         });
     }
     let day = at.date_naive();
-    if state.profiles.sent_on(from, day).any(|t| t == to) {
+    if state.contacted_on(from, day).any(|t| t == to) {
         return Err(Rejection::ContactedToday {
             member: format!("<@{to}>"),
         });
     }
-    if state.profiles.sent_on(from, day).count() >= rules::CONTACTS_PER_DAY {
+    if state.contacted_on(from, day).count() >= rules::CONTACTS_PER_DAY {
         return Err(Rejection::ContactCap {
             cap: rules::CONTACTS_PER_DAY,
         });
@@ -98,11 +98,11 @@ pub(super) fn spotlight(
             rank: premium::PREMIUM_RANK.to_string(),
         });
     }
-    if let Some(last) = state.profiles.spotlights.get(&member)
-        && at < *last + premium::SPOTLIGHT_EVERY
+    if let Some(last) = state.last_spotlight(member)
+        && at < last + premium::SPOTLIGHT_EVERY
     {
         return Err(Rejection::SpotlightCooldown {
-            next: (*last + premium::SPOTLIGHT_EVERY)
+            next: (last + premium::SPOTLIGHT_EVERY)
                 .format("%Y-%m-%d %H:%M UTC")
                 .to_string(),
         });
@@ -123,7 +123,7 @@ pub(super) fn spotlight(
             member,
             text,
             cost,
-            balance: Credits(state.economy.balance(wallet).0 - cost.0),
+            balance: Credits(state.balance(wallet).0 - cost.0),
         },
     ))
 }

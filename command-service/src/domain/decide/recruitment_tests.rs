@@ -59,7 +59,7 @@ fn a_profile_is_saved_with_the_listed_role_or_refused_as_a_whole() {
         run(&mut s, &profile(11, "2", "perhaps")),
         Err(Rejection::BadYesNo)
     );
-    assert!(!s.profiles.open_to_work.contains_key(&UserId(11)));
+    assert!(!s.profiles.contains_key(&UserId(11)));
 }
 
 #[test]

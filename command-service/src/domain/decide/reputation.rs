@@ -25,16 +25,12 @@ pub(super) fn give(
         return Err(Rejection::BotAccount);
     }
     let day = rules::day(at);
-    if state
-        .reputation
-        .given_on(giver, day)
-        .any(|g| g.receiver == receiver)
-    {
+    if state.given_on(giver, day).any(|g| g.receiver == receiver) {
         return Err(Rejection::RepAlreadyToday {
             member: format!("<@{receiver}>"),
         });
     }
-    if state.reputation.given_on(giver, day).count() >= rules::DAILY_CAP {
+    if state.given_on(giver, day).count() >= rules::DAILY_CAP {
         return Err(Rejection::RepDailyCap {
             cap: rules::DAILY_CAP,
         });
@@ -68,7 +64,6 @@ pub(super) fn take_back(
 ) -> Decision {
     let day = rules::day(at);
     let events = state
-        .reputation
         .given_on(giver, day)
         .find(|g| g.message == Some(message))
         .map(|g| {
@@ -98,11 +93,10 @@ pub(super) fn purge(
     }
     let reason = text(reason, "The reason", rules::REASON_CHARS)?;
     let events: Vec<Event> = state
-        .reputation
-        .given
+        .reputation_given
         .get(&giver)
         .into_iter()
-        .flatten()
+        .flat_map(|g| &g.0)
         .map(|g| {
             Event::ReputationRevoked(ReputationRevoked {
                 giver,

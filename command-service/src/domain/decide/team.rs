@@ -8,9 +8,9 @@ use super::Decision;
 use super::credits::{cover, credits, text};
 use crate::domain::command::TeamCmd;
 use crate::domain::outcome::TeamStep;
-use crate::domain::teams::Team;
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::{economy, profile, team as rules};
+use studio_model::team::Team;
 use studio_schema::money::{Postings, TeamId};
 use studio_schema::teams::{
     Membership, TeamCreated, TeamDisbanded, TeamMembershipChanged, TeamOwnerChanged,
@@ -23,7 +23,7 @@ fn mention(u: UserId) -> String {
 }
 
 fn team(state: &GuildState, id: TeamId) -> Result<&Team, Rejection> {
-    state.teams.active(id).ok_or(Rejection::NoSuchTeam(id.0))
+    state.active_team(id).ok_or(Rejection::NoSuchTeam(id.0))
 }
 
 fn owned(state: &GuildState, id: TeamId, actor: UserId) -> Result<&Team, Rejection> {
@@ -36,13 +36,12 @@ fn owned(state: &GuildState, id: TeamId, actor: UserId) -> Result<&Team, Rejecti
 
 /// The outcome after `events`, with the members as they will be.
 fn done(state: &GuildState, id: TeamId, events: Vec<Event>, step: TeamStep) -> Decision {
-    let mut teams = state.teams.clone();
+    let mut team = state.teams.get(&id).cloned();
     for e in &events {
-        teams.evolve(e);
+        studio_model::evolve_one(&mut team, id, e);
     }
-    let (name, members) = teams
-        .teams
-        .get(&id)
+    let (name, members) = team
+        .as_ref()
         .map(|t| (t.name.clone(), t.members.iter().copied().collect()))
         .unwrap_or_default();
     Ok((
@@ -89,7 +88,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             let open = profile::yes(open).ok_or(Rejection::BadOpen)?;
             let fee = state.settings.team_fee;
             cover(state, Account::Member(*owner), fee)?;
-            let id = state.teams.next_id();
+            let id = state.next_team();
             let postings = Postings::new()
                 .mov(Account::Member(*owner), Account::Treasury, fee)
                 .build();
@@ -226,7 +225,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             let t = owned(state, *id, *actor)?;
             let wallet = Account::Team(*id);
             let members: Vec<UserId> = t.members.iter().copied().collect();
-            let returned = rules::share_out(state.economy.balance(wallet), t.owner, &members);
+            let returned = rules::share_out(state.balance(wallet), t.owner, &members);
             let postings = returned
                 .iter()
                 .fold(Postings::new(), |p, (m, c)| {
@@ -264,7 +263,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             let step = TeamStep::Deposited {
                 member: *member,
                 amount,
-                wallet: Credits(state.economy.balance(wallet).0 + amount.0),
+                wallet: Credits(state.balance(wallet).0 + amount.0),
             };
             done(state, *id, vec![e], step)
         }
@@ -294,7 +293,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             let step = TeamStep::Paid {
                 member: *member,
                 amount,
-                wallet: Credits(state.economy.balance(wallet).0 - amount.0),
+                wallet: Credits(state.balance(wallet).0 - amount.0),
             };
             done(state, *id, vec![e], step)
         }
@@ -321,7 +320,7 @@ pub(super) fn decide(state: &GuildState, command: &TeamCmd) -> Decision {
             );
             let step = TeamStep::Spent {
                 amount,
-                wallet: Credits(state.economy.balance(wallet).0 - amount.0),
+                wallet: Credits(state.balance(wallet).0 - amount.0),
             };
             done(state, *id, vec![e], step)
         }

@@ -41,7 +41,7 @@ pub(super) fn decide(state: &GuildState, command: &TournamentCmd, now: DateTime<
             }
             let name = text(name, "The name", rules::NAME_CHARS)?;
             let source = if *from_treasury {
-                let balance = state.economy.balance(Account::Treasury);
+                let balance = state.balance(Account::Treasury);
                 if balance < prize {
                     return Err(Rejection::TreasuryShort {
                         balance,
@@ -52,7 +52,7 @@ pub(super) fn decide(state: &GuildState, command: &TournamentCmd, now: DateTime<
             } else {
                 Account::Mint
             };
-            let tournament = state.tournaments.next();
+            let tournament = state.next_tournament();
             let ends_at = now + TimeDelta::days(*days);
             Ok((
                 vec![Event::TournamentCreated(TournamentCreated {
@@ -174,11 +174,10 @@ pub(super) fn decide(state: &GuildState, command: &TournamentCmd, now: DateTime<
 fn open(
     state: &GuildState,
     id: TournamentId,
-) -> Result<&crate::domain::tournament::Tournament, Rejection> {
+) -> Result<&studio_model::tournament::Tournament, Rejection> {
     state
         .tournaments
-        .all
         .get(&id)
-        .filter(|t| t.open)
+        .filter(|t| t.is_open())
         .ok_or(Rejection::NoSuchTournament(id))
 }

@@ -88,14 +88,11 @@ fn placings_are_paid_from_the_pool_and_the_rest_goes_back() {
         Err(Rejection::BadPlacings)
     );
     run(&mut s, results(&[11, 10]), t(8)).expect("paid");
-    let balance = |m: i64| s.economy.balance(Account::Member(UserId(m))).0;
+    let balance = |m: i64| s.balance(Account::Member(UserId(m))).0;
     assert_eq!((balance(11), balance(10), balance(12)), (500, 300, 0));
+    assert_eq!(s.balance(Account::Prize(TournamentId(1))), Credits(0));
     assert_eq!(
-        s.economy.balance(Account::Prize(TournamentId(1))),
-        Credits(0)
-    );
-    assert_eq!(
-        s.economy.balance(Account::Mint),
+        s.balance(Account::Mint),
         Credits(-800),
         "the unplaced 20 % went back"
     );
@@ -128,5 +125,5 @@ fn a_cancelled_tournament_returns_its_pool_and_only_admins_run_them() {
         t(1),
     )
     .expect("cancelled");
-    assert_eq!(s.economy.balance(Account::Mint), Credits(0));
+    assert_eq!(s.balance(Account::Mint), Credits(0));
 }

@@ -6,11 +6,11 @@ use super::super::Decision;
 use super::super::credits::{cover, credits, text};
 use super::{done, owned};
 use crate::domain::outcome::TeamStep;
-use crate::domain::teams::{Milestone, Team};
 use crate::domain::{GuildState, Rejection};
 use crate::rules::team as rules;
+use studio_model::team::{Milestone, Team, progress};
 use studio_schema::money::{Postings, TeamId};
-use studio_schema::teams::{MilestoneStep, TeamMilestoneChanged, progress};
+use studio_schema::teams::{MilestoneStep, TeamMilestoneChanged};
 use studio_schema::{Account, Credits, Event, Posting, UserId};
 
 fn changed(

@@ -1,5 +1,4 @@
 //! Tenure: time spent in a guild, counted from join and leave events; time away does not count.
-//! Both the command service (ranks) and the projector (views) fold it the same way, from here.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,7 +23,9 @@ impl Tenure {
     /// The member left at `at`; the stint is banked.
     pub fn leave(&mut self, at: DateTime<Utc>) {
         if let Some(since) = self.since.take() {
-            self.completed_secs += (at - since).num_seconds().max(0);
+            self.completed_secs = self
+                .completed_secs
+                .saturating_add((at - since).num_seconds().max(0));
         }
     }
 
@@ -32,6 +33,35 @@ impl Tenure {
     #[must_use]
     pub fn time_in_guild(&self, now: DateTime<Utc>) -> TimeDelta {
         let current = self.since.map_or(0, |s| (now - s).num_seconds().max(0));
-        TimeDelta::seconds(self.completed_secs + current)
+        TimeDelta::seconds(self.completed_secs.saturating_add(current))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn day(n: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_600_000_000, 0).single().expect("valid") + TimeDelta::days(n)
+    }
+
+    #[test]
+    fn time_away_does_not_count() {
+        let mut t = Tenure::default();
+        t.join(day(0));
+        t.leave(day(20));
+        t.join(day(100));
+        assert_eq!(t.time_in_guild(day(110)), TimeDelta::days(30));
+    }
+
+    #[test]
+    fn a_repeated_join_or_leave_changes_nothing() {
+        let mut t = Tenure::default();
+        t.join(day(0));
+        t.join(day(5));
+        t.leave(day(10));
+        t.leave(day(50));
+        assert_eq!(t.time_in_guild(day(60)), TimeDelta::days(10));
     }
 }

@@ -1,0 +1,243 @@
+//! A guild's rules as its admins set them: the defaults, and how a `GuildSettingsChanged` applies.
+//! The rules in force at any point are the defaults with every earlier change applied in log
+//! order, so a replay decides nothing again. The limits an admin may set them within are a
+//! decision, and live with the command service's rules.
+
+use crate::rank::{self, PRO_DEV_RANK, Rank, Thresholds};
+use chrono::TimeDelta;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use studio_schema::settings::SettingsChange;
+use studio_schema::{ChannelId, Credits, Event, RoleId, Xp};
+
+/// XP a rewarded message earns by default.
+pub const MESSAGE_XP: Xp = Xp(5);
+/// Time between two rewarded messages of a member, by default.
+pub const MESSAGE_COOLDOWN: TimeDelta = TimeDelta::seconds(60);
+/// Marketplace tax in percent by the seller's rank (Beginner to Master), by default.
+pub const TAX_PERCENT: [i64; 4] = [15, 10, 5, 0];
+/// Credits an easy, a medium and a hard daily quest pay by default.
+pub const QUEST_REWARDS: [i64; 3] = [50, 100, 150];
+/// What creating a team costs by default (to the treasury).
+pub const TEAM_FEE: Credits = Credits(100);
+/// The reaction that gives reputation by default.
+pub const REACTION: &str = "⭐";
+
+/// The rules one guild plays by now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// Whether members below the selling rank may sell.
+    pub beginners_may_sell: bool,
+    /// The role of the Expert rank and above (the Pro-Dev channels), if the guild set one.
+    pub pro_dev_role: Option<RoleId>,
+    pub message_xp: Xp,
+    #[serde(with = "seconds")]
+    pub xp_cooldown: TimeDelta,
+    /// Channels whose messages earn no XP.
+    pub no_xp_channels: BTreeSet<ChannelId>,
+    /// Where level-ups are announced; `None`: where they happen.
+    pub level_up_channel: Option<ChannelId>,
+    /// Marketplace tax in percent, by the seller's rank (Beginner to Master).
+    pub tax_percent: [i64; 4],
+    pub quest_rewards: [i64; 3],
+    pub team_fee: Credits,
+    /// Months in the guild each rank needs.
+    pub ranks: Thresholds,
+    /// Roles given at Learner, Expert and Master.
+    pub rank_roles: [Option<RoleId>; 3],
+    /// The reaction that gives reputation, as [`reaction_key`] writes it.
+    pub rep_reaction: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            beginners_may_sell: false,
+            pro_dev_role: None,
+            message_xp: MESSAGE_XP,
+            xp_cooldown: MESSAGE_COOLDOWN,
+            no_xp_channels: BTreeSet::new(),
+            level_up_channel: None,
+            tax_percent: TAX_PERCENT,
+            quest_rewards: QUEST_REWARDS,
+            team_fee: TEAM_FEE,
+            ranks: Thresholds::default(),
+            rank_roles: [None; 3],
+            rep_reaction: REACTION.to_owned(),
+        }
+    }
+}
+
+impl Settings {
+    /// The rank `time_in_guild` earns here.
+    #[must_use]
+    pub fn rank(&self, time_in_guild: TimeDelta) -> Rank {
+        rank::rank(time_in_guild, &self.ranks)
+    }
+
+    /// The marketplace tax a seller of `rank` pays, in percent: the tax tier.
+    #[must_use]
+    pub fn tax_percent(&self, rank: Rank) -> i64 {
+        let i = match rank {
+            Rank::Beginner => 0,
+            Rank::Learner => 1,
+            Rank::Expert => 2,
+            Rank::Master => 3,
+        };
+        self.tax_percent[i]
+    }
+
+    /// The Discord roles a member who reached `rank` holds: the role of every rank up to theirs,
+    /// and the Pro-Dev role from its rank on.
+    #[must_use]
+    pub fn roles_for(&self, rank: Option<Rank>) -> Vec<RoleId> {
+        let Some(rank) = rank else {
+            return Vec::new();
+        };
+        let mut roles: Vec<RoleId> = [Rank::Learner, Rank::Expert, Rank::Master]
+            .into_iter()
+            .zip(self.rank_roles)
+            .filter(|(r, _)| *r <= rank)
+            .filter_map(|(_, role)| role)
+            .collect();
+        if rank >= PRO_DEV_RANK
+            && let Some(role) = self.pro_dev_role
+        {
+            roles.push(role);
+        }
+        roles.sort_unstable();
+        roles.dedup();
+        roles
+    }
+
+    /// Whether a channel's messages earn XP.
+    #[must_use]
+    pub fn earns_xp(&self, channel: ChannelId) -> bool {
+        !self.no_xp_channels.contains(&channel)
+    }
+
+    /// Folds one event: a settings change applies, anything else changes nothing.
+    pub fn evolve(&mut self, event: &Event) {
+        if let Event::GuildSettingsChanged { change, .. } = event {
+            self.apply(change);
+        }
+    }
+
+    /// Applies a change from the log.
+    pub fn apply(&mut self, change: &SettingsChange) {
+        let c = change;
+        if let Some(v) = c.beginners_may_sell {
+            self.beginners_may_sell = v;
+        }
+        if let Some(r) = c.pro_dev_role {
+            self.pro_dev_role = (r != 0).then_some(RoleId(r));
+        }
+        if let Some(v) = c.message_xp {
+            self.message_xp = Xp(v);
+        }
+        if let Some(v) = c.xp_cooldown_secs {
+            self.xp_cooldown = TimeDelta::seconds(v);
+        }
+        if let Some((channel, off)) = c.no_xp_channel {
+            if off {
+                self.no_xp_channels.insert(ChannelId(channel));
+            } else {
+                self.no_xp_channels.remove(&ChannelId(channel));
+            }
+        }
+        if let Some(ch) = c.level_up_channel {
+            self.level_up_channel = (ch != 0).then_some(ChannelId(ch));
+        }
+        if let Some(t) = c.tax_percent {
+            self.tax_percent = t;
+        }
+        if let Some(r) = c.quest_rewards {
+            self.quest_rewards = r;
+        }
+        if let Some(f) = c.team_fee {
+            self.team_fee = Credits(f);
+        }
+        if let Some(m) = c.rank_months {
+            self.ranks = Thresholds(m);
+        }
+        if let Some(r) = &c.rep_reaction {
+            self.rep_reaction = reaction_key(r);
+        }
+        if let Some((rank, role)) = &c.rank_role
+            && let Some(i) = rank_role_index(rank)
+        {
+            self.rank_roles[i] = (*role != 0).then_some(RoleId(*role));
+        }
+    }
+}
+
+/// The index of a rank that can have a role (Learner 0, Expert 1, Master 2), from its name.
+#[must_use]
+pub fn rank_role_index(rank: &str) -> Option<usize> {
+    match rank.parse::<Rank>().ok()? {
+        Rank::Beginner => None,
+        Rank::Learner => Some(0),
+        Rank::Expert => Some(1),
+        Rank::Master => Some(2),
+    }
+}
+
+/// How a reaction is compared: a custom emoji (`<:name:id>` or `<a:name:id>`) by its id, a Unicode
+/// emoji as itself.
+#[must_use]
+pub fn reaction_key(raw: &str) -> String {
+    let raw = raw.trim();
+    raw.strip_prefix('<')
+        .and_then(|r| r.strip_suffix('>'))
+        .and_then(|r| r.rsplit(':').next())
+        .filter(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_digit()))
+        .map_or_else(|| raw.to_owned(), str::to_owned)
+}
+
+/// A time span stored as whole seconds.
+mod seconds {
+    use chrono::TimeDelta;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(d.num_seconds())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TimeDelta, D::Error> {
+        i64::deserialize(d).map(TimeDelta::seconds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn changes_apply_in_order_and_only_what_they_name() {
+        let mut s = Settings::default();
+        s.apply(&SettingsChange {
+            message_xp: Some(20),
+            no_xp_channel: Some((7, true)),
+            ..SettingsChange::default()
+        });
+        s.apply(&SettingsChange {
+            xp_cooldown_secs: Some(10),
+            ..SettingsChange::default()
+        });
+        assert_eq!(s.message_xp, Xp(20));
+        assert_eq!(s.xp_cooldown, TimeDelta::seconds(10));
+        assert!(!s.earns_xp(ChannelId(7)));
+        assert_eq!(s.tax_percent(Rank::Learner), 10, "untouched");
+        s.apply(&SettingsChange {
+            no_xp_channel: Some((7, false)),
+            ..SettingsChange::default()
+        });
+        assert!(s.earns_xp(ChannelId(7)));
+    }
+
+    #[test]
+    fn custom_emoji_compare_by_id() {
+        assert_eq!(reaction_key("<:thanks:123>"), "123");
+        assert_eq!(reaction_key(" ⭐ "), "⭐");
+    }
+}
