@@ -69,11 +69,12 @@ pub enum Effect {
         response: Box<InteractionResponse>,
         when_late: WhenLate,
     },
-    /// An interaction that shows views: rendered when sent, from views that include `head`.
+    /// An interaction that shows views: `query`, rendered when sent from views that include `head`.
     Query {
         guild: GuildId,
         head: i64,
-        interaction: Box<serde_json::Value>,
+        reply: Reply,
+        query: Box<crate::query::Query>,
     },
     Dm(Dm),
     /// A public message in a channel (level-up and rank-up announcements).
