@@ -289,6 +289,34 @@ mod tests {
     }
 
     #[test]
+    fn a_query_survives_the_outbox_round_trip() {
+        use crate::query::{Board, Query};
+        let effect = Effect::Query {
+            guild: GuildId(1),
+            head: 42,
+            reply: Reply {
+                id: Id::new(5),
+                token: "tok".into(),
+                member: Some(UserId(7)),
+                deferred: false,
+            },
+            query: Box::new(Query::Board {
+                board: Board::Shop {
+                    tab: crate::discord::custom_id::ShopTab::Mine,
+                    page: 2,
+                    owner: UserId(7),
+                    language: Some("Rust".into()),
+                },
+                update: true,
+            }),
+        };
+        let row = effect.row(GuildId(1));
+        assert_eq!(row.kind, "query");
+        let back: Effect = serde_json::from_value(row.effect).expect("decodes");
+        assert_eq!(back, effect);
+    }
+
+    #[test]
     fn a_team_member_leaving_is_shut_out_of_the_room_by_name_of_the_team() {
         let outcome = Outcome::Team {
             team: TeamId(3),

@@ -260,3 +260,78 @@ pub fn rejected(rejection: &Rejection, command: Option<&str>) -> InteractionResp
         None => ephemeral(&format!("❌ {rejection}")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_schema::{GuildId, UserId, Xp};
+
+    fn text(response: &InteractionResponse) -> String {
+        response
+            .data
+            .as_ref()
+            .and_then(|d| d.content.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_outcomes_that_used_to_say_done_have_words_of_their_own() {
+        let member = UserId(5);
+        for (outcome, expected) in [
+            (
+                Outcome::Recorded,
+                "✅ Recorded: there was nothing more to do.",
+            ),
+            (
+                Outcome::MessageRewarded {
+                    member,
+                    xp: Xp(15),
+                    level_up: Some(2),
+                    announce_in: None,
+                },
+                "✅ <@5> earned 15 XP.\n🎉 <@5> reached level 2!",
+            ),
+            (
+                Outcome::RankUp {
+                    guild: GuildId(1),
+                    member,
+                    rank: "Expert".into(),
+                    roles: Vec::new(),
+                    announce_in: None,
+                },
+                "🎖️ <@5> reached the **Expert** rank!",
+            ),
+            (
+                Outcome::Rejoined {
+                    guild: GuildId(1),
+                    member,
+                    roles: vec![7],
+                },
+                "👋 Welcome back, <@5>: the roles of your rank are yours again.",
+            ),
+        ] {
+            assert_eq!(text(&answer(&outcome, None)), expected);
+        }
+    }
+
+    #[test]
+    fn a_refusal_of_bad_input_shows_the_usage_of_the_command_it_came_from() {
+        let bad = Outcome::Rejected(Rejection::BadStars);
+        assert_eq!(
+            text(&answer(&bad, Some("shop"))),
+            format!(
+                "❌ Stars must be a whole number from 1 to 5.\n{}",
+                help::usage("shop")
+            )
+        );
+        assert_eq!(
+            text(&answer(&bad, None)),
+            "❌ Stars must be a whole number from 1 to 5."
+        );
+        let rule = Outcome::Rejected(Rejection::SelfPayment);
+        assert_eq!(
+            text(&answer(&rule, Some("pay"))),
+            "❌ You cannot pay yourself."
+        );
+    }
+}
