@@ -1,14 +1,17 @@
 //! Turning a raw gateway dispatch taken from JetStream into a command, a query, or nothing.
 //!
 //! Everything here is input Discord (or a forger) controls: nothing panics, and an interaction that
-//! cannot be understood becomes a clear private answer instead of a change.
+//! cannot be understood becomes a clear private answer instead of a change. An interaction's
+//! options, custom id or form are read here and only here, into a typed [`Command`] or [`Query`].
 
 mod clicks;
+mod queries;
 mod slash;
 
 pub use clicks::owns_view;
 
 use crate::domain::{Command, SeenMember};
+use crate::query::Query;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use studio_schema::{ChannelId, GuildId, MessageId, UserId};
@@ -28,10 +31,28 @@ pub enum ReplyTo {
     Nobody,
     /// A message's channel, for a level-up announcement.
     Channel(ChannelId),
-    /// The member who used a slash command.
-    Interaction(Box<Interaction>),
+    /// The member who used a slash command, a button or a form.
+    Interaction(Asker),
     /// The same, already told "Studio is thinking" (a deferred answer), to be edited with the outcome.
-    Deferred(Box<Interaction>),
+    Deferred(Asker),
+}
+
+/// A member waiting for the answer to an interaction.
+#[derive(Clone, Debug)]
+pub struct Asker {
+    pub interaction: Box<Interaction>,
+    /// The slash command whose usage a refusal of bad input shows (for a submitted form, the
+    /// command that explains it); none for a button.
+    pub command: Option<&'static str>,
+}
+
+/// What an interaction asks, read once from its options, custom id or form.
+#[derive(Debug)]
+enum Asked {
+    /// A change for the decider.
+    Command(Command),
+    /// Something to show from the views.
+    Query(Query),
 }
 
 /// What a dispatch asks of Studio.
@@ -46,10 +67,12 @@ pub enum Incoming {
         command: Command,
         reply: ReplyTo,
     },
-    /// An interaction that only shows views (`/profile`, `/leaderboard`, their buttons).
+    /// An interaction that only shows views (`/profile`, `/leaderboard`, their buttons): `query`,
+    /// answered to `interaction`.
     Query {
         guild: GuildId,
         interaction: Box<Interaction>,
+        query: Query,
     },
     /// An interaction Studio cannot act on; the member is told `reason` privately.
     Refuse {
@@ -255,33 +278,37 @@ fn interaction(i: Interaction) -> Incoming {
     let Some(actor) = i.author_id().map(|a| UserId::from_u64(a.get())) else {
         return refuse(i, "I could not tell who you are.".into());
     };
+    // With the command, the name of the one whose usage a refusal of bad input shows.
     let read = match &i.data {
         Some(InteractionData::ApplicationCommand(data)) => {
-            if matches!(
-                data.name.as_str(),
-                "profile" | "leaderboard" | "balance" | "sell" | "shop" | "help" | "find" | "teams"
-            ) {
-                Ok(None)
-            } else {
-                slash::read(&i, data, actor)
-            }
+            let command = crate::discord::help::entry(&data.name).map(|e| e.name);
+            queries::read(data, actor)
+                .map_or_else(|| slash::read(&i, data, actor), |q| q.map(Asked::Query))
+                .map(|asked| (asked, command))
         }
-        Some(InteractionData::MessageComponent(data)) => clicks::button(&i, &data.custom_id, actor),
+        Some(InteractionData::MessageComponent(data)) => {
+            clicks::button(&i, &data.custom_id, actor).map(|asked| (asked, None))
+        }
         Some(InteractionData::ModalSubmit(data)) => {
-            clicks::form(data, actor, slash::created_at(&i)).map(Some)
+            clicks::read_form(data, actor, slash::created_at(&i))
+                .map(|(form, command)| (Asked::Command(command), Some(form.command())))
         }
         _ => Err("Studio does not know that command. Try /profile, /shop or /balance.".to_owned()),
     };
     match read {
-        Ok(Some(command)) => Incoming::Command {
+        Ok((Asked::Command(command), usage)) => Incoming::Command {
             guild,
             own_id: Some(i.id.to_string()),
             command,
-            reply: ReplyTo::Interaction(Box::new(i)),
+            reply: ReplyTo::Interaction(Asker {
+                interaction: Box::new(i),
+                command: usage,
+            }),
         },
-        Ok(None) => Incoming::Query {
+        Ok((Asked::Query(query), _)) => Incoming::Query {
             guild,
             interaction: Box::new(i),
+            query,
         },
         Err(reason) => refuse(i, reason),
     }

@@ -69,11 +69,12 @@ pub enum Effect {
         response: Box<InteractionResponse>,
         when_late: WhenLate,
     },
-    /// An interaction that shows views: rendered when sent, from views that include `head`.
+    /// An interaction that shows views: `query`, rendered when sent from views that include `head`.
     Query {
         guild: GuildId,
         head: i64,
-        interaction: Box<serde_json::Value>,
+        reply: Reply,
+        query: Box<crate::query::Query>,
     },
     Dm(Dm),
     /// A public message in a channel (level-up and rank-up announcements).
@@ -283,6 +284,34 @@ mod tests {
         };
         let row = effect.row(GuildId(1));
         assert_eq!(row.kind, "answer");
+        let back: Effect = serde_json::from_value(row.effect).expect("decodes");
+        assert_eq!(back, effect);
+    }
+
+    #[test]
+    fn a_query_survives_the_outbox_round_trip() {
+        use crate::query::{Board, Query};
+        let effect = Effect::Query {
+            guild: GuildId(1),
+            head: 42,
+            reply: Reply {
+                id: Id::new(5),
+                token: "tok".into(),
+                member: Some(UserId(7)),
+                deferred: false,
+            },
+            query: Box::new(Query::Board {
+                board: Board::Shop {
+                    tab: crate::discord::custom_id::ShopTab::Mine,
+                    page: 2,
+                    owner: UserId(7),
+                    language: Some("Rust".into()),
+                },
+                update: true,
+            }),
+        };
+        let row = effect.row(GuildId(1));
+        assert_eq!(row.kind, "query");
         let back: Effect = serde_json::from_value(row.effect).expect("decodes");
         assert_eq!(back, effect);
     }

@@ -5,7 +5,7 @@ use std::fmt;
 use studio_schema::{ListingId, UserId};
 
 /// The tabs of a `/profile` view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ProfileTab {
     Stats,
     Portfolio,
@@ -13,7 +13,7 @@ pub enum ProfileTab {
 }
 
 /// The leaderboard's periods.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Period {
     AllTime,
     ThisWeek,
@@ -28,7 +28,7 @@ pub enum Slot {
 }
 
 /// The tabs of a `/shop` view.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ShopTab {
     Market,
     Mine,

@@ -2,9 +2,9 @@
 
 use super::custom_id::Action;
 use super::render::truncate;
-use crate::domain::Outcome;
 use crate::rules::quest::QUEST_XP;
 use crate::rules::xp::progress_bar;
+use studio_schema::UserId;
 use twilight_model::channel::message::MessageFlags;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
@@ -12,10 +12,21 @@ use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder};
 use twilight_util::builder::interaction_response::ChannelMessageBuilder;
 use twilight_util::builder::message::ButtonBuilder;
 
-/// The quest board for an [`Outcome::Quest`]; `None` for any other outcome.
+/// A member's quest of the day and how far they are (an [`crate::domain::Outcome::Quest`]).
+pub struct Board<'a> {
+    pub member: UserId,
+    pub task: &'a str,
+    pub progress: u32,
+    pub target: u32,
+    pub reward: i64,
+    pub streak: u32,
+    pub claimed: bool,
+}
+
+/// The quest board, privately.
 #[must_use]
-pub fn board(outcome: &Outcome) -> Option<InteractionResponse> {
-    let Outcome::Quest {
+pub fn board(quest: &Board<'_>) -> InteractionResponse {
+    let Board {
         member,
         task,
         progress,
@@ -23,10 +34,7 @@ pub fn board(outcome: &Outcome) -> Option<InteractionResponse> {
         reward,
         streak,
         claimed,
-    } = outcome
-    else {
-        return None;
-    };
+    } = quest;
     let done = progress >= target;
     let status = if *claimed {
         "✅ Claimed. A new quest comes tomorrow (UTC).".to_owned()
@@ -68,14 +76,12 @@ pub fn board(outcome: &Outcome) -> Option<InteractionResponse> {
         .custom_id(Action::ClaimQuest { owner: *member }.to_string())
         .disabled(!done || *claimed)
         .build();
-    Some(
-        ChannelMessageBuilder::new()
-            .embeds([embed])
-            .components([Component::ActionRow(ActionRow {
-                components: vec![claim.into()],
-                id: None,
-            })])
-            .flags(MessageFlags::EPHEMERAL)
-            .build(),
-    )
+    ChannelMessageBuilder::new()
+        .embeds([embed])
+        .components([Component::ActionRow(ActionRow {
+            components: vec![claim.into()],
+            id: None,
+        })])
+        .flags(MessageFlags::EPHEMERAL)
+        .build()
 }

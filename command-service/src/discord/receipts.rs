@@ -1,14 +1,13 @@
-//! What members are told when credits or goods move: the private answer to whoever acted, and
-//! the direct messages to the other party. Pure.
+//! What members are told when credits or goods move: the direct messages to the other party, the
+//! delivered code, and the steps of commissions, teams and tournaments in words (the answer to
+//! whoever acted is [`super::outcome`]'s). Pure.
 
-use super::render::{ephemeral, truncate};
+use super::render::truncate;
 use crate::domain::{Outcome, Step, TeamStep, TournamentStep};
 use studio_schema::economy::Settlement;
 use studio_schema::{Credits, UserId};
-use twilight_model::channel::message::{AllowedMentions, Embed, MessageFlags};
-use twilight_model::http::interaction::InteractionResponse;
+use twilight_model::channel::message::Embed;
 use twilight_util::builder::embed::EmbedBuilder;
-use twilight_util::builder::interaction_response::ChannelMessageBuilder;
 
 const COLOUR: u32 = 0x0057_F287;
 /// Discord's embed description limit.
@@ -68,187 +67,6 @@ pub fn code_embeds(title: &str, code: &str) -> Vec<Embed> {
         .collect()
 }
 
-/// The private answer to an economy outcome, if it is one.
-#[must_use]
-pub fn answer(outcome: &Outcome) -> Option<InteractionResponse> {
-    let text = match outcome {
-        Outcome::Paid {
-            to,
-            amount,
-            balance,
-            ..
-        } => format!("✅ Paid {amount} credits to <@{to}>. Your balance: {balance} credits."),
-        Outcome::CreditsAdjusted {
-            member,
-            change,
-            balance,
-            reason,
-        } => {
-            let verb = if *change >= 0 { "Granted" } else { "Revoked" };
-            format!(
-                "✅ {verb} {} credits {} <@{member}> — their balance: {balance}. Reason: {reason}",
-                change.abs(),
-                if *change >= 0 { "to" } else { "from" },
-            )
-        }
-        Outcome::Listed {
-            listing,
-            version,
-            title,
-            price,
-        } => {
-            let what = if *version == 1 {
-                "is on the marketplace"
-            } else {
-                "was updated"
-            };
-            // Public, with the seller's own words: nothing in it may ping anyone.
-            return Some(
-                ChannelMessageBuilder::new()
-                    .content(truncate(
-                        &format!(
-                            "🛍️ Listing #{listing} **{title}** {what} (version {version}) for {price} credits. Browse with /shop."
-                        ),
-                        2000,
-                    ))
-                    .allowed_mentions(AllowedMentions::default())
-                    .build(),
-            );
-        }
-        Outcome::Delisted { listing, title } => {
-            format!(
-                "✅ Listing #{listing} **{title}** is off the marketplace. Buyers keep their copies."
-            )
-        }
-        Outcome::Purchased {
-            listing,
-            title,
-            version,
-            price,
-            code,
-            balance,
-            seller,
-            ..
-        } => {
-            return Some(
-                ChannelMessageBuilder::new()
-                    .content(truncate(
-                        &format!(
-                            "✅ You bought listing #{listing} **{title}** (version {version}) from <@{seller}> for {price} credits. Your balance: {balance}. The code is below and in your DMs."
-                        ),
-                        2000,
-                    ))
-                    .embeds(code_embeds(title, code))
-                    .flags(MessageFlags::EPHEMERAL)
-                    .build(),
-            );
-        }
-        Outcome::Reviewed {
-            listing, stars, xp, ..
-        } => format!("✅ Thanks! Your {stars}★ review of listing #{listing} is posted. +{xp} XP."),
-        Outcome::Refunded {
-            listing,
-            buyer,
-            amount,
-            ..
-        } => format!(
-            "✅ Refunded {amount} credits to <@{buyer}> for listing #{listing}; their access to the code is revoked."
-        ),
-        Outcome::PurchaseDisputed { listing, .. } => format!(
-            "✅ Your dispute of listing #{listing} is open. An admin will refund or reject it."
-        ),
-        Outcome::DisputeRejected { listing, buyer } => {
-            format!("✅ Rejected <@{buyer}>'s dispute of listing #{listing}; the sale stands.")
-        }
-        Outcome::Featured {
-            listing,
-            until,
-            cost,
-            balance,
-        } => format!(
-            "✅ Listing #{listing} is featured until {} for {cost} credits. Your balance: {balance}.",
-            until.format("%Y-%m-%d %H:%M UTC")
-        ),
-        Outcome::Commission {
-            commission, step, ..
-        } => format!("✅ Commission #{commission}: {}", step_text(step)),
-        Outcome::SettingChanged { what, .. } => format!("✅ {what}"),
-        Outcome::Team {
-            team, name, step, ..
-        } => format!("✅ Team #{} **{name}**: {}", team.0, team_text(step)),
-        Outcome::QuestClaimed {
-            reward, xp, streak, ..
-        } => format!(
-            "🎁 Quest claimed: +{reward} credits and +{xp} XP. Streak: {streak} day{}.",
-            if *streak == 1 { "" } else { "s" }
-        ),
-        Outcome::Settings { lines } => {
-            format!("⚙️ Studio's rules in this server:\n{}", lines.join("\n"))
-        }
-        Outcome::ProfileSaved { role, open_to_work } => format!(
-            "✅ Profile saved: {role}, {}.",
-            if *open_to_work {
-                "open to work — /find lists you and members can contact you"
-            } else {
-                "not open to work — /find does not list you"
-            }
-        ),
-        Outcome::Contacted { to, .. } => format!("✉️ Your message was sent to <@{to}> by DM."),
-        Outcome::Tournament {
-            tournament,
-            name,
-            step,
-        } => {
-            let (text, public, pinged) = tournament_text(*tournament, name, step);
-            if !public {
-                return Some(ephemeral(&text));
-            }
-            return Some(
-                ChannelMessageBuilder::new()
-                    .content(truncate(&text, 2000))
-                    .allowed_mentions(AllowedMentions {
-                        users: pinged
-                            .iter()
-                            .map(|u| twilight_model::id::Id::new(u.get().max(1)))
-                            .collect(),
-                        ..AllowedMentions::default()
-                    })
-                    .build(),
-            );
-        }
-        Outcome::RepPurged { giver, count } => {
-            format!("✅ Removed the {count} reputation points <@{giver}> had given.")
-        }
-        Outcome::RepGiven {
-            giver,
-            receiver,
-            total,
-            reason,
-        } => {
-            let reason = reason
-                .as_ref()
-                .map_or_else(String::new, |r| format!(" — {r}"));
-            // Public thanks: it pings the receiver and nobody else, whatever the reason says.
-            return Some(
-                ChannelMessageBuilder::new()
-                    .content(truncate(
-                        &format!(
-                            "⭐ <@{giver}> gave <@{receiver}> +1 reputation (now {total}){reason}"
-                        ),
-                        2000,
-                    ))
-                    .allowed_mentions(AllowedMentions {
-                        users: vec![twilight_model::id::Id::new(receiver.get().max(1))],
-                        ..AllowedMentions::default()
-                    })
-                    .build(),
-            );
-        }
-        _ => return None,
-    };
-    Some(ephemeral(&text))
-}
-
 fn shares(paid: &[(UserId, Credits)]) -> String {
     paid.iter()
         .map(|(m, c)| format!("<@{m}> {c}"))
@@ -257,7 +75,7 @@ fn shares(paid: &[(UserId, Credits)]) -> String {
 }
 
 /// What a team step did, in words.
-fn team_text(step: &TeamStep) -> String {
+pub(super) fn team_text(step: &TeamStep) -> String {
     match step {
         TeamStep::Created { owner, fee } => format!(
             "created by <@{owner}> for {fee} credits. Its private channel opens for its members; see it with /teams."
@@ -483,7 +301,7 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
 }
 
 /// A tournament step in words; whether it is announced publicly; whom it pings.
-fn tournament_text(
+pub(super) fn tournament_text(
     tournament: studio_schema::TournamentId,
     name: &str,
     step: &TournamentStep,

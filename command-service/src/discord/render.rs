@@ -1,8 +1,8 @@
-//! Turning outcomes and views into Discord messages. Pure: the caller passes `now` and the data.
+//! Turning views into Discord messages (decided outcomes are [`super::outcome`]'s), and the
+//! helpers every answer uses. Pure: the caller passes `now` and the data.
 //! Every text is kept inside Discord's limits here.
 
 use super::custom_id::{Action, Period, ProfileTab, Slot};
-use crate::domain::{Outcome, Rejection};
 use crate::rules::settings::Settings;
 use crate::rules::{tenure, xp};
 use crate::views::{LeaderboardPage, MemberView};
@@ -44,48 +44,6 @@ pub fn private_embeds(embeds: Vec<Embed>) -> InteractionResponse {
         .embeds(embeds)
         .flags(MessageFlags::EPHEMERAL)
         .build()
-}
-
-/// The answer to a decided slash command.
-#[must_use]
-pub fn outcome(outcome: &Outcome) -> InteractionResponse {
-    match outcome {
-        Outcome::XpAdjusted {
-            member,
-            change,
-            total,
-            level,
-            level_up,
-            reason,
-        } => {
-            let cheer =
-                level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
-            let verb = if *change >= 0 { "Gave" } else { "Removed" };
-            let prep = if *change >= 0 { "to" } else { "from" };
-            ChannelMessageBuilder::new()
-                .content(truncate(
-                    &format!(
-                        "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}{cheer}",
-                        change.abs()
-                    ),
-                    CONTENT_LIMIT,
-                ))
-                .build()
-        }
-        Outcome::Rejected(rejection) => rejected(rejection),
-        Outcome::Spotlight {
-            member, text, cost, ..
-        } => super::boards::spotlight(*member, text, *cost),
-        other => super::quests::board(other)
-            .or_else(|| super::receipts::answer(other))
-            .unwrap_or_else(|| ephemeral("Done.")),
-    }
-}
-
-/// A rule's refusal, privately.
-#[must_use]
-pub fn rejected(rejection: &Rejection) -> InteractionResponse {
-    ephemeral(&format!("❌ {rejection}"))
 }
 
 /// The level-up announcement, posted in the channel where it happened.

@@ -7,7 +7,8 @@ use studio_schema::economy::Settlement;
 use studio_schema::money::TeamId;
 use studio_schema::{CommissionId, Credits, GuildId, ListingId, TournamentId, UserId, Xp};
 
-/// A rule said no. The member sees [`Rejection::message`]; nothing is written but the record of it.
+/// A rule said no. The member sees its text (each variant's own, below); nothing is written but the
+/// record of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum Rejection {
     #[error("You need the Manage Server permission to change XP.")]
@@ -167,25 +168,80 @@ impl Rejection {
     /// so the answer shows the command's help.
     #[must_use]
     pub fn is_bad_input(&self) -> bool {
-        matches!(
-            self,
+        // Every variant is named, so a new refusal does not compile until it is classified.
+        match self {
             Self::BadAmount { .. }
-                | Self::BadReason { .. }
-                | Self::BadCredits { .. }
-                | Self::BadText { .. }
-                | Self::BadPrice { .. }
-                | Self::BadStars
-                | Self::BadDays { .. }
-                | Self::BadDeadline { .. }
-                | Self::BadSplit
-                | Self::BadMilestone { .. }
-                | Self::BadPrize { .. }
-                | Self::BadPlacings
-                | Self::BadSetting(_)
-                | Self::BadRole { .. }
-                | Self::BadYears { .. }
-                | Self::BadYesNo
-        )
+            | Self::BadReason { .. }
+            | Self::BadCredits { .. }
+            | Self::BadSetting(_)
+            | Self::BadText { .. }
+            | Self::BadPrice { .. }
+            | Self::BadStars
+            | Self::BadDays { .. }
+            | Self::BadDeadline { .. }
+            | Self::BadMilestone { .. }
+            | Self::BadPrize { .. }
+            | Self::BadPlacings
+            | Self::BadRole { .. }
+            | Self::BadYears { .. }
+            | Self::BadYesNo
+            | Self::BadSplit => true,
+            Self::NeedsManageGuild
+            | Self::TargetIsBot
+            | Self::NothingToRemove { .. }
+            | Self::AdminOnly
+            | Self::PremiumOnly { .. }
+            | Self::SpotlightCooldown { .. }
+            | Self::NoSuchTeam(_)
+            | Self::TeamOwnerOnly
+            | Self::AlreadyInTeam { .. }
+            | Self::NotInTeam { .. }
+            | Self::NoRequest { .. }
+            | Self::AlreadyRequested
+            | Self::OwnerCannotLeave
+            | Self::TeamFull { .. }
+            | Self::TooManyMilestones { .. }
+            | Self::NoSuchMilestone(_)
+            | Self::MilestoneAlready(_, _)
+            | Self::BadOpen
+            | Self::NoQuestToday
+            | Self::QuestNotDone { .. }
+            | Self::QuestAlreadyClaimed
+            | Self::SelfPayment
+            | Self::BotAccount
+            | Self::InsufficientCredits { .. }
+            | Self::NotEnoughToRevoke { .. }
+            | Self::RankTooLow { .. }
+            | Self::NoSuchListing(_)
+            | Self::ListingInactive(_)
+            | Self::NotTheSeller(_)
+            | Self::OwnListing
+            | Self::AlreadyBought(_)
+            | Self::ListingChanged { .. }
+            | Self::NotABuyer(_)
+            | Self::AlreadyReviewed(_)
+            | Self::AlreadyRefunded
+            | Self::NotDisputed
+            | Self::AlreadyDisputed
+            | Self::SellerCannotRefund { .. }
+            | Self::NoSuchCommission(_)
+            | Self::NotYourCommission { .. }
+            | Self::WrongStep { .. }
+            | Self::SelfCommission
+            | Self::DeadlineNotPassed { .. }
+            | Self::NoSuchTournament(_)
+            | Self::TournamentClosed(_)
+            | Self::AlreadyEntered(_)
+            | Self::TreasuryShort { .. }
+            | Self::NotOpenToWork { .. }
+            | Self::ContactedToday { .. }
+            | Self::ContactCap { .. }
+            | Self::SelfContact
+            | Self::SelfRep
+            | Self::RepAlreadyToday { .. }
+            | Self::RepDailyCap { .. }
+            | Self::ReviewWindowClosed { .. } => false,
+        }
     }
 }
 

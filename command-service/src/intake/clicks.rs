@@ -1,8 +1,10 @@
 //! Buttons and submitted forms. A button acts only for the member whose view it is on; what it
 //! names is checked again by the rules against current state.
 
+use super::Asked;
 use crate::discord::custom_id::{Action, Form, field};
 use crate::domain::{Command, Draft, Market, TeamCmd};
+use crate::query::{Board, Opening, Query};
 use studio_schema::UserId;
 use twilight_model::application::interaction::Interaction;
 use twilight_model::application::interaction::modal::{
@@ -22,15 +24,11 @@ pub fn owns_view(interaction: &Interaction, action: &Action, clicker: UserId) ->
     action.owner() == clicker && opener.is_none_or(|o| o == clicker)
 }
 
-/// What a click asks for: a command, or `Ok(None)` for a click that only shows a view or a form.
+/// What a click asks for: a command, or the query of a click that only shows a view or a form.
 ///
 /// # Errors
 /// A private explanation: the button is not Studio's, or the view is another member's.
-pub fn button(
-    i: &Interaction,
-    custom_id: &str,
-    clicker: UserId,
-) -> Result<Option<Command>, String> {
+pub fn button(i: &Interaction, custom_id: &str, clicker: UserId) -> Result<Asked, String> {
     let Some(action) = Action::parse(custom_id) else {
         return Err("❌ That button is not one of Studio's.".into());
     };
@@ -40,34 +38,93 @@ pub fn button(
             action.owner()
         ));
     }
-    Ok(match action {
+    let board = |board| {
+        Ok(Asked::Query(Query::Board {
+            board,
+            update: true,
+        }))
+    };
+    let form = |form| Ok(Asked::Query(Query::Form { form }));
+    let command = |command| Ok(Asked::Command(command));
+    match action {
         Action::Buy {
             listing, version, ..
-        } => Some(Command::Market(Market::Buy {
+        } => command(Command::Market(Market::Buy {
             buyer: clicker,
             listing,
             version,
         })),
-        Action::Delist { listing, .. } => Some(Command::Market(Market::Delist {
+        Action::Delist { listing, .. } => command(Command::Market(Market::Delist {
             actor: clicker,
             listing,
         })),
-        Action::Refund { listing, buyer, .. } => Some(Command::Market(Market::Refund {
+        Action::Refund { listing, buyer, .. } => command(Command::Market(Market::Refund {
             seller: clicker,
             listing,
             buyer,
             reason: "Refunded by the seller".into(),
         })),
-        Action::JoinTeam { team, .. } => Some(Command::Team(TeamCmd::Join {
+        Action::JoinTeam { team, .. } => command(Command::Team(TeamCmd::Join {
             member: clicker,
             team: studio_schema::money::TeamId(team),
         })),
-        Action::ClaimQuest { .. } => Some(Command::ClaimQuest {
+        Action::ClaimQuest { .. } => command(Command::ClaimQuest {
             member: clicker,
             at: super::slash::created_at(i),
         }),
-        _ => None,
-    })
+        Action::Profile { tab, target, owner } => board(Board::Profile { tab, target, owner }),
+        Action::Leaderboard {
+            period,
+            page,
+            owner,
+            slot: _,
+        } => board(Board::Leaderboard {
+            period,
+            page,
+            owner,
+        }),
+        Action::Shop {
+            tab,
+            page,
+            owner,
+            slot: _,
+            language,
+        } => board(Board::Shop {
+            tab,
+            page,
+            owner,
+            language,
+        }),
+        Action::Find {
+            role,
+            min_years,
+            page,
+            owner,
+            slot: _,
+        } => board(Board::Find {
+            role,
+            min_years,
+            page,
+            owner,
+        }),
+        Action::Teams {
+            browse,
+            page,
+            owner,
+            slot: _,
+        } => board(Board::Teams {
+            browse,
+            page,
+            owner,
+        }),
+        Action::Edit { listing, owner } => form(Opening::Edit { listing, owner }),
+        Action::Review { listing, owner } => form(Opening::Review { listing, owner }),
+        Action::Dispute { listing, owner } => form(Opening::Dispute { listing, owner }),
+        Action::EditProfile { owner } => form(Opening::Profile { owner }),
+        Action::Contact { member, owner: _ } => form(Opening::Contact { member }),
+        Action::CreateTeam { owner: _ } => form(Opening::Team),
+        Action::Code { listing, owner } => Ok(Asked::Query(Query::Code { listing, owner })),
+    }
 }
 
 /// The text inputs of a submitted form, by custom id: the only way a form's text is read, once every
@@ -102,11 +159,24 @@ fn inputs(data: &ModalInteractionData) -> Result<Vec<(&str, &str)>, String> {
 ///
 /// # Errors
 /// The form is not Studio's or misses a field.
-pub fn form(
+#[cfg(test)]
+fn form(
     data: &ModalInteractionData,
     actor: UserId,
     at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Command, String> {
+    read_form(data, actor, at).map(|(_, command)| command)
+}
+
+/// The form submitted and the command it asks for.
+///
+/// # Errors
+/// The form is not Studio's or misses a field.
+pub fn read_form(
+    data: &ModalInteractionData,
+    actor: UserId,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(Form, Command), String> {
     let bad = || "❌ I could not read that form. Please open it again.".to_owned();
     let form = Form::parse(&data.custom_id).ok_or_else(bad)?;
     let inputs = inputs(data)
@@ -127,59 +197,50 @@ pub fn form(
             code: get(field::CODE)?,
         })
     };
-    match form {
-        Form::Profile => {
-            return Ok(Command::SetProfile {
-                member: actor,
-                role: get(field::ROLE)?,
-                years: get(field::YEARS)?,
-                skills: get(field::SKILLS)?,
-                links: get(field::LINKS)?,
-                open: get(field::OPEN)?,
-            });
-        }
-        Form::Team => {
-            return Ok(Command::Team(TeamCmd::Create {
-                owner: actor,
-                name: get(field::NAME)?,
-                description: get(field::DESCRIPTION)?,
-                open: get(field::OPEN)?,
-            }));
-        }
-        Form::Contact(to) => {
-            return Ok(Command::Contact {
-                from: actor,
-                to,
-                message: get(field::TEXT)?,
-                at,
-            });
-        }
-        _ => {}
-    }
-    Ok(Command::Market(match form {
-        Form::Sell => Market::Publish {
+    let command = match form {
+        Form::Profile => Command::SetProfile {
+            member: actor,
+            role: get(field::ROLE)?,
+            years: get(field::YEARS)?,
+            skills: get(field::SKILLS)?,
+            links: get(field::LINKS)?,
+            open: get(field::OPEN)?,
+        },
+        Form::Team => Command::Team(TeamCmd::Create {
+            owner: actor,
+            name: get(field::NAME)?,
+            description: get(field::DESCRIPTION)?,
+            open: get(field::OPEN)?,
+        }),
+        Form::Contact(to) => Command::Contact {
+            from: actor,
+            to,
+            message: get(field::TEXT)?,
+            at,
+        },
+        Form::Sell => Command::Market(Market::Publish {
             seller: actor,
             listing: None,
             draft: draft()?,
-        },
-        Form::Edit(listing) => Market::Publish {
+        }),
+        Form::Edit(listing) => Command::Market(Market::Publish {
             seller: actor,
             listing: Some(listing),
             draft: draft()?,
-        },
-        Form::Review(listing) => Market::Review {
+        }),
+        Form::Review(listing) => Command::Market(Market::Review {
             reviewer: actor,
             listing,
             stars: get(field::STARS)?,
             text: get(field::TEXT)?,
-        },
-        Form::Dispute(listing) => Market::Dispute {
+        }),
+        Form::Dispute(listing) => Command::Market(Market::Dispute {
             buyer: actor,
             listing,
             reason: get(field::TEXT)?,
-        },
-        Form::Profile | Form::Contact(_) | Form::Team => return Err(bad()),
-    }))
+        }),
+    };
+    Ok((form, command))
 }
 
 #[cfg(test)]

@@ -1,7 +1,10 @@
-//! Slash commands that change state, read into [`Command`]s. Options are checked for shape here
-//! (a forged payload may carry anything); the rules check their values.
+//! Slash commands that change state, read into [`Command`]s, and the subcommands of theirs that
+//! only show views, read into [`Query`]s. Options are checked for shape here (a forged payload may
+//! carry anything); the rules check their values.
 
+use super::Asked;
 use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
+use crate::query::Query;
 use studio_schema::money::TeamId;
 use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
@@ -107,12 +110,12 @@ fn usage(command: &str) -> String {
     )
 }
 
-/// The command a state-changing slash command asks for; `Ok(None)` for a command that only shows
-/// views, `Err` with a private explanation for one that cannot be read.
+/// The command a state-changing slash command asks for, or the query of one of its subcommands
+/// that only shows views; `Err` with a private explanation for one that cannot be read.
 ///
 /// # Errors
 /// The options are not the ones Studio registered.
-pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option<Command>, String> {
+pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked, String> {
     let options = Options::checked(&data.options).map_err(|refusal| {
         format!(
             "{refusal}\n{}",
@@ -187,10 +190,17 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
         })()
         .ok_or_else(|| usage("rep-purge"))?,
         "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
-        "tournament" if is_view(&options, "list") => return Ok(None),
+        "tournament" if is_view(&options, "list") => return Ok(Asked::Query(Query::Tournaments)),
         "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,
-        "market" if is_view(&options, "disputes") => return Ok(None),
-        "commission" if is_view(&options, "list") => return Ok(None),
+        "market" if is_view(&options, "disputes") => {
+            if !can_manage_guild(i) {
+                return Err("❌ You need the Manage Server permission to see disputes.".to_owned());
+            }
+            return Ok(Asked::Query(Query::Disputes));
+        }
+        "commission" if is_view(&options, "list") => {
+            return Ok(Asked::Query(Query::Commissions { member: actor }));
+        }
         "market" => market(i, &options, actor).ok_or_else(|| usage("market"))?,
         "commission" => commission(i, data, &options, actor).ok_or_else(|| usage("commission"))?,
         _ => {
@@ -199,7 +209,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Option
             );
         }
     };
-    Ok(Some(command))
+    Ok(Asked::Command(command))
 }
 
 /// Whether the command's subcommand is `name`, one that only shows a view.

@@ -88,8 +88,9 @@ impl Answerer {
             Effect::Query {
                 guild,
                 head,
-                interaction,
-            } => self.answer_query(*guild, *head, interaction).await,
+                reply,
+                query,
+            } => self.answer_query(*guild, *head, reply, query).await,
             Effect::Dm(dm) => self.dm(dm, &nonce).await,
             Effect::Post {
                 channel,
@@ -219,24 +220,19 @@ impl Answerer {
         })
     }
 
-    /// Renders a view for an interaction and answers it; a view too late to show is dropped.
+    /// Renders a query's view and answers it; a view too late to show is dropped.
     async fn answer_query(
         &self,
         guild: GuildId,
         head: i64,
-        interaction: &serde_json::Value,
+        reply: &Reply,
+        query: &crate::query::Query,
     ) -> Done {
-        let Ok(interaction) = serde_json::from_value::<
-            twilight_model::application::interaction::Interaction,
-        >(interaction.clone()) else {
-            return Err(Failure::Permanent("stored interaction unreadable".into()));
-        };
-        let reply = Reply::to(&interaction, false);
-        if age_ms(&reply) > ANSWER_DEADLINE.as_millis() {
+        if age_ms(reply) > ANSWER_DEADLINE.as_millis() {
             return Ok("expired: past Discord's window".into());
         }
-        let response = self.view(guild, head, &interaction).await;
-        self.answer(&reply, &response, WhenLate::Drop, "", false)
+        let response = self.view(guild, head, query).await;
+        self.answer(reply, &response, WhenLate::Drop, "", false)
             .await
     }
 

@@ -10,7 +10,7 @@ use super::{Lost, Shared};
 use crate::answer::{self, DEFER_AFTER};
 use crate::config::Failpoint;
 use crate::domain::{Command, Commission, Outcome};
-use crate::intake::{self, Incoming, ReplyTo};
+use crate::intake::{self, Asker, Incoming, ReplyTo};
 use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
 use crate::outbox::{self, Effect, Reply, WhenLate};
 use crate::writer::{GuildPlan, Pending, Settled, Writer};
@@ -44,7 +44,8 @@ enum Item {
     },
     Query {
         guild: GuildId,
-        interaction: Box<Interaction>,
+        reply: Reply,
+        query: Box<crate::query::Query>,
     },
     Reject {
         reason: String,
@@ -207,11 +208,19 @@ impl Worker<'_> {
                     when_late: WhenLate::Drop,
                 }),
             },
-            Incoming::Query { guild, interaction } => {
+            Incoming::Query {
+                guild,
+                interaction,
+                query,
+            } => {
                 if answer::is_stale(&self.shared.answerer.metrics, &interaction) {
                     Item::Nothing
                 } else {
-                    Item::Query { guild, interaction }
+                    Item::Query {
+                        guild,
+                        reply: Reply::to(&interaction, false),
+                        query: Box::new(query),
+                    }
                 }
             }
             Incoming::Command {
@@ -227,7 +236,7 @@ impl Worker<'_> {
                 {
                     *window = self.shared.review_window;
                 }
-                if let ReplyTo::Interaction(i) = &reply
+                if let ReplyTo::Interaction(Asker { interaction: i, .. }) = &reply
                     && answer::is_stale(&self.shared.answerer.metrics, i)
                 {
                     // Too late to answer: not carried out, and the member is told so.
@@ -248,7 +257,10 @@ impl Worker<'_> {
                     };
                 };
                 let actor = match &reply {
-                    ReplyTo::Interaction(i) => i.author_id().map(|a| UserId::from_u64(a.get())),
+                    ReplyTo::Interaction(asker) => asker
+                        .interaction
+                        .author_id()
+                        .map(|a| UserId::from_u64(a.get())),
                     _ => None,
                 };
                 Item::Command {
@@ -363,16 +375,18 @@ impl Worker<'_> {
         let answerer = &self.shared.answerer;
         let deferrals = batch.iter_mut().filter_map(|d| match &mut d.item {
             Item::Command { reply, .. } => match reply {
-                ReplyTo::Interaction(i) if answer::age(i) > after => Some(reply),
+                ReplyTo::Interaction(asker) if answer::age(&asker.interaction) > after => {
+                    Some(reply)
+                }
                 _ => None,
             },
             _ => None,
         });
         let deferrals = deferrals.map(|reply| async move {
-            if let ReplyTo::Interaction(i) = reply
-                && answerer.defer(i).await
+            if let ReplyTo::Interaction(asker) = reply
+                && answerer.defer(&asker.interaction).await
             {
-                *reply = ReplyTo::Deferred(i.clone());
+                *reply = ReplyTo::Deferred(asker.clone());
             }
         });
         futures_util::future::join_all(deferrals).await;
@@ -414,7 +428,11 @@ impl Worker<'_> {
                     );
                 }
                 Item::Answer { guild, effect } => effects.push((*guild, effect.as_ref().clone())),
-                Item::Query { guild, interaction } => {
+                Item::Query {
+                    guild,
+                    reply,
+                    query,
+                } => {
                     let head = plans
                         .iter()
                         .find(|p| p.guild == *guild)
@@ -426,10 +444,8 @@ impl Worker<'_> {
                         Effect::Query {
                             guild: *guild,
                             head,
-                            interaction: Box::new(
-                                serde_json::to_value(interaction.as_ref())
-                                    .unwrap_or(serde_json::Value::Null),
-                            ),
+                            reply: reply.clone(),
+                            query: query.clone(),
                         },
                     ));
                 }
@@ -531,13 +547,13 @@ impl Worker<'_> {
         let effects: Vec<(GuildId, Effect)> = match &dispatch.item {
             Item::Command {
                 guild,
-                reply: ReplyTo::Interaction(i) | ReplyTo::Deferred(i),
+                reply: ReplyTo::Interaction(asker) | ReplyTo::Deferred(asker),
                 ..
             } => vec![(
                 *guild,
                 Effect::Answer {
                     reply: Reply::to(
-                        i,
+                        &asker.interaction,
                         matches!(
                             dispatch.item,
                             Item::Command {
@@ -661,11 +677,11 @@ fn command_effects(guild: GuildId, reply: &ReplyTo, settled: &Settled) -> Vec<Ef
         return Vec::new();
     };
     match reply {
-        ReplyTo::Interaction(i) | ReplyTo::Deferred(i) => {
+        ReplyTo::Interaction(asker) | ReplyTo::Deferred(asker) => {
             let deferred = matches!(reply, ReplyTo::Deferred(_));
             let mut effects = vec![Effect::Answer {
-                reply: Reply::to(i, deferred),
-                response: Box::new(answer::answer_for(i, outcome)),
+                reply: Reply::to(&asker.interaction, deferred),
+                response: Box::new(crate::discord::outcome::answer(outcome, asker.command)),
                 when_late: WhenLate::TellByDm,
             }];
             effects.extend(outbox::for_outcome(guild, None, outcome));

@@ -1,0 +1,222 @@
+//! Answering a [`Query`]: its view, read from the projector's views once they include the guild's
+//! latest events (so a member sees their own writes), rendered by [`crate::discord`].
+
+use super::Answerer;
+use crate::discord::custom_id::ShopTab;
+use crate::discord::{boards, forms, help, receipts, render, shop, teams};
+use crate::query::{Board, Opening, Query};
+use crate::views;
+use crate::views::economy::ListingRow;
+use crate::views::{community, economy};
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+use studio_schema::{GuildId, ListingId, UserId};
+use tracing::{debug, warn};
+use twilight_model::http::interaction::InteractionResponse;
+
+/// How long an answer that shows views waits for them to include the guild's latest events.
+const VIEW_WAIT: Duration = Duration::from_millis(1_500);
+
+impl Answerer {
+    /// The answer to `query`, from views that include the guild's events up to `head`.
+    pub async fn view(&self, guild: GuildId, head: i64, query: &Query) -> InteractionResponse {
+        match self.render(guild, head, query).await {
+            Ok(response) => response,
+            Err(err) => {
+                warn!(error = %err, "views unavailable");
+                render::ephemeral("Studio could not read its views just now — please try again.")
+            }
+        }
+    }
+
+    async fn render(
+        &self,
+        guild: GuildId,
+        head: i64,
+        query: &Query,
+    ) -> Result<InteractionResponse, sqlx::Error> {
+        let pool = &self.pool;
+        let caught_up = views::wait_for(pool, guild, head, VIEW_WAIT).await?;
+        if !caught_up {
+            debug!(%guild, head, "views still catching up; answering with what they have");
+        }
+        Ok(match query {
+            Query::Board { board, update } => self.board(guild, board, *update, Utc::now()).await?,
+            Query::Form { form } => self.form(guild, form).await?,
+            Query::Statement { member } => {
+                let statement = economy::statement(pool, guild, *member).await?;
+                render::private_embed(shop::statement_embed(&statement))
+            }
+            Query::Help { command } => render::private_embed(help::embed(command.as_deref())),
+            Query::Tournaments => {
+                let rows = community::tournaments(pool, guild).await?;
+                render::private_embed(boards::tournaments(&rows))
+            }
+            Query::Commissions { member } => {
+                let rows = economy::commissions(pool, guild, *member).await?;
+                render::private_embed(shop::commissions_embed(&rows))
+            }
+            Query::Disputes => {
+                let rows = economy::disputes(pool, guild).await?;
+                render::private_embed(shop::disputes_embed(&rows))
+            }
+            Query::Code { listing, owner } => {
+                match economy::owned_code(pool, guild, *listing, *owner).await? {
+                    Some((title, code)) => {
+                        render::private_embeds(receipts::code_embeds(&title, &code))
+                    }
+                    None => render::ephemeral(&format!(
+                        "❌ You do not own listing #{listing} (or it was refunded)."
+                    )),
+                }
+            }
+        })
+    }
+
+    /// A board: a new message, or the clicked one updated.
+    async fn board(
+        &self,
+        guild: GuildId,
+        board: &Board,
+        update: bool,
+        now: DateTime<Utc>,
+    ) -> Result<InteractionResponse, sqlx::Error> {
+        let pool = &self.pool;
+        Ok(match board {
+            Board::Profile { tab, target, owner } => {
+                let view = views::member(pool, guild, *target, now).await?;
+                let rules = views::settings::current(pool, guild).await?;
+                render::profile(&view, &rules, *tab, *owner, now, update)
+            }
+            Board::Leaderboard {
+                period,
+                page,
+                owner,
+            } => {
+                let page = views::leaderboard(pool, guild, *period, *page, now).await?;
+                render::leaderboard(&page, *owner, update)
+            }
+            Board::Shop {
+                tab,
+                page,
+                owner,
+                language,
+            } => {
+                let (page, owner) = (*page, *owner);
+                match tab {
+                    ShopTab::Market => {
+                        let listings =
+                            economy::market(pool, guild, language.as_deref(), page, now).await?;
+                        let tab = shop::Tab::Market {
+                            page,
+                            language: language.as_deref(),
+                            listings: &listings,
+                        };
+                        shop::view(&tab, owner, now, update)
+                    }
+                    ShopTab::Mine => {
+                        let listings = economy::mine(pool, guild, owner, page).await?;
+                        shop::view(
+                            &shop::Tab::Mine {
+                                page,
+                                listings: &listings,
+                            },
+                            owner,
+                            now,
+                            update,
+                        )
+                    }
+                    ShopTab::History => {
+                        let history = economy::history(pool, guild, owner).await?;
+                        shop::view(&shop::Tab::History(&history), owner, now, update)
+                    }
+                    ShopTab::Credits => {
+                        let statement = economy::statement(pool, guild, owner).await?;
+                        shop::view(&shop::Tab::Credits(&statement), owner, now, update)
+                    }
+                }
+            }
+            Board::Find {
+                role,
+                min_years,
+                page,
+                owner,
+            } => {
+                let name = crate::rules::profile::ROLES
+                    .get(usize::from(*role))
+                    .copied()
+                    .unwrap_or("Other");
+                let (matches, total) =
+                    community::find(pool, guild, name, i64::from(*min_years), *page).await?;
+                boards::find(*role, *min_years, *page, *owner, &matches, total, update)
+            }
+            Board::Teams {
+                browse,
+                page,
+                owner,
+            } => {
+                let (rows, total) = views::teams::page(pool, guild, *owner, *browse, *page).await?;
+                teams::board(&rows, total, *browse, *page, *owner, update)
+            }
+        })
+    }
+
+    /// A form, filled in with what the views hold; refused privately when what it names is not
+    /// the member's to change.
+    async fn form(
+        &self,
+        guild: GuildId,
+        form: &Opening,
+    ) -> Result<InteractionResponse, sqlx::Error> {
+        let pool = &self.pool;
+        Ok(match form {
+            Opening::Sell => forms::listing(None),
+            Opening::Edit { listing, owner } => {
+                match economy::listing(pool, guild, *listing).await? {
+                    Some((row, _)) if row.seller() != *owner => render::ephemeral(&format!(
+                        "❌ Only the seller of listing #{listing} can edit it."
+                    )),
+                    Some((row, _)) if !row.active => render::ephemeral(&format!(
+                        "❌ Listing #{listing} is not on sale any more."
+                    )),
+                    Some((row, code)) => forms::listing(Some((&row, &code))),
+                    None => render::ephemeral(&format!("❌ There is no listing #{listing}.")),
+                }
+            }
+            Opening::Review { listing, owner } => {
+                match self.purchased(guild, *listing, *owner).await? {
+                    Some(row) => forms::review(&row),
+                    None => not_owned(*listing),
+                }
+            }
+            Opening::Dispute { listing, owner } => {
+                match self.purchased(guild, *listing, *owner).await? {
+                    Some(row) => forms::dispute(&row),
+                    None => not_owned(*listing),
+                }
+            }
+            Opening::Profile { owner } => {
+                let current = community::profile(pool, guild, *owner).await?;
+                forms::profile(current.as_ref())
+            }
+            Opening::Contact { member } => forms::contact(*member),
+            Opening::Team => forms::team(views::settings::current(pool, guild).await?.team_fee.0),
+        })
+    }
+
+    /// The listing `owner` bought, while they still own it.
+    async fn purchased(
+        &self,
+        guild: GuildId,
+        listing: ListingId,
+        owner: UserId,
+    ) -> Result<Option<ListingRow>, sqlx::Error> {
+        let owned = economy::owned_code(&self.pool, guild, listing, owner).await?;
+        let row = economy::listing(&self.pool, guild, listing).await?;
+        Ok(owned.and(row).map(|(row, _)| row))
+    }
+}
+
+fn not_owned(listing: ListingId) -> InteractionResponse {
+    render::ephemeral(&format!("❌ You do not own listing #{listing}."))
+}

@@ -1,0 +1,337 @@
+//! The answer to a decided command: one arm for every [`Outcome`], so a new outcome does not compile
+//! until it has words of its own. Pure; every text is kept inside Discord's limits.
+
+use super::receipts::{code_embeds, step_text, team_text, tournament_text};
+use super::render::{ephemeral, level_up_text, truncate};
+use super::{boards, help, quests};
+use crate::domain::{Outcome, Rejection};
+use twilight_model::channel::message::{AllowedMentions, MessageFlags};
+use twilight_model::http::interaction::InteractionResponse;
+use twilight_util::builder::interaction_response::ChannelMessageBuilder;
+
+/// Discord's message content limit.
+const CONTENT_LIMIT: usize = 2000;
+
+/// The answer to the member whose interaction was decided into `outcome`. `command` is the slash
+/// command whose usage a refusal of bad input shows, if the interaction had one.
+#[must_use]
+pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
+    match outcome {
+        Outcome::Rejected(rejection) => rejected(rejection, command),
+        Outcome::Recorded => ephemeral("✅ Recorded: there was nothing more to do."),
+        Outcome::MessageRewarded {
+            member,
+            xp,
+            level_up,
+            ..
+        } => {
+            let cheer =
+                level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
+            ephemeral(&format!("✅ <@{member}> earned {xp} XP.{cheer}"))
+        }
+        Outcome::XpAdjusted {
+            member,
+            change,
+            total,
+            level,
+            level_up,
+            reason,
+        } => {
+            let cheer =
+                level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
+            let verb = if *change >= 0 { "Gave" } else { "Removed" };
+            let prep = if *change >= 0 { "to" } else { "from" };
+            ChannelMessageBuilder::new()
+                .content(truncate(
+                    &format!(
+                        "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}{cheer}",
+                        change.abs()
+                    ),
+                    CONTENT_LIMIT,
+                ))
+                .build()
+        }
+        Outcome::Paid {
+            to,
+            amount,
+            balance,
+            ..
+        } => ephemeral(&format!(
+            "✅ Paid {amount} credits to <@{to}>. Your balance: {balance} credits."
+        )),
+        Outcome::CreditsAdjusted {
+            member,
+            change,
+            balance,
+            reason,
+        } => {
+            let verb = if *change >= 0 { "Granted" } else { "Revoked" };
+            ephemeral(&format!(
+                "✅ {verb} {} credits {} <@{member}> — their balance: {balance}. Reason: {reason}",
+                change.abs(),
+                if *change >= 0 { "to" } else { "from" },
+            ))
+        }
+        Outcome::Listed {
+            listing,
+            version,
+            title,
+            price,
+        } => {
+            let what = if *version == 1 {
+                "is on the marketplace"
+            } else {
+                "was updated"
+            };
+            // Public, with the seller's own words: nothing in it may ping anyone.
+            ChannelMessageBuilder::new()
+                .content(truncate(
+                    &format!(
+                        "🛍️ Listing #{listing} **{title}** {what} (version {version}) for {price} credits. Browse with /shop."
+                    ),
+                    CONTENT_LIMIT,
+                ))
+                .allowed_mentions(AllowedMentions::default())
+                .build()
+        }
+        Outcome::Delisted { listing, title } => ephemeral(&format!(
+            "✅ Listing #{listing} **{title}** is off the marketplace. Buyers keep their copies."
+        )),
+        Outcome::Purchased {
+            listing,
+            title,
+            version,
+            price,
+            code,
+            balance,
+            seller,
+            ..
+        } => ChannelMessageBuilder::new()
+            .content(truncate(
+                &format!(
+                    "✅ You bought listing #{listing} **{title}** (version {version}) from <@{seller}> for {price} credits. Your balance: {balance}. The code is below and in your DMs."
+                ),
+                CONTENT_LIMIT,
+            ))
+            .embeds(code_embeds(title, code))
+            .flags(MessageFlags::EPHEMERAL)
+            .build(),
+        Outcome::Reviewed {
+            listing, stars, xp, ..
+        } => ephemeral(&format!(
+            "✅ Thanks! Your {stars}★ review of listing #{listing} is posted. +{xp} XP."
+        )),
+        Outcome::Refunded {
+            listing,
+            buyer,
+            amount,
+            ..
+        } => ephemeral(&format!(
+            "✅ Refunded {amount} credits to <@{buyer}> for listing #{listing}; their access to the code is revoked."
+        )),
+        Outcome::PurchaseDisputed { listing, .. } => ephemeral(&format!(
+            "✅ Your dispute of listing #{listing} is open. An admin will refund or reject it."
+        )),
+        Outcome::DisputeRejected { listing, buyer } => ephemeral(&format!(
+            "✅ Rejected <@{buyer}>'s dispute of listing #{listing}; the sale stands."
+        )),
+        Outcome::Featured {
+            listing,
+            until,
+            cost,
+            balance,
+        } => ephemeral(&format!(
+            "✅ Listing #{listing} is featured until {} for {cost} credits. Your balance: {balance}.",
+            until.format("%Y-%m-%d %H:%M UTC")
+        )),
+        Outcome::RepGiven {
+            giver,
+            receiver,
+            total,
+            reason,
+        } => {
+            let reason = reason
+                .as_ref()
+                .map_or_else(String::new, |r| format!(" — {r}"));
+            // Public thanks: it pings the receiver and nobody else, whatever the reason says.
+            ChannelMessageBuilder::new()
+                .content(truncate(
+                    &format!("⭐ <@{giver}> gave <@{receiver}> +1 reputation (now {total}){reason}"),
+                    CONTENT_LIMIT,
+                ))
+                .allowed_mentions(AllowedMentions {
+                    users: vec![twilight_model::id::Id::new(receiver.get().max(1))],
+                    ..AllowedMentions::default()
+                })
+                .build()
+        }
+        Outcome::RepPurged { giver, count } => ephemeral(&format!(
+            "✅ Removed the {count} reputation points <@{giver}> had given."
+        )),
+        Outcome::RankUp { member, rank, .. } => {
+            ephemeral(&format!("🎖️ <@{member}> reached the **{rank}** rank!"))
+        }
+        Outcome::Rejoined { member, .. } => ephemeral(&format!(
+            "👋 Welcome back, <@{member}>: the roles of your rank are yours again."
+        )),
+        Outcome::ProfileSaved { role, open_to_work } => ephemeral(&format!(
+            "✅ Profile saved: {role}, {}.",
+            if *open_to_work {
+                "open to work — /find lists you and members can contact you"
+            } else {
+                "not open to work — /find does not list you"
+            }
+        )),
+        Outcome::Contacted { to, .. } => {
+            ephemeral(&format!("✉️ Your message was sent to <@{to}> by DM."))
+        }
+        Outcome::Tournament {
+            tournament,
+            name,
+            step,
+        } => {
+            let (text, public, pinged) = tournament_text(*tournament, name, step);
+            if !public {
+                return ephemeral(&text);
+            }
+            ChannelMessageBuilder::new()
+                .content(truncate(&text, CONTENT_LIMIT))
+                .allowed_mentions(AllowedMentions {
+                    users: pinged
+                        .iter()
+                        .map(|u| twilight_model::id::Id::new(u.get().max(1)))
+                        .collect(),
+                    ..AllowedMentions::default()
+                })
+                .build()
+        }
+        Outcome::Spotlight {
+            member, text, cost, ..
+        } => boards::spotlight(*member, text, *cost),
+        Outcome::Team {
+            team, name, step, ..
+        } => ephemeral(&format!(
+            "✅ Team #{} **{name}**: {}",
+            team.0,
+            team_text(step)
+        )),
+        Outcome::SettingChanged { what, .. } => ephemeral(&format!("✅ {what}")),
+        Outcome::Quest {
+            member,
+            task,
+            progress,
+            target,
+            reward,
+            streak,
+            claimed,
+        } => quests::board(&quests::Board {
+            member: *member,
+            task,
+            progress: *progress,
+            target: *target,
+            reward: *reward,
+            streak: *streak,
+            claimed: *claimed,
+        }),
+        Outcome::QuestClaimed {
+            reward, xp, streak, ..
+        } => ephemeral(&format!(
+            "🎁 Quest claimed: +{reward} credits and +{xp} XP. Streak: {streak} day{}.",
+            if *streak == 1 { "" } else { "s" }
+        )),
+        Outcome::Settings { lines } => ephemeral(&format!(
+            "⚙️ Studio's rules in this server:\n{}",
+            lines.join("\n")
+        )),
+        Outcome::Commission {
+            commission, step, ..
+        } => ephemeral(&format!(
+            "✅ Commission #{commission}: {}",
+            step_text(step)
+        )),
+    }
+}
+
+/// A rule's refusal, privately; a refusal of bad input comes with `command`'s usage.
+#[must_use]
+pub fn rejected(rejection: &Rejection, command: Option<&str>) -> InteractionResponse {
+    match command.filter(|_| rejection.is_bad_input()) {
+        Some(name) => ephemeral(&format!("❌ {rejection}\n{}", help::usage(name))),
+        None => ephemeral(&format!("❌ {rejection}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_schema::{GuildId, UserId, Xp};
+
+    fn text(response: &InteractionResponse) -> String {
+        response
+            .data
+            .as_ref()
+            .and_then(|d| d.content.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_outcomes_that_used_to_say_done_have_words_of_their_own() {
+        let member = UserId(5);
+        for (outcome, expected) in [
+            (
+                Outcome::Recorded,
+                "✅ Recorded: there was nothing more to do.",
+            ),
+            (
+                Outcome::MessageRewarded {
+                    member,
+                    xp: Xp(15),
+                    level_up: Some(2),
+                    announce_in: None,
+                },
+                "✅ <@5> earned 15 XP.\n🎉 <@5> reached level 2!",
+            ),
+            (
+                Outcome::RankUp {
+                    guild: GuildId(1),
+                    member,
+                    rank: "Expert".into(),
+                    roles: Vec::new(),
+                    announce_in: None,
+                },
+                "🎖️ <@5> reached the **Expert** rank!",
+            ),
+            (
+                Outcome::Rejoined {
+                    guild: GuildId(1),
+                    member,
+                    roles: vec![7],
+                },
+                "👋 Welcome back, <@5>: the roles of your rank are yours again.",
+            ),
+        ] {
+            assert_eq!(text(&answer(&outcome, None)), expected);
+        }
+    }
+
+    #[test]
+    fn a_refusal_of_bad_input_shows_the_usage_of_the_command_it_came_from() {
+        let bad = Outcome::Rejected(Rejection::BadStars);
+        assert_eq!(
+            text(&answer(&bad, Some("shop"))),
+            format!(
+                "❌ Stars must be a whole number from 1 to 5.\n{}",
+                help::usage("shop")
+            )
+        );
+        assert_eq!(
+            text(&answer(&bad, None)),
+            "❌ Stars must be a whole number from 1 to 5."
+        );
+        let rule = Outcome::Rejected(Rejection::SelfPayment);
+        assert_eq!(
+            text(&answer(&rule, Some("pay"))),
+            "❌ You cannot pay yourself."
+        );
+    }
+}
