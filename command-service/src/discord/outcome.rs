@@ -305,7 +305,7 @@ mod tests {
                 Outcome::Rejoined {
                     guild: GuildId(1),
                     member,
-                    roles: vec![7],
+                    roles: vec![studio_schema::RoleId(7)],
                 },
                 "👋 Welcome back, <@5>: the roles of your rank are yours again.",
             ),

@@ -372,6 +372,8 @@ mod reputation_tests;
 #[cfg(test)]
 mod settings_tests;
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tournament_tests;

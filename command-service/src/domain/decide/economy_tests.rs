@@ -1,110 +1,54 @@
 //! The economy's rules: given events, when a command, then events or a rejection; and a property
 //! over random command sequences (credits conserved, nothing negative, replay equal).
 
+use super::testing::{Scenario, days, given};
 use super::*;
 use crate::domain::Commission as Cm;
 use crate::domain::{Draft, Market, Resolution, Step};
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use chrono::TimeDelta;
 use proptest::prelude::*;
-use studio_model::commission::CommissionStatus;
-use studio_model::purchase::PurchaseStatus;
-use studio_schema::audit::Audit;
 use studio_schema::economy::Settlement;
-use studio_schema::log::RecordedEvent;
-use studio_schema::{Account, CommissionId, Credits, GuildId, ListingId, UserId};
+use studio_schema::{Account, CommissionId, Credits, ListingId, UserId};
 
 const ADMIN: UserId = UserId(1);
 const SELLER: UserId = UserId(10);
 const BUYER: UserId = UserId(11);
 const OTHER: UserId = UserId(12);
 
-fn t(days: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_700_000_000, 0).single().expect("valid") + TimeDelta::days(days)
-}
-
 /// A guild where SELLER has been a member for `seller_days`, the others for a day.
-struct World {
-    state: GuildState,
-    events: Vec<Event>,
+fn world(seller_days: i64) -> Scenario {
+    given(
+        &[(SELLER, seller_days), (BUYER, 1), (OTHER, 1), (ADMIN, 1)].map(|(who, d)| {
+            Event::MemberSeen {
+                member: who,
+                joined_at: days(-d),
+                bot: false,
+            }
+        }),
+    )
 }
 
-impl World {
-    fn new(seller_days: i64) -> Self {
-        let mut w = Self {
-            state: GuildState::new(GuildId(1)),
-            events: Vec::new(),
-        };
-        for (who, days) in [(SELLER, seller_days), (BUYER, 1), (OTHER, 1), (ADMIN, 1)] {
-            w.apply(vec![Event::MemberSeen {
-                member: who,
-                joined_at: t(-days),
-                bot: false,
-            }]);
-        }
-        w
-    }
+fn grant(s: &mut Scenario, member: UserId, amount: i64) {
+    s.when(Command::AdjustCredits {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        member,
+        member_is_bot: false,
+        amount,
+        grant: true,
+        reason: "seed".into(),
+    })
+    .outcome();
+}
 
-    fn apply(&mut self, events: Vec<Event>) {
-        for e in events {
-            let seq = self.state.last_seq + 1;
-            self.state.apply(seq, &e);
-            self.events.push(e);
-        }
-    }
+fn balance(s: &Scenario, who: UserId) -> i64 {
+    s.balance(Account::Member(who))
+}
 
-    fn run(&mut self, command: Command, now: DateTime<Utc>) -> Result<Outcome, Rejection> {
-        let (events, outcome) = decide(&self.state, &command, now)?;
-        self.apply(events);
-        Ok(outcome)
-    }
-
-    fn ok(&mut self, command: Command) -> Outcome {
-        self.run(command, t(0)).expect("accepted")
-    }
-
-    fn grant(&mut self, member: UserId, amount: i64) {
-        self.ok(Command::AdjustCredits {
-            actor: ADMIN,
-            actor_can_manage_guild: true,
-            member,
-            member_is_bot: false,
-            amount,
-            grant: true,
-            reason: "seed".into(),
-        });
-    }
-
-    fn balance(&self, who: UserId) -> i64 {
-        self.state.balance(Account::Member(who)).0
-    }
-
-    fn account(&self, account: Account) -> i64 {
-        self.state.balance(account).0
-    }
-
-    fn sell(&mut self, price: &str) -> ListingId {
-        match self.ok(publish(SELLER, None, price)) {
-            Outcome::Listed { listing, .. } => listing,
-            other => panic!("not listed: {other:?}"),
-        }
-    }
-
-    fn audit(&self) -> Audit {
-        let mut audit = Audit::new(GuildId(1));
-        for (seq, e) in (1..).zip(&self.events) {
-            audit.check(&RecordedEvent {
-                position: seq,
-                guild_id: GuildId(1),
-                guild_seq: seq,
-                event_id: uuid::Uuid::nil(),
-                event: e.clone(),
-                actor_id: None,
-                causation_id: String::new(),
-                occurred_at: t(0),
-                recorded_at: t(0),
-            });
-        }
-        audit
+fn sell(s: &mut Scenario, price: &str) -> ListingId {
+    match s.when(publish(SELLER, None, price)).outcome() {
+        Outcome::Listed { listing, .. } => listing,
+        other => panic!("not listed: {other:?}"),
     }
 }
 
@@ -140,41 +84,45 @@ fn pay(from: UserId, to: UserId, amount: i64) -> Command {
     }
 }
 
+fn dispute(buyer: UserId, listing: ListingId, reason: &str) -> Command {
+    Command::Market(Market::Dispute {
+        buyer,
+        listing,
+        reason: reason.into(),
+    })
+}
+
 #[test]
 fn a_payment_moves_credits_and_an_overdraft_is_refused() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 100);
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
     assert!(matches!(
-        w.ok(pay(BUYER, OTHER, 60)),
+        s.when(pay(BUYER, OTHER, 60)).outcome(),
         Outcome::Paid {
             balance: Credits(40),
             ..
         }
     ));
-    assert_eq!(
-        w.run(pay(BUYER, OTHER, 41), t(0)),
-        Err(Rejection::InsufficientCredits {
+    s.when(pay(BUYER, OTHER, 41))
+        .then_rejected(Rejection::InsufficientCredits {
             balance: Credits(40),
-            needed: Credits(41)
-        })
-    );
+            needed: Credits(41),
+        });
     for bad in [0, -5, i64::MAX, 1_000_001] {
         assert!(matches!(
-            w.run(pay(BUYER, OTHER, bad), t(0)),
-            Err(Rejection::BadCredits { .. })
+            s.when(pay(BUYER, OTHER, bad)).rejection(),
+            Rejection::BadCredits { .. }
         ));
     }
-    assert_eq!(
-        w.run(pay(BUYER, BUYER, 1), t(0)),
-        Err(Rejection::SelfPayment)
-    );
-    assert_eq!((w.balance(BUYER), w.balance(OTHER)), (40, 60));
-    assert_eq!(w.account(Account::Mint), -100);
+    s.when(pay(BUYER, BUYER, 1))
+        .then_rejected(Rejection::SelfPayment);
+    assert_eq!((balance(&s, BUYER), balance(&s, OTHER)), (40, 60));
+    assert_eq!(s.balance(Account::Mint), -100);
 }
 
 #[test]
 fn credits_need_an_admin_and_a_revoke_cannot_overdraw() {
-    let mut w = World::new(40);
+    let mut s = world(40);
     let grant = |can: bool, grant: bool, amount: i64| Command::AdjustCredits {
         actor: OTHER,
         actor_can_manage_guild: can,
@@ -184,65 +132,56 @@ fn credits_need_an_admin_and_a_revoke_cannot_overdraw() {
         grant,
         reason: "prize".into(),
     };
-    assert_eq!(
-        w.run(grant(false, true, 10), t(0)),
-        Err(Rejection::AdminOnly)
-    );
-    w.ok(grant(true, true, 10));
+    s.when(grant(false, true, 10))
+        .then_rejected(Rejection::AdminOnly);
+    s.when(grant(true, true, 10)).outcome();
     assert!(matches!(
-        w.run(grant(true, false, 11), t(0)),
-        Err(Rejection::NotEnoughToRevoke { .. })
+        s.when(grant(true, false, 11)).rejection(),
+        Rejection::NotEnoughToRevoke { .. }
     ));
-    w.ok(grant(true, false, 4));
-    assert_eq!((w.balance(BUYER), w.account(Account::Treasury)), (6, 4));
+    s.when(grant(true, false, 4)).outcome();
+    assert_eq!((balance(&s, BUYER), s.balance(Account::Treasury)), (6, 4));
 }
 
 #[test]
 fn a_sale_is_taxed_by_the_sellers_rank_at_the_time_of_sale() {
-    for (days, percent) in [(40, 10), (400, 5), (1200, 0)] {
-        let mut w = World::new(days);
-        w.grant(BUYER, 1000);
-        let listing = w.sell("200");
-        let Outcome::Purchased { tax, code, .. } = w.ok(buy(BUYER, listing, 1)) else {
+    for (seller_days, percent) in [(40, 10), (400, 5), (1200, 0)] {
+        let mut s = world(seller_days);
+        grant(&mut s, BUYER, 1000);
+        let listing = sell(&mut s, "200");
+        let Outcome::Purchased { tax, code, .. } = s.when(buy(BUYER, listing, 1)).outcome() else {
             panic!("not bought");
         };
         assert_eq!(tax, Credits(2 * percent));
         assert_eq!(code, "fn astar() {}");
-        assert_eq!(w.balance(BUYER), 800);
-        assert_eq!(w.balance(SELLER), 200 - 2 * percent);
-        assert_eq!(w.account(Account::Treasury), 2 * percent);
-        assert_eq!(
-            w.state.member(SELLER).xp.0,
-            100,
-            "a sale earns the seller 100 XP"
-        );
+        assert_eq!(balance(&s, BUYER), 800);
+        assert_eq!(balance(&s, SELLER), 200 - 2 * percent);
+        assert_eq!(s.balance(Account::Treasury), 2 * percent);
+        assert_eq!(s.xp(SELLER), 100, "a sale earns the seller 100 XP");
     }
 }
 
 #[test]
 fn beginners_cannot_sell_and_nobody_buys_their_own_listing() {
-    let mut w = World::new(3);
     assert!(matches!(
-        w.run(publish(SELLER, None, "10"), t(0)),
-        Err(Rejection::RankTooLow { .. })
+        world(3).when(publish(SELLER, None, "10")).rejection(),
+        Rejection::RankTooLow { .. }
     ));
-    let mut w = World::new(40);
-    w.grant(SELLER, 100);
-    let listing = w.sell("10");
-    assert_eq!(
-        w.run(buy(SELLER, listing, 1), t(0)),
-        Err(Rejection::OwnListing)
-    );
+    let mut s = world(40);
+    grant(&mut s, SELLER, 100);
+    let listing = sell(&mut s, "10");
+    s.when(buy(SELLER, listing, 1))
+        .then_rejected(Rejection::OwnListing);
 }
 
 #[test]
 fn hostile_listing_fields_are_refused() {
-    let mut w = World::new(40);
+    let mut s = world(40);
     for price in ["-5", "0", "abc", "1e9", "99999999999", ""] {
         assert!(
             matches!(
-                w.run(publish(SELLER, None, price), t(0)),
-                Err(Rejection::BadPrice { .. })
+                s.when(publish(SELLER, None, price)).rejection(),
+                Rejection::BadPrice { .. }
             ),
             "{price}"
         );
@@ -251,60 +190,56 @@ fn hostile_listing_fields_are_refused() {
     if let Command::Market(Market::Publish { draft, .. }) = &mut long {
         draft.title = "x".repeat(101);
     }
-    assert!(matches!(w.run(long, t(0)), Err(Rejection::BadText { .. })));
-    assert!(w.state.listings.is_empty());
+    assert!(matches!(
+        s.when(long).rejection(),
+        Rejection::BadText { .. }
+    ));
+    // Nothing was listed: the next listing is still the first.
+    assert_eq!(sell(&mut s, "5"), ListingId(1));
 }
 
 #[test]
 fn buying_rechecks_version_balance_and_ownership() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 150);
-    let a = w.sell("100");
-    let b = w.sell("100");
-    w.ok(publish(SELLER, Some(a), "120"));
+    let mut s = world(40);
+    grant(&mut s, BUYER, 150);
+    let a = sell(&mut s, "100");
+    let b = sell(&mut s, "100");
+    s.when(publish(SELLER, Some(a), "120")).outcome();
     assert_eq!(
-        w.run(buy(BUYER, a, 1), t(0)),
-        Err(Rejection::ListingChanged {
+        s.when(buy(BUYER, a, 1)).rejection(),
+        Rejection::ListingChanged {
             listing: a,
             price: Credits(120)
-        }),
+        },
         "the price shown is still the price"
     );
-    w.ok(buy(BUYER, a, 2));
-    assert_eq!(
-        w.run(buy(BUYER, a, 2), t(0)),
-        Err(Rejection::AlreadyBought(a))
-    );
+    s.when(buy(BUYER, a, 2)).outcome();
+    s.when(buy(BUYER, a, 2))
+        .then_rejected(Rejection::AlreadyBought(a));
     assert!(matches!(
-        w.run(buy(BUYER, b, 1), t(0)),
-        Err(Rejection::InsufficientCredits { .. })
+        s.when(buy(BUYER, b, 1)).rejection(),
+        Rejection::InsufficientCredits { .. }
     ));
-    w.ok(Command::Market(Market::Delist {
+    s.when(Command::Market(Market::Delist {
         actor: SELLER,
         listing: b,
-    }));
-    w.grant(BUYER, 1000);
-    assert_eq!(
-        w.run(buy(BUYER, b, 1), t(0)),
-        Err(Rejection::ListingInactive(b))
-    );
-    assert_eq!(
-        w.run(
-            Command::Market(Market::Delist {
-                actor: BUYER,
-                listing: a
-            }),
-            t(0)
-        ),
-        Err(Rejection::NotTheSeller(a))
-    );
+    }))
+    .outcome();
+    grant(&mut s, BUYER, 1000);
+    s.when(buy(BUYER, b, 1))
+        .then_rejected(Rejection::ListingInactive(b));
+    s.when(Command::Market(Market::Delist {
+        actor: BUYER,
+        listing: a,
+    }))
+    .then_rejected(Rejection::NotTheSeller(a));
 }
 
 #[test]
 fn only_a_buyer_reviews_once_and_earns_25_xp() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 100);
-    let listing = w.sell("50");
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    let listing = sell(&mut s, "50");
     let review = |who: UserId, stars: &str| {
         Command::Market(Market::Review {
             reviewer: who,
@@ -313,49 +248,44 @@ fn only_a_buyer_reviews_once_and_earns_25_xp() {
             text: "solid".into(),
         })
     };
-    assert_eq!(
-        w.run(review(OTHER, "5"), t(0)),
-        Err(Rejection::NotABuyer(listing))
-    );
-    w.ok(buy(BUYER, listing, 1));
+    s.when(review(OTHER, "5"))
+        .then_rejected(Rejection::NotABuyer(listing));
+    s.when(buy(BUYER, listing, 1)).outcome();
     for bad in ["0", "6", "-1", "five"] {
-        assert_eq!(w.run(review(BUYER, bad), t(0)), Err(Rejection::BadStars));
+        s.when(review(BUYER, bad))
+            .then_rejected(Rejection::BadStars);
     }
-    w.ok(review(BUYER, "4"));
-    assert_eq!(
-        w.run(review(BUYER, "5"), t(0)),
-        Err(Rejection::AlreadyReviewed(listing))
-    );
-    assert_eq!(w.run(review(SELLER, "5"), t(0)), Err(Rejection::OwnListing));
-    assert_eq!(w.state.member(BUYER).xp.0, 25);
+    s.when(review(BUYER, "4")).outcome();
+    s.when(review(BUYER, "5"))
+        .then_rejected(Rejection::AlreadyReviewed(listing));
+    s.when(review(SELLER, "5"))
+        .then_rejected(Rejection::OwnListing);
+    assert_eq!(s.xp(BUYER), 25);
 }
 
 #[test]
 fn refunds_and_disputes_return_the_price_and_revoke_access() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 100);
-    w.grant(OTHER, 100);
-    let listing = w.sell("100");
-    w.ok(buy(BUYER, listing, 1));
-    w.ok(buy(OTHER, listing, 1));
-    w.ok(Command::Market(Market::Refund {
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    grant(&mut s, OTHER, 100);
+    let listing = sell(&mut s, "100");
+    s.when(buy(BUYER, listing, 1)).outcome();
+    s.when(buy(OTHER, listing, 1)).outcome();
+    s.when(Command::Market(Market::Refund {
         seller: SELLER,
         listing,
         buyer: BUYER,
         reason: "wrong file".into(),
-    }));
-    assert_eq!(w.balance(BUYER), 100);
-    assert_eq!(
-        w.state.purchases[&(listing, BUYER)].status,
-        PurchaseStatus::Refunded
-    );
-    let dispute = Command::Market(Market::Dispute {
-        buyer: OTHER,
-        listing,
-        reason: "does not compile".into(),
-    });
-    w.ok(dispute.clone());
-    assert_eq!(w.run(dispute, t(0)), Err(Rejection::AlreadyDisputed));
+    }))
+    .outcome();
+    assert_eq!(balance(&s, BUYER), 100);
+    // Refunded: the buyer can no longer dispute it.
+    s.when(dispute(BUYER, listing, "gone"))
+        .then_rejected(Rejection::AlreadyRefunded);
+    s.when(dispute(OTHER, listing, "does not compile"))
+        .outcome();
+    s.when(dispute(OTHER, listing, "does not compile"))
+        .then_rejected(Rejection::AlreadyDisputed);
     let resolve = |can: bool, refund: bool| {
         Command::Market(Market::Resolve {
             actor: ADMIN,
@@ -366,37 +296,31 @@ fn refunds_and_disputes_return_the_price_and_revoke_access() {
             note: "checked".into(),
         })
     };
-    assert_eq!(w.run(resolve(false, true), t(0)), Err(Rejection::AdminOnly));
-    w.ok(resolve(true, false));
-    assert_eq!(
-        w.state.purchases[&(listing, OTHER)].status,
-        PurchaseStatus::Active
-    );
-    assert_eq!(w.balance(OTHER), 0);
-    w.ok(Command::Market(Market::Dispute {
-        buyer: OTHER,
-        listing,
-        reason: "again".into(),
-    }));
-    w.ok(resolve(true, true));
+    s.when(resolve(false, true))
+        .then_rejected(Rejection::AdminOnly);
+    s.when(resolve(true, false)).outcome();
+    assert_eq!(balance(&s, OTHER), 0);
+    // Active again: the buyer may dispute it once more.
+    s.when(dispute(OTHER, listing, "again")).outcome();
+    s.when(resolve(true, true)).outcome();
     assert_eq!(
         (
-            w.balance(OTHER),
-            w.balance(SELLER),
-            w.account(Account::Treasury)
+            balance(&s, OTHER),
+            balance(&s, SELLER),
+            s.balance(Account::Treasury)
         ),
         (100, 0, 0)
     );
-    assert!(w.audit().violations.is_empty());
+    assert!(s.audit().violations.is_empty());
 }
 
 #[test]
 fn a_seller_who_spent_the_proceeds_cannot_refund() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 100);
-    let listing = w.sell("100");
-    w.ok(buy(BUYER, listing, 1));
-    w.ok(pay(SELLER, OTHER, 90));
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    let listing = sell(&mut s, "100");
+    s.when(buy(BUYER, listing, 1)).outcome();
+    s.when(pay(SELLER, OTHER, 90)).outcome();
     let refund = Command::Market(Market::Refund {
         seller: SELLER,
         listing,
@@ -404,16 +328,16 @@ fn a_seller_who_spent_the_proceeds_cannot_refund() {
         reason: "sorry".into(),
     });
     assert!(matches!(
-        w.run(refund, t(0)),
-        Err(Rejection::SellerCannotRefund { .. })
+        s.when(refund).rejection(),
+        Rejection::SellerCannotRefund { .. }
     ));
 }
 
 #[test]
 fn featuring_costs_credits_per_day_into_the_treasury() {
-    let mut w = World::new(40);
-    w.grant(SELLER, 120);
-    let listing = w.sell("5");
+    let mut s = world(40);
+    grant(&mut s, SELLER, 120);
+    let listing = sell(&mut s, "5");
     let feature = |days| {
         Command::Market(Market::Feature {
             seller: SELLER,
@@ -422,31 +346,37 @@ fn featuring_costs_credits_per_day_into_the_treasury() {
         })
     };
     assert!(matches!(
-        w.run(feature(0), t(0)),
-        Err(Rejection::BadDays { .. })
+        s.when(feature(0)).rejection(),
+        Rejection::BadDays { .. }
     ));
     assert!(matches!(
-        w.run(feature(3), t(0)),
-        Err(Rejection::InsufficientCredits { .. })
+        s.when(feature(3)).rejection(),
+        Rejection::InsufficientCredits { .. }
     ));
-    let Outcome::Featured { until, .. } = w.ok(feature(2)) else {
+    let Outcome::Featured { until, .. } = s.when(feature(2)).outcome() else {
         panic!("not featured")
     };
-    assert_eq!(until, t(2));
-    assert_eq!((w.balance(SELLER), w.account(Account::Treasury)), (20, 100));
+    assert_eq!(until, days(2));
+    assert_eq!(
+        (balance(&s, SELLER), s.balance(Account::Treasury)),
+        (20, 100)
+    );
 }
 
 /// Offers, accepts and funds a commission of 1000 from BUYER (client) to SELLER (developer).
-fn funded(w: &mut World) -> CommissionId {
-    w.grant(BUYER, 2000);
-    let Outcome::Commission { commission, .. } = w.ok(Command::Commission(Cm::Offer {
-        client: BUYER,
-        developer: SELLER,
-        developer_is_bot: false,
-        amount: 1000,
-        description: "A boss fight".into(),
-        deadline_days: 10,
-    })) else {
+fn funded(s: &mut Scenario) -> CommissionId {
+    grant(s, BUYER, 2000);
+    let Outcome::Commission { commission, .. } = s
+        .when(Command::Commission(Cm::Offer {
+            client: BUYER,
+            developer: SELLER,
+            developer_is_bot: false,
+            amount: 1000,
+            description: "A boss fight".into(),
+            deadline_days: 10,
+        }))
+        .outcome()
+    else {
         panic!("no offer")
     };
     let fund = Command::Commission(Cm::Fund {
@@ -454,30 +384,37 @@ fn funded(w: &mut World) -> CommissionId {
         commission,
     });
     assert!(
-        matches!(w.run(fund.clone(), t(0)), Err(Rejection::WrongStep { .. })),
+        matches!(s.when(&fund).rejection(), Rejection::WrongStep { .. }),
         "fund before accept"
     );
-    w.ok(Command::Commission(Cm::Accept {
+    s.when(Command::Commission(Cm::Accept {
         developer: SELLER,
         commission,
-    }));
-    w.ok(fund);
-    assert_eq!(w.balance(BUYER), 850);
-    assert_eq!(w.account(Account::Escrow(commission)), 1150);
+    }))
+    .outcome();
+    s.when(fund).outcome();
+    assert_eq!(balance(s, BUYER), 850);
+    assert_eq!(s.balance(Account::Escrow(commission)), 1150);
     commission
 }
 
-fn settled(w: &World, c: CommissionId) -> Option<Settlement> {
-    match w.state.commissions[&c].status {
-        CommissionStatus::Settled(s) => Some(s),
+/// How the decided `events` settled commission `c`, once the decider calls it closed.
+fn settlement(s: &mut Scenario, c: CommissionId, events: &[Event]) -> Option<Settlement> {
+    s.when(Command::Commission(Cm::AutoRelease { commission: c }))
+        .then_rejected(Rejection::WrongStep {
+            commission: c,
+            status: "closed".into(),
+        });
+    events.iter().find_map(|e| match e {
+        Event::CommissionSettled(settled) if settled.commission == c => Some(settled.settlement),
         _ => None,
-    }
+    })
 }
 
 #[test]
 fn escrow_released_after_a_milestone_pays_the_rest_and_the_fee() {
-    let mut w = World::new(40);
-    let c = funded(&mut w);
+    let mut s = world(40);
+    let c = funded(&mut s);
     let milestone = |amount| {
         Command::Commission(Cm::Milestone {
             client: BUYER,
@@ -487,31 +424,31 @@ fn escrow_released_after_a_milestone_pays_the_rest_and_the_fee() {
         })
     };
     assert!(matches!(
-        w.run(milestone(1000), t(0)),
-        Err(Rejection::BadMilestone { .. })
+        s.when(milestone(1000)).rejection(),
+        Rejection::BadMilestone { .. }
     ));
-    w.ok(milestone(300));
-    assert_eq!(w.balance(SELLER), 300);
+    s.when(milestone(300)).outcome();
+    assert_eq!(balance(&s, SELLER), 300);
     assert!(matches!(
-        w.run(
-            Command::Commission(Cm::Release {
-                client: SELLER,
-                commission: c
-            }),
-            t(0)
-        ),
-        Err(Rejection::NotYourCommission { .. })
+        s.when(Command::Commission(Cm::Release {
+            client: SELLER,
+            commission: c
+        }))
+        .rejection(),
+        Rejection::NotYourCommission { .. }
     ));
-    w.ok(Command::Commission(Cm::Release {
-        client: BUYER,
-        commission: c,
-    }));
-    assert_eq!(settled(&w, c), Some(Settlement::Released));
+    let events = s
+        .when(Command::Commission(Cm::Release {
+            client: BUYER,
+            commission: c,
+        }))
+        .events();
+    assert_eq!(settlement(&mut s, c, &events), Some(Settlement::Released));
     assert_eq!(
         (
-            w.balance(SELLER),
-            w.account(Account::Treasury),
-            w.account(Account::Escrow(c))
+            balance(&s, SELLER),
+            s.balance(Account::Treasury),
+            s.balance(Account::Escrow(c))
         ),
         (1000, 150, 0)
     );
@@ -519,52 +456,69 @@ fn escrow_released_after_a_milestone_pays_the_rest_and_the_fee() {
 
 #[test]
 fn escrow_refunds_in_full_only_after_a_missed_deadline() {
-    let mut w = World::new(40);
-    let c = funded(&mut w);
+    let mut s = world(40);
+    let c = funded(&mut s);
     let cancel = Command::Commission(Cm::Cancel {
         actor: BUYER,
         commission: c,
     });
     assert!(matches!(
-        w.run(cancel.clone(), t(5)),
-        Err(Rejection::DeadlineNotPassed { .. })
+        s.when_at(&cancel, days(5)).rejection(),
+        Rejection::DeadlineNotPassed { .. }
     ));
-    w.run(cancel, t(11)).expect("refund after the deadline");
-    assert_eq!(settled(&w, c), Some(Settlement::RefundedAfterDeadline));
-    assert_eq!((w.balance(BUYER), w.account(Account::Treasury)), (2000, 0));
+    let events = s.when_at(cancel, days(11)).events();
+    assert_eq!(
+        settlement(&mut s, c, &events),
+        Some(Settlement::RefundedAfterDeadline)
+    );
+    assert_eq!(
+        (balance(&s, BUYER), s.balance(Account::Treasury)),
+        (2000, 0)
+    );
 }
 
 #[test]
 fn a_delivered_commission_releases_itself_at_the_written_time() {
-    let mut w = World::new(40);
-    let c = funded(&mut w);
+    let mut s = world(40);
+    let c = funded(&mut s);
     let Outcome::Commission {
         step: Step::Delivered { auto_release_at },
         ..
-    } = w.ok(Command::Commission(Cm::Deliver {
-        developer: SELLER,
-        commission: c,
-        review_window: TimeDelta::days(7),
-    }))
+    } = s
+        .when(Command::Commission(Cm::Deliver {
+            developer: SELLER,
+            commission: c,
+            review_window: TimeDelta::days(7),
+        }))
+        .outcome()
     else {
         panic!("not delivered")
     };
-    assert_eq!(auto_release_at, t(7));
+    assert_eq!(auto_release_at, days(7));
     let auto = Command::Commission(Cm::AutoRelease { commission: c });
     assert!(
-        matches!(w.run(auto.clone(), t(6)), Err(Rejection::WrongStep { .. })),
+        matches!(
+            s.when_at(&auto, days(6)).rejection(),
+            Rejection::WrongStep { .. }
+        ),
         "too early"
     );
-    let (events, _) = decide(&w.state, &auto, t(9)).expect("due");
+    let events = s.when_at(auto, days(9)).events();
     match &events[..] {
-        [Event::CommissionSettled(s)] => {
-            assert_eq!(s.at, t(7), "the due time, not the scheduler's clock")
+        [Event::CommissionSettled(settled)] => {
+            assert_eq!(
+                settled.at,
+                days(7),
+                "the due time, not the scheduler's clock"
+            )
         }
         other => panic!("{other:?}"),
     }
-    w.apply(events);
-    assert_eq!(settled(&w, c), Some(Settlement::AutoReleased));
-    assert_eq!(w.balance(SELLER), 1000);
+    assert_eq!(
+        settlement(&mut s, c, &events),
+        Some(Settlement::AutoReleased)
+    );
+    assert_eq!(balance(&s, SELLER), 1000);
 }
 
 #[test]
@@ -574,13 +528,14 @@ fn each_dispute_outcome_empties_the_escrow_as_decided() {
         (Resolution::Refund, 0, 2000, 0),
         (Resolution::Split(40), 400, 1450, 150),
     ] {
-        let mut w = World::new(40);
-        let c = funded(&mut w);
-        w.ok(Command::Commission(Cm::Dispute {
+        let mut s = world(40);
+        let c = funded(&mut s);
+        s.when(Command::Commission(Cm::Dispute {
             actor: SELLER,
             commission: c,
             reason: "scope".into(),
-        }));
+        }))
+        .outcome();
         let resolve = |can, resolution| {
             Command::Commission(Cm::Resolve {
                 actor: ADMIN,
@@ -589,56 +544,54 @@ fn each_dispute_outcome_empties_the_escrow_as_decided() {
                 resolution,
             })
         };
-        assert_eq!(
-            w.run(resolve(false, resolution), t(1)),
-            Err(Rejection::AdminOnly)
-        );
-        assert_eq!(
-            w.run(resolve(true, Resolution::Split(101)), t(1)),
-            Err(Rejection::BadSplit)
-        );
-        w.run(resolve(true, resolution), t(1)).expect("resolved");
+        s.at(days(1));
+        s.when(resolve(false, resolution))
+            .then_rejected(Rejection::AdminOnly);
+        s.when(resolve(true, Resolution::Split(101)))
+            .then_rejected(Rejection::BadSplit);
+        s.when(resolve(true, resolution)).outcome();
         assert_eq!(
             (
-                w.balance(SELLER),
-                w.balance(BUYER),
-                w.account(Account::Treasury),
-                w.account(Account::Escrow(c))
+                balance(&s, SELLER),
+                balance(&s, BUYER),
+                s.balance(Account::Treasury),
+                s.balance(Account::Escrow(c))
             ),
             (developer, client, treasury, 0),
             "{resolution:?}"
         );
-        assert!(w.audit().violations.is_empty());
+        assert!(s.audit().violations.is_empty());
     }
 }
 
 #[test]
 fn an_offer_can_be_withdrawn_before_funding_but_not_by_a_stranger() {
-    let mut w = World::new(40);
-    w.ok(Command::Commission(Cm::Offer {
+    let mut s = world(40);
+    s.when(Command::Commission(Cm::Offer {
         client: BUYER,
         developer: SELLER,
         developer_is_bot: false,
         amount: 10,
         description: "x".into(),
         deadline_days: 1,
-    }));
+    }))
+    .outcome();
     let c = CommissionId(1);
     assert!(matches!(
-        w.run(
-            Command::Commission(Cm::Cancel {
-                actor: OTHER,
-                commission: c
-            }),
-            t(0)
-        ),
-        Err(Rejection::NotYourCommission { .. })
+        s.when(Command::Commission(Cm::Cancel {
+            actor: OTHER,
+            commission: c
+        }))
+        .rejection(),
+        Rejection::NotYourCommission { .. }
     ));
-    w.ok(Command::Commission(Cm::Cancel {
-        actor: SELLER,
-        commission: c,
-    }));
-    assert_eq!(settled(&w, c), Some(Settlement::Withdrawn));
+    let events = s
+        .when(Command::Commission(Cm::Cancel {
+            actor: SELLER,
+            commission: c,
+        }))
+        .events();
+    assert_eq!(settlement(&mut s, c, &events), Some(Settlement::Withdrawn));
 }
 
 /// One random economy command among three members, an admin, two listings and a commission.
@@ -751,31 +704,28 @@ proptest! {
     fn any_economy_history_conserves_credits_and_replays_equal(
         commands in proptest::collection::vec(any_command(), 1..60)
     ) {
-        let mut w = World::new(40);
-        let mut now = t(0);
-        for (command, days) in commands {
-            now = now.max(t(days));
-            let _ = w.run(command, now);
+        let mut s = world(40);
+        let mut now = days(0);
+        for (command, day) in commands {
+            now = now.max(days(day));
+            let _ = s.when_at(command, now).result();
         }
-        let audit = w.audit();
+        let audit = s.audit();
         prop_assert!(audit.violations.is_empty(), "{:?}", audit.violations);
         prop_assert_eq!(audit.total(), 0);
-        for (account, balance) in &w.state.balances {
+        for (account, balance) in &audit.balances {
             if account.must_stay_non_negative() {
-                prop_assert!(balance.0.0 >= 0, "{} is {}", account, balance.0);
+                prop_assert!(balance.0 >= 0, "{} is {}", account, balance);
             }
         }
-        let mut replayed = GuildState::new(GuildId(1));
-        for (seq, e) in (1..).zip(&w.events) {
-            replayed.apply(seq, e);
-        }
-        prop_assert_eq!(replayed, w.state);
+        let replayed = given(s.history());
+        prop_assert_eq!(replayed.state(), s.state());
     }
 }
 
 #[test]
 fn an_admin_can_let_beginners_sell() {
-    let mut w = World::new(3);
+    let mut s = world(3);
     let allow = |can: bool, allowed: bool| Command::ChangeSettings {
         actor: ADMIN,
         actor_can_manage_guild: can,
@@ -784,50 +734,51 @@ fn an_admin_can_let_beginners_sell() {
             ..Default::default()
         }),
     };
-    assert_eq!(w.run(allow(false, true), t(0)), Err(Rejection::AdminOnly));
-    w.ok(allow(true, true));
-    w.sell("10");
-    w.ok(allow(true, false));
+    s.when(allow(false, true))
+        .then_rejected(Rejection::AdminOnly);
+    s.when(allow(true, true)).outcome();
+    sell(&mut s, "10");
+    s.when(allow(true, false)).outcome();
     assert!(matches!(
-        w.run(publish(SELLER, None, "10"), t(0)),
-        Err(Rejection::RankTooLow { .. })
+        s.when(publish(SELLER, None, "10")).rejection(),
+        Rejection::RankTooLow { .. }
     ));
 }
 
 #[test]
 fn buying_again_after_a_refund_earns_the_seller_no_more_xp() {
-    let mut w = World::new(40);
-    w.grant(BUYER, 100);
-    let listing = w.sell("100");
-    w.ok(buy(BUYER, listing, 1));
-    w.ok(Command::Market(Market::Refund {
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    let listing = sell(&mut s, "100");
+    s.when(buy(BUYER, listing, 1)).outcome();
+    s.when(Command::Market(Market::Refund {
         seller: SELLER,
         listing,
         buyer: BUYER,
         reason: "oops".into(),
-    }));
-    w.ok(buy(BUYER, listing, 1));
-    assert_eq!(w.state.member(SELLER).xp.0, 100, "one sale's XP, not two");
-    assert_eq!(w.balance(BUYER), 0);
+    }))
+    .outcome();
+    s.when(buy(BUYER, listing, 1)).outcome();
+    assert_eq!(s.xp(SELLER), 100, "one sale's XP, not two");
+    assert_eq!(balance(&s, BUYER), 0);
 }
 
 #[test]
 fn once_the_review_window_closes_the_client_can_no_longer_dispute() {
-    let mut w = World::new(40);
-    let c = funded(&mut w);
-    w.ok(Command::Commission(Cm::Deliver {
+    let mut s = world(40);
+    let c = funded(&mut s);
+    s.when(Command::Commission(Cm::Deliver {
         developer: SELLER,
         commission: c,
         review_window: TimeDelta::days(7),
-    }));
+    }))
+    .outcome();
     let dispute = Command::Commission(Cm::Dispute {
         actor: BUYER,
         commission: c,
         reason: "late".into(),
     });
-    assert_eq!(
-        w.run(dispute.clone(), t(8)),
-        Err(Rejection::ReviewWindowClosed { at: t(7) })
-    );
-    w.run(dispute, t(6)).expect("inside the window");
+    s.when_at(&dispute, days(8))
+        .then_rejected(Rejection::ReviewWindowClosed { at: days(7) });
+    s.when_at(dispute, days(6)).outcome();
 }

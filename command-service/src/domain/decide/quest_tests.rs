@@ -1,26 +1,11 @@
 //! Daily quests: chosen once per day from the roll, progress from play, claimed once, streaks.
 
+use super::testing::{Scenario, days, given, hours};
 use super::*;
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use studio_schema::{Account, ChannelId, GuildId, MessageId, UserId};
+use chrono::TimeDelta;
+use studio_schema::{Account, ChannelId, MessageId, UserId};
 
 const ALICE: UserId = UserId(10);
-
-fn t(hours: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 8, 0, 0)
-        .single()
-        .expect("valid")
-        + TimeDelta::hours(hours)
-}
-
-fn run(state: &mut GuildState, command: &Command) -> Result<Outcome, Rejection> {
-    let (events, outcome) = decide(state, command, t(0))?;
-    for e in &events {
-        let seq = state.last_seq + 1;
-        state.apply(seq, e);
-    }
-    Ok(outcome)
-}
 
 fn daily(at: DateTime<Utc>, roll: u64) -> Command {
     Command::Daily {
@@ -34,84 +19,78 @@ fn claim(at: DateTime<Utc>) -> Command {
     Command::ClaimQuest { member: ALICE, at }
 }
 
-fn chat(state: &mut GuildState, at: DateTime<Utc>, n: i64) {
+fn chat(s: &mut Scenario, at: DateTime<Utc>, n: i64) {
     for k in 0..n {
         let posted_at = at + TimeDelta::seconds(k);
-        run(
-            state,
-            &Command::PostMessage {
-                author: SeenMember {
-                    member: ALICE,
-                    joined_at: t(-1000),
-                    bot: false,
-                },
-                channel: ChannelId(5),
-                message: MessageId(posted_at.timestamp() * 100 + k),
-                content_chars: 20,
-                posted_at,
+        s.when(Command::PostMessage {
+            author: SeenMember {
+                member: ALICE,
+                joined_at: hours(-1000),
+                bot: false,
             },
-        )
-        .expect("posted");
+            channel: ChannelId(5),
+            message: MessageId(posted_at.timestamp() * 100 + k),
+            content_chars: 20,
+            posted_at,
+        })
+        .outcome();
     }
 }
 
 #[test]
 fn the_quest_is_chosen_once_a_day_and_claimed_once_when_done() {
-    let mut s = GuildState::new(GuildId(1));
+    let mut s = given(&[]);
     // Roll 0: "send 5 messages" (easy, 50 credits).
-    let Ok(Outcome::Quest { target, reward, .. }) = run(&mut s, &daily(t(0), 0)) else {
+    let Outcome::Quest { target, reward, .. } = s.when(daily(hours(0), 0)).outcome() else {
         panic!("a quest");
     };
     assert_eq!((target, reward), (5, 50));
     // Asking again the same day keeps the quest, whatever the new roll.
     assert!(matches!(
-        run(&mut s, &daily(t(1), 3)),
-        Ok(Outcome::Quest {
+        s.when(daily(hours(1), 3)).outcome(),
+        Outcome::Quest {
             target: 5,
             progress: 0,
             ..
-        })
+        }
     ));
-    assert_eq!(
-        run(&mut s, &claim(t(1))),
-        Err(Rejection::QuestNotDone {
+    s.when(claim(hours(1)))
+        .then_rejected(Rejection::QuestNotDone {
             progress: 0,
-            target: 5
-        })
-    );
-    chat(&mut s, t(2), 5);
+            target: 5,
+        });
+    chat(&mut s, hours(2), 5);
     assert_eq!(
-        run(&mut s, &claim(t(3))),
-        Ok(Outcome::QuestClaimed {
+        s.when(claim(hours(3))).outcome(),
+        Outcome::QuestClaimed {
             member: ALICE,
             reward: 50,
             xp: 50,
             streak: 1
-        })
+        }
     );
-    assert_eq!(
-        run(&mut s, &claim(t(3))),
-        Err(Rejection::QuestAlreadyClaimed)
-    );
-    assert_eq!(s.balance(Account::Member(ALICE)).0, 50);
+    s.when(claim(hours(3)))
+        .then_rejected(Rejection::QuestAlreadyClaimed);
+    assert_eq!(s.balance(Account::Member(ALICE)), 50);
 }
 
 #[test]
 fn consecutive_days_raise_the_reward_and_a_missed_day_resets_the_streak() {
-    let mut s = GuildState::new(GuildId(1));
+    let mut s = given(&[]);
     let mut rewards = Vec::new();
     for day in [0, 1, 2, 4] {
-        let at = t(24 * day);
-        run(&mut s, &daily(at, 0)).expect("quest");
+        let at = days(day);
+        s.when(daily(at, 0)).outcome();
         chat(&mut s, at, 5);
-        let Ok(Outcome::QuestClaimed { reward, streak, .. }) = run(&mut s, &claim(at)) else {
+        let Outcome::QuestClaimed { reward, streak, .. } = s.when(claim(at)).outcome() else {
             panic!("claimed");
         };
         rewards.push((streak, reward));
     }
     assert_eq!(rewards, vec![(1, 50), (2, 55), (3, 60), (1, 50)]);
     // Yesterday's quest cannot be claimed today.
-    run(&mut s, &daily(t(24 * 5), 0)).expect("quest");
-    chat(&mut s, t(24 * 5), 5);
-    assert_eq!(run(&mut s, &claim(t(24 * 6))), Err(Rejection::NoQuestToday));
+    s.when(daily(days(5), 0)).outcome();
+    chat(&mut s, days(5), 5);
+    s.when(claim(days(6)))
+        .then_rejected(Rejection::NoQuestToday);
 }

@@ -1,16 +1,9 @@
 //! Profiles and contacts: fields checked, contacts only to members open to work, once per pair
 //! per day and a few per day.
 
+use super::testing::{given, hours};
 use super::*;
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use studio_schema::{GuildId, UserId};
-
-fn t(hours: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0)
-        .single()
-        .expect("valid")
-        + TimeDelta::hours(hours)
-}
+use studio_schema::UserId;
 
 fn profile(member: i64, years: &str, open: &str) -> Command {
     Command::SetProfile {
@@ -32,67 +25,54 @@ fn contact(from: i64, to: i64, at: DateTime<Utc>) -> Command {
     }
 }
 
-fn run(state: &mut GuildState, command: &Command) -> Result<Outcome, Rejection> {
-    let (events, outcome) = decide(state, command, t(0))?;
-    for e in &events {
-        let seq = state.last_seq + 1;
-        state.apply(seq, e);
-    }
-    Ok(outcome)
-}
-
 #[test]
 fn a_profile_is_saved_with_the_listed_role_or_refused_as_a_whole() {
-    let mut s = GuildState::new(GuildId(1));
+    let mut s = given(&[]);
     assert_eq!(
-        run(&mut s, &profile(10, "3", "yes")),
-        Ok(Outcome::ProfileSaved {
+        s.when(profile(10, "3", "yes")).outcome(),
+        Outcome::ProfileSaved {
             role: "Artist".into(),
             open_to_work: true
-        })
+        }
     );
-    assert_eq!(
-        run(&mut s, &profile(11, "-2", "yes")),
-        Err(Rejection::BadYears { max: 60 })
-    );
-    assert_eq!(
-        run(&mut s, &profile(11, "2", "perhaps")),
-        Err(Rejection::BadYesNo)
-    );
-    assert!(!s.profiles.contains_key(&UserId(11)));
+    s.when(profile(11, "-2", "yes"))
+        .then_rejected(Rejection::BadYears { max: 60 });
+    s.when(profile(11, "2", "perhaps"))
+        .then_rejected(Rejection::BadYesNo);
+    // Nothing of 11's refused profiles was kept: 11 is not open to work.
+    s.when(contact(1, 11, hours(1)))
+        .then_rejected(Rejection::NotOpenToWork {
+            member: format!("<@{}>", UserId(11)),
+        });
 }
 
 #[test]
 fn contacts_go_only_to_open_members_once_per_pair_and_three_a_day() {
-    let mut s = GuildState::new(GuildId(1));
+    let mut s = given(&[]);
     for m in 10..15 {
-        run(&mut s, &profile(m, "3", "yes")).expect("saved");
+        s.when(profile(m, "3", "yes")).outcome();
     }
-    run(&mut s, &profile(15, "3", "no")).expect("saved");
+    s.when(profile(15, "3", "no")).outcome();
     assert!(matches!(
-        run(&mut s, &contact(1, 15, t(1))),
-        Err(Rejection::NotOpenToWork { .. })
+        s.when(contact(1, 15, hours(1))).rejection(),
+        Rejection::NotOpenToWork { .. }
     ));
     assert!(matches!(
-        run(&mut s, &contact(1, 99, t(1))),
-        Err(Rejection::NotOpenToWork { .. })
+        s.when(contact(1, 99, hours(1))).rejection(),
+        Rejection::NotOpenToWork { .. }
     ));
-    assert_eq!(
-        run(&mut s, &contact(10, 10, t(1))),
-        Err(Rejection::SelfContact)
-    );
-    run(&mut s, &contact(1, 10, t(1))).expect("first");
+    s.when(contact(10, 10, hours(1)))
+        .then_rejected(Rejection::SelfContact);
+    s.when(contact(1, 10, hours(1))).outcome();
     assert!(matches!(
-        run(&mut s, &contact(1, 10, t(2))),
-        Err(Rejection::ContactedToday { .. })
+        s.when(contact(1, 10, hours(2))).rejection(),
+        Rejection::ContactedToday { .. }
     ));
-    run(&mut s, &contact(1, 11, t(2))).expect("second");
-    run(&mut s, &contact(1, 12, t(3))).expect("third");
-    assert_eq!(
-        run(&mut s, &contact(1, 13, t(4))),
-        Err(Rejection::ContactCap { cap: 3 })
-    );
+    s.when(contact(1, 11, hours(2))).outcome();
+    s.when(contact(1, 12, hours(3))).outcome();
+    s.when(contact(1, 13, hours(4)))
+        .then_rejected(Rejection::ContactCap { cap: 3 });
     // A new day (UTC) starts afresh, bob included.
-    run(&mut s, &contact(1, 10, t(25))).expect("next day");
-    run(&mut s, &contact(1, 13, t(25))).expect("next day");
+    s.when(contact(1, 10, hours(25))).outcome();
+    s.when(contact(1, 13, hours(25))).outcome();
 }

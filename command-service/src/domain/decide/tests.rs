@@ -1,30 +1,20 @@
 //! Given events, when a command, then events or a rejection.
 
+use super::testing::{Scenario, days, given, secs};
 use super::*;
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use crate::rules::tenure::{MONTH, Rank};
+use chrono::TimeDelta;
 use proptest::prelude::*;
-use studio_schema::{ChannelId, GuildId, MessageId, UserId};
+use studio_schema::{ChannelId, MessageId, UserId};
 
 const ALICE: UserId = UserId(10);
 const BOB: UserId = UserId(11);
 const ADMIN: UserId = UserId(1);
 
-fn t(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_700_000_000, 0).single().expect("valid") + TimeDelta::seconds(secs)
-}
-
-fn given(events: &[Event]) -> GuildState {
-    let mut state = GuildState::new(GuildId(1));
-    for (seq, e) in (1..).zip(events) {
-        state.apply(seq, e);
-    }
-    state
-}
-
 fn member(id: UserId) -> SeenMember {
     SeenMember {
         member: id,
-        joined_at: t(-1000),
+        joined_at: secs(-1000),
         bot: false,
     }
 }
@@ -42,36 +32,64 @@ fn post(id: UserId, message: i64, at: DateTime<Utc>, content: &str) -> Command {
 fn joined(id: UserId) -> Event {
     Event::MemberSeen {
         member: id,
-        joined_at: t(-1000),
+        joined_at: secs(-1000),
         bot: false,
     }
 }
 
-fn xp_of(state: &GuildState, id: UserId) -> i64 {
-    state.member(id).xp.0
+/// An admin's change of BOB's XP.
+fn adjust_bob(amount: i64, give: bool, reason: &str) -> Command {
+    Command::AdjustXp {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        member: BOB,
+        member_is_bot: false,
+        amount,
+        give,
+        reason: reason.into(),
+    }
 }
 
-fn run(
-    state: &mut GuildState,
-    command: &Command,
-    now: DateTime<Utc>,
-) -> Result<Outcome, Rejection> {
-    let (events, outcome) = decide(state, command, now)?;
-    for e in &events {
-        let seq = state.last_seq + 1;
-        state.apply(seq, e);
+/// Whether `who` is in the guild, as the decider sees it: a join of a present member decides
+/// nothing.
+fn is_present(s: &Scenario, who: UserId) -> bool {
+    s.clone()
+        .when(Command::RecordJoin(member(who)))
+        .events()
+        .is_empty()
+}
+
+/// When `who` has been a month in the guild (time away not counted), as the decider dates the
+/// Learner rank it would record.
+fn a_month_in(s: &Scenario, who: UserId) -> DateTime<Utc> {
+    let reach = Command::ReachRank {
+        member: who,
+        rank: Rank::Learner,
+    };
+    match s.clone().when_at(reach, days(60)).events()[..] {
+        [Event::RankReached { at, .. }] => at,
+        ref other => panic!("no rank reached: {other:?}"),
     }
-    Ok(outcome)
 }
 
 #[test]
 fn a_first_message_from_an_unseen_member_seeds_them_and_earns_five() {
-    let state = given(&[]);
-    let (events, outcome) =
-        decide(&state, &post(ALICE, 100, t(0), "hello world"), t(0)).expect("ok");
-    assert_eq!(events.len(), 2);
-    assert!(matches!(events[0], Event::MemberSeen { member: ALICE, .. }));
-    assert!(matches!(events[1], Event::MessagePosted { xp: Xp(5), .. }));
+    let outcome = given(&[])
+        .when(post(ALICE, 100, secs(0), "hello world"))
+        .then(&[
+            Event::MemberSeen {
+                member: ALICE,
+                joined_at: secs(-1000),
+                bot: false,
+            },
+            Event::MessagePosted {
+                member: ALICE,
+                channel: ChannelId(5),
+                message: MessageId(100),
+                xp: Xp(5),
+                posted_at: secs(0),
+            },
+        ]);
     assert!(matches!(
         outcome,
         Outcome::MessageRewarded {
@@ -84,16 +102,24 @@ fn a_first_message_from_an_unseen_member_seeds_them_and_earns_five() {
 
 #[test]
 fn a_message_inside_the_cooldown_is_counted_but_earns_nothing() {
-    let mut state = given(&[joined(ALICE)]);
-    run(&mut state, &post(ALICE, 100, t(0), "hello world"), t(0)).expect("ok");
-    let outcome = run(&mut state, &post(ALICE, 101, t(30), "hello again"), t(30)).expect("ok");
+    let mut s = given(&[joined(ALICE)]);
+    s.when(post(ALICE, 100, secs(0), "hello world")).outcome();
+    let outcome = s
+        .when_at(post(ALICE, 101, secs(30), "hello again"), secs(30))
+        .then(&[Event::MessagePosted {
+            member: ALICE,
+            channel: ChannelId(5),
+            message: MessageId(101),
+            xp: Xp(0),
+            posted_at: secs(30),
+        }]);
     assert_eq!(outcome, Outcome::Recorded);
-    assert_eq!(xp_of(&state, ALICE), 5);
+    assert_eq!(s.xp(ALICE), 5);
 }
 
 #[test]
 fn crossing_250_xp_announces_level_two() {
-    let mut state = given(&[
+    let outcome = given(&[
         joined(ALICE),
         Event::XpGranted {
             member: ALICE,
@@ -101,8 +127,9 @@ fn crossing_250_xp_announces_level_two() {
             reason: "seed".into(),
             by: ADMIN,
         },
-    ]);
-    let outcome = run(&mut state, &post(ALICE, 100, t(0), "level me up"), t(0)).expect("ok");
+    ])
+    .when(post(ALICE, 100, secs(0), "level me up"))
+    .outcome();
     assert!(matches!(
         outcome,
         Outcome::MessageRewarded {
@@ -114,56 +141,36 @@ fn crossing_250_xp_announces_level_two() {
 
 #[test]
 fn xp_give_needs_manage_guild() {
-    let state = given(&[joined(BOB)]);
-    let cmd = Command::AdjustXp {
-        actor: ALICE,
-        actor_can_manage_guild: false,
-        member: BOB,
-        member_is_bot: false,
-        amount: 50,
-        give: true,
-        reason: "nice".into(),
-    };
-    assert_eq!(decide(&state, &cmd, t(0)), Err(Rejection::NeedsManageGuild));
+    given(&[joined(BOB)])
+        .when(Command::AdjustXp {
+            actor: ALICE,
+            actor_can_manage_guild: false,
+            member: BOB,
+            member_is_bot: false,
+            amount: 50,
+            give: true,
+            reason: "nice".into(),
+        })
+        .then_rejected(Rejection::NeedsManageGuild);
 }
 
 #[test]
 fn xp_give_records_actor_and_reason() {
-    let state = given(&[joined(BOB)]);
-    let cmd = Command::AdjustXp {
-        actor: ADMIN,
-        actor_can_manage_guild: true,
-        member: BOB,
-        member_is_bot: false,
-        amount: 50,
-        give: true,
-        reason: " great demo ".into(),
-    };
-    let (events, _) = decide(&state, &cmd, t(0)).expect("ok");
-    assert_eq!(
-        events,
-        vec![Event::XpGranted {
+    given(&[joined(BOB)])
+        .when(adjust_bob(50, true, " great demo "))
+        .then(&[Event::XpGranted {
             member: BOB,
             xp: Xp(50),
             reason: "great demo".into(),
-            by: ADMIN
-        }]
-    );
+            by: ADMIN,
+        }]);
 }
 
 #[test]
 fn a_grant_that_crosses_a_level_says_so() {
-    let state = given(&[joined(BOB)]);
-    let cmd = Command::AdjustXp {
-        actor: ADMIN,
-        actor_can_manage_guild: true,
-        member: BOB,
-        member_is_bot: false,
-        amount: 600,
-        give: true,
-        reason: "jam winner".into(),
-    };
-    let (_, outcome) = decide(&state, &cmd, t(0)).expect("ok");
+    let outcome = given(&[joined(BOB)])
+        .when(adjust_bob(600, true, "jam winner"))
+        .outcome();
     assert!(
         matches!(
             outcome,
@@ -179,44 +186,43 @@ fn a_grant_that_crosses_a_level_says_so() {
 
 #[test]
 fn a_member_granted_xp_before_being_listed_is_still_seeded_when_listed() {
-    let mut state = given(&[Event::XpGranted {
+    let mut s = given(&[Event::XpGranted {
         member: BOB,
         xp: Xp(10),
         reason: "early".into(),
         by: ADMIN,
     }]);
-    let listed = Command::SeeMembers(vec![member(BOB)]);
-    run(&mut state, &listed, t(0)).expect("ok");
-    assert!(state.member(BOB).present);
-    assert_eq!(state.member(BOB).tenure.since, Some(t(-1000)));
+    s.when(Command::SeeMembers(vec![member(BOB)]))
+        .then(&[joined(BOB)]);
+    assert!(is_present(&s, BOB));
+    assert_eq!(a_month_in(&s, BOB), secs(-1000) + MONTH, "in since -1000 s");
 }
 
 #[test]
 fn a_member_listed_again_after_a_missed_join_is_back() {
-    let mut state = given(&[
+    let mut s = given(&[
         joined(BOB),
         Event::MemberLeft {
             member: BOB,
-            at: t(-500),
+            at: secs(-500),
         },
     ]);
     let listed = Command::SeeMembers(vec![SeenMember {
         member: BOB,
-        joined_at: t(-10),
+        joined_at: secs(-10),
         bot: false,
     }]);
-    let (events, _) = decide(&state, &listed, t(0)).expect("ok");
-    assert!(
-        matches!(events.as_slice(), [Event::MemberJoined { member: BOB, .. }]),
-        "{events:?}"
-    );
-    run(&mut state, &listed, t(0)).expect("ok");
-    assert!(state.member(BOB).present);
+    s.when(listed).then(&[Event::MemberJoined {
+        member: BOB,
+        at: secs(-10),
+        bot: false,
+    }]);
+    assert!(is_present(&s, BOB));
 }
 
 #[test]
 fn xp_remove_takes_at_most_what_the_member_has() {
-    let mut state = given(&[
+    let mut s = given(&[
         joined(BOB),
         Event::XpGranted {
             member: BOB,
@@ -225,52 +231,32 @@ fn xp_remove_takes_at_most_what_the_member_has() {
             by: ADMIN,
         },
     ]);
-    let cmd = Command::AdjustXp {
-        actor: ADMIN,
-        actor_can_manage_guild: true,
-        member: BOB,
-        member_is_bot: false,
-        amount: 100,
-        give: false,
-        reason: "spam".into(),
-    };
-    let outcome = run(&mut state, &cmd, t(0)).expect("ok");
+    let remove = adjust_bob(100, false, "spam");
     assert!(matches!(
-        outcome,
+        s.when(&remove).outcome(),
         Outcome::XpAdjusted {
             change: -30,
             total: Xp(0),
             ..
         }
     ));
-    assert_eq!(
-        run(&mut state, &cmd, t(1)),
-        Err(Rejection::NothingToRemove {
-            member: format!("<@{BOB}>")
-        })
-    );
+    s.when_at(&remove, secs(1))
+        .then_rejected(Rejection::NothingToRemove {
+            member: format!("<@{BOB}>"),
+        });
 }
 
 #[test]
 fn bad_amounts_and_reasons_are_refused() {
-    let state = given(&[joined(BOB)]);
+    let mut s = given(&[joined(BOB)]);
     for (amount, reason) in [
         (0, "ok"),
         (-5, "ok"),
         (xp::MAX_ADJUSTMENT + 1, "ok"),
         (5, "   "),
     ] {
-        let cmd = Command::AdjustXp {
-            actor: ADMIN,
-            actor_can_manage_guild: true,
-            member: BOB,
-            member_is_bot: false,
-            amount,
-            give: true,
-            reason: reason.into(),
-        };
         assert!(
-            decide(&state, &cmd, t(0)).is_err(),
+            s.when(adjust_bob(amount, true, reason)).result().is_err(),
             "{amount} {reason:?} must be refused"
         );
     }
@@ -278,26 +264,26 @@ fn bad_amounts_and_reasons_are_refused() {
 
 #[test]
 fn leaving_and_rejoining_keeps_tenure_without_the_time_away() {
-    let mut state = given(&[joined(ALICE)]);
-    run(
-        &mut state,
-        &Command::RecordLeave {
-            member: ALICE,
-            at: t(0),
-        },
-        t(0),
-    )
-    .expect("ok");
-    assert!(!state.member(ALICE).present);
+    let mut s = given(&[joined(ALICE)]);
+    let leave = Command::RecordLeave {
+        member: ALICE,
+        at: secs(0),
+    };
+    s.when(&leave).then(&[Event::MemberLeft {
+        member: ALICE,
+        at: secs(0),
+    }]);
+    assert!(!is_present(&s, ALICE));
     let rejoin = SeenMember {
         member: ALICE,
-        joined_at: t(5000),
+        joined_at: secs(5000),
         bot: false,
     };
-    run(&mut state, &Command::RecordJoin(rejoin), t(5000)).expect("ok");
+    s.when_at(Command::RecordJoin(rejoin), secs(5000)).outcome();
+    // 1000 s in the guild at secs(5000): a month in comes 1000 s early.
     assert_eq!(
-        state.member(ALICE).tenure.time_in_guild(t(5000)),
-        TimeDelta::seconds(1000)
+        a_month_in(&s, ALICE),
+        secs(5000) + MONTH - TimeDelta::seconds(1000)
     );
 }
 
@@ -306,12 +292,12 @@ proptest! {
     /// never less than the cooldown apart.
     #[test]
     fn xp_never_moves_inside_the_cooldown(offsets in proptest::collection::vec(0i64..600, 1..60)) {
-        let mut state = given(&[joined(ALICE)]);
+        let mut s = given(&[joined(ALICE)]);
         let mut rewarded = Vec::new();
         for (i, off) in offsets.iter().enumerate() {
-            let at = t(*off);
+            let at = secs(*off);
             let id = i64::try_from(i).expect("small");
-            if let Ok(Outcome::MessageRewarded { .. }) = run(&mut state, &post(ALICE, id, at, "some words"), at) {
+            if let Ok(Outcome::MessageRewarded { .. }) = s.when_at(post(ALICE, id, at, "some words"), at).result() {
                 rewarded.push(at);
             }
         }
@@ -319,6 +305,6 @@ proptest! {
         for pair in rewarded.windows(2) {
             prop_assert!(pair[1] - pair[0] >= xp::MESSAGE_COOLDOWN);
         }
-        prop_assert_eq!(xp_of(&state, ALICE), 5 * i64::try_from(rewarded.len()).expect("small"));
+        prop_assert_eq!(s.xp(ALICE), 5 * i64::try_from(rewarded.len()).expect("small"));
     }
 }

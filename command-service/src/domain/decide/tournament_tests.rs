@@ -1,129 +1,102 @@
 //! Tournaments: the pool comes from the mint or the treasury, only entrants place, prizes are paid
 //! as postings and what no placing took goes back.
 
+use super::testing::{days, given};
 use super::*;
 use crate::domain::TournamentCmd;
-use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use studio_schema::{Account, Credits, GuildId, TournamentId, UserId};
+use studio_schema::{Account, TournamentId, UserId};
 
 const ADMIN: UserId = UserId(1);
 
-fn t(days: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 6, 1, 0, 0, 0)
-        .single()
-        .expect("valid")
-        + TimeDelta::days(days)
-}
-
-fn run(
-    s: &mut GuildState,
-    command: TournamentCmd,
-    now: DateTime<Utc>,
-) -> Result<Outcome, Rejection> {
-    let (events, outcome) = decide(s, &Command::Tournament(command), now)?;
-    for e in &events {
-        let seq = s.last_seq + 1;
-        s.apply(seq, e);
-    }
-    Ok(outcome)
-}
-
-fn create(prize: i64, from_treasury: bool) -> TournamentCmd {
-    TournamentCmd::Create {
+fn create(prize: i64, from_treasury: bool) -> Command {
+    Command::Tournament(TournamentCmd::Create {
         actor: ADMIN,
         actor_can_manage_guild: true,
         name: "Game jam".into(),
         prize,
         from_treasury,
         days: 7,
-    }
+    })
 }
 
-fn enter(member: i64) -> TournamentCmd {
-    TournamentCmd::Enter {
+fn enter(member: i64) -> Command {
+    Command::Tournament(TournamentCmd::Enter {
         member: UserId(member),
         tournament: TournamentId(1),
-    }
+    })
 }
 
-fn results(placings: &[i64]) -> TournamentCmd {
-    TournamentCmd::Results {
+fn results(placings: &[i64]) -> Command {
+    Command::Tournament(TournamentCmd::Results {
         actor: ADMIN,
         actor_can_manage_guild: true,
         tournament: TournamentId(1),
         placings: placings.iter().copied().map(UserId).collect(),
-    }
+    })
 }
 
 #[test]
 fn placings_are_paid_from_the_pool_and_the_rest_goes_back() {
-    let mut s = GuildState::new(GuildId(1));
+    let mut s = given(&[]);
     assert!(matches!(
-        run(&mut s, create(499, false), t(0)),
-        Err(Rejection::BadPrize { .. })
+        s.when(create(499, false)).rejection(),
+        Rejection::BadPrize { .. }
     ));
     assert!(matches!(
-        run(&mut s, create(500, true), t(0)),
-        Err(Rejection::TreasuryShort { .. })
+        s.when(create(500, true)).rejection(),
+        Rejection::TreasuryShort { .. }
     ));
-    run(&mut s, create(1000, false), t(0)).expect("created");
+    s.when(create(1000, false)).outcome();
+    s.at(days(1));
     for m in [10, 11, 12] {
-        run(&mut s, enter(m), t(1)).expect("entered");
+        s.when(enter(m)).outcome();
     }
+    s.when(enter(10))
+        .then_rejected(Rejection::AlreadyEntered(TournamentId(1)));
+    s.at(days(8));
+    s.when(enter(13))
+        .then_rejected(Rejection::TournamentClosed(TournamentId(1)));
     assert_eq!(
-        run(&mut s, enter(10), t(1)),
-        Err(Rejection::AlreadyEntered(TournamentId(1)))
-    );
-    assert_eq!(
-        run(&mut s, enter(13), t(8)),
-        Err(Rejection::TournamentClosed(TournamentId(1)))
-    );
-    assert_eq!(
-        run(&mut s, results(&[10, 13]), t(8)),
-        Err(Rejection::BadPlacings),
+        s.when(results(&[10, 13])).rejection(),
+        Rejection::BadPlacings,
         "13 did not enter"
     );
-    assert_eq!(
-        run(&mut s, results(&[10, 10]), t(8)),
-        Err(Rejection::BadPlacings)
-    );
-    run(&mut s, results(&[11, 10]), t(8)).expect("paid");
-    let balance = |m: i64| s.balance(Account::Member(UserId(m))).0;
+    s.when(results(&[10, 10]))
+        .then_rejected(Rejection::BadPlacings);
+    s.when(results(&[11, 10])).outcome();
+    let balance = |m: i64| s.balance(Account::Member(UserId(m)));
     assert_eq!((balance(11), balance(10), balance(12)), (500, 300, 0));
-    assert_eq!(s.balance(Account::Prize(TournamentId(1))), Credits(0));
+    assert_eq!(s.balance(Account::Prize(TournamentId(1))), 0);
     assert_eq!(
         s.balance(Account::Mint),
-        Credits(-800),
+        -800,
         "the unplaced 20 % went back"
     );
-    assert_eq!(
-        run(&mut s, results(&[12]), t(9)),
-        Err(Rejection::NoSuchTournament(TournamentId(1)))
-    );
+    s.when_at(results(&[12]), days(9))
+        .then_rejected(Rejection::NoSuchTournament(TournamentId(1)));
 }
 
 #[test]
 fn a_cancelled_tournament_returns_its_pool_and_only_admins_run_them() {
-    let mut s = GuildState::new(GuildId(1));
-    let member = TournamentCmd::Create {
+    let mut s = given(&[]);
+    let member = Command::Tournament(TournamentCmd::Create {
         actor: UserId(5),
         actor_can_manage_guild: false,
         name: "x".into(),
         prize: 500,
         from_treasury: false,
         days: 1,
-    };
-    assert_eq!(run(&mut s, member, t(0)), Err(Rejection::AdminOnly));
-    run(&mut s, create(600, false), t(0)).expect("created");
-    run(
-        &mut s,
-        TournamentCmd::Cancel {
+    });
+    s.when(member).then_rejected(Rejection::AdminOnly);
+    s.when(create(600, false)).outcome();
+    s.when_at(
+        Command::Tournament(TournamentCmd::Cancel {
             actor: ADMIN,
             actor_can_manage_guild: true,
             tournament: TournamentId(1),
-        },
-        t(1),
+        }),
+        days(1),
     )
-    .expect("cancelled");
-    assert_eq!(s.balance(Account::Mint), Credits(0));
+    .outcome();
+    assert_eq!(s.balance(Account::Mint), 0);
 }
