@@ -52,7 +52,10 @@ pub async fn advance(conn: &mut PgConnection, to: Checkpoint) -> Result<(), sqlx
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn write_guilds(conn: &mut PgConnection, guilds: &[(i64, i64)]) -> Result<(), sqlx::Error> {
+pub async fn write_guilds(
+    conn: &mut PgConnection,
+    guilds: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
     if guilds.is_empty() {
         return Ok(());
     }

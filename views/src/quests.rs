@@ -91,7 +91,10 @@ pub async fn write(
         &column(rows, |(_, r)| current(r).map(|a| i64::from(a.progress))) as &[Option<i64>],
         &column(rows, |(_, r)| current(r).map(|a| a.claimed)) as &[Option<bool>],
         &column(rows, |(_, r)| r.entity.last_claim.map(|(d, _)| d)) as &[Option<NaiveDate>],
-        &column(rows, |(_, r)| r.entity.last_claim.map(|(_, s)| i64::from(s))) as &[Option<i64>],
+        &column(rows, |(_, r)| r
+            .entity
+            .last_claim
+            .map(|(_, s)| i64::from(s))) as &[Option<i64>],
         &column(rows, |(_, r)| r.view),
     )
     .execute(&mut *conn)

@@ -51,7 +51,10 @@ pub async fn load(
 ///
 /// # Errors
 /// The database is unreachable, or settings do not encode.
-pub async fn write(conn: &mut PgConnection, rows: &[(&i64, &SettingsRow)]) -> Result<(), sqlx::Error> {
+pub async fn write(
+    conn: &mut PgConnection,
+    rows: &[(&i64, &SettingsRow)],
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }

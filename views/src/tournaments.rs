@@ -118,7 +118,9 @@ pub async fn write(
         &column(rows, |(_, r)| r.entity.source.to_string()),
         &column(rows, |(_, r)| r.entity.ends_at),
         &column(rows, |(_, r)| r.entity.status.name().to_owned()),
-        &column(rows, |(_, r)| id_array(r.entity.entrants.iter().map(|u| u.0))),
+        &column(rows, |(_, r)| id_array(
+            r.entity.entrants.iter().map(|u| u.0)
+        )),
         &column(rows, |(_, r)| winners(&r.entity)),
         &placings,
         &column(rows, |(_, r)| r.view),

@@ -83,11 +83,10 @@ pub async fn view_balance(
     guild: GuildId,
     account: Account,
 ) -> Result<Option<ViewBalance>, sqlx::Error> {
-    let exists = sqlx::query_scalar!(
-        r#"SELECT to_regclass('views.accounts') IS NOT NULL AS "exists!""#
-    )
-    .fetch_one(pool)
-    .await?;
+    let exists =
+        sqlx::query_scalar!(r#"SELECT to_regclass('views.accounts') IS NOT NULL AS "exists!""#)
+            .fetch_one(pool)
+            .await?;
     if !exists {
         return Ok(None);
     }

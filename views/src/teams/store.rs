@@ -87,7 +87,10 @@ fn milestones(team: &Team) -> Vec<MilestoneView> {
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn write(conn: &mut PgConnection, rows: &[(&TeamKey, &TeamRow)]) -> Result<(), sqlx::Error> {
+pub async fn write(
+    conn: &mut PgConnection,
+    rows: &[(&TeamKey, &TeamRow)],
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
