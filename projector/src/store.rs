@@ -101,7 +101,7 @@ pub async fn apply_next(
 }
 
 /// The rows `keys` name, `None` for those the views do not hold yet.
-async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
+pub async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
     let mut rows = Rows::absent(keys);
     members::load(tx, keys, &mut rows).await?;
     ledger::load(tx, keys, &mut rows).await?;
