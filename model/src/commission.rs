@@ -31,6 +31,15 @@ impl CommissionStatus {
         }
     }
 
+    /// The stage as members read it in a refusal: a settled commission is closed.
+    #[must_use]
+    pub fn stage(self) -> &'static str {
+        match self {
+            Self::Settled(_) => "closed",
+            other => other.name(),
+        }
+    }
+
     /// The status a stored name means; a delivered commission needs its release time.
     #[must_use]
     pub fn parse(name: &str, auto_release_at: Option<DateTime<Utc>>) -> Option<Self> {
@@ -153,4 +162,47 @@ fn paid_to(developer: UserId, event: &Event, so_far: Credits) -> Credits {
         .filter(|p| p.account == Account::Member(developer) && p.amount.0 > 0)
         .fold(0, |sum: i64, p| sum.saturating_add(p.amount.0));
     Credits(so_far.0.saturating_add(paid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn every_status_reads_back_from_its_stored_name() {
+        let at = Utc.timestamp_opt(1_700_000_000, 0).single().expect("valid");
+        let mut all = vec![
+            CommissionStatus::Offered,
+            CommissionStatus::Accepted,
+            CommissionStatus::Funded,
+            CommissionStatus::Delivered {
+                auto_release_at: at,
+            },
+            CommissionStatus::Disputed,
+        ];
+        all.extend(
+            [
+                Settlement::Released,
+                Settlement::AutoReleased,
+                Settlement::RefundedAfterDeadline,
+                Settlement::Withdrawn,
+                Settlement::ResolvedRelease,
+                Settlement::ResolvedRefund,
+                Settlement::ResolvedSplit,
+            ]
+            .map(CommissionStatus::Settled),
+        );
+        for status in all {
+            let release = match status {
+                CommissionStatus::Delivered { auto_release_at } => Some(auto_release_at),
+                _ => None,
+            };
+            assert_eq!(
+                CommissionStatus::parse(status.name(), release),
+                Some(status)
+            );
+        }
+        assert_eq!(CommissionStatus::parse("lost", None), None);
+    }
 }

@@ -89,3 +89,106 @@ impl Entity for Purchase {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use studio_schema::economy::{
+        DisputeRejected, ListingPurchased, PurchaseDisputed, PurchaseRefunded,
+    };
+
+    const KEY: (ListingId, UserId) = (ListingId(1), UserId(20));
+
+    fn fold(events: &[Event]) -> Option<Purchase> {
+        let mut slot = None;
+        for e in events {
+            crate::evolve_one(&mut slot, KEY, e);
+        }
+        slot
+    }
+
+    fn bought() -> Event {
+        Event::ListingPurchased(ListingPurchased {
+            listing: KEY.0,
+            version: 1,
+            buyer: KEY.1,
+            seller: UserId(10),
+            price: Credits(100),
+            tax: Credits(10),
+            tax_percent: 10,
+            seller_rank: "Learner".into(),
+            seller_xp: studio_schema::Xp(25),
+            postings: Vec::new(),
+        })
+    }
+
+    fn refunded() -> Event {
+        Event::PurchaseRefunded(PurchaseRefunded {
+            listing: KEY.0,
+            buyer: KEY.1,
+            seller: UserId(10),
+            by: UserId(10),
+            reason: "sorry".into(),
+            postings: Vec::new(),
+        })
+    }
+
+    fn disputed() -> Event {
+        Event::PurchaseDisputed(PurchaseDisputed {
+            listing: KEY.0,
+            buyer: KEY.1,
+            seller: UserId(10),
+            reason: "broken".into(),
+        })
+    }
+
+    fn rejected() -> Event {
+        Event::DisputeRejected(DisputeRejected {
+            listing: KEY.0,
+            buyer: KEY.1,
+            by: UserId(1),
+            note: "works".into(),
+        })
+    }
+
+    fn status(events: &[Event]) -> Option<PurchaseStatus> {
+        fold(events).map(|p| p.status)
+    }
+
+    #[test]
+    fn a_refunded_purchase_stays_refunded_whatever_follows() {
+        assert_eq!(
+            status(&[bought(), refunded(), disputed()]),
+            Some(PurchaseStatus::Refunded)
+        );
+        assert_eq!(
+            status(&[bought(), refunded(), rejected()]),
+            Some(PurchaseStatus::Refunded)
+        );
+    }
+
+    #[test]
+    fn a_dispute_stands_against_an_active_purchase_until_rejected() {
+        assert_eq!(
+            status(&[bought(), disputed()]),
+            Some(PurchaseStatus::Disputed)
+        );
+        assert_eq!(
+            status(&[bought(), disputed(), rejected()]),
+            Some(PurchaseStatus::Active)
+        );
+        assert_eq!(
+            status(&[disputed()]),
+            None,
+            "no purchase, nothing to dispute"
+        );
+    }
+
+    #[test]
+    fn buying_again_after_a_refund_is_a_new_active_purchase() {
+        assert_eq!(
+            status(&[bought(), refunded(), bought()]),
+            Some(PurchaseStatus::Active)
+        );
+    }
+}

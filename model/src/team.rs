@@ -128,6 +128,38 @@ impl Entity for Team {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use studio_schema::teams::{TeamCreated, TeamMembershipChanged};
+
+    #[test]
+    fn a_second_join_counts_the_member_once() {
+        let team = TeamId(1);
+        let mut slot: Option<Team> = None;
+        let joined = Event::TeamMembershipChanged(TeamMembershipChanged {
+            team,
+            member: UserId(2),
+            change: Membership::Joined,
+            by: UserId(2),
+        });
+        for e in [
+            Event::TeamCreated(TeamCreated {
+                team,
+                name: "jam".into(),
+                description: String::new(),
+                open: true,
+                owner: UserId(1),
+                fee: Credits(0),
+                postings: Vec::new(),
+            }),
+            joined.clone(),
+            joined,
+        ] {
+            crate::evolve_one(&mut slot, team, &e);
+        }
+        let members = slot.map(|t| t.members.len());
+        assert_eq!(members, Some(2));
+    }
+
     #[test]
     fn progress_is_the_share_of_milestones_done() {
         assert_eq!(super::progress(0, 0), 0);

@@ -106,8 +106,9 @@ pub async fn apply_next(
     })
 }
 
-/// The rows `keys` name, `None` for those the views do not hold yet.
-async fn load(conn: &mut PgConnection, keys: &Keys) -> Result<Rows, sqlx::Error> {
+/// The rows `keys` name, `None` for those the views do not hold yet (a test reads the views'
+/// entities back through it, to compare them with the decider's).
+pub async fn load(conn: &mut PgConnection, keys: &Keys) -> Result<Rows, sqlx::Error> {
     let mut rows = Rows::absent(keys);
     found(&mut rows.members, members::load(conn, &keys.members).await?);
     rows.weekly

@@ -14,8 +14,6 @@ mod reputation;
 mod team;
 mod tournament;
 
-pub use commission::status_name;
-
 /// What deciding one command gives: its events and what its member is told, or a refusal.
 pub type Decision = Result<(Vec<Event>, Outcome), Rejection>;
 

@@ -309,23 +309,10 @@ fn party(
     }
 }
 
-/// The status as members read it.
-#[must_use]
-pub fn status_name(status: CommissionStatus) -> String {
-    match status {
-        CommissionStatus::Offered => "offered".into(),
-        CommissionStatus::Accepted => "accepted".into(),
-        CommissionStatus::Funded => "funded".into(),
-        CommissionStatus::Delivered { .. } => "delivered".into(),
-        CommissionStatus::Disputed => "disputed".into(),
-        CommissionStatus::Settled(_) => "closed".into(),
-    }
-}
-
 fn wrong_step(commission: CommissionId, c: &Commission) -> Rejection {
     Rejection::WrongStep {
         commission,
-        status: status_name(c.status),
+        status: c.status.stage().to_owned(),
     }
 }
 
