@@ -191,6 +191,13 @@ impl FakeDiscord {
         self.inner.rest().original_edits.clone()
     }
 
+    /// Every message the bot created or edited, whatever the route (channel messages, DMs,
+    /// interaction responses, followups, edits), each as the request left it, with whom it
+    /// notified ([`crate::Pings`]).
+    pub fn sent_messages(&self) -> Vec<SentMessage> {
+        self.inner.rest().sent.clone()
+    }
+
     /// Current state of the message an interaction shows: its response (type 4/5, edits
     /// applied), or for a component interaction answered by update, the clicked message.
     pub fn original_message(&self, interaction_id: u64) -> Option<SentMessage> {

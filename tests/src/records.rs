@@ -64,6 +64,8 @@ pub struct SentMessage {
     pub attachments: Vec<SentAttachment>,
     /// The request body that produced this state (for an edit: the patch).
     pub body: Value,
+    /// Whom the request that produced this state notifies (see [`Pings::of`]).
+    pub pings: Pings,
     /// The whole message object as Discord would show it now (what a button click carries).
     pub message: Value,
     pub at: Instant,
@@ -129,6 +131,102 @@ impl SentMessage {
         let mut out = Vec::new();
         walk(&self.components, &mut out);
         out
+    }
+}
+
+/// Whom a message notifies, as Discord decides it: the mentions in the `content` the request set
+/// (`@everyone`/`@here`, `<@id>`/`<@!id>`, `<@&id>`; embeds never notify) filtered by the request's
+/// `allowed_mentions`. Without `allowed_mentions` every mention in the content notifies — Discord's
+/// default. The fake is strict where Discord depends on things it does not model: it assumes the
+/// bot may mention everyone and every role, and counts the content an edit sets as notifying
+/// (the first edit of a deferred response is the message's first content, and it does notify).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pings {
+    /// `@everyone` or `@here`.
+    pub everyone: bool,
+    /// Users notified, in the order first mentioned.
+    pub users: Vec<u64>,
+    /// Roles notified, in the order first mentioned.
+    pub roles: Vec<u64>,
+}
+
+impl Pings {
+    /// Whom a create or edit request body notifies.
+    pub fn of(body: &Value) -> Self {
+        let Some(content) = body.get("content").and_then(Value::as_str) else {
+            return Self::default();
+        };
+        let mentioned = Self::in_content(content);
+        let Some(allowed) = body.get("allowed_mentions").filter(|a| a.is_object()) else {
+            return mentioned;
+        };
+        let parse: Vec<&str> = allowed
+            .get("parse")
+            .and_then(Value::as_array)
+            .map(|list| list.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let listed = |key: &str| -> Vec<u64> {
+            allowed
+                .get(key)
+                .and_then(Value::as_array)
+                .map(|list| {
+                    list.iter()
+                        .filter_map(|id| crate::state::id_of(Some(id)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let (users, roles) = (listed("users"), listed("roles"));
+        Self {
+            everyone: mentioned.everyone && parse.contains(&"everyone"),
+            users: mentioned
+                .users
+                .into_iter()
+                .filter(|u| parse.contains(&"users") || users.contains(u))
+                .collect(),
+            roles: mentioned
+                .roles
+                .into_iter()
+                .filter(|r| parse.contains(&"roles") || roles.contains(r))
+                .collect(),
+        }
+    }
+
+    /// Every mention written in `content`, as if nothing were filtered.
+    pub fn in_content(content: &str) -> Self {
+        let mut pings = Self {
+            everyone: content.contains("@everyone") || content.contains("@here"),
+            ..Self::default()
+        };
+        let mut rest = content;
+        while let Some(start) = rest.find("<@") {
+            rest = &rest[start + 2..];
+            let (role, digits) = match rest.strip_prefix('&') {
+                Some(after) => (true, after),
+                None => (false, rest.strip_prefix('!').unwrap_or(rest)),
+            };
+            let end = digits
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(digits.len());
+            if digits[end..].starts_with('>')
+                && let Ok(id) = digits[..end].parse::<u64>()
+            {
+                let list = if role {
+                    &mut pings.roles
+                } else {
+                    &mut pings.users
+                };
+                if !list.contains(&id) {
+                    list.push(id);
+                }
+            }
+        }
+        pings
+    }
+
+    /// Whether it notifies nobody.
+    pub fn nobody(&self) -> bool {
+        !self.everyone && self.users.is_empty() && self.roles.is_empty()
     }
 }
 

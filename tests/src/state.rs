@@ -174,6 +174,8 @@ pub(crate) struct RestState {
     pub channel_messages: Vec<SentMessage>,
     pub followups: Vec<SentMessage>,
     pub original_edits: Vec<SentMessage>,
+    /// Every message state a create or edit produced, whatever the route, in order.
+    pub sent: Vec<SentMessage>,
     pub dms_closed: HashSet<u64>,
     /// `(path prefix, remaining 429s)`
     pub rate_limits: Vec<(String, usize)>,

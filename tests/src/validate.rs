@@ -77,6 +77,7 @@ pub fn message(body: &Value) -> Vec<String> {
     if flags & !ALLOWED_FLAGS != 0 {
         problems.push(format!("flags {flags} contain bits a bot may not set"));
     }
+    allowed_mentions(&mut problems, body.get("allowed_mentions"));
     embeds(&mut problems, array(body.get("embeds")));
     let components = array(body.get("components"));
     if flags & IS_COMPONENTS_V2 != 0 {
@@ -96,6 +97,38 @@ pub fn message(body: &Value) -> Vec<String> {
         action_rows(&mut problems, components);
     }
     problems
+}
+
+/// Discord's rules for `allowed_mentions`: known `parse` types, at most 100 ids a list, and a type in
+/// `parse` excludes a list of the same type (Discord refuses the message).
+fn allowed_mentions(problems: &mut Vec<String>, allowed: Option<&Value>) {
+    let Some(allowed) = allowed.filter(|a| !a.is_null()) else {
+        return;
+    };
+    if !allowed.is_object() {
+        problems.push("allowed_mentions is not an object".to_owned());
+        return;
+    }
+    let parse = array(allowed.get("parse"));
+    for kind in parse {
+        if !matches!(kind.as_str(), Some("everyone" | "roles" | "users")) {
+            problems.push(format!("allowed_mentions.parse has an unknown type {kind}"));
+        }
+    }
+    for key in ["users", "roles"] {
+        let list = array(allowed.get(key));
+        if list.len() > 100 {
+            problems.push(format!(
+                "allowed_mentions.{key} has {} ids (max 100)",
+                list.len()
+            ));
+        }
+        if !list.is_empty() && parse.iter().any(|k| k.as_str() == Some(key)) {
+            problems.push(format!(
+                "allowed_mentions.parse contains {key} and allowed_mentions.{key} is set: mutually exclusive"
+            ));
+        }
+    }
 }
 
 fn embeds(problems: &mut Vec<String>, list: &[Value]) {

@@ -6,7 +6,7 @@ use super::{ApiError, Result};
 use crate::{
     payloads::{MessageJson, normalize_embeds, timestamp},
     records::{InteractionInfo, SentAttachment, SentMessage},
-    state::{Inner, RestState},
+    state::{Inner, RestState, record},
     validate,
 };
 use chrono::Utc;
@@ -109,6 +109,7 @@ pub(crate) fn create(
         },
     )?;
     rest.messages.insert(id, sent.clone());
+    record(&mut rest.sent, sent.clone());
     Ok(sent)
 }
 
@@ -162,6 +163,7 @@ pub(crate) fn edit(
     };
     let sent = record_of(message, patch.clone(), all_files, meta)?;
     rest.messages.insert(id, sent.clone());
+    record(&mut rest.sent, sent.clone());
     Ok(sent)
 }
 
@@ -190,6 +192,7 @@ fn record_of(
     })?;
     Ok(SentMessage {
         id: crate::state::id_of(message.get("id")).unwrap_or_default(),
+        pings: crate::records::Pings::of(&body),
         channel_id: meta.channel_id,
         guild_id: meta.guild_id,
         content: message
