@@ -5,6 +5,8 @@
 //! options, custom id or form are read here and only here, into a typed [`Command`] or [`Query`].
 
 mod clicks;
+#[cfg(test)]
+mod fuzz;
 mod queries;
 mod slash;
 
@@ -22,6 +24,7 @@ use twilight_model::gateway::payload::incoming::{
     GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove, MessageCreate,
 };
 use twilight_model::guild::Member;
+use twilight_model::id::marker::GuildMarker;
 use twilight_model::util::Timestamp;
 
 /// Who hears about a decided command.
@@ -132,30 +135,33 @@ pub fn read(
         },
         "GUILD_MEMBER_ADD" => {
             let add = serde_json::from_slice::<Frame<MemberAdd>>(payload)?.d;
-            match seen(&add.member) {
-                Some(who) => Incoming::Command {
-                    guild: guild_id(add.guild_id.get()),
+            match (seen(&add.member), snowflake(add.guild_id)) {
+                (Some(who), Some(guild)) => Incoming::Command {
+                    guild: guild_id(guild),
                     own_id: None,
                     command: Command::RecordJoin(who),
                     reply: ReplyTo::Nobody,
                 },
-                None => Incoming::Ignore,
+                _ => Incoming::Ignore,
             }
         }
         "GUILD_MEMBER_REMOVE" => {
             let remove = serde_json::from_slice::<Frame<MemberRemove>>(payload)?.d;
-            Incoming::Command {
-                guild: guild_id(remove.guild_id.get()),
-                own_id: None,
-                command: Command::RecordLeave {
-                    member: UserId::from_u64(remove.user.id.get()),
-                    at: received_at,
+            match (snowflake(remove.guild_id), user(remove.user.id)) {
+                (Some(guild), Some(member)) => Incoming::Command {
+                    guild: guild_id(guild),
+                    own_id: None,
+                    command: Command::RecordLeave {
+                        member,
+                        at: received_at,
+                    },
+                    reply: ReplyTo::Nobody,
                 },
-                reply: ReplyTo::Nobody,
+                _ => Incoming::Ignore,
             }
         }
         "GUILD_CREATE" => match serde_json::from_slice::<Frame<GuildCreate>>(payload)?.d {
-            GuildCreate::Available(g) => members(g.id.get(), &g.members),
+            GuildCreate::Available(g) => members(g.id, &g.members),
             GuildCreate::Unavailable(_) => Incoming::Ignore,
         },
         "MESSAGE_REACTION_ADD" | "MESSAGE_REACTION_REMOVE" => reaction(
@@ -165,7 +171,7 @@ pub fn read(
         ),
         "GUILD_MEMBERS_CHUNK" => {
             let chunk = serde_json::from_slice::<Frame<MemberChunk>>(payload)?.d;
-            members(chunk.guild_id.get(), &chunk.members)
+            members(chunk.guild_id, &chunk.members)
         }
         _ => Incoming::Ignore,
     })
@@ -175,23 +181,35 @@ fn guild_id(id: u64) -> GuildId {
     GuildId::from_u64(id)
 }
 
+/// A Discord object's id as Studio stores it (an `i64`), if it can be one: Discord's snowflakes stay
+/// below 2^63 for centuries, so an id past it is forged and names nothing (rather than wrapping to a
+/// negative member in the log).
+fn snowflake<T>(id: twilight_model::id::Id<T>) -> Option<u64> {
+    i64::try_from(id.get()).is_ok().then(|| id.get())
+}
+
+/// A member named by Discord, if the id can be one ([`snowflake`]).
+fn user<T>(id: twilight_model::id::Id<T>) -> Option<UserId> {
+    snowflake(id).map(UserId::from_u64)
+}
+
 fn time(ts: Timestamp) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_micros(ts.as_micros())
 }
 
 fn seen(member: &Member) -> Option<SeenMember> {
     Some(SeenMember {
-        member: UserId::from_u64(member.user.id.get()),
+        member: user(member.user.id)?,
         joined_at: time(member.joined_at?)?,
         bot: member.user.bot,
     })
 }
 
-fn members(guild: u64, list: &[Member]) -> Incoming {
+fn members(guild: twilight_model::id::Id<GuildMarker>, list: &[Member]) -> Incoming {
     let seen: Vec<SeenMember> = list.iter().filter_map(seen).collect();
-    if seen.is_empty() {
+    let Some(guild) = snowflake(guild).filter(|_| !seen.is_empty()) else {
         return Incoming::Ignore;
-    }
+    };
     Incoming::Command {
         guild: guild_id(guild),
         own_id: None,
@@ -203,7 +221,11 @@ fn members(guild: u64, list: &[Member]) -> Incoming {
 /// A reaction on a message: the guild's reputation reaction (⭐ unless it chose another) gives its
 /// author reputation, and removing it takes it back the same day; the rules tell which it is.
 fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Incoming {
-    let Some(guild) = r.guild_id else {
+    let (Some(guild), Some(giver), Some(message)) = (
+        r.guild_id.and_then(snowflake),
+        user(r.user_id),
+        snowflake(r.message_id),
+    ) else {
         return Incoming::Ignore;
     };
     if r.member.as_ref().is_some_and(|m| m.user.bot) {
@@ -214,13 +236,13 @@ fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Inco
         EmojiReactionType::Custom { id, .. } => id.to_string(),
     };
     Incoming::Command {
-        guild: guild_id(guild.get()),
+        guild: guild_id(guild),
         own_id: None,
         command: Command::React {
             added,
-            giver: UserId::from_u64(r.user_id.get()),
-            author: r.message_author_id.map(|a| UserId::from_u64(a.get())),
-            message: MessageId::from_u64(r.message_id.get()),
+            giver,
+            author: r.message_author_id.and_then(user),
+            message: MessageId::from_u64(message),
             emoji,
             at: received_at,
         },
@@ -230,7 +252,12 @@ fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Inco
 
 fn message(m: MessageCreate) -> Incoming {
     let m = m.message;
-    let Some(guild) = m.guild_id else {
+    let (Some(guild), Some(author), Some(channel), Some(id)) = (
+        m.guild_id.and_then(snowflake),
+        user(m.author.id),
+        snowflake(m.channel_id),
+        snowflake(m.id),
+    ) else {
         return Incoming::Ignore;
     };
     if m.author.bot || m.webhook_id.is_some() {
@@ -247,20 +274,20 @@ fn message(m: MessageCreate) -> Incoming {
         .and_then(time)
         .unwrap_or(posted_at);
     Incoming::Command {
-        guild: guild_id(guild.get()),
+        guild: guild_id(guild),
         own_id: Some(m.id.to_string()),
         command: Command::PostMessage {
             author: SeenMember {
-                member: UserId::from_u64(m.author.id.get()),
+                member: author,
                 joined_at,
                 bot: false,
             },
-            channel: ChannelId::from_u64(m.channel_id.get()),
-            message: MessageId::from_u64(m.id.get()),
+            channel: ChannelId::from_u64(channel),
+            message: MessageId::from_u64(id),
             content_chars: m.content.trim().chars().count(),
             posted_at,
         },
-        reply: ReplyTo::Channel(ChannelId::from_u64(m.channel_id.get())),
+        reply: ReplyTo::Channel(ChannelId::from_u64(channel)),
     }
 }
 
@@ -269,13 +296,13 @@ fn interaction(i: Interaction) -> Incoming {
         interaction: Box::new(i),
         reason,
     };
-    let Some(guild) = i.guild_id.map(|g| guild_id(g.get())) else {
+    let Some(guild) = i.guild_id.and_then(snowflake).map(guild_id) else {
         return refuse(
             i,
             "Studio works inside a server, not in direct messages.".into(),
         );
     };
-    let Some(actor) = i.author_id().map(|a| UserId::from_u64(a.get())) else {
+    let Some(actor) = i.author_id().and_then(user) else {
         return refuse(i, "I could not tell who you are.".into());
     };
     // With the command, the name of the one whose usage a refusal of bad input shows.

@@ -7,13 +7,13 @@
 pub mod dispatch;
 pub mod send;
 
+use crate::discord::mentions::Pings;
 use crate::discord::receipts::{self, Dm};
 use crate::domain::{Outcome, Step, TeamStep};
 use serde::{Deserialize, Serialize};
 use studio_schema::outbox::NewEffect;
 use studio_schema::{GuildId, UserId};
 use twilight_model::application::interaction::Interaction;
-use twilight_model::channel::message::AllowedMentions;
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_model::id::Id;
 use twilight_model::id::marker::InteractionMarker;
@@ -81,7 +81,9 @@ pub enum Effect {
     Post {
         channel: u64,
         content: String,
-        allowed_mentions: AllowedMentions,
+        /// Whom it pings (rows written before were Discord's `allowed_mentions`, read the same).
+        #[serde(alias = "allowed_mentions")]
+        pings: Pings,
     },
     /// Gives or takes a role (Discord's member-role calls are idempotent).
     MemberRole {
@@ -90,11 +92,14 @@ pub enum Effect {
         role: studio_schema::RoleId,
         give: bool,
     },
-    /// Opens a private channel for `members` (once: a room already opened is not opened again).
+    /// Opens a private channel for `members` (once: a room already opened is not opened again),
+    /// with a `welcome` message that pings `pings`.
     OpenRoom {
         room: Room,
         members: Vec<UserId>,
         welcome: Option<String>,
+        #[serde(default)]
+        pings: Pings,
     },
     /// Lets `members` into a room and shuts `gone` out (permission overwrites by member id).
     RoomMembers {
@@ -146,10 +151,7 @@ fn post(channel: u64, member: UserId, content: String) -> Effect {
     Effect::Post {
         channel,
         content,
-        allowed_mentions: AllowedMentions {
-            users: vec![Id::new(member.get().max(1))],
-            ..AllowedMentions::default()
-        },
+        pings: Pings::member(member),
     }
 }
 
@@ -199,6 +201,7 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
                     "🎖️ You reached the **{rank}** rank in the server! See what it unlocks with /profile → Rank Info."
                 ),
                 embeds: Vec::new(),
+                pings: Pings::nobody(),
             }));
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
@@ -226,6 +229,7 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
                     room,
                     members: vec![*owner],
                     welcome: None,
+                    pings: Pings::nobody(),
                 }),
                 TeamStep::Joined { .. } => effects.push(Effect::RoomMembers {
                     room,
@@ -259,6 +263,7 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
                  Only you two (and server admins) see this channel. Next: the client funds the escrow \
                  with `/commission fund id:{commission}`."
             )),
+            pings: Pings::members([*client, *developer]),
         }),
         _ => {}
     }
@@ -333,6 +338,58 @@ mod tests {
             members: vec![UserId(1)],
             gone: Some(UserId(9)),
         }));
+    }
+
+    #[test]
+    fn announcements_ping_their_member_a_deal_room_its_parties_and_dms_nobody() {
+        use studio_schema::CommissionId;
+        let level_up = Outcome::MessageRewarded {
+            member: UserId(2),
+            xp: studio_schema::Xp(5),
+            level_up: Some(2),
+            announce_in: None,
+        };
+        assert_eq!(
+            for_outcome(GuildId(1), Some(30), &level_up),
+            vec![Effect::Post {
+                channel: 30,
+                content: "🎉 <@2> reached level 2!".into(),
+                pings: Pings::member(UserId(2)),
+            }]
+        );
+        let accepted = Outcome::Commission {
+            commission: CommissionId(4),
+            client: UserId(2),
+            developer: UserId(3),
+            step: Step::Accepted,
+        };
+        let room = for_outcome(GuildId(1), None, &accepted);
+        assert!(
+            room.iter()
+                .any(|e| matches!(e, Effect::OpenRoom { pings, .. }
+                if *pings == Pings::members([UserId(2), UserId(3)]))),
+            "{room:?}"
+        );
+        for effect in room {
+            if let Effect::Dm(dm) = effect {
+                assert_eq!(dm.pings, Pings::nobody());
+            }
+        }
+    }
+
+    #[test]
+    fn a_post_stored_with_allowed_mentions_still_reads() {
+        let stored = serde_json::json!({"effect": "post", "channel": 30, "content": "hi",
+            "allowed_mentions": {"parse": [], "users": ["2"]}});
+        let read: Effect = serde_json::from_value(stored).expect("decodes");
+        assert_eq!(
+            read,
+            Effect::Post {
+                channel: 30,
+                content: "hi".into(),
+                pings: Pings::member(UserId(2)),
+            }
+        );
     }
 
     #[test]

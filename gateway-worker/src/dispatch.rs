@@ -1,7 +1,11 @@
 //! Reading just enough of a raw gateway frame to route it: its op, sequence and type, and for the
 //! events Studio consumes, the ids that name the NATS subject and the deduplication key.
+//!
+//! Everything here reads what the gateway sent, whatever it is: nothing panics ([`read`] is
+//! fuzzed over arbitrary bytes and mutated frames in `fuzz.rs`).
 
 use serde::Deserialize;
+use twilight_model::gateway::event::GatewayEventDeserializer;
 
 /// The dispatches Studio's command service consumes; everything else is not published.
 pub const PUBLISHED: [&str; 8] = [
@@ -15,6 +19,80 @@ pub const PUBLISHED: [&str; 8] = [
     "MESSAGE_REACTION_REMOVE",
 ];
 
+/// What the worker does with one gateway frame.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// Not even a gateway payload's header (op, sequence, type): skipped, with a warning.
+    Unreadable,
+    /// Not a dispatch (a heartbeat ack, a hello, a reconnect…), or one without a sequence or type.
+    NotDispatch,
+    /// READY: the new session to record.
+    Ready {
+        seq: u64,
+        session_id: String,
+        resume_url: String,
+    },
+    /// A dispatch Studio does not consume (or a READY without its session, `bad_ready`): its
+    /// sequence only moves the session's position.
+    Unpublished { seq: u64, bad_ready: bool },
+    /// A dispatch Studio consumes: published as `event_type` (one of [`PUBLISHED`]), routed by
+    /// `routing`.
+    Publish {
+        seq: u64,
+        event_type: &'static str,
+        routing: Routing,
+    },
+}
+
+#[derive(Deserialize)]
+struct Ready {
+    d: ReadyData,
+}
+
+#[derive(Deserialize)]
+struct ReadyData {
+    session_id: String,
+    resume_gateway_url: String,
+}
+
+/// Reads one raw gateway frame.
+#[must_use]
+pub fn read(json: &str) -> Frame {
+    let Some(header) = GatewayEventDeserializer::from_json(json) else {
+        return Frame::Unreadable;
+    };
+    let (Some(seq), Some(event_type)) = (header.sequence(), header.event_type()) else {
+        return Frame::NotDispatch;
+    };
+    if header.op() != 0 {
+        return Frame::NotDispatch;
+    }
+    if event_type == "READY" {
+        return match serde_json::from_str::<Ready>(json) {
+            Ok(ready) => Frame::Ready {
+                seq,
+                session_id: ready.d.session_id,
+                resume_url: ready.d.resume_gateway_url,
+            },
+            Err(_) => Frame::Unpublished {
+                seq,
+                bad_ready: true,
+            },
+        };
+    }
+    match PUBLISHED.iter().find(|t| **t == event_type) {
+        Some(event_type) => Frame::Publish {
+            seq,
+            event_type,
+            routing: routing(event_type, json),
+        },
+        None => Frame::Unpublished {
+            seq,
+            bad_ready: false,
+        },
+    }
+}
+
 /// A dispatch's routing facts.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Routing {
@@ -24,7 +102,7 @@ pub struct Routing {
 }
 
 #[derive(Deserialize)]
-struct Frame {
+struct Raw {
     d: Option<Data>,
 }
 
@@ -38,7 +116,7 @@ struct Data {
 /// with a session-based id, so it is still published (and refused downstream, not lost here).
 #[must_use]
 pub fn routing(event_type: &str, json: &str) -> Routing {
-    let data = serde_json::from_str::<Frame>(json).ok().and_then(|f| f.d);
+    let data = serde_json::from_str::<Raw>(json).ok().and_then(|f| f.d);
     let parse = |s: Option<&String>| s.and_then(|s| s.parse::<u64>().ok());
     let has_own_id = matches!(event_type, "MESSAGE_CREATE" | "INTERACTION_CREATE");
     match data {
@@ -72,8 +150,55 @@ pub fn message_id(routing: &Routing, session: &str, seq: u64) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn frames_are_read_into_what_the_worker_does() {
+        let ready =
+            r#"{"t":"READY","s":1,"op":0,"d":{"session_id":"abc","resume_gateway_url":"wss://r"}}"#;
+        assert_eq!(
+            read(ready),
+            Frame::Ready {
+                seq: 1,
+                session_id: "abc".into(),
+                resume_url: "wss://r".into()
+            }
+        );
+        assert_eq!(
+            read(r#"{"t":"READY","s":1,"op":0,"d":{}}"#),
+            Frame::Unpublished {
+                seq: 1,
+                bad_ready: true
+            }
+        );
+        assert_eq!(
+            read(r#"{"t":"TYPING_START","s":4,"op":0,"d":{}}"#),
+            Frame::Unpublished {
+                seq: 4,
+                bad_ready: false
+            }
+        );
+        assert_eq!(
+            read(r#"{"t":null,"s":null,"op":11,"d":null}"#),
+            Frame::NotDispatch
+        );
+        assert_eq!(read("garbage"), Frame::Unreadable);
+        assert_eq!(
+            read(r#"{"t":"MESSAGE_CREATE","s":5,"op":0,"d":{"id":"700","guild_id":"200"}}"#),
+            Frame::Publish {
+                seq: 5,
+                event_type: "MESSAGE_CREATE",
+                routing: Routing {
+                    guild_id: Some(200),
+                    object_id: Some(700)
+                }
+            }
+        );
+    }
 
     #[test]
     fn messages_are_keyed_by_their_own_id_and_routed_by_guild() {

@@ -3,14 +3,13 @@
 //! is saved as soon as its READY is read.
 
 use crate::config::Config;
-use crate::dispatch;
+use crate::dispatch::{self, Frame};
 use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesOrdered;
 use secrecy::ExposeSecret;
-use serde::Deserialize;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
@@ -19,7 +18,6 @@ use studio_schema::sessions::{self, StoredSession};
 use studio_schema::subjects::Subjects;
 use tracing::{debug, error, info, warn};
 use twilight_gateway::{CloseFrame, ConfigBuilder, Intents, Message, Session, Shard, ShardId};
-use twilight_model::gateway::event::GatewayEventDeserializer;
 use twilight_model::gateway::payload::outgoing::RequestGuildMembers;
 use twilight_model::id::{Id, marker::GuildMarker};
 
@@ -50,17 +48,6 @@ pub fn intents() -> Intents {
         | Intents::GUILD_MESSAGES
         | Intents::MESSAGE_CONTENT
         | Intents::GUILD_MESSAGE_REACTIONS
-}
-
-#[derive(Deserialize)]
-struct Ready {
-    d: ReadyData,
-}
-
-#[derive(Deserialize)]
-struct ReadyData {
-    session_id: String,
-    resume_gateway_url: String,
 }
 
 /// Runs the shard until `shutdown` completes, then closes it resumably and records the session.
@@ -163,49 +150,51 @@ impl Relay {
         json: String,
         current: &mut Option<StoredSession>,
     ) -> Option<Id<GuildMarker>> {
-        let Some(header) = GatewayEventDeserializer::from_json(&json) else {
-            warn!("unreadable gateway frame skipped");
-            return None;
-        };
-        let (op, seq) = (header.op(), header.sequence());
-        let event_type = header.event_type().map(str::to_owned);
-        if op != 0 {
-            return None;
-        }
-        let (Some(seq), Some(event_type)) = (seq, event_type) else {
-            return None;
-        };
-        if event_type == "READY" {
-            match serde_json::from_str::<Ready>(&json) {
-                Ok(ready) => {
-                    // READY is not published, so its own seq is handled once read, and nothing of
-                    // the new session precedes it. Saved before the next frame: a worker killed
-                    // right after connecting still resumes instead of identifying anew.
-                    let session = StoredSession {
-                        session_id: ready.d.session_id,
-                        sequence: seq,
-                        resume_url: ready.d.resume_gateway_url,
-                    };
-                    self.save_now(&session).await;
-                    info!(session = %session.session_id, seq, "gateway session ready and saved");
-                    *current = Some(session);
-                    return None;
-                }
-                Err(err) => warn!(error = %err, "READY without a session id"),
+        let (seq, event_type, routing) = match dispatch::read(&json) {
+            Frame::Unreadable => {
+                warn!("unreadable gateway frame skipped");
+                return None;
             }
-        }
+            Frame::NotDispatch => return None,
+            Frame::Ready {
+                seq,
+                session_id,
+                resume_url,
+            } => {
+                // READY is not published, so its own seq is handled once read, and nothing of
+                // the new session precedes it. Saved before the next frame: a worker killed
+                // right after connecting still resumes instead of identifying anew.
+                let session = StoredSession {
+                    session_id,
+                    sequence: seq,
+                    resume_url,
+                };
+                self.save_now(&session).await;
+                info!(session = %session.session_id, seq, "gateway session ready and saved");
+                *current = Some(session);
+                return None;
+            }
+            Frame::Unpublished { seq, bad_ready } => {
+                if bad_ready {
+                    warn!("READY without a session id");
+                }
+                let session = current.as_ref().map(|s| s.session_id.clone())?;
+                self.in_flight
+                    .push_back(Box::pin(async move { (session, seq) }));
+                return None;
+            }
+            Frame::Publish {
+                seq,
+                event_type,
+                routing,
+            } => (seq, event_type, routing),
+        };
         let session = current.as_ref().map(|s| s.session_id.clone())?;
-        if !dispatch::PUBLISHED.contains(&event_type.as_str()) {
-            self.in_flight
-                .push_back(Box::pin(async move { (session, seq) }));
-            return None;
-        }
-        let routing = dispatch::routing(&event_type, &json);
         let request_members = (event_type == "GUILD_CREATE")
             .then_some(routing.guild_id)
             .flatten()
             .and_then(Id::new_checked);
-        let subject = self.subjects.gateway_subject(routing.guild_id, &event_type);
+        let subject = self.subjects.gateway_subject(routing.guild_id, event_type);
         let id = dispatch::message_id(&routing, &session, seq);
         let payload = Bytes::from(json);
         let js = self.js.clone();

@@ -29,6 +29,6 @@ pub mod validate;
 pub use config::{FakeConfig, FakeGuild, FakeMember};
 pub use fake::FakeDiscord;
 pub use records::{
-    Callback, CallbackEvent, InteractionInfo, Pings, PeerEvent, RecordedRequest, SentAttachment,
+    Callback, CallbackEvent, InteractionInfo, PeerEvent, Pings, RecordedRequest, SentAttachment,
     SentMessage,
 };

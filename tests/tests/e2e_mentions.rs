@@ -66,7 +66,7 @@ async fn public_messages_ping_exactly_whom_they_mean_whatever_the_text_says() {
         &admin,
         ADMIN_PERMISSIONS,
         "xp",
-        xp_give(1001, 240, &hostile("great demo")),
+        xp_give(1001, 245, &hostile("great demo")),
     );
     let answer = original(&stack, xp).await;
     assert!(!answer.ephemeral(), "the /xp answer is public");
@@ -96,6 +96,13 @@ async fn public_messages_ping_exactly_whom_they_mean_whatever_the_text_says() {
         .stale_interaction(fresh, Duration::from_millis(1_700));
     stack.discord.dispatch("INTERACTION_CREATE", d);
     let late_answer = original(&stack, late).await;
+    let edit = stack
+        .discord
+        .original_edits()
+        .into_iter()
+        .find(|m| m.interaction_id == Some(late))
+        .expect("the late /xp answer edits the deferred response");
+    assert_explicit("the edit of the deferred /xp answer", &edit.body);
     assert!(
         late_answer.pings.users.iter().all(|u| *u == 1002)
             && !late_answer.pings.everyone

@@ -8,10 +8,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use tracing::warn;
 use twilight_model::application::interaction::Interaction;
-use twilight_model::channel::message::MessageFlags;
-use twilight_model::http::interaction::{
-    InteractionResponse, InteractionResponseData, InteractionResponseType,
-};
 use twilight_util::snowflake::Snowflake;
 
 /// Discord invalidates an interaction not answered within 3 s. Studio answers only when it can
@@ -55,13 +51,7 @@ impl Answerer {
         ) {
             return true;
         }
-        let response = InteractionResponse {
-            kind: InteractionResponseType::DeferredChannelMessageWithSource,
-            data: Some(InteractionResponseData {
-                flags: Some(MessageFlags::EPHEMERAL),
-                ..Default::default()
-            }),
-        };
+        let response = crate::discord::mentions::thinking();
         let result = self
             .http
             .interaction(self.application_id)

@@ -129,8 +129,7 @@ pub fn spotlight(
     text: &str,
     cost: studio_schema::Credits,
 ) -> twilight_model::http::interaction::InteractionResponse {
-    use twilight_model::channel::message::AllowedMentions;
-    use twilight_util::builder::interaction_response::ChannelMessageBuilder;
+    use super::mentions::{self, Pings};
     let embed = EmbedBuilder::new()
         .title("🌟 Spotlight")
         .color(0x00F1_C40F)
@@ -141,8 +140,5 @@ pub fn spotlight(
             ),
         ))
         .build();
-    ChannelMessageBuilder::new()
-        .embeds([embed])
-        .allowed_mentions(AllowedMentions::default())
-        .build()
+    mentions::reply(&Pings::nobody()).embeds([embed]).build()
 }

@@ -139,6 +139,12 @@ pub mod field {
     pub const NAME: &str = "name";
 }
 
+/// A member named in a custom id: a Discord snowflake, from 1 to 2^63 - 1 (what Studio writes);
+/// anything else names nobody.
+fn member(s: &str) -> Option<UserId> {
+    s.parse::<i64>().ok().filter(|id| *id > 0).map(UserId)
+}
+
 impl Form {
     /// The slash command whose help explains this form.
     #[must_use]
@@ -163,7 +169,7 @@ impl Form {
             ["f", "dispute", l] => Some(Self::Dispute(listing(l)?)),
             ["f", "profile"] => Some(Self::Profile),
             ["f", "team"] => Some(Self::Team),
-            ["f", "contact", u] => Some(Self::Contact(UserId::from_u64(u.parse().ok()?))),
+            ["f", "contact", u] => Some(Self::Contact(member(u)?)),
             _ => None,
         }
     }
@@ -238,7 +244,7 @@ impl Action {
     #[must_use]
     pub fn parse(custom_id: &str) -> Option<Self> {
         let parts: Vec<&str> = custom_id.split(':').collect();
-        let user = |s: &str| s.parse::<u64>().ok().map(UserId::from_u64);
+        let user = member;
         let listing = |s: &str| s.parse::<i64>().ok().filter(|l| *l > 0).map(ListingId);
         match parts.as_slice() {
             ["sh", tab, page, owner, slot, language @ ..] if language.len() <= 1 => {
@@ -509,8 +515,18 @@ mod tests {
             "buy:1:1:-2",
             "sh:m:0:2:t:a:b",
             "rf:1:x:2",
+            "dq:0",
+            "dq:9223372036854775808",
+            "ct:18446744073709551615:2",
         ] {
             assert_eq!(Action::parse(forged), None, "{forged}");
+        }
+        for forged in [
+            "f:contact:0",
+            "f:contact:-5",
+            "f:contact:9223372036854775808",
+        ] {
+            assert_eq!(Form::parse(forged), None, "{forged}");
         }
     }
 }

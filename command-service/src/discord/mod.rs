@@ -7,6 +7,7 @@ pub mod commands;
 pub mod custom_id;
 pub mod forms;
 pub mod help;
+pub mod mentions;
 pub mod outcome;
 pub mod paging;
 pub mod quests;

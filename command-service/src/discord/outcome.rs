@@ -1,13 +1,13 @@
 //! The answer to a decided command: one arm for every [`Outcome`], so a new outcome does not compile
 //! until it has words of its own. Pure; every text is kept inside Discord's limits.
 
+use super::mentions::{Pings, reply};
 use super::receipts::{code_embeds, step_text, team_text, tournament_text};
 use super::render::{ephemeral, level_up_text, truncate};
 use super::{boards, help, quests};
 use crate::domain::{Outcome, Rejection};
-use twilight_model::channel::message::{AllowedMentions, MessageFlags};
+use twilight_model::channel::message::MessageFlags;
 use twilight_model::http::interaction::InteractionResponse;
-use twilight_util::builder::interaction_response::ChannelMessageBuilder;
 
 /// Discord's message content limit.
 const CONTENT_LIMIT: usize = 2000;
@@ -41,7 +41,8 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
                 level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
             let verb = if *change >= 0 { "Gave" } else { "Removed" };
             let prep = if *change >= 0 { "to" } else { "from" };
-            ChannelMessageBuilder::new()
+            // Public, with the admin's own words: it pings the member and nobody else.
+            reply(&Pings::member(*member))
                 .content(truncate(
                     &format!(
                         "{verb} {} XP {prep} <@{member}> — now {total} XP, level {level}. Reason: {reason}{cheer}",
@@ -84,14 +85,13 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
                 "was updated"
             };
             // Public, with the seller's own words: nothing in it may ping anyone.
-            ChannelMessageBuilder::new()
+            reply(&Pings::nobody())
                 .content(truncate(
                     &format!(
                         "🛍️ Listing #{listing} **{title}** {what} (version {version}) for {price} credits. Browse with /shop."
                     ),
                     CONTENT_LIMIT,
                 ))
-                .allowed_mentions(AllowedMentions::default())
                 .build()
         }
         Outcome::Delisted { listing, title } => ephemeral(&format!(
@@ -106,7 +106,7 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             balance,
             seller,
             ..
-        } => ChannelMessageBuilder::new()
+        } => reply(&Pings::nobody())
             .content(truncate(
                 &format!(
                     "✅ You bought listing #{listing} **{title}** (version {version}) from <@{seller}> for {price} credits. Your balance: {balance}. The code is below and in your DMs."
@@ -154,15 +154,11 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
                 .as_ref()
                 .map_or_else(String::new, |r| format!(" — {r}"));
             // Public thanks: it pings the receiver and nobody else, whatever the reason says.
-            ChannelMessageBuilder::new()
+            reply(&Pings::member(*receiver))
                 .content(truncate(
                     &format!("⭐ <@{giver}> gave <@{receiver}> +1 reputation (now {total}){reason}"),
                     CONTENT_LIMIT,
                 ))
-                .allowed_mentions(AllowedMentions {
-                    users: vec![twilight_model::id::Id::new(receiver.get().max(1))],
-                    ..AllowedMentions::default()
-                })
                 .build()
         }
         Outcome::RepPurged { giver, count } => ephemeral(&format!(
@@ -194,15 +190,8 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             if !public {
                 return ephemeral(&text);
             }
-            ChannelMessageBuilder::new()
+            reply(&Pings::members(pinged.iter().copied()))
                 .content(truncate(&text, CONTENT_LIMIT))
-                .allowed_mentions(AllowedMentions {
-                    users: pinged
-                        .iter()
-                        .map(|u| twilight_model::id::Id::new(u.get().max(1)))
-                        .collect(),
-                    ..AllowedMentions::default()
-                })
                 .build()
         }
         Outcome::Spotlight {
@@ -311,6 +300,82 @@ mod tests {
             ),
         ] {
             assert_eq!(text(&answer(&outcome, None)), expected);
+        }
+    }
+
+    /// Whom an answer may ping, as Discord reads it: `None` if it lets Discord parse its text.
+    fn pinged(response: &InteractionResponse) -> Option<serde_json::Value> {
+        let allowed =
+            serde_json::to_value(response.data.as_ref()?).ok()?["allowed_mentions"].clone();
+        (allowed["parse"] == serde_json::json!([]) && allowed.get("roles").is_none()).then(|| {
+            allowed
+                .get("users")
+                .cloned()
+                .unwrap_or_else(|| serde_json::json!([]))
+        })
+    }
+
+    #[test]
+    fn public_answers_ping_whom_they_mean_whatever_the_text_says() {
+        use crate::domain::TournamentStep;
+        use studio_schema::{Credits, ListingId, TournamentId};
+        let hostile = "@everyone @here <@&77> <@9>".to_owned();
+        for (outcome, pings) in [
+            (
+                Outcome::XpAdjusted {
+                    member: UserId(5),
+                    change: 10,
+                    total: Xp(10),
+                    level: 1,
+                    level_up: None,
+                    reason: hostile.clone(),
+                },
+                serde_json::json!(["5"]),
+            ),
+            (
+                Outcome::RepGiven {
+                    giver: UserId(9),
+                    receiver: UserId(5),
+                    total: 1,
+                    reason: Some(hostile.clone()),
+                },
+                serde_json::json!(["5"]),
+            ),
+            (
+                Outcome::Listed {
+                    listing: ListingId(1),
+                    version: 1,
+                    title: hostile.clone(),
+                    price: Credits(5),
+                },
+                serde_json::json!([]),
+            ),
+            (
+                Outcome::Tournament {
+                    tournament: TournamentId(1),
+                    name: hostile.clone(),
+                    step: TournamentStep::Paid {
+                        placings: vec![(UserId(5), Credits(100)), (UserId(6), Credits(50))],
+                    },
+                },
+                serde_json::json!(["5", "6"]),
+            ),
+            (
+                Outcome::Spotlight {
+                    member: UserId(5),
+                    text: hostile.clone(),
+                    cost: Credits(200),
+                    balance: Credits(0),
+                },
+                serde_json::json!([]),
+            ),
+            (Outcome::Recorded, serde_json::json!([])),
+            (
+                Outcome::Rejected(Rejection::SelfPayment),
+                serde_json::json!([]),
+            ),
+        ] {
+            assert_eq!(pinged(&answer(&outcome, None)), Some(pings), "{outcome:?}");
         }
     }
 

@@ -9,7 +9,6 @@ use twilight_model::channel::message::MessageFlags;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder};
-use twilight_util::builder::interaction_response::ChannelMessageBuilder;
 use twilight_util::builder::message::ButtonBuilder;
 
 /// A member's quest of the day and how far they are (an [`crate::domain::Outcome::Quest`]).
@@ -76,7 +75,7 @@ pub fn board(quest: &Board<'_>) -> InteractionResponse {
         .custom_id(Action::ClaimQuest { owner: *member }.to_string())
         .disabled(!done || *claimed)
         .build();
-    ChannelMessageBuilder::new()
+    super::mentions::reply(&super::mentions::Pings::nobody())
         .embeds([embed])
         .components([Component::ActionRow(ActionRow {
             components: vec![claim.into()],

@@ -2,6 +2,7 @@
 //! delivered code, and the steps of commissions, teams and tournaments in words (the answer to
 //! whoever acted is [`super::outcome`]'s). Pure.
 
+use super::mentions::Pings;
 use super::render::truncate;
 use crate::domain::{Outcome, Step, TeamStep, TournamentStep};
 use studio_schema::economy::Settlement;
@@ -19,6 +20,10 @@ pub struct Dm {
     pub to: UserId,
     pub content: String,
     pub embeds: Vec<Embed>,
+    /// Whom it pings: nobody (a DM notifies its reader anyway); stated all the same, as every
+    /// message's is. Rows written before it was stored ping nobody.
+    #[serde(default)]
+    pub pings: Pings,
 }
 
 fn dm(to: UserId, content: String) -> Dm {
@@ -26,6 +31,7 @@ fn dm(to: UserId, content: String) -> Dm {
         to,
         content: truncate(&content, 2000),
         embeds: Vec::new(),
+        pings: Pings::nobody(),
     }
 }
 
@@ -197,6 +203,7 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
                     2000,
                 ),
                 embeds: code_embeds(title, code),
+                pings: Pings::nobody(),
             },
             dm(
                 *seller,

@@ -3,6 +3,7 @@
 //! Every text is kept inside Discord's limits here.
 
 use super::custom_id::{Action, Period, ProfileTab, Slot};
+use super::mentions::{self, Pings};
 use crate::rules::settings::Settings;
 use crate::rules::{tenure, xp};
 use crate::views::{LeaderboardPage, MemberView};
@@ -12,7 +13,6 @@ use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Compon
 use twilight_model::channel::message::{Embed, MessageFlags};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
-use twilight_util::builder::interaction_response::{ChannelMessageBuilder, UpdateMessageBuilder};
 use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
 
 /// Studio's accent colour.
@@ -25,7 +25,7 @@ const CONTENT_LIMIT: usize = 2000;
 /// A private message to the member who clicked or typed.
 #[must_use]
 pub fn ephemeral(text: &str) -> InteractionResponse {
-    ChannelMessageBuilder::new()
+    mentions::reply(&Pings::nobody())
         .content(truncate(text, CONTENT_LIMIT))
         .flags(MessageFlags::EPHEMERAL)
         .build()
@@ -40,7 +40,7 @@ pub fn private_embed(embed: Embed) -> InteractionResponse {
 /// Private embeds for the member who clicked or typed.
 #[must_use]
 pub fn private_embeds(embeds: Vec<Embed>) -> InteractionResponse {
-    ChannelMessageBuilder::new()
+    mentions::reply(&Pings::nobody())
         .embeds(embeds)
         .flags(MessageFlags::EPHEMERAL)
         .build()
@@ -347,15 +347,16 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
     message(embed, row, update, false)
 }
 
+/// A view (profile, leaderboard): embeds only, pinging nobody even when public.
 fn message(embed: Embed, row: ActionRow, update: bool, private: bool) -> InteractionResponse {
     let components = [Component::ActionRow(row)];
     if update {
-        UpdateMessageBuilder::new()
+        mentions::update(&Pings::nobody())
             .embeds([embed])
             .components(components)
             .build()
     } else {
-        let new = ChannelMessageBuilder::new()
+        let new = mentions::reply(&Pings::nobody())
             .embeds([embed])
             .components(components);
         if private {
@@ -370,12 +371,12 @@ fn message(embed: Embed, row: ActionRow, update: bool, private: bool) -> Interac
 #[must_use]
 pub fn private_view(embed: Embed, components: Vec<Component>, update: bool) -> InteractionResponse {
     if update {
-        UpdateMessageBuilder::new()
+        mentions::update(&Pings::nobody())
             .embeds([embed])
             .components(components)
             .build()
     } else {
-        ChannelMessageBuilder::new()
+        mentions::reply(&Pings::nobody())
             .embeds([embed])
             .components(components)
             .flags(MessageFlags::EPHEMERAL)

@@ -56,7 +56,7 @@ fn member(data: &CommandData) -> Option<UserId> {
         .iter()
         .find(|o| o.name == "member")
         .and_then(|o| match o.value {
-            CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+            CommandOptionValue::User(u) => super::user(u),
             _ => None,
         })
 }

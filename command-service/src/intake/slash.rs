@@ -54,7 +54,7 @@ impl<'a> Options<'a> {
 
     fn user(&self, name: &str) -> Option<UserId> {
         match self.value(name)? {
-            CommandOptionValue::User(u) => Some(UserId::from_u64(u.get())),
+            CommandOptionValue::User(u) => super::user(*u),
             _ => None,
         }
     }
@@ -287,20 +287,19 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         _ => None,
     };
     let channel = |name| match o.value(name) {
-        Some(CommandOptionValue::Channel(c)) => Some(Some(c.get().cast_signed())),
+        Some(CommandOptionValue::Channel(c)) => Some(Some(super::snowflake(*c)?.cast_signed())),
         Some(_) => None,
         None => Some(None),
+    };
+    let role = |name| match o.value(name) {
+        Some(CommandOptionValue::Role(r)) => Some(super::snowflake(*r)?.cast_signed()),
+        Some(_) => None,
+        None => Some(0),
     };
     match sub {
         "show" => return Some(Command::ShowSettings),
         "beginners-sell" => change.beginners_may_sell = Some(boolean("allowed")?),
-        "prodev-role" => {
-            change.pro_dev_role = Some(match o.value("role") {
-                Some(CommandOptionValue::Role(r)) => r.get().cast_signed(),
-                Some(_) => return None,
-                None => 0,
-            });
-        }
+        "prodev-role" => change.pro_dev_role = Some(role("role")?),
         "xp" => {
             change.message_xp = o.int("per_message");
             change.xp_cooldown_secs = o.int("cooldown_seconds");
@@ -322,14 +321,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         }
         "team-fee" => change.team_fee = Some(o.int("amount")?),
         "rep-reaction" => change.rep_reaction = Some(o.text("emoji")?.to_owned()),
-        "rank-role" => {
-            let role = match o.value("role") {
-                Some(CommandOptionValue::Role(r)) => r.get().cast_signed(),
-                Some(_) => return None,
-                None => 0,
-            };
-            change.rank_role = Some((o.text("rank")?.to_owned(), role));
-        }
+        "rank-role" => change.rank_role = Some((o.text("rank")?.to_owned(), role("role")?)),
         "ranks" => {
             change.rank_months = Some([o.int("learner")?, o.int("expert")?, o.int("master")?]);
         }
@@ -631,6 +623,24 @@ mod tests {
         assert!(
             matches!(read, Ok(Incoming::Unreadable { ref command, .. }) if command.as_deref() == Some("pay")),
             "{read:?}"
+        );
+    }
+
+    #[test]
+    fn a_member_id_past_discords_range_names_nobody() {
+        // It would wrap to a negative member in the log.
+        let forged = json!([{"name": "member", "type": 6, "value": "18446744073709551615"},
+                            {"name": "amount", "type": 4, "value": 5}]);
+        assert!(refusal("pay", &forged).contains("Usage: `/pay"));
+        let from_nobody = String::from_utf8(slash("pay", &pay("hi")))
+            .unwrap_or_default()
+            .replace(r#""id":"400""#, r#""id":"9223372036854775808""#);
+        assert!(
+            matches!(
+                read("INTERACTION_CREATE", from_nobody.as_bytes(), chrono::Utc::now()),
+                Ok(Incoming::Refuse { ref reason, .. }) if reason.contains("who you are")
+            ),
+            "{from_nobody}"
         );
     }
 

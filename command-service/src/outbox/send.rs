@@ -5,6 +5,7 @@
 
 use super::{Effect, Reply, Room, WhenLate};
 use crate::answer::{ANSWER_DEADLINE, Answerer};
+use crate::discord::mentions::{self, Pings};
 use crate::discord::receipts::Dm;
 use studio_schema::outbox;
 use studio_schema::{GuildId, UserId};
@@ -95,12 +96,9 @@ impl Answerer {
             Effect::Post {
                 channel,
                 content,
-                allowed_mentions,
+                pings,
             } => {
-                let body = serde_json::json!({
-                    "content": content,
-                    "allowed_mentions": allowed_mentions,
-                });
+                let body = mentions::body(content, &[], pings);
                 self.create_message_once(Id::new((*channel).max(1)), body, &nonce)
                     .await
                     .map(|()| "posted".to_owned())
@@ -115,7 +113,11 @@ impl Answerer {
                 room,
                 members,
                 welcome,
-            } => self.open_room(room, members, welcome.as_deref()).await,
+                pings,
+            } => {
+                let welcome = welcome.as_deref().map(|w| mentions::body(w, &[], pings));
+                self.open_room(room, members, welcome, &nonce).await
+            }
             Effect::RoomMembers {
                 room,
                 members,
@@ -163,12 +165,7 @@ impl Answerer {
             Original::Missing => false,
         };
         if thinking && let Some(data) = &response.data {
-            let edited = interactions
-                .update_response(&reply.token)
-                .content(data.content.as_deref())
-                .embeds(data.embeds.as_deref())
-                .components(data.components.as_deref())
-                .await;
+            let edited = mentions::edit(&interactions, &reply.token, data).await;
             match edited {
                 Ok(_) => return Ok("edited".into()),
                 Err(err) if late == WhenLate::Drop => return Ok(format!("not answered: {err}")),
@@ -188,6 +185,7 @@ impl Answerer {
                     to: member,
                     content: crate::discord::render::truncate(&content, 2000),
                     embeds: data.embeds.unwrap_or_default(),
+                    pings: Pings::nobody(),
                 };
                 self.dm(&dm, nonce).await.map(|_| "told by DM".into())
             }
@@ -247,7 +245,7 @@ impl Answerer {
             .model()
             .await
             .map_err(|e| Failure::Transient(e.to_string()))?;
-        let body = serde_json::json!({"content": dm.content, "embeds": dm.embeds});
+        let body = mentions::body(&dm.content, &dm.embeds, &dm.pings);
         self.create_message_once(channel.id, body, nonce)
             .await
             .map(|()| "sent".into())
@@ -259,9 +257,10 @@ impl Answerer {
     async fn create_message_once(
         &self,
         channel: Id<ChannelMarker>,
-        mut body: serde_json::Value,
+        body: mentions::Body,
         nonce: &str,
     ) -> Result<(), Failure> {
+        let mut body = body.into_json();
         if let Some(fields) = body.as_object_mut() {
             fields.insert("nonce".into(), nonce.into());
             fields.insert("enforce_nonce".into(), true.into());
@@ -304,8 +303,15 @@ impl Answerer {
     }
 
     /// Opens a room once: a room already remembered is not opened again, and a channel of its name that
-    /// an interrupted earlier attempt created is adopted rather than duplicated.
-    async fn open_room(&self, room: &Room, members: &[UserId], welcome: Option<&str>) -> Done {
+    /// an interrupted earlier attempt created is adopted rather than duplicated. `nonce` keys its
+    /// welcome.
+    async fn open_room(
+        &self,
+        room: &Room,
+        members: &[UserId],
+        welcome: Option<mentions::Body>,
+        nonce: &str,
+    ) -> Done {
         let guild_id: Id<GuildMarker> = Id::new(room.guild.get().max(1));
         if outbox::room(&self.pool, room.guild.0, &room.name)
             .await
@@ -338,10 +344,10 @@ impl Answerer {
         .await
         .map_err(|e| Failure::database(&e))?;
         if existing.is_none()
-            && let Some(text) = welcome
+            && let Some(welcome) = welcome
         {
             // The room is open either way; a lost welcome is not worth a second room.
-            let _ = self.http.create_message(channel).content(text).await;
+            let _ = self.create_message_once(channel, welcome, nonce).await;
         }
         Ok(format!("opened {channel}"))
     }
