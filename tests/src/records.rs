@@ -300,3 +300,46 @@ pub enum PeerEvent {
     },
     Violation(String),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Pings;
+    use serde_json::json;
+
+    const TEXT: &str = "hi <@1> <@!2> <@&3> @everyone <@x> <@4";
+
+    #[test]
+    fn without_allowed_mentions_every_mention_in_the_content_notifies() {
+        assert_eq!(
+            Pings::of(&json!({"content": TEXT})),
+            Pings {
+                everyone: true,
+                users: vec![1, 2],
+                roles: vec![3]
+            }
+        );
+        assert!(Pings::of(&json!({"embeds": [{"description": TEXT}]})).nobody());
+    }
+
+    #[test]
+    fn allowed_mentions_filter_what_notifies() {
+        let only = |allowed| Pings::of(&json!({"content": TEXT, "allowed_mentions": allowed}));
+        assert!(only(json!({"parse": []})).nobody());
+        assert_eq!(
+            only(json!({"parse": [], "users": ["2", "9"]})),
+            Pings {
+                everyone: false,
+                users: vec![2],
+                roles: vec![]
+            }
+        );
+        assert_eq!(
+            only(json!({"parse": ["everyone", "roles"]})),
+            Pings {
+                everyone: true,
+                users: vec![],
+                roles: vec![3]
+            }
+        );
+    }
+}

@@ -71,11 +71,6 @@ impl Pings {
         Self { users }
     }
 
-    /// The members it pings.
-    pub fn users(&self) -> impl Iterator<Item = UserId> + '_ {
-        self.users.iter().map(|u| UserId::from_u64(u.get()))
-    }
-
     /// Discord's `allowed_mentions` for it: nothing parsed from the text, only these users.
     fn allowed(&self) -> AllowedMentions {
         AllowedMentions {
