@@ -15,6 +15,7 @@ fn config(database_url: String, batch: i64) -> Config {
         common: Common {
             database_url,
             nats_url: String::new(),
+            nats_user: None,
             nats_prefix: String::new(),
             partitions: 1,
         },
