@@ -350,7 +350,9 @@ _studio_nats_requires_auth() {
   case "$(_studio_nats_info "$1")" in INFO*'"auth_required":true'*) return 0 ;; *) return 1 ;; esac
 }
 
-# Generate the users' passwords when missing (24 random bytes each, hex), then export them.
+# Generate the users' passwords when missing (24 random bytes each, in hex after a letter: nats-server parses
+# what it reads from its environment as a configuration value, so a password must be letters and digits
+# starting with a letter to stay a string), then export them.
 _studio_nats_passwords() {
   local file="$STUDIO_LOCAL/nats-passwords" var key value
   mkdir -p "$STUDIO_LOCAL" || return 1
@@ -358,7 +360,7 @@ _studio_nats_passwords() {
     (
       umask 077
       for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
-        printf '%s=%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+        printf '%s=p%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
       done >"$file"
     ) || return 1
     _studio_say "nats: generated the NATS users' passwords into ${file#"$STUDIO_ROOT"/}"
@@ -369,10 +371,12 @@ _studio_nats_passwords() {
     done
   done <"$file"
   for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
-    if [ -z "${!var:-}" ]; then
-      _studio_err "nats: $var is missing from $file (delete the file to generate new passwords)"
+    case "${!var:-}" in
+    '' | [!A-Za-z]* | *[!A-Za-z0-9]*)
+      _studio_err "nats: $var in $file is missing or not letters and digits starting with a letter (delete the file to generate new passwords)"
       return 1
-    fi
+      ;;
+    esac
   done
 }
 

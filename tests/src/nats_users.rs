@@ -29,14 +29,17 @@ impl std::fmt::Debug for NatsUsers {
 }
 
 impl NatsUsers {
-    /// New random passwords.
+    /// New random passwords: 24 random bytes in hex after a letter (nats-server parses a password
+    /// it reads from its environment as a configuration value: letters and digits starting with a
+    /// letter stay a string).
     #[must_use]
     pub fn generate() -> Self {
         let mut rng = rand::rng();
         let mut password = || {
-            (0..24)
+            let hex: String = (0..24)
                 .map(|_| format!("{:02x}", rng.random::<u8>()))
-                .collect::<String>()
+                .collect();
+            format!("p{hex}")
         };
         Self {
             passwords: [password(), password(), password()],
@@ -123,6 +126,13 @@ mod tests {
         assert!(!TEMPLATE.contains("no_auth_user"), "no anonymous user");
         let users = NatsUsers::generate();
         assert_eq!(users.server_env().len(), 3);
+        for (_, password) in users.server_env() {
+            assert!(
+                password.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && password.chars().all(|c| c.is_ascii_alphanumeric()),
+                "nats-server reads it as a string"
+            );
+        }
         assert_eq!(users.service_env("local-discord"), Vec::new());
         assert_eq!(users.service_env("projector")[0].1, "projector");
         assert!(!format!("{users:?}").contains(users.password("projector").expect("projector")));
