@@ -221,3 +221,107 @@ async fn a_forged_interaction_published_with_the_wrong_nats_credentials_is_refus
     drop(nats);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The intake position of `partition`.
+async fn position(stack: &Stack, partition: i32) -> i64 {
+    stack
+        .scalar(&format!(
+            "SELECT stream_seq FROM intake_positions WHERE partition = {partition}"
+        ))
+        .await
+}
+
+#[tokio::test]
+async fn a_quiet_partition_keeps_its_position_up_with_the_stream() {
+    // The gateway stream keeps dispatches minutes, not days. A partition with nothing to apply moves
+    // its position past the other partitions' dispatches anyway, so that when they expire its next
+    // owner does not take them for its own lost ones.
+    let alice = alice();
+    let (nats, dir) = private_nats("nats-quiet").await;
+    let stack = Stack::start_on(vec![alice.clone()], nats.url(), Some(nats.users().clone())).await;
+    let two = [("STUDIO_PARTITIONS", "2")];
+    let projector = stack.spawn("projector", &[], &two);
+    let command = stack.spawn("command-service", &[], &two);
+    let gateway = stack.spawn("gateway-worker", &[], &two);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    assert_eq!(GUILD % 2, 1, "the guild's dispatches go to partition 1");
+
+    stack.say(&alice, "partition one is busy");
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            1,
+        )
+        .await;
+    let busy = position(&stack, 1).await;
+    assert!(busy > 0);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    while position(&stack, 0).await < busy {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the quiet partition's position stayed at {} below {busy}",
+            position(&stack, 0).await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        stack.scalar("SELECT count(*) FROM intake_rejected").await,
+        0
+    );
+    stack.assert_log_sound().await;
+    drop((projector, command, gateway));
+    stack.finish().await;
+    drop(nats);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn dispatches_retention_removed_before_they_were_applied_are_recorded_once() {
+    // A command-service outage longer than the stream's retention loses the dispatches it left
+    // behind; that is never silent, even when every dispatch in the stream expired. Here the
+    // retention is 2 s (the stream is made before the services start; they never lengthen it).
+    let alice = alice();
+    let (nats, dir) = private_nats("nats-retention").await;
+    let stack = Stack::start_on(vec![alice.clone()], nats.url(), Some(nats.users().clone())).await;
+    let js = async_nats::jetstream::new(stack.nats_as("command-service").await);
+    js.create_stream(async_nats::jetstream::stream::Config {
+        max_age: Duration::from_secs(2),
+        duplicate_window: Duration::from_secs(1),
+        ..studio_schema::subjects::Subjects::new(&stack.prefix, 1).gateway_stream_config()
+    })
+    .await
+    .expect("a short-lived gateway stream");
+    let (gateway, command, projector) = stack.services().await;
+    let posted = "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'";
+    stack.say(&alice, "before the outage");
+    stack.eventually_i64(posted, 1).await;
+
+    command.kill().await;
+    stack.say(&alice, "during the outage");
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    let retention =
+        "SELECT count(*) FROM intake_rejected WHERE reason LIKE 'retention: stream sequences %'";
+    assert_eq!(stack.scalar(retention).await, 0);
+
+    let command = stack.spawn("command-service", &[], &[]);
+    stack.eventually_i64(retention, 1).await;
+    stack.say(&alice, "after the outage");
+    stack.eventually_i64(posted, 2).await;
+    command.kill().await;
+    let command = stack.spawn("command-service", &[], &[]);
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            command.logged("partition owned").then_some(())
+        })
+        .await
+        .expect("the partition is owned again");
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(stack.scalar(retention).await, 1, "the gap is recorded once");
+    assert_eq!(stack.scalar(posted).await, 2, "the lost message stays lost");
+    drop((gateway, command, projector));
+    stack.finish().await;
+    drop(nats);
+    let _ = std::fs::remove_dir_all(dir);
+}
