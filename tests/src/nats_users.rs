@@ -123,7 +123,12 @@ mod tests {
             assert!(TEMPLATE.contains(&format!("user: {user}\n")), "{user}");
             assert!(TEMPLATE.contains(&format!("password: ${var}\n")), "{var}");
         }
-        assert!(!TEMPLATE.contains("no_auth_user"), "no anonymous user");
+        assert!(
+            !TEMPLATE
+                .lines()
+                .any(|l| !l.trim_start().starts_with('#') && l.contains("no_auth_user")),
+            "no anonymous user"
+        );
         let users = NatsUsers::generate();
         assert_eq!(users.server_env().len(), 3);
         for (_, password) in users.server_env() {
