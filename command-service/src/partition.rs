@@ -235,7 +235,8 @@ async fn own(
         dispatcher: Dispatcher::start(shared.answerer.clone(), partition.clone()),
     };
     worker.check_retention().await;
-    info!(%partition, position, released, "partition owned: reading from just after its position");
+    info!(%partition, position = worker.position, released,
+          "partition owned: reading from just after its position");
 
     let mut messages = consumer(shared, partition, position).await?;
     let mut lease_check = tokio::time::interval(LEASE_EVERY);

@@ -12,9 +12,10 @@
 /// 3-second window is never carried out, so only messages, reactions and joins are ever applied late,
 /// after the command service (or Postgres) was down. Five minutes covers a crash, a restart, a deploy
 /// or a Postgres failover; dispatches a longer outage leaves behind expire unapplied, and the owner
-/// that takes the partition next records the gap in `intake_rejected` and its log (see
-/// `check_retention` in command-service/src/partition/batch.rs). It stays above the two-minute
-/// duplicate window, as JetStream requires.
+/// that takes the partition next (or the owner that fell behind, taking it again) records the gap in
+/// `intake_rejected` and its log (see `check_retention` and `catch_up` in
+/// command-service/src/partition/batch.rs). It stays above the two-minute duplicate window, as
+/// JetStream requires.
 pub const GATEWAY_RETENTION: std::time::Duration = std::time::Duration::from_secs(5 * 60);
 
 /// The NATS names of one deployment.

@@ -320,6 +320,28 @@ async fn dispatches_retention_removed_before_they_were_applied_are_recorded_once
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(stack.scalar(retention).await, 1, "the gap is recorded once");
     assert_eq!(stack.scalar(posted).await, 2, "the lost message stays lost");
+
+    // An owner that stalls past the retention while it holds the partition says so too: what its
+    // pull had already taken (up to 500) it applies, the rest expired in the stream.
+    command.pause();
+    let js = async_nats::jetstream::new(stack.nats_as("gateway-worker").await);
+    let typing = format!("{}.discord.gateway.0.TYPING_START", stack.prefix);
+    let mut acks = Vec::new();
+    for _ in 0..1500 {
+        acks.push(
+            js.publish(typing.clone(), "{}".into())
+                .await
+                .expect("publish"),
+        );
+    }
+    for ack in acks {
+        ack.await.expect("stored");
+    }
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    command.resume();
+    stack.eventually_i64(retention, 2).await;
+    stack.say(&alice, "after the stall");
+    stack.eventually_i64(posted, 3).await;
     drop((gateway, command, projector));
     stack.finish().await;
     drop(nats);

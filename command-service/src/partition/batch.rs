@@ -156,14 +156,26 @@ impl Worker<'_> {
     /// does not take other partitions' dispatches that retention removed for its own lost ones.
     ///
     /// # Errors
-    /// [`Lost::Fenced`]: another owner moved the position.
+    /// [`Lost::Fenced`]: another owner moved the position; [`Lost::Stream`]: the stream's retention
+    /// passed the position.
     pub async fn catch_up(&mut self, filter: &str) -> Result<(), Lost> {
         let Ok(info) = self.shared.stream.get_info().await else {
             return Ok(());
         };
         let (first, last) = (info.state.first_sequence, info.state.last_sequence);
-        // Nothing new; or a gap retention left, which check_retention records.
-        if last <= self.position || first > self.position + 1 {
+        if first > self.position + 1 {
+            // This owner fell further behind than the retention (Postgres slow for minutes, or the
+            // process stalled): dispatches it has not read may be gone, and the consumer would read
+            // on past them without a word. Give the partition up: taking it again records the gap
+            // (check_retention) and reads on from what is left.
+            warn!(partition = %self.partition, position = self.position, first,
+                  "the stream's retention passed this partition's position while it was owned");
+            return Err(Lost::Stream(format!(
+                "retention passed position {} (the stream starts at {first})",
+                self.position
+            )));
+        }
+        if last <= self.position {
             return Ok(());
         }
         // One of its own after the position (on its way to this owner), or the stream cannot tell:

@@ -67,6 +67,25 @@ impl Service {
         let _ = self.child.kill().await;
     }
 
+    /// Stops the process (SIGSTOP) until [`Service::resume`]: alive, connections open, doing nothing.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused process go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("the process runs").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill {signal} {pid}");
+    }
+
     /// Waits for the process to exit by itself (a failpoint crash).
     pub async fn exited(&mut self, within: Duration) -> bool {
         tokio::time::timeout(within, self.child.wait())
