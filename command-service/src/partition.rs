@@ -74,10 +74,11 @@ impl Shared {
     /// connection named for its instance open: [`keep_present`]).
     async fn share(&self) -> usize {
         let prefix = format!("studio-intake {} %", self.subjects.gateway_stream());
-        let live: i64 = sqlx::query_scalar(
-            "SELECT count(DISTINCT application_name) FROM pg_stat_activity WHERE application_name LIKE $1",
+        let live: i64 = sqlx::query_scalar!(
+            r#"SELECT count(DISTINCT application_name) AS "n!" FROM pg_stat_activity
+               WHERE application_name LIKE $1"#,
+            prefix
         )
-        .bind(prefix)
         .fetch_one(&self.pool)
         .await
         .unwrap_or(1);

@@ -5,7 +5,7 @@
 //! intake's position and the outbox) and hands them back with [`Writer::adopt`] once committed. On a
 //! fence failure the caller [`Writer::catch_up`]s and plans again; on a duplicate command it plans again
 //! with the [`Writer::recorded`] outcomes. Nothing on this path reads Postgres except loading a guild and
-//! recovering from those failures.
+//! recovering from those failures; every statement it runs is `studio_schema::log`'s.
 
 use crate::domain::{Command, GuildState, Outcome, decide};
 use chrono::{DateTime, Utc};
@@ -92,11 +92,12 @@ impl Writer {
         &mut self,
         owns: impl Fn(GuildId) -> bool,
     ) -> Result<usize, WriteError> {
-        let guilds: Vec<i64> = sqlx::query_scalar("SELECT guild_id FROM guild_heads ORDER BY 1")
-            .fetch_all(&self.pool)
-            .await?;
         let mut loaded = 0;
-        for guild in guilds.into_iter().map(GuildId).filter(|g| owns(*g)) {
+        for guild in log::guilds(&self.pool)
+            .await?
+            .into_iter()
+            .filter(|g| owns(*g))
+        {
             self.state(guild).await?;
             loaded += 1;
         }

@@ -1,8 +1,9 @@
 //! `projector audit`: proves the ledger from the log alone, and explains one account's balance.
 //!
 //! Reads each guild's events in `guild_seq` order and folds them with the pure
-//! [`studio_schema::audit`] checks; it never reads the views except to cross-check a balance, and
-//! never writes anything.
+//! [`studio_schema::audit`] checks; it never reads the views except to cross-check a balance
+//! ([`view_balance`], `studio_views`' read), and never writes anything. Its SQL is
+//! `studio_schema::log`'s and `studio_views`'.
 
 use crate::Error;
 use sqlx::PgPool;
@@ -10,8 +11,8 @@ use std::fmt::Write as _;
 use studio_schema::audit::{Audit, Statement};
 use studio_schema::log::{self, RecordedEvent};
 use studio_schema::money::BadAccount;
-use studio_schema::views::SCHEMA;
 use studio_schema::{Account, GuildId, UserId};
+pub use studio_views::ledger::{ViewBalance, view_balance};
 
 /// Events read per page.
 const PAGE: i64 = 1_000;
@@ -21,20 +22,11 @@ const PAGE: i64 = 1_000;
 /// # Errors
 /// The database is unreachable.
 pub async fn guilds(pool: &PgPool) -> Result<Vec<GuildId>, sqlx::Error> {
-    let ids: Vec<i64> = match sqlx::query_scalar("SELECT guild_id FROM guild_heads ORDER BY 1")
-        .fetch_all(pool)
-        .await
-    {
-        Ok(ids) => ids,
+    match log::guilds(pool).await {
         // The auditor role may read the log but not the heads: the log names the same guilds.
-        Err(err) if denied(&err) => {
-            sqlx::query_scalar("SELECT DISTINCT guild_id FROM event_log ORDER BY 1")
-                .fetch_all(pool)
-                .await?
-        }
-        Err(err) => return Err(err),
-    };
-    Ok(ids.into_iter().map(GuildId).collect())
+        Err(err) if denied(&err) => log::guilds_logged(pool).await,
+        other => other,
+    }
 }
 
 /// Whether Postgres refused for lack of a privilege.
@@ -142,46 +134,6 @@ pub fn parse_account(s: &str) -> Result<Account, BadAccount> {
         Ok(id) => Ok(Account::Member(UserId::from_u64(id))),
         Err(_) => s.parse(),
     }
-}
-
-/// What the views say about an account: its balance (`None` without a row) as of the guild's
-/// checkpoint (0 when the views have not folded the guild yet).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ViewBalance {
-    pub balance: Option<i64>,
-    pub checkpoint: i64,
-}
-
-/// The views' balance of `account`, or `None` when the views hold no `accounts` table.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn view_balance(
-    pool: &PgPool,
-    guild: GuildId,
-    account: Account,
-) -> Result<Option<ViewBalance>, sqlx::Error> {
-    let schema = crate::ddl::quote(SCHEMA);
-    let table: Option<String> = sqlx::query_scalar("SELECT to_regclass($1)::text")
-        .bind(format!("{schema}.accounts"))
-        .fetch_one(pool)
-        .await?;
-    if table.is_none() {
-        return Ok(None);
-    }
-    // One statement, one snapshot: the balance and the checkpoint it is as of agree.
-    let (balance, checkpoint): (Option<i64>, Option<i64>) = sqlx::query_as(&format!(
-        "SELECT (SELECT balance FROM {schema}.accounts WHERE guild_id = $1 AND account = $2),
-                (SELECT last_seq FROM {schema}.guild_checkpoints WHERE guild_id = $1)"
-    ))
-    .bind(guild.0)
-    .bind(account.to_string())
-    .fetch_one(pool)
-    .await?;
-    Ok(Some(ViewBalance {
-        balance,
-        checkpoint: checkpoint.unwrap_or(0),
-    }))
 }
 
 /// How the views' balance compares with the log's at the views' checkpoint.

@@ -2,7 +2,8 @@
 //!
 //! Each row of an entity's table is the model's entity ([`Row::entity`], evolved by
 //! `studio_model`'s one fold, the one the decider uses) plus columns only the views keep
-//! ([`Row::view`]: counters, times from the log's envelope).
+//! ([`Row::view`]: counters, times from the log's envelope). The row types, like the tables, are
+//! `studio_views`'.
 //!
 //! [`keys`] names every row a batch reads, the store loads exactly those (absent ones as `None`),
 //! [`apply`] folds the batch, and the store writes the rows back. The fold never reads a row that
@@ -20,22 +21,21 @@ mod teams;
 mod testing;
 mod tournaments;
 
-pub use commissions::{CommissionRow, CommissionView};
-pub use ledger::{AccountRow, PostingRow};
-pub use market::{ListingRow, ListingView, PurchaseRow, PurchaseView, ReviewRow, VersionRow};
-pub use members::{Adjustment, MemberRow, MemberView};
-pub use profiles::ProfileRow;
-pub use quests::QuestRow;
-pub use settings::SettingsRow;
-pub use teams::{MilestoneView, TeamRow};
-pub use tournaments::TournamentRow;
-
-/// A row of an entity's table: the model's entity, and what only the views keep.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Row<E, V> {
-    pub entity: E,
-    pub view: V,
-}
+pub use studio_views::Row;
+pub use studio_views::commissions::{CommissionKey, CommissionRow, CommissionView};
+pub use studio_views::ledger::{AccountKey, AccountRow, PostingKey, PostingRow};
+pub use studio_views::market::{
+    ListingKey, ListingRow, ListingView, PurchaseKey, PurchaseRow, PurchaseView, ReviewRow,
+    VersionKey, VersionRow,
+};
+pub use studio_views::members::{
+    Adjustment, AdjustmentKey, MemberKey, MemberRow, MemberView, WeekKey,
+};
+pub use studio_views::profiles::{ProfileKey, ProfileRow};
+pub use studio_views::quests::{QuestKey, QuestRow};
+pub use studio_views::settings::SettingsRow;
+pub use studio_views::teams::{TeamKey, TeamMemberKey, TeamRow};
+pub use studio_views::tournaments::{TournamentKey, TournamentRow};
 
 /// Folds `event` into the row `key` of entity `E` with the model's own evolve; a row the event
 /// creates gets `new_view`. Returns the row, if it exists after the event.
@@ -57,26 +57,8 @@ fn evolve<'a, E: studio_model::Entity, V>(
     slot.as_mut()
 }
 
-use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use studio_schema::log::RecordedEvent;
-
-/// `(guild, user)`: the key of a `members` row.
-pub type MemberKey = (i64, i64);
-/// `(guild, week, user)`: the key of an `xp_weekly` row.
-pub type WeekKey = (i64, NaiveDate, i64);
-/// `(guild, account)`: the key of an `accounts` row, the account as its display string.
-pub type AccountKey = (i64, String);
-/// `(guild, seq, line)`: the key of a `postings` row.
-pub type PostingKey = (i64, i64, i32);
-/// `(guild, listing)`: the key of a `listings` row.
-pub type ListingKey = (i64, i64);
-/// `(guild, listing, version)`: the key of a `listing_versions` row.
-pub type VersionKey = (i64, i64, i64);
-/// `(guild, listing, buyer)`: the key of a `purchases` or a `reviews` row.
-pub type PurchaseKey = (i64, i64, i64);
-/// `(guild, commission)`: the key of a `commissions` row.
-pub type CommissionKey = (i64, i64);
 
 /// The rows a batch touches, keyed as in their tables.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -86,7 +68,7 @@ pub struct Rows {
     /// (guild, week, user) → XP earned that week.
     pub weekly: BTreeMap<WeekKey, i64>,
     /// (guild, seq) → adjustment (new rows only).
-    pub adjustments: BTreeMap<(i64, i64), Adjustment>,
+    pub adjustments: BTreeMap<AdjustmentKey, Adjustment>,
     /// guild → last seq folded.
     pub guilds: BTreeMap<i64, i64>,
     /// Balances; `None` for an account the views do not hold yet.
@@ -99,18 +81,16 @@ pub struct Rows {
     pub purchases: BTreeMap<PurchaseKey, Option<PurchaseRow>>,
     pub reviews: BTreeMap<PurchaseKey, Option<ReviewRow>>,
     pub commissions: BTreeMap<CommissionKey, Option<CommissionRow>>,
-    /// (guild, tournament) → row.
-    pub tournaments: BTreeMap<(i64, i64), Option<TournamentRow>>,
-    /// (guild, user) → the profile as last saved.
-    pub profiles: BTreeMap<(i64, i64), Option<ProfileRow>>,
-    /// (guild, user) → the member's quests.
-    pub quests: BTreeMap<(i64, i64), Option<QuestRow>>,
+    pub tournaments: BTreeMap<TournamentKey, Option<TournamentRow>>,
+    /// The profiles as last saved.
+    pub profiles: BTreeMap<ProfileKey, Option<ProfileRow>>,
+    /// Each member's quests.
+    pub quests: BTreeMap<QuestKey, Option<QuestRow>>,
     /// guild → its settings.
     pub settings: BTreeMap<i64, Option<SettingsRow>>,
-    /// (guild, team) → row.
-    pub teams: BTreeMap<(i64, i64), Option<TeamRow>>,
-    /// (guild, team, user) → in the team (`true`) or gone from it (`false`), as of this batch.
-    pub team_members: BTreeMap<(i64, i64, i64), bool>,
+    pub teams: BTreeMap<TeamKey, Option<TeamRow>>,
+    /// In the team (`true`) or gone from it (`false`), as of this batch.
+    pub team_members: BTreeMap<TeamMemberKey, bool>,
 }
 
 /// The keys of the existing rows a batch reads, sorted and without duplicates.
@@ -123,10 +103,10 @@ pub struct Keys {
     pub purchases: Vec<PurchaseKey>,
     pub reviews: Vec<PurchaseKey>,
     pub commissions: Vec<CommissionKey>,
-    pub tournaments: Vec<(i64, i64)>,
-    pub teams: Vec<(i64, i64)>,
-    pub profiles: Vec<(i64, i64)>,
-    pub quests: Vec<(i64, i64)>,
+    pub tournaments: Vec<TournamentKey>,
+    pub teams: Vec<TeamKey>,
+    pub profiles: Vec<ProfileKey>,
+    pub quests: Vec<QuestKey>,
     pub settings: Vec<i64>,
 }
 

@@ -1,6 +1,8 @@
 //! Studio's projector: folds the event log into the query views in Postgres (schema `views`),
 //! applying each batch and its checkpoint in one transaction, and rebuilds them with `replay`.
-//! [`audit`] proves the ledger from the log alone, for auditors.
+//! [`audit`] proves the ledger from the log alone, for auditors. The views' tables, row types and
+//! statements are `studio_views`'; the projector owns the pure [`fold`] and when it runs ([`tail`],
+//! [`replay`], [`store`] for one batch).
 //!
 //! It must never write the log, and never patch a view by hand: a view is a pure fold of the log
 //! ([`fold`]), so a replay from the first event gives byte-identical views.

@@ -1,5 +1,8 @@
 //! `projector replay`: rebuilds every view from the first event in a fresh schema beside the live
 //! one, then swaps it in within one transaction, so readers never see a half-built view.
+//!
+//! Its own statements drop and rename schemas by name, built with `format!`: sqlx cannot check
+//! them at compile time, so they run unchecked.
 
 use crate::config::Config;
 use crate::{Error, ddl, store};

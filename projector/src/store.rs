@@ -1,21 +1,16 @@
-//! Reading and writing the views' rows, inside the caller's transaction, in the schema its
-//! `search_path` names. One statement per table per batch, whatever the batch size.
-
-mod commissions;
-mod ledger;
-mod market;
-mod members;
-mod profiles;
-mod quests;
-mod settings;
-mod teams;
-mod tournaments;
+//! Applying a batch to the views, inside the caller's transaction, in the schema its `search_path`
+//! names: load the rows the batch reads, fold it ([`crate::fold`]), write the rows back and move
+//! the checkpoint. The statements are `studio_views`' (one per table per batch, whatever the batch
+//! size); this module only orchestrates them.
 
 use crate::fold::{self, Keys, Rows};
-use sqlx::{Postgres, Transaction};
-use studio_schema::log::{self, GlobalCursor, ReadError};
-
-type Tx<'a> = Transaction<'a, Postgres>;
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::collections::BTreeMap;
+use studio_schema::log::{self, ReadError};
+use studio_views::checkpoints::{self, Checkpoint};
+use studio_views::{
+    commissions, ledger, market, members, profiles, quests, settings, teams, tournaments,
+};
 
 /// The advisory lock every projector write holds.
 pub const PROJECTOR_LOCK: i64 = 0x5354_5544_494f_0001;
@@ -37,11 +32,28 @@ pub struct Applied {
     pub guilds: Vec<(i64, i64)>,
 }
 
+/// Waits for the projector lock, held until the transaction ends. One projector writes at a time
+/// (live tail, replay, swap); the lock assigns no transaction id, so it does not hold back the
+/// log's global read horizon.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn lock(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", PROJECTOR_LOCK)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// Points the transaction at `schema`'s views.
 ///
 /// # Errors
 /// The database refuses.
-pub async fn use_schema(tx: &mut Tx<'_>, schema: &str) -> Result<(), sqlx::Error> {
+pub async fn use_schema(
+    tx: &mut Transaction<'_, Postgres>,
+    schema: &str,
+) -> Result<(), sqlx::Error> {
+    // Unchecked: the schema is only known at run time.
     sqlx::query(&format!(
         "SET LOCAL search_path TO {}, public",
         crate::ddl::quote(schema)
@@ -57,25 +69,17 @@ pub async fn use_schema(tx: &mut Tx<'_>, schema: &str) -> Result<(), sqlx::Error
 /// # Errors
 /// The log or the views are unavailable.
 pub async fn apply_next(
-    tx: &mut Tx<'_>,
+    tx: &mut Transaction<'_, Postgres>,
     limit: i64,
     crash_mid_batch: bool,
 ) -> Result<Applied, ApplyError> {
-    // One projector writes at a time (live tail, replay, swap); the lock assigns no transaction id,
-    // so it does not hold back the log's global read horizon.
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(PROJECTOR_LOCK)
-        .execute(&mut **tx)
-        .await?;
-    let (tx_id, position, count): (i64, i64, i64) =
-        sqlx::query_as("SELECT tx_id, position, events FROM checkpoint WHERE id = 1")
-            .fetch_one(&mut **tx)
-            .await?;
-    let batch = log::read_global(&mut **tx, GlobalCursor { tx_id, position }, limit).await?;
+    lock(tx).await?;
+    let checkpoint = checkpoints::read(tx).await?;
+    let batch = log::read_global(&mut **tx, checkpoint.cursor, limit).await?;
     let Some((last, _)) = batch.last() else {
         return Ok(Applied::default());
     };
-    let last = *last;
+    let cursor = *last;
     let events: Vec<_> = batch.into_iter().map(|(_, e)| e).collect();
     let keys = fold::keys(&events);
     let mut rows = load(tx, &keys).await?;
@@ -88,63 +92,107 @@ pub async fn apply_next(
         std::process::abort();
     }
     let applied = i64::try_from(events.len()).unwrap_or(0);
-    sqlx::query("UPDATE checkpoint SET tx_id = $1, position = $2, events = $3 WHERE id = 1")
-        .bind(last.tx_id)
-        .bind(last.position)
-        .bind(count + applied)
-        .execute(&mut **tx)
-        .await?;
+    checkpoints::advance(
+        tx,
+        Checkpoint {
+            cursor,
+            events: checkpoint.events + applied,
+        },
+    )
+    .await?;
     Ok(Applied {
         events: events.len(),
         guilds: rows.guilds.into_iter().collect(),
     })
 }
 
-/// The rows `keys` name, `None` for those the views do not hold yet.
-pub async fn load(tx: &mut Tx<'_>, keys: &Keys) -> Result<Rows, sqlx::Error> {
+/// The rows `keys` name, `None` for those the views do not hold yet (a test reads the views'
+/// entities back through it, to compare them with the decider's).
+pub async fn load(conn: &mut PgConnection, keys: &Keys) -> Result<Rows, sqlx::Error> {
     let mut rows = Rows::absent(keys);
-    members::load(tx, keys, &mut rows).await?;
-    ledger::load(tx, keys, &mut rows).await?;
-    market::load(tx, keys, &mut rows).await?;
-    commissions::load(tx, keys, &mut rows).await?;
-    tournaments::load(tx, keys, &mut rows).await?;
-    teams::load(tx, keys, &mut rows).await?;
-    profiles::load(tx, keys, &mut rows).await?;
-    quests::load(tx, keys, &mut rows).await?;
-    settings::load(tx, keys, &mut rows).await?;
+    found(&mut rows.members, members::load(conn, &keys.members).await?);
+    rows.weekly
+        .extend(members::load_weekly(conn, &keys.weekly).await?);
+    found(
+        &mut rows.accounts,
+        ledger::load_accounts(conn, &keys.accounts).await?,
+    );
+    found(
+        &mut rows.listings,
+        market::load_listings(conn, &keys.listings).await?,
+    );
+    found(
+        &mut rows.purchases,
+        market::load_purchases(conn, &keys.purchases).await?,
+    );
+    found(
+        &mut rows.reviews,
+        market::load_reviews(conn, &keys.reviews).await?,
+    );
+    found(
+        &mut rows.commissions,
+        commissions::load(conn, &keys.commissions).await?,
+    );
+    found(
+        &mut rows.tournaments,
+        tournaments::load(conn, &keys.tournaments).await?,
+    );
+    found(&mut rows.teams, teams::load(conn, &keys.teams).await?);
+    found(
+        &mut rows.profiles,
+        profiles::load(conn, &keys.profiles).await?,
+    );
+    found(&mut rows.quests, quests::load(conn, &keys.quests).await?);
+    found(
+        &mut rows.settings,
+        settings::load(conn, &keys.settings).await?,
+    );
     Ok(rows)
 }
 
-async fn write(tx: &mut Tx<'_>, rows: &Rows) -> Result<(), sqlx::Error> {
-    members::write(tx, rows).await?;
-    ledger::write(tx, rows).await?;
-    market::write(tx, rows).await?;
-    commissions::write(tx, rows).await?;
-    tournaments::write(tx, rows).await?;
-    profiles::write(tx, rows).await?;
-    quests::write(tx, rows).await?;
-    settings::write(tx, rows).await?;
-    teams::write(tx, rows).await?;
-    sqlx::query(
-        "INSERT INTO guild_checkpoints (guild_id, last_seq)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[])
-         ON CONFLICT (guild_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+/// Records the rows a load found.
+fn found<K: Ord, V>(slots: &mut BTreeMap<K, Option<V>>, rows: Vec<(K, V)>) {
+    for (key, row) in rows {
+        slots.insert(key, Some(row));
+    }
+}
+
+async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
+    members::write(conn, &present(&rows.members)).await?;
+    members::write_weekly(conn, &all(&rows.weekly)).await?;
+    members::write_adjustments(conn, &all(&rows.adjustments)).await?;
+    ledger::write_accounts(conn, &present(&rows.accounts)).await?;
+    ledger::write_postings(conn, &all(&rows.postings)).await?;
+    market::write_listings(conn, &present(&rows.listings)).await?;
+    market::write_versions(conn, &all(&rows.versions)).await?;
+    market::write_purchases(conn, &present(&rows.purchases)).await?;
+    market::write_reviews(conn, &present(&rows.reviews)).await?;
+    commissions::write(conn, &present(&rows.commissions)).await?;
+    tournaments::write(conn, &present(&rows.tournaments)).await?;
+    profiles::write(conn, &present(&rows.profiles)).await?;
+    quests::write(conn, &present(&rows.quests)).await?;
+    settings::write(conn, &present(&rows.settings)).await?;
+    teams::write(conn, &present(&rows.teams)).await?;
+    let (joined, left): (Vec<_>, Vec<_>) = rows.team_members.iter().partition(|(_, j)| **j);
+    teams::join(
+        conn,
+        &joined.into_iter().map(|(k, _)| *k).collect::<Vec<_>>(),
     )
-    .bind(rows.guilds.keys().copied().collect::<Vec<i64>>())
-    .bind(rows.guilds.values().copied().collect::<Vec<i64>>())
-    .execute(&mut **tx)
     .await?;
+    teams::leave(conn, &left.into_iter().map(|(k, _)| *k).collect::<Vec<_>>()).await?;
+    let guilds: Vec<(i64, i64)> = rows.guilds.iter().map(|(g, s)| (*g, *s)).collect();
+    checkpoints::write_guilds(conn, &guilds).await?;
     Ok(())
 }
 
 /// The rows of `map` that exist, with their keys.
-fn present<K, V>(map: &std::collections::BTreeMap<K, Option<V>>) -> Vec<(&K, &V)> {
+fn present<K, V>(map: &BTreeMap<K, Option<V>>) -> Vec<(&K, &V)> {
     map.iter()
         .filter_map(|(k, v)| v.as_ref().map(|v| (k, v)))
         .collect()
 }
 
-/// One column of `items`, for an `UNNEST` bind.
-fn column<T, U>(items: &[T], f: impl Fn(&T) -> U) -> Vec<U> {
-    items.iter().map(f).collect()
+/// Every row of `map`, with its key.
+fn all<K, V>(map: &BTreeMap<K, V>) -> Vec<(&K, &V)> {
+    map.iter().collect()
 }

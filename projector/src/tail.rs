@@ -16,10 +16,7 @@ use tracing::{debug, info, warn};
 /// The database refuses.
 pub async fn ensure_views(pool: &PgPool) -> Result<Option<i32>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    sqlx::query("SELECT pg_advisory_xact_lock($1)")
-        .bind(store::PROJECTOR_LOCK)
-        .execute(&mut *tx)
-        .await?;
+    store::lock(&mut tx).await?;
     if !ddl::exists(&mut tx, SCHEMA).await? {
         ddl::create(&mut tx, SCHEMA).await?;
         info!("views created");

@@ -340,6 +340,29 @@ pub async fn guild_head(pool: &PgPool, guild: GuildId) -> Result<i64, sqlx::Erro
     Ok(last.unwrap_or(0))
 }
 
+/// Every guild with a stream, in id order.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn guilds(pool: &PgPool) -> Result<Vec<GuildId>, sqlx::Error> {
+    let ids = sqlx::query_scalar!("SELECT guild_id FROM guild_heads ORDER BY 1")
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().map(GuildId).collect())
+}
+
+/// Every guild with an event in the log, in id order: the same guilds as [`guilds`], for a reader
+/// who may read the log but not the heads (the auditor role).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn guilds_logged(pool: &PgPool) -> Result<Vec<GuildId>, sqlx::Error> {
+    let ids = sqlx::query_scalar!("SELECT DISTINCT guild_id FROM event_log ORDER BY 1")
+        .fetch_all(pool)
+        .await?;
+    Ok(ids.into_iter().map(GuildId).collect())
+}
+
 /// What each of `command_ids` that was processed before told its member, and the guild head then.
 ///
 /// # Errors

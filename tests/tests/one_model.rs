@@ -11,6 +11,7 @@
 //! read back through the projector's own store and compared with the decider's; the log is
 //! replayed into a fresh state and compared with the decider's whole state.
 
+mod common;
 mod model_support;
 
 use model_support::{Scratch, commands, histories};

@@ -5,12 +5,12 @@ use super::Answerer;
 use crate::discord::custom_id::ShopTab;
 use crate::discord::{boards, forms, help, receipts, render, shop, teams};
 use crate::query::{Board, Opening, Query};
-use crate::views;
-use crate::views::economy::ListingRow;
-use crate::views::{community, economy};
+use crate::views::{self, DISPUTES, FIND_PAGE, LISTED, PAGE, RECENT_ENTRIES, offset};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
-use studio_schema::{GuildId, ListingId, UserId};
+use studio_schema::{Account, GuildId, ListingId, UserId};
+use studio_views::market::ListingSummary;
+use studio_views::{commissions, ledger, market, profiles, settings, tournaments};
 use tracing::{debug, warn};
 use twilight_model::http::interaction::InteractionResponse;
 
@@ -44,24 +44,25 @@ impl Answerer {
             Query::Board { board, update } => self.board(guild, board, *update, Utc::now()).await?,
             Query::Form { form } => self.form(guild, form).await?,
             Query::Statement { member } => {
-                let statement = economy::statement(pool, guild, *member).await?;
+                let account = Account::Member(*member);
+                let statement = ledger::statement(pool, guild, account, RECENT_ENTRIES).await?;
                 render::private_embed(shop::statement_embed(&statement))
             }
             Query::Help { command } => render::private_embed(help::embed(command.as_deref())),
             Query::Tournaments => {
-                let rows = community::tournaments(pool, guild).await?;
+                let rows = tournaments::latest(pool, guild, LISTED).await?;
                 render::private_embed(boards::tournaments(&rows))
             }
             Query::Commissions { member } => {
-                let rows = economy::commissions(pool, guild, *member).await?;
+                let rows = commissions::of_member(pool, guild, *member, RECENT_ENTRIES).await?;
                 render::private_embed(shop::commissions_embed(&rows))
             }
             Query::Disputes => {
-                let rows = economy::disputes(pool, guild).await?;
+                let rows = market::disputes(pool, guild, DISPUTES).await?;
                 render::private_embed(shop::disputes_embed(&rows))
             }
             Query::Code { listing, owner } => {
-                match economy::owned_code(pool, guild, *listing, *owner).await? {
+                match market::owned_code(pool, guild, *listing, *owner).await? {
                     Some((title, code)) => {
                         render::private_embeds(receipts::code_embeds(&title, &code))
                     }
@@ -85,7 +86,7 @@ impl Answerer {
         Ok(match board {
             Board::Profile { tab, target, owner } => {
                 let view = views::member(pool, guild, *target, now).await?;
-                let rules = views::settings::current(pool, guild).await?;
+                let rules = settings::current(pool, guild).await?;
                 render::profile(&view, &rules, *tab, *owner, now, update)
             }
             Board::Leaderboard {
@@ -105,8 +106,15 @@ impl Answerer {
                 let (page, owner) = (*page, *owner);
                 match tab {
                     ShopTab::Market => {
-                        let listings =
-                            economy::market(pool, guild, language.as_deref(), page, now).await?;
+                        let listings = market::on_sale(
+                            pool,
+                            guild,
+                            language.as_deref(),
+                            now,
+                            PAGE,
+                            offset(page, PAGE),
+                        )
+                        .await?;
                         let tab = shop::Tab::Market {
                             page,
                             language: language.as_deref(),
@@ -115,7 +123,8 @@ impl Answerer {
                         shop::view(&tab, owner, now, update)
                     }
                     ShopTab::Mine => {
-                        let listings = economy::mine(pool, guild, owner, page).await?;
+                        let listings =
+                            market::by_seller(pool, guild, owner, PAGE, offset(page, PAGE)).await?;
                         shop::view(
                             &shop::Tab::Mine {
                                 page,
@@ -127,11 +136,13 @@ impl Answerer {
                         )
                     }
                     ShopTab::History => {
-                        let history = economy::history(pool, guild, owner).await?;
+                        let history = market::history(pool, guild, owner, PAGE).await?;
                         shop::view(&shop::Tab::History(&history), owner, now, update)
                     }
                     ShopTab::Credits => {
-                        let statement = economy::statement(pool, guild, owner).await?;
+                        let account = Account::Member(owner);
+                        let statement =
+                            ledger::statement(pool, guild, account, RECENT_ENTRIES).await?;
                         shop::view(&shop::Tab::Credits(&statement), owner, now, update)
                     }
                 }
@@ -146,8 +157,15 @@ impl Answerer {
                     .get(usize::from(*role))
                     .copied()
                     .unwrap_or("Other");
-                let (matches, total) =
-                    community::find(pool, guild, name, i64::from(*min_years), *page).await?;
+                let (matches, total) = profiles::find(
+                    pool,
+                    guild,
+                    name,
+                    i64::from(*min_years),
+                    FIND_PAGE,
+                    offset(*page, FIND_PAGE),
+                )
+                .await?;
                 boards::find(*role, *min_years, *page, *owner, &matches, total, update)
             }
             Board::Teams {
@@ -155,7 +173,16 @@ impl Answerer {
                 page,
                 owner,
             } => {
-                let (rows, total) = views::teams::page(pool, guild, *owner, *browse, *page).await?;
+                let size = crate::rules::team::BROWSE_PAGE;
+                let (rows, total) = studio_views::teams::page(
+                    pool,
+                    guild,
+                    *owner,
+                    *browse,
+                    size,
+                    offset(*page, size),
+                )
+                .await?;
                 teams::board(&rows, total, *browse, *page, *owner, update)
             }
         })
@@ -172,7 +199,7 @@ impl Answerer {
         Ok(match form {
             Opening::Sell => forms::listing(None),
             Opening::Edit { listing, owner } => {
-                match economy::listing(pool, guild, *listing).await? {
+                match market::listing(pool, guild, *listing).await? {
                     Some((row, _)) if row.seller() != *owner => render::ephemeral(&format!(
                         "❌ Only the seller of listing #{listing} can edit it."
                     )),
@@ -196,11 +223,11 @@ impl Answerer {
                 }
             }
             Opening::Profile { owner } => {
-                let current = community::profile(pool, guild, *owner).await?;
+                let current = profiles::saved(pool, guild, *owner).await?;
                 forms::profile(current.as_ref())
             }
             Opening::Contact { member } => forms::contact(*member),
-            Opening::Team => forms::team(views::settings::current(pool, guild).await?.team_fee.0),
+            Opening::Team => forms::team(settings::current(pool, guild).await?.team_fee.0),
         })
     }
 
@@ -210,9 +237,9 @@ impl Answerer {
         guild: GuildId,
         listing: ListingId,
         owner: UserId,
-    ) -> Result<Option<ListingRow>, sqlx::Error> {
-        let owned = economy::owned_code(&self.pool, guild, listing, owner).await?;
-        let row = economy::listing(&self.pool, guild, listing).await?;
+    ) -> Result<Option<ListingSummary>, sqlx::Error> {
+        let owned = market::owned_code(&self.pool, guild, listing, owner).await?;
+        let row = market::listing(&self.pool, guild, listing).await?;
         Ok(owned.and(row).map(|(row, _)| row))
     }
 }

@@ -1,13 +1,13 @@
 //! Community boards: the tournaments list. Pure.
 
 use super::render::truncate;
-use crate::views::community::TournamentRow;
+use studio_views::tournaments::TournamentSummary;
 use twilight_model::channel::message::Embed;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder};
 
 /// `/tournament list`.
 #[must_use]
-pub fn tournaments(rows: &[TournamentRow]) -> Embed {
+pub fn tournaments(rows: &[TournamentSummary]) -> Embed {
     let mut e = EmbedBuilder::new()
         .title("🏆 Tournaments")
         .color(0x00F1_C40F);
@@ -42,13 +42,13 @@ pub fn find(
     min_years: u8,
     page: u32,
     owner: studio_schema::UserId,
-    matches: &[crate::views::community::Match],
+    matches: &[studio_views::profiles::Match],
     total: i64,
     update: bool,
 ) -> twilight_model::http::interaction::InteractionResponse {
     use super::custom_id::Action;
     use super::paging::{button, pager, pages};
-    use crate::views::community::FIND_PAGE;
+    use crate::views::FIND_PAGE;
     use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 
     let role_name = crate::rules::profile::ROLES

@@ -2,7 +2,7 @@
 
 use super::custom_id::{Form, field};
 use crate::rules::economy as rules;
-use crate::views::economy::ListingRow;
+use studio_views::market::ListingSummary;
 use twilight_model::channel::message::Component;
 use twilight_model::channel::message::component::{Label, TextInput, TextInputStyle};
 use twilight_model::http::interaction::InteractionResponse;
@@ -56,8 +56,8 @@ fn modal(form: Form, title: &str, components: Vec<Component>) -> InteractionResp
 
 /// The `/sell` form, or the edit form of `current` prefilled with its listing and code.
 #[must_use]
-pub fn listing(current: Option<(&ListingRow, &str)>) -> InteractionResponse {
-    let value = |f: fn(&ListingRow, &str) -> String| current.map(|(l, c)| f(l, c));
+pub fn listing(current: Option<(&ListingSummary, &str)>) -> InteractionResponse {
+    let value = |f: fn(&ListingSummary, &str) -> String| current.map(|(l, c)| f(l, c));
     let components = vec![
         input(Input {
             id: field::TITLE,
@@ -112,7 +112,7 @@ pub fn listing(current: Option<(&ListingRow, &str)>) -> InteractionResponse {
 
 /// The review form of a purchase.
 #[must_use]
-pub fn review(listing: &ListingRow) -> InteractionResponse {
+pub fn review(listing: &ListingSummary) -> InteractionResponse {
     modal(
         Form::Review(listing.id()),
         &format!("Review #{} {}", listing.listing_id, listing.title),
@@ -139,7 +139,7 @@ pub fn review(listing: &ListingRow) -> InteractionResponse {
 
 /// The dispute form of a purchase.
 #[must_use]
-pub fn dispute(listing: &ListingRow) -> InteractionResponse {
+pub fn dispute(listing: &ListingSummary) -> InteractionResponse {
     modal(
         Form::Dispute(listing.id()),
         &format!("Dispute #{} {}", listing.listing_id, listing.title),
@@ -156,9 +156,9 @@ pub fn dispute(listing: &ListingRow) -> InteractionResponse {
 
 /// The profile form, prefilled with the saved profile.
 #[must_use]
-pub fn profile(current: Option<&crate::views::community::ProfileRow>) -> InteractionResponse {
+pub fn profile(current: Option<&studio_views::profiles::ProfileSummary>) -> InteractionResponse {
     use crate::rules::profile as rules;
-    let value = |f: fn(&crate::views::community::ProfileRow) -> String| current.map(f);
+    let value = |f: fn(&studio_views::profiles::ProfileSummary) -> String| current.map(f);
     modal(
         Form::Profile,
         "Your Studio profile",

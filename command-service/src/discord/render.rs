@@ -202,7 +202,7 @@ fn about(view: &MemberView) -> String {
     }
 }
 
-fn seller_line(s: &crate::views::SellerStats) -> String {
+fn seller_line(s: &studio_views::market::SellerStats) -> String {
     if s.listings == 0 && s.sales == 0 {
         return "Nothing on the marketplace yet — sell code with /sell.".to_owned();
     }

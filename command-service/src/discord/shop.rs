@@ -4,9 +4,11 @@
 use super::custom_id::{Action, ShopTab, Slot};
 use super::paging::button;
 use super::render::truncate;
-use crate::views::economy::{History, ListingPage, ListingRow, PAGE, PurchaseRow, Statement};
+use crate::views::PAGE;
 use chrono::{DateTime, Utc};
 use studio_schema::{ListingId, UserId};
+use studio_views::ledger::Statement;
+use studio_views::market::{History, ListingPage, ListingSummary, PurchaseSummary};
 use twilight_model::channel::message::Embed;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
@@ -85,14 +87,14 @@ fn pager(
     })
 }
 
-fn stars(l: &ListingRow) -> String {
+fn stars(l: &ListingSummary) -> String {
     l.rating().map_or_else(
         || "no reviews".to_owned(),
         |r| format!("★ {r:.1} ({})", l.rating_count),
     )
 }
 
-fn listing_field(l: &ListingRow, now: DateTime<Utc>, mine: bool) -> EmbedFieldBuilder {
+fn listing_field(l: &ListingSummary, now: DateTime<Utc>, mine: bool) -> EmbedFieldBuilder {
     let featured = if l.featured_until.is_some_and(|u| u > now) {
         "⭐ "
     } else {
@@ -177,7 +179,7 @@ pub fn view(tab: &Tab<'_>, owner: UserId, now: DateTime<Utc>, update: bool) -> I
         }
         Tab::Mine { page, listings } => {
             rows.push(tabs(owner, ShopTab::Mine));
-            let active: Vec<&ListingRow> = listings.rows.iter().filter(|l| l.active).collect();
+            let active: Vec<&ListingSummary> = listings.rows.iter().filter(|l| l.active).collect();
             rows.extend(row(active
                 .iter()
                 .map(|l| {
@@ -218,12 +220,12 @@ pub fn view(tab: &Tab<'_>, owner: UserId, now: DateTime<Utc>, update: bool) -> I
         }
         Tab::History(h) => {
             rows.push(tabs(owner, ShopTab::History));
-            let owned: Vec<&PurchaseRow> = h
+            let owned: Vec<&PurchaseSummary> = h
                 .purchases
                 .iter()
                 .filter(|p| p.status != "refunded")
                 .collect();
-            let id = |p: &PurchaseRow| ListingId(p.listing_id);
+            let id = |p: &PurchaseSummary| ListingId(p.listing_id);
             rows.extend(row(owned
                 .iter()
                 .map(|p| {
@@ -326,7 +328,7 @@ fn listing_embed(
     .build()
 }
 
-fn purchase_line(p: &PurchaseRow, other: i64) -> String {
+fn purchase_line(p: &PurchaseSummary, other: i64) -> String {
     let status = match p.status.as_str() {
         "refunded" => " · refunded",
         "disputed" => " · disputed",
@@ -342,7 +344,7 @@ fn purchase_line(p: &PurchaseRow, other: i64) -> String {
 }
 
 fn history_embed(h: &History) -> Embed {
-    let lines = |rows: &[PurchaseRow], buyer_side: bool| {
+    let lines = |rows: &[PurchaseSummary], buyer_side: bool| {
         if rows.is_empty() {
             return "None yet.".to_owned();
         }
@@ -403,7 +405,7 @@ pub fn statement_embed(s: &Statement) -> Embed {
 
 /// A member's commissions.
 #[must_use]
-pub fn commissions_embed(rows: &[crate::views::economy::CommissionRow]) -> Embed {
+pub fn commissions_embed(rows: &[studio_views::commissions::CommissionSummary]) -> Embed {
     let mut e = EmbedBuilder::new()
         .title("🤝 Your commissions")
         .color(COLOUR);
@@ -437,7 +439,7 @@ pub fn commissions_embed(rows: &[crate::views::economy::CommissionRow]) -> Embed
 
 /// The open disputes, for admins.
 #[must_use]
-pub fn disputes_embed(rows: &[PurchaseRow]) -> Embed {
+pub fn disputes_embed(rows: &[PurchaseSummary]) -> Embed {
     let lines: Vec<String> = rows.iter().map(|p| purchase_line(p, p.buyer)).collect();
     EmbedBuilder::new()
         .title("⚖️ Open disputes")

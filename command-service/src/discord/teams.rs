@@ -6,23 +6,15 @@ use super::paging::{button, pager, pages};
 use super::render::truncate;
 use crate::rules::team::BROWSE_PAGE;
 use crate::rules::xp::progress_bar;
-use crate::views::teams::TeamRow;
 use studio_schema::UserId;
+use studio_views::teams::TeamSummary;
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
 
-#[derive(serde::Deserialize)]
-struct Milestone {
-    id: u32,
-    title: String,
-    reward: i64,
-    done: bool,
-}
-
-fn describe(t: &TeamRow, viewer: UserId) -> String {
-    let milestones: Vec<Milestone> = serde_json::from_str(&t.milestones).unwrap_or_default();
-    let list = milestones
+fn describe(t: &TeamSummary, viewer: UserId) -> String {
+    let list = t
+        .milestones
         .iter()
         .map(|m| {
             let reward = if m.reward > 0 {
@@ -75,7 +67,7 @@ fn describe(t: &TeamRow, viewer: UserId) -> String {
 /// A page of teams for `owner`.
 #[must_use]
 pub fn board(
-    rows: &[TeamRow],
+    rows: &[TeamSummary],
     total: i64,
     browse: bool,
     page: u32,

@@ -1,24 +1,11 @@
 //! `commissions`: where each commission stands (the model's commission), and what its escrow
 //! holds.
 
-use super::{Keys, Row, Rows, evolve, ledger};
-use chrono::{DateTime, Utc};
+use super::{CommissionView, Keys, Rows, evolve, ledger};
 use studio_model::Entity;
 use studio_model::commission::Commission;
 use studio_schema::log::RecordedEvent;
 use studio_schema::{Account, CommissionId, Event};
-
-/// A row of `commissions`: the model's commission, and what only the views keep.
-pub type CommissionRow = Row<Commission, CommissionView>;
-
-/// What only the views keep of a commission.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommissionView {
-    /// The balance of the commission's escrow account.
-    pub escrow: i64,
-    /// When the last commission event happened.
-    pub updated_at: DateTime<Utc>,
-}
 
 /// The commissions whose escrow the event's postings move.
 fn escrows(event: &Event) -> impl Iterator<Item = CommissionId> + '_ {
@@ -59,7 +46,7 @@ pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
 #[cfg(test)]
 mod tests {
     use super::super::testing::{at, grant, recorded};
-    use super::super::{Rows, apply};
+    use super::super::{CommissionRow, Rows, apply};
     use super::*;
     use studio_schema::economy::{
         CommissionDelivered, CommissionFunded, CommissionOffered, CommissionSettled,

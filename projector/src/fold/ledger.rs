@@ -1,31 +1,12 @@
 //! `accounts` and `postings`: every money event's lines, with the balance each left behind.
 
-use super::{Keys, Row, Rows, evolve};
-use chrono::{DateTime, Utc};
+use super::{Keys, PostingRow, Rows, evolve};
 use std::collections::HashMap;
 use studio_model::Entity;
 use studio_model::account::Balance;
 use studio_schema::log::RecordedEvent;
 use studio_schema::money::Posting;
 use studio_schema::{Account, Event};
-
-/// A row of `accounts`: the model's balance, and the seq of the last event that posted to it.
-pub type AccountRow = Row<Balance, i64>;
-
-/// A row of `postings`: one line of a money event.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PostingRow {
-    pub account: String,
-    pub amount: i64,
-    /// The account's balance after this line.
-    pub balance_after: i64,
-    pub event_type: String,
-    /// What the movement was for: the reason, the note or the listing's title.
-    pub memo: Option<String>,
-    /// The event's other lines, e.g. `member:2 +90, treasury +10`.
-    pub counterparts: String,
-    pub at: DateTime<Utc>,
-}
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Balance::keys(&e.event, &mut |account| {

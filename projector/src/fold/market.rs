@@ -4,61 +4,13 @@
 //! refunded (each buyer's row counts once), `refunds` the purchases that were refunded; a buyer who
 //! buys again after a refund replaces their purchase row.
 
-use super::{Keys, Row, Rows, evolve};
-use chrono::{DateTime, Utc};
+use super::{Keys, ListingRow, ListingView, PurchaseView, ReviewRow, Rows, VersionRow, evolve};
 use studio_model::Entity;
 use studio_model::listing::Listing;
 use studio_model::purchase::{Purchase, PurchaseStatus};
 use studio_schema::economy::{ListingPublished, ListingReviewed};
 use studio_schema::log::RecordedEvent;
 use studio_schema::{Event, ListingId, UserId};
-
-/// A row of `listings`: the model's listing (its code is the current version's, in
-/// `listing_versions`), and the marketplace's counters.
-pub type ListingRow = Row<Listing, ListingView>;
-
-/// What only the views keep of a listing.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ListingView {
-    pub sales: i64,
-    pub refunds: i64,
-    pub rating_sum: i64,
-    pub rating_count: i64,
-    pub created_at: DateTime<Utc>,
-    /// When the current version was published.
-    pub updated_at: DateTime<Utc>,
-    /// The seq of the last event that changed the row.
-    pub last_seq: i64,
-}
-
-/// A row of `listing_versions`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VersionRow {
-    pub title: String,
-    pub price: i64,
-    pub code: String,
-    pub published_at: DateTime<Utc>,
-}
-
-/// A row of `purchases`: the model's purchase, and when it was made.
-pub type PurchaseRow = Row<Purchase, PurchaseView>;
-
-/// What only the views keep of a purchase.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PurchaseView {
-    pub bought_at: DateTime<Utc>,
-    /// The seq of the purchase.
-    pub guild_seq: i64,
-}
-
-/// A row of `reviews`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ReviewRow {
-    pub seller: i64,
-    pub stars: i64,
-    pub text: String,
-    pub at: DateTime<Utc>,
-}
 
 /// The purchase an event touches.
 fn purchase_key(event: &Event) -> Option<(ListingId, UserId)> {

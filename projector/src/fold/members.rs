@@ -1,34 +1,12 @@
 //! `members`, `xp_weekly` and `xp_adjustments`: membership, tenure and XP.
 
-use super::{Keys, Row, Rows, evolve};
+use super::{Adjustment, Keys, MemberView, Rows, evolve};
 use chrono::{DateTime, NaiveDate, Utc};
 use studio_model::Entity;
 use studio_model::calendar::week_start;
 use studio_model::member::Member;
 use studio_schema::Event;
 use studio_schema::log::RecordedEvent;
-
-/// A row of `members`: the model's member, and the views' counters.
-pub type MemberRow = Row<Member, MemberView>;
-
-/// What only the views keep of a member.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemberView {
-    pub message_xp: i64,
-    pub messages: i64,
-    pub first_seen_at: DateTime<Utc>,
-    pub last_seq: i64,
-}
-
-/// A row of `xp_adjustments`: an admin's change of a member's XP.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Adjustment {
-    pub user_id: i64,
-    pub change: i64,
-    pub reason: String,
-    pub by_user: i64,
-    pub at: DateTime<Utc>,
-}
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Member::keys(&e.event, &mut |user| {

@@ -1,13 +1,10 @@
 //! `profiles`: what members say about themselves (the model's profile), for `/profile` and
 //! `/find`.
 
-use super::{Keys, Row, Rows, evolve};
+use super::{Keys, Rows, evolve};
 use studio_model::Entity;
 use studio_model::profile::Profile;
 use studio_schema::log::RecordedEvent;
-
-/// A row of `profiles`: the model's profile, and the seq it was saved at.
-pub type ProfileRow = Row<Profile, i64>;
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Profile::keys(&e.event, &mut |m| keys.profiles.push((e.guild_id.0, m.0)));

@@ -1,13 +1,10 @@
 //! `quests`: each member's quest of the day, its progress, and their claim streak (the model's
 //! quest log).
 
-use super::{Keys, Row, Rows, evolve};
+use super::{Keys, Rows, evolve};
 use studio_model::Entity;
 use studio_model::quest::QuestLog;
 use studio_schema::log::RecordedEvent;
-
-/// A row of `quests`: the model's quest log, and the seq of the last event that changed it.
-pub type QuestRow = Row<QuestLog, i64>;
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     QuestLog::keys(&e.event, &mut |m| keys.quests.push((e.guild_id.0, m.0)));

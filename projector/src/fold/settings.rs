@@ -1,17 +1,10 @@
 //! `guild_settings`: the rules each guild plays by now (the model's settings), so answers read
 //! them instead of folding the log.
 
-use super::{Keys, Rows};
+use super::{Keys, Rows, SettingsRow};
 use studio_model::settings::Settings;
 use studio_schema::Event;
 use studio_schema::log::RecordedEvent;
-
-/// A row of `guild_settings`: the settings, and the seq of the change that made them.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SettingsRow {
-    pub settings: Settings,
-    pub updated_seq: i64,
-}
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     if let Event::GuildSettingsChanged { .. } = e.event {

@@ -1,23 +1,10 @@
 //! `teams` and `team_members`: each team (the model's team) and who is in it. The wallet is the
 //! `team:<id>` account in `accounts`.
 
-use super::{Keys, Row, Rows, evolve};
-use serde::{Deserialize, Serialize};
+use super::{Keys, Rows, evolve};
 use studio_model::Entity;
 use studio_model::team::Team;
 use studio_schema::log::RecordedEvent;
-
-/// A milestone as the view lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MilestoneView {
-    pub id: u32,
-    pub title: String,
-    pub reward: i64,
-    pub done: bool,
-}
-
-/// A row of `teams`: the model's team, and the seq of the last event about it.
-pub type TeamRow = Row<Team, i64>;
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Team::keys(&e.event, &mut |t| keys.teams.push((e.guild_id.0, t.0)));

@@ -1,12 +1,9 @@
 //! `tournaments`: each tournament (the model's tournament): its pool, entrants and result.
 
-use super::{Keys, Row, Rows, evolve};
+use super::{Keys, Rows, evolve};
 use studio_model::Entity;
 use studio_model::tournament::Tournament;
 use studio_schema::log::RecordedEvent;
-
-/// A row of `tournaments`: the model's tournament, and the seq of the last event about it.
-pub type TournamentRow = Row<Tournament, i64>;
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Tournament::keys(&e.event, &mut |t| {

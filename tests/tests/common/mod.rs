@@ -126,7 +126,8 @@ pub fn binary(name: &str) -> PathBuf {
     path
 }
 
-fn with_database(url: &str, database: &str) -> String {
+/// `url` with its database replaced by `database` (query parameters kept).
+pub fn with_database(url: &str, database: &str) -> String {
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));

@@ -4,6 +4,7 @@ pub mod commands;
 pub mod compare;
 pub mod histories;
 
+use crate::common::with_database;
 use chrono::{DateTime, Utc};
 use command_service::domain::GuildState;
 use sqlx::PgPool;
@@ -27,17 +28,6 @@ fn admin_url() -> String {
         .ok()
         .filter(|u| !u.trim().is_empty())
         .unwrap_or_else(|| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-fn with_database(url: &str, database: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
-    match query {
-        Some(q) => format!("{base}/{database}?{q}"),
-        None => format!("{base}/{database}"),
-    }
 }
 
 impl Scratch {

@@ -1,0 +1,105 @@
+//! `guild_checkpoints`, `checkpoint` and `layout`: how far the views have folded the log — each
+//! guild's last seq, which answers wait for, and the global cursor the projector reads on from —
+//! and the layout version the views were built with.
+
+use sqlx::{PgConnection, PgPool};
+use studio_schema::GuildId;
+use studio_schema::log::GlobalCursor;
+
+pub const DDL: &str = include_str!("checkpoints.sql");
+
+/// Where the views stand in the log's global order, and how many events they folded.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Checkpoint {
+    pub cursor: GlobalCursor,
+    pub events: i64,
+}
+
+/// The views' checkpoint.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn read(conn: &mut PgConnection) -> Result<Checkpoint, sqlx::Error> {
+    let r = sqlx::query!("SELECT tx_id, position, events FROM checkpoint WHERE id = 1")
+        .fetch_one(conn)
+        .await?;
+    Ok(Checkpoint {
+        cursor: GlobalCursor {
+            tx_id: r.tx_id,
+            position: r.position,
+        },
+        events: r.events,
+    })
+}
+
+/// Moves the views' checkpoint.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn advance(conn: &mut PgConnection, to: Checkpoint) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE checkpoint SET tx_id = $1, position = $2, events = $3 WHERE id = 1",
+        to.cursor.tx_id,
+        to.cursor.position,
+        to.events
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records each `(guild, last seq)` as folded.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn write_guilds(
+    conn: &mut PgConnection,
+    guilds: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    if guilds.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<i64> = guilds.iter().map(|g| g.0).collect();
+    let seqs: Vec<i64> = guilds.iter().map(|g| g.1).collect();
+    sqlx::query!(
+        "INSERT INTO guild_checkpoints (guild_id, last_seq)
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[])
+         ON CONFLICT (guild_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+        &ids,
+        &seqs
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Records that the views were built with this crate's [`crate::LAYOUT_VERSION`].
+///
+/// # Errors
+/// The database refuses.
+pub async fn record_layout(conn: &mut PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("INSERT INTO layout VALUES ($1)", crate::LAYOUT_VERSION)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The last seq of `guild` the live views include (`None` before its first event, or before the
+/// projector created the views at all).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn projected(pool: &PgPool, guild: GuildId) -> Result<Option<i64>, sqlx::Error> {
+    match sqlx::query_scalar!(
+        "SELECT last_seq FROM views.guild_checkpoints WHERE guild_id = $1",
+        guild.0
+    )
+    .fetch_optional(pool)
+    .await
+    {
+        Ok(seq) => Ok(seq),
+        // The projector has not created the views yet (a fresh deployment).
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => Ok(None),
+        Err(other) => Err(other),
+    }
+}
