@@ -239,7 +239,7 @@ async fn own(
     info!(%partition, position = worker.position, released,
           "partition owned: reading from just after its position");
 
-    let mut messages = consumer(shared, partition, position).await?;
+    let mut messages = consumer(shared, partition, worker.position).await?;
     let mut lease_check = tokio::time::interval(LEASE_EVERY);
     let filter = shared.subjects.gateway_partition_filter(number);
     let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);

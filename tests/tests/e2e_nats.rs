@@ -347,3 +347,45 @@ async fn dispatches_retention_removed_before_they_were_applied_are_recorded_once
     drop(nats);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn a_gateway_stream_kept_for_days_is_shortened_to_minutes() {
+    // Streams made before issue 11 kept raw dispatches (interaction tokens, modal contents) 7 days.
+    let (nats, dir) = private_nats("nats-shorten").await;
+    let stack = Stack::start_on(vec![alice()], nats.url(), Some(nats.users().clone())).await;
+    let js = async_nats::jetstream::new(stack.nats_as("command-service").await);
+    let name = format!("DISCORD_GATEWAY_{}", stack.prefix);
+    js.create_stream(async_nats::jetstream::stream::Config {
+        max_age: Duration::from_secs(7 * 24 * 3600),
+        ..studio_schema::subjects::Subjects::new(&stack.prefix, 1).gateway_stream_config()
+    })
+    .await
+    .expect("a stream as earlier versions made it");
+    let command = stack.spawn("command-service", &[], &[]);
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    loop {
+        let info = js
+            .get_stream(&name)
+            .await
+            .expect("the stream")
+            .cached_info()
+            .clone();
+        if info.config.max_age == studio_schema::subjects::GATEWAY_RETENTION {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the stream still keeps dispatches {:?}",
+            info.config.max_age
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        studio_schema::subjects::GATEWAY_RETENTION,
+        Duration::from_secs(300)
+    );
+    drop(command);
+    stack.finish().await;
+    drop(nats);
+    let _ = std::fs::remove_dir_all(dir);
+}
