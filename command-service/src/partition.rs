@@ -242,7 +242,10 @@ async fn own(
     let mut messages = consumer(shared, partition, worker.position).await?;
     let mut lease_check = tokio::time::interval(LEASE_EVERY);
     let filter = shared.subjects.gateway_partition_filter(number);
-    let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
+    // Not at once: check_retention just looked, and the first batch and the scheduler's first look
+    // go first, as they did before.
+    let mut catch_up =
+        tokio::time::interval_at(tokio::time::Instant::now() + CATCH_UP_EVERY, CATCH_UP_EVERY);
     catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut scheduler = tokio::time::interval(shared.scheduler_every);
     scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
