@@ -5,7 +5,11 @@
 #   DATABASE_URL  used as is when already set; otherwise a private Postgres cluster in .local/postgres,
 #                 127.0.0.1:${STUDIO_PG_PORT:-55432}, database `studio`, user `postgres`, trust auth
 #   NATS_URL      used as is when already set; otherwise a private nats-server with JetStream,
-#                 127.0.0.1:${STUDIO_NATS_PORT:-54222}, store in .local/nats
+#                 127.0.0.1:${STUDIO_NATS_PORT:-54222}, store in .local/nats, and no anonymous user: the
+#                 users and permissions of deploy/nats-users.conf, whose passwords it generates once into
+#                 .local/nats-passwords and exports as
+#   STUDIO_NATS_GATEWAY_PASSWORD, STUDIO_NATS_COMMAND_PASSWORD, STUDIO_NATS_PROJECTOR_PASSWORD
+#                 (scripts/run and the tests give each service its own user: studio_nats_credentials)
 # installing the Debian packages `postgresql` and `nats-server` first when they are missing (apt-get,
 # through sudo when not root). A second call reuses what is already running. The private servers keep
 # running after the calling script ends, so the next run starts at once.
@@ -302,6 +306,13 @@ studio_postgres_status() {
 
 # -------------------------------------------------------------------------------------------------- NATS
 
+# The private nats-server has one user per service, with the permissions of deploy/nats-users.conf (the
+# template compose and the tests use too), and no anonymous user. Their passwords are generated once into
+# .local/nats-passwords (mode 600, never committed) and exported as these variables; nats-server reads them
+# from its environment, and scripts/run gives each service its own as NATS_USER / NATS_PASSWORD
+# (studio_nats_credentials).
+_STUDIO_NATS_PASSWORD_VARS=(STUDIO_NATS_GATEWAY_PASSWORD STUDIO_NATS_COMMAND_PASSWORD STUDIO_NATS_PROJECTOR_PASSWORD)
+
 _studio_nats_find() {
   local b
   if b="$(command -v nats-server 2>/dev/null)"; then
@@ -322,40 +333,114 @@ _studio_nats_pid() {
   printf '%s\n' "$pid"
 }
 
-# true when the server on port $1 greets like a NATS server with JetStream
-_studio_nats_is_jetstream() {
+# the INFO line the server on port $1 greets with
+_studio_nats_info() {
   local line
   line="$( (exec 3<>"/dev/tcp/127.0.0.1/$1" && read -r -t 3 line <&3 && printf '%s' "$line") 2>/dev/null)" || return 1
-  case "$line" in INFO*'"jetstream":true'*) return 0 ;; *) return 1 ;; esac
+  printf '%s\n' "$line"
+}
+
+# true when the server on port $1 greets like a NATS server with JetStream
+_studio_nats_is_jetstream() {
+  case "$(_studio_nats_info "$1")" in INFO*'"jetstream":true'*) return 0 ;; *) return 1 ;; esac
+}
+
+# true when the server on port $1 asks every client for credentials
+_studio_nats_requires_auth() {
+  case "$(_studio_nats_info "$1")" in INFO*'"auth_required":true'*) return 0 ;; *) return 1 ;; esac
+}
+
+# Generate the users' passwords when missing (24 random bytes each, in hex after a letter: nats-server parses
+# what it reads from its environment as a configuration value, so a password must be letters and digits
+# starting with a letter to stay a string), then export them.
+_studio_nats_passwords() {
+  local file="$STUDIO_LOCAL/nats-passwords" var key value
+  mkdir -p "$STUDIO_LOCAL" || return 1
+  if [ ! -s "$file" ]; then
+    (
+      umask 077
+      for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
+        printf '%s=p%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+      done >"$file"
+    ) || return 1
+    _studio_say "nats: generated the NATS users' passwords into ${file#"$STUDIO_ROOT"/}"
+  fi
+  while IFS='=' read -r key value; do
+    for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
+      if [ "$key" = "$var" ] && [ -n "$value" ]; then export "$var=$value"; fi
+    done
+  done <"$file"
+  for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
+    case "${!var:-}" in
+    '' | [!A-Za-z]* | *[!A-Za-z0-9]*)
+      _studio_err "nats: $var in $file is missing or not letters and digits starting with a letter (delete the file to generate new passwords)"
+      return 1
+      ;;
+    esac
+  done
+}
+
+# The private server's configuration for port $1: listen on loopback, JetStream in .local/nats, and the users
+# of deploy/nats-users.conf (copied next to it: nats-server includes relative paths only).
+_studio_nats_config() {
+  cat <<EOF_CONF
+# Written by scripts/services.sh at each start: do not edit. Users and permissions: deploy/nats-users.conf.
+listen: "127.0.0.1:$1"
+pid_file: "$STUDIO_LOCAL/nats.pid"
+max_payload: 8MB
+jetstream {
+  store_dir: "$STUDIO_LOCAL/nats"
+}
+include nats-users.conf
+EOF_CONF
+}
+
+# What the running server must have been started with for port $1: its configuration, users and passwords.
+_studio_nats_fingerprint() {
+  { _studio_nats_config "$1" && cat "$STUDIO_ROOT/deploy/nats-users.conf" "$STUDIO_LOCAL/nats-passwords"; } | cksum
+}
+
+# The private server's users are unknown here: forget their passwords so that nothing sends them elsewhere.
+_studio_nats_forget_passwords() {
+  local var
+  for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do unset "$var"; done
 }
 
 studio_nats_up() {
   if [ -n "${NATS_URL:-}" ]; then
+    # CI's NATS, or one of your own: used as is; its users, if any, are yours to pass
+    # (STUDIO_NATS_*_PASSWORD, which scripts/run and the tests hand to each service).
     _studio_say "nats: using NATS_URL from the environment"
     export NATS_URL
     return 0
   fi
-  local port="${STUDIO_NATS_PORT:-54222}" pid bin i
-  local store="$STUDIO_LOCAL/nats" pidfile="$STUDIO_LOCAL/nats.pid" log="$STUDIO_LOCAL/nats.log" portfile="$STUDIO_LOCAL/nats.port"
+  local port="${STUDIO_NATS_PORT:-54222}" pid bin i fingerprint
+  local conf="$STUDIO_LOCAL/nats.conf" log="$STUDIO_LOCAL/nats.log" portfile="$STUDIO_LOCAL/nats.port"
+  local stamp="$STUDIO_LOCAL/nats.fingerprint"
+
+  _studio_nats_passwords || return 1
+  fingerprint="$(_studio_nats_fingerprint "$port")" || return 1
 
   if pid="$(_studio_nats_pid)"; then
-    if [ "$(cat "$portfile" 2>/dev/null)" = "$port" ] && _studio_port_open "$port"; then
+    if [ "$(cat "$portfile" 2>/dev/null)" = "$port" ] && _studio_port_open "$port" &&
+      [ "$(cat "$stamp" 2>/dev/null)" = "$fingerprint" ]; then
       _studio_say "nats: reusing private nats-server on 127.0.0.1:$port (pid $pid)"
       export NATS_URL="nats://127.0.0.1:$port"
       STUDIO_NATS_PROVISIONED=1
       return 0
     fi
-    _studio_say "nats: private nats-server (pid $pid) is not on port $port: restarting it"
+    _studio_say "nats: private nats-server (pid $pid) runs with another port, users or passwords: restarting it"
     studio_nats_stop || return 1
   fi
 
   if _studio_port_open "$port"; then
-    if _studio_nats_is_jetstream "$port"; then
-      _studio_say "nats: 127.0.0.1:$port is already served by another nats-server with JetStream (not ours): using it"
+    if _studio_nats_is_jetstream "$port" && ! _studio_nats_requires_auth "$port"; then
+      _studio_say "nats: 127.0.0.1:$port is already served by another nats-server with JetStream (not ours) that lets anyone in: using it, without NATS users"
+      _studio_nats_forget_passwords
       export NATS_URL="nats://127.0.0.1:$port"
       return 0
     fi
-    _studio_err "nats: port $port is taken by something else; choose another with STUDIO_NATS_PORT=..."
+    _studio_err "nats: port $port is taken by something else (another checkout's NATS?); choose another with STUDIO_NATS_PORT=..., or set NATS_URL"
     return 1
   fi
 
@@ -367,15 +452,23 @@ studio_nats_up() {
     }
   fi
 
-  mkdir -p "$store" || return 1
-  rm -f "$pidfile"
-  _studio_say "nats: starting private nats-server with JetStream on 127.0.0.1:$port (log .local/nats.log)"
+  mkdir -p "$STUDIO_LOCAL/nats" || return 1
+  rm -f "$STUDIO_LOCAL/nats.pid" "$stamp"
+  cp "$STUDIO_ROOT/deploy/nats-users.conf" "$STUDIO_LOCAL/nats-users.conf" || return 1
+  _studio_nats_config "$port" >"$conf" || return 1
+  if ! "$bin" -c "$conf" -t >>"$log" 2>&1; then
+    _studio_err "nats: $conf is not a valid configuration for $bin; last lines of $log:"
+    tail -n 5 "$log" >&2
+    return 1
+  fi
+  _studio_say "nats: starting private nats-server with JetStream on 127.0.0.1:$port, users of deploy/nats-users.conf (log .local/nats.log)"
   printf '%s\n' "$port" >"$portfile"
   # In its own session so that Ctrl-C in the calling terminal does not stop it; the subshell keeps the
-  # job out of an interactive shell's job table.
-  (setsid "$bin" -a 127.0.0.1 -p "$port" -js -sd "$store" -P "$pidfile" </dev/null >>"$log" 2>&1 &)
+  # job out of an interactive shell's job table. It reads the users' passwords from its environment.
+  (setsid "$bin" -c "$conf" </dev/null >>"$log" 2>&1 &)
   for i in $(seq 1 150); do
     if _studio_port_open "$port"; then
+      printf '%s\n' "$fingerprint" >"$stamp"
       export NATS_URL="nats://127.0.0.1:$port"
       STUDIO_NATS_PROVISIONED=1
       return 0
@@ -386,6 +479,21 @@ studio_nats_up() {
   _studio_err "nats: nats-server did not come up on 127.0.0.1:$port; last lines of $log:"
   tail -n 15 "$log" >&2
   return 1
+}
+
+# studio_nats_credentials SERVICE: the NATS_USER=... and NATS_PASSWORD=... lines of SERVICE (gateway-worker,
+# command-service, projector) when its password is known; nothing otherwise (a NATS without users).
+studio_nats_credentials() {
+  local var
+  case "$1" in
+  gateway-worker) var=STUDIO_NATS_GATEWAY_PASSWORD ;;
+  command-service) var=STUDIO_NATS_COMMAND_PASSWORD ;;
+  projector) var=STUDIO_NATS_PROJECTOR_PASSWORD ;;
+  *) return 0 ;;
+  esac
+  if [ -n "${!var:-}" ]; then
+    printf 'NATS_USER=%s\nNATS_PASSWORD=%s\n' "$1" "${!var}"
+  fi
 }
 
 studio_nats_stop() {
@@ -411,7 +519,7 @@ studio_nats_stop() {
 studio_nats_status() {
   local pid
   if pid="$(_studio_nats_pid)"; then
-    _studio_say "nats: running on 127.0.0.1:$(cat "$STUDIO_LOCAL/nats.port" 2>/dev/null) (pid $pid, .local/nats)"
+    _studio_say "nats: running on 127.0.0.1:$(cat "$STUDIO_LOCAL/nats.port" 2>/dev/null) (pid $pid, .local/nats; users of deploy/nats-users.conf, passwords in .local/nats-passwords)"
   else
     _studio_say "nats: private nats-server not running"
   fi
@@ -438,6 +546,10 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
   start | up)
     studio_services_up
     printf 'export DATABASE_URL=%q\nexport NATS_URL=%q\n' "$DATABASE_URL" "$NATS_URL"
+    if [ "${STUDIO_NATS_PROVISIONED:-}" = 1 ]; then
+      # the NATS users' passwords, read from their file rather than shown here
+      printf 'set -a; . %q; set +a\n' "$STUDIO_LOCAL/nats-passwords"
+    fi
     ;;
   stop | down) studio_services_stop ;;
   status)
@@ -450,6 +562,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     ;;
   esac
 else
-  # sourced: provision (or reuse) and export DATABASE_URL and NATS_URL
+  # sourced: provision (or reuse) and export DATABASE_URL and NATS_URL (and the NATS users' passwords)
   studio_services_up
 fi

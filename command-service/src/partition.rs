@@ -27,6 +27,9 @@ use tracing::{error, info, warn};
 
 /// How often a standby tries for a lease, and an owner checks it still holds it.
 const LEASE_EVERY: Duration = Duration::from_millis(500);
+/// How often an owner moves its position past other partitions' dispatches ([`batch::Worker::catch_up`]):
+/// well within the stream's retention, so a quiet partition's position is never older than it.
+const CATCH_UP_EVERY: Duration = Duration::from_secs(10);
 /// Dispatches taken from JetStream per batch at most.
 const BATCH: usize = 512;
 
@@ -233,10 +236,17 @@ async fn own(
         dispatcher: Dispatcher::start(shared.answerer.clone(), partition.clone()),
     };
     worker.check_retention().await;
-    info!(%partition, position, released, "partition owned: reading from just after its position");
+    info!(%partition, position = worker.position, released,
+          "partition owned: reading from just after its position");
 
-    let mut messages = consumer(shared, partition, position).await?;
+    let mut messages = consumer(shared, partition, worker.position).await?;
     let mut lease_check = tokio::time::interval(LEASE_EVERY);
+    let filter = shared.subjects.gateway_partition_filter(number);
+    // Not at once: check_retention just looked, and the first batch and the scheduler's first look
+    // go first, as they did before.
+    let mut catch_up =
+        tokio::time::interval_at(tokio::time::Instant::now() + CATCH_UP_EVERY, CATCH_UP_EVERY);
+    catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut scheduler = tokio::time::interval(shared.scheduler_every);
     scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -252,6 +262,7 @@ async fn own(
                 }
             }
             _ = scheduler.tick() => worker.run_due().await?,
+            _ = catch_up.tick() => worker.catch_up(&filter).await?,
             next = messages.next() => match next {
                 Some(Ok(first)) => {
                     let mut chunk = vec![first];

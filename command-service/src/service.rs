@@ -33,7 +33,10 @@ fn nats<E: std::fmt::Display>(e: E) -> Error {
     Error::Nats(e.to_string())
 }
 
-/// Creates (or checks) the gateway stream; the gateway worker does the same.
+/// Creates the gateway stream when it is missing (the gateway worker does the same), and shortens the
+/// retention of a stream created with a longer one (streams of earlier versions kept 7 days): raw
+/// dispatches, with their interaction tokens and modal contents, are kept only as long as this
+/// service may need them ([`studio_schema::subjects::GATEWAY_RETENTION`]).
 ///
 /// # Errors
 /// JetStream is unreachable or refuses the stream.
@@ -41,9 +44,29 @@ pub async fn ensure_stream(
     js: &jetstream::Context,
     subjects: &Subjects,
 ) -> Result<stream::Stream, Error> {
-    js.get_or_create_stream(subjects.gateway_stream_config())
+    let wanted = subjects.gateway_stream_config();
+    let mut stream = js
+        .get_or_create_stream(wanted.clone())
         .await
-        .map_err(nats)
+        .map_err(nats)?;
+    let current = stream.cached_info().config.clone();
+    if current.max_age.is_zero() || current.max_age > wanted.max_age {
+        info!(
+            stream = %current.name,
+            from_secs = current.max_age.as_secs(),
+            to_secs = wanted.max_age.as_secs(),
+            "shortening the gateway stream's retention"
+        );
+        js.update_stream(stream::Config {
+            max_age: wanted.max_age,
+            duplicate_window: current.duplicate_window.min(wanted.max_age),
+            ..current
+        })
+        .await
+        .map_err(nats)?;
+        stream = js.get_stream(&wanted.name).await.map_err(nats)?;
+    }
+    Ok(stream)
 }
 
 /// Runs the command service until `shutdown` completes: every partition it can hold is applied in
@@ -59,9 +82,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .await?;
     MIGRATOR.run(&pool).await?;
     let subjects = config.common.subjects();
-    let client = async_nats::connect(&config.common.nats_url)
-        .await
-        .map_err(nats)?;
+    let client = config.common.connect_nats().await.map_err(nats)?;
     let js = jetstream::new(client.clone());
     let stream = ensure_stream(&js, &subjects).await?;
 

@@ -62,7 +62,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .await?;
     studio_schema::MIGRATOR.run(&pool).await?;
     let subjects = config.common.subjects();
-    let client = async_nats::connect(&config.common.nats_url)
+    let client = config
+        .common
+        .connect_nats()
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
     let js = jetstream::new(client);

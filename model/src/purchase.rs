@@ -1,7 +1,7 @@
 //! A buyer's purchase of a listing: the version and price they paid, and where it stands.
 
 use crate::Entity;
-use studio_schema::{Credits, Event, ListingId, UserId};
+use studio_schema::{Credits, Event, ListingId, UserId, Xp};
 
 /// Where a purchase stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,9 @@ pub struct Purchase {
     pub price: Credits,
     pub tax: Credits,
     pub tax_percent: i64,
+    /// The XP the seller still holds from this purchase: the sale's, less what a refund took
+    /// back.
+    pub seller_xp: Xp,
     pub status: PurchaseStatus,
     /// Whether the buyer reviewed the listing (a review outlives a refund and a second purchase).
     pub reviewed: bool,
@@ -68,6 +71,7 @@ impl Entity for Purchase {
                 price: e.price,
                 tax: e.tax,
                 tax_percent: e.tax_percent,
+                seller_xp: e.seller_xp,
                 status: PurchaseStatus::Active,
                 reviewed: slot.as_ref().is_some_and(|p| p.reviewed),
             });
@@ -78,7 +82,10 @@ impl Entity for Purchase {
         };
         match (event, p.status) {
             (Event::ListingReviewed(_), _) => p.reviewed = true,
-            (Event::PurchaseRefunded(_), _) => p.status = PurchaseStatus::Refunded,
+            (Event::PurchaseRefunded(r), _) => {
+                p.status = PurchaseStatus::Refunded;
+                p.seller_xp = Xp(p.seller_xp.0.saturating_sub(r.seller_xp.0).max(0));
+            }
             (Event::PurchaseDisputed(_), PurchaseStatus::Active) => {
                 p.status = PurchaseStatus::Disputed;
             }
@@ -130,6 +137,7 @@ mod tests {
             by: UserId(10),
             reason: "sorry".into(),
             postings: Vec::new(),
+            seller_xp: studio_schema::Xp(25),
         })
     }
 
@@ -139,6 +147,7 @@ mod tests {
             buyer: KEY.1,
             seller: UserId(10),
             reason: "broken".into(),
+            postings: Vec::new(),
         })
     }
 
@@ -148,6 +157,7 @@ mod tests {
             buyer: KEY.1,
             by: UserId(1),
             note: "works".into(),
+            postings: Vec::new(),
         })
     }
 

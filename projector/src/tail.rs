@@ -58,7 +58,9 @@ pub async fn run(
         crate::replay::replay(&pool, &config, false).await?;
     }
     let subjects = config.common.subjects();
-    let client = async_nats::connect(&config.common.nats_url)
+    let client = config
+        .common
+        .connect_nats()
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
     let mut notices = client

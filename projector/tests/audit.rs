@@ -67,6 +67,7 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
             common: studio_schema::config::Common {
                 database_url: url.clone(),
                 nats_url: String::new(),
+                nats_user: None,
                 nats_prefix: String::new(),
                 partitions: 1,
             },

@@ -55,8 +55,11 @@ where
 pub struct Common {
     /// `DATABASE_URL`.
     pub database_url: String,
-    /// `NATS_URL`.
+    /// `NATS_URL`: where NATS is; no credentials in it (they would show wherever the URL is printed).
     pub nats_url: String,
+    /// `NATS_USER` and `NATS_PASSWORD`: this process's NATS user, when the server requires one
+    /// (deploy/nats-users.conf lists the users and what each may do).
+    pub nats_user: Option<NatsUser>,
     /// `STUDIO_NATS_PREFIX`: isolates deployments (and tests) sharing one NATS server.
     pub nats_prefix: String,
     /// `STUDIO_PARTITIONS`: gateway subject partitions.
@@ -81,9 +84,26 @@ impl Common {
                 reason: "use letters, digits, '_' and '-' only".into(),
             });
         }
+        let nats_user = match (optional("NATS_USER"), optional("NATS_PASSWORD")) {
+            (None, None) => None,
+            (Some(name), Some(password)) => Some(NatsUser::new(name, password)),
+            (Some(_), None) => {
+                return Err(EnvError::Missing {
+                    name: "NATS_PASSWORD",
+                    hint: " when NATS_USER is set",
+                });
+            }
+            (None, Some(_)) => {
+                return Err(EnvError::Missing {
+                    name: "NATS_USER",
+                    hint: " when NATS_PASSWORD is set",
+                });
+            }
+        };
         Ok(Self {
             database_url: required("DATABASE_URL", HINT)?,
             nats_url: required("NATS_URL", HINT)?,
+            nats_user,
             nats_prefix,
             partitions: parsed("STUDIO_PARTITIONS", 1u64)?.max(1),
         })
@@ -93,5 +113,75 @@ impl Common {
     #[must_use]
     pub fn subjects(&self) -> crate::subjects::Subjects {
         crate::subjects::Subjects::new(&self.nats_prefix, self.partitions)
+    }
+
+    /// Connects to `NATS_URL` as `NATS_USER` (anonymously when unset).
+    ///
+    /// # Errors
+    /// NATS is unreachable, or refuses the user.
+    pub async fn connect_nats(&self) -> Result<async_nats::Client, async_nats::ConnectError> {
+        nats_options(self.nats_user.as_ref())
+            .connect(&self.nats_url)
+            .await
+    }
+}
+
+/// A NATS user name and its password. `Debug` never shows the password.
+#[derive(Clone)]
+pub struct NatsUser {
+    /// The user name (`gateway-worker`, `command-service`, `projector` in deploy/nats-users.conf).
+    pub name: String,
+    password: String,
+}
+
+impl NatsUser {
+    #[must_use]
+    pub fn new(name: String, password: String) -> Self {
+        Self { name, password }
+    }
+
+    /// The prefix of this user's reply subjects, `_INBOX.<user>`: the server lets each user
+    /// subscribe to its own replies only (JetStream acknowledgements, API answers, pulled messages).
+    #[must_use]
+    pub fn inbox_prefix(&self) -> String {
+        format!("_INBOX.{}", self.name)
+    }
+}
+
+impl std::fmt::Debug for NatsUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NatsUser")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The options every Studio connection to NATS uses: `user`'s password and reply subjects, or
+/// anonymous (a server without users, as in CI's shared NATS) when `None`.
+#[must_use]
+pub fn nats_options(user: Option<&NatsUser>) -> async_nats::ConnectOptions {
+    let options = async_nats::ConnectOptions::new();
+    match user {
+        None => options,
+        Some(user) => options
+            .user_and_password(user.name.clone(), user.password.clone())
+            .custom_inbox_prefix(user.inbox_prefix()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nats_user_never_shows_its_password() {
+        let user = NatsUser::new("projector".into(), "hunter2".into());
+        let shown = format!("{user:?}");
+        assert!(
+            shown.contains("projector") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert_eq!(user.inbox_prefix(), "_INBOX.projector");
     }
 }

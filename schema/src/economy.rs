@@ -94,6 +94,9 @@ pub struct PurchaseRefunded {
     pub by: UserId,
     pub reason: String,
     pub postings: Vec<Posting>,
+    /// The sale's XP taken back from the seller (0 for refunds recorded before it was).
+    #[serde(default)]
+    pub seller_xp: Xp,
 }
 
 /// A buyer disputed a purchase; an admin resolves it.
@@ -103,6 +106,10 @@ pub struct PurchaseDisputed {
     pub buyer: UserId,
     pub seller: UserId,
     pub reason: String,
+    /// The sale's proceeds moved from the seller into the dispute's hold, so that a refund an
+    /// admin decides always pays (none for disputes recorded before holds existed).
+    #[serde(default)]
+    pub postings: Vec<Posting>,
 }
 
 /// An admin rejected a buyer's dispute; the sale stands.
@@ -112,6 +119,9 @@ pub struct DisputeRejected {
     pub buyer: UserId,
     pub by: UserId,
     pub note: String,
+    /// The hold going back to the seller.
+    #[serde(default)]
+    pub postings: Vec<Posting>,
 }
 
 /// A seller paid the treasury to feature a listing until `until`.

@@ -208,17 +208,20 @@ impl Event {
             Self::ReputationGiven(r) => Some(r.receiver),
             Self::ReputationRevoked(r) => Some(r.receiver),
             Self::QuestClaimed(q) => Some(q.member),
+            Self::PurchaseRefunded(r) => Some(r.seller),
             _ => None,
         }
     }
 
-    /// XP the event adds to [`Event::member`] besides messages and admin changes (a sale, a review).
+    /// XP the event adds to [`Event::member`] besides messages and admin changes (a sale, a review),
+    /// or takes back (negative: a refunded sale).
     #[must_use]
     pub fn earned_xp(&self) -> Xp {
         match self {
             Self::ListingPurchased(p) => p.seller_xp,
             Self::ListingReviewed(r) => r.reviewer_xp,
             Self::QuestClaimed(q) => q.xp,
+            Self::PurchaseRefunded(r) => Xp(-r.seller_xp.0),
             _ => Xp(0),
         }
     }
@@ -241,6 +244,8 @@ impl Event {
             Self::CreditsGranted(e) | Self::CreditsRevoked(e) => &e.postings,
             Self::ListingPurchased(e) => &e.postings,
             Self::PurchaseRefunded(e) => &e.postings,
+            Self::PurchaseDisputed(e) => &e.postings,
+            Self::DisputeRejected(e) => &e.postings,
             Self::ListingFeatured(e) => &e.postings,
             Self::CommissionFunded(e) => &e.postings,
             Self::MilestoneReleased(e) => &e.postings,

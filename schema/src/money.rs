@@ -4,7 +4,7 @@
 //! one event sum to zero. Member, team and escrow accounts never go below zero; the mint issues
 //! rewards (its balance is negative) and the treasury collects taxes and fees.
 
-use crate::ids::{CommissionId, TournamentId, UserId};
+use crate::ids::{CommissionId, ListingId, TournamentId, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -61,6 +61,8 @@ pub enum Account {
     Escrow(CommissionId),
     /// The prize pool of one tournament.
     Prize(TournamentId),
+    /// A sale's proceeds held while its buyer's dispute stands: the listing and the buyer.
+    Dispute(ListingId, UserId),
     /// The guild's treasury: taxes and fees go in.
     Treasury,
     /// The guild's mint: rewards come out; its balance is minus every credit ever issued.
@@ -82,6 +84,7 @@ impl fmt::Display for Account {
             Self::Team(id) => write!(f, "team:{}", id.0),
             Self::Escrow(id) => write!(f, "escrow:{}", id.0),
             Self::Prize(id) => write!(f, "prize:{}", id.0),
+            Self::Dispute(listing, buyer) => write!(f, "dispute:{}:{buyer}", listing.0),
             Self::Treasury => f.write_str("treasury"),
             Self::Mint => f.write_str("mint"),
         }
@@ -107,6 +110,13 @@ impl FromStr for Account {
             Some(("team", id)) => Ok(Self::Team(TeamId(id.parse().map_err(|_| bad())?))),
             Some(("escrow", id)) => Ok(Self::Escrow(CommissionId(id.parse().map_err(|_| bad())?))),
             Some(("prize", id)) => Ok(Self::Prize(TournamentId(id.parse().map_err(|_| bad())?))),
+            Some(("dispute", rest)) => {
+                let (listing, buyer) = rest.split_once(':').ok_or_else(bad)?;
+                Ok(Self::Dispute(
+                    ListingId(listing.parse().map_err(|_| bad())?),
+                    UserId(buyer.parse::<u64>().map_err(|_| bad())?.cast_signed()),
+                ))
+            }
             _ => Err(bad()),
         }
     }

@@ -3,6 +3,21 @@
 //! Every name takes a prefix (`STUDIO_NATS_PREFIX`, empty in production) so tests and several
 //! deployments can share one NATS server without seeing each other's traffic.
 
+/// How long the gateway stream keeps a dispatch: 5 minutes.
+///
+/// The stream holds what Discord sends, raw: interaction tokens (which let whoever holds one answer as
+/// the bot for 15 minutes) and modal submissions (the code of a `/sell`). They stay only as long as
+/// the command service may still need them. It reads each partition in order and commits its position
+/// in Postgres with what it decided, within moments of receipt; an interaction older than Discord's
+/// 3-second window is never carried out, so only messages, reactions and joins are ever applied late,
+/// after the command service (or Postgres) was down. Five minutes covers a crash, a restart, a deploy
+/// or a Postgres failover; dispatches a longer outage leaves behind expire unapplied, and the owner
+/// that takes the partition next (or the owner that fell behind, taking it again) records the gap in
+/// `intake_rejected` and its log (see `check_retention` and `catch_up` in
+/// command-service/src/partition/batch.rs). It stays above the two-minute duplicate window, as
+/// JetStream requires.
+pub const GATEWAY_RETENTION: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
 /// The NATS names of one deployment.
 #[derive(Clone, Debug)]
 pub struct Subjects {
@@ -80,7 +95,8 @@ impl Subjects {
 
     /// The JetStream stream definition for gateway traffic. The gateway worker and the command
     /// service both create it if missing, with this one definition. Duplicates by `Nats-Msg-Id` are
-    /// dropped within two minutes (a resumed gateway session re-sending events).
+    /// dropped within two minutes (a resumed gateway session re-sending events); a dispatch is kept
+    /// [`GATEWAY_RETENTION`].
     #[must_use]
     pub fn gateway_stream_config(&self) -> async_nats::jetstream::stream::Config {
         async_nats::jetstream::stream::Config {
@@ -88,7 +104,7 @@ impl Subjects {
             subjects: vec![self.gateway_wildcard()],
             storage: async_nats::jetstream::stream::StorageType::File,
             duplicate_window: std::time::Duration::from_secs(120),
-            max_age: std::time::Duration::from_secs(7 * 24 * 3600),
+            max_age: GATEWAY_RETENTION,
             ..Default::default()
         }
     }
@@ -121,5 +137,12 @@ mod tests {
             test.gateway_subject(None, "READY"),
             "t1.discord.gateway.0.READY"
         );
+    }
+
+    #[test]
+    fn dispatches_are_kept_minutes_not_days() {
+        let config = Subjects::new("", 1).gateway_stream_config();
+        assert_eq!(config.max_age, std::time::Duration::from_secs(300));
+        assert!(config.duplicate_window <= config.max_age);
     }
 }

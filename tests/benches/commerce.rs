@@ -167,7 +167,7 @@ fn fields(line: &str) -> HashMap<String, String> {
 impl Writer {
     fn spawn(stack: &Stack, name: &str) -> Writer {
         let mut child = Command::new(common::binary("command-service"))
-            .envs(stack.env())
+            .envs(stack.env_for("command-service"))
             .env(
                 "RUST_LOG",
                 "warn,command_service::service=info,command_service::partition=info,\

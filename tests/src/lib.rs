@@ -18,6 +18,7 @@ mod config;
 mod fake;
 mod gateway;
 pub mod narrator;
+pub mod nats_users;
 pub mod payloads;
 mod records;
 mod rest;

@@ -208,8 +208,7 @@ async fn a_message_delivered_twice_earns_xp_once() {
             .discord
             .message_create(GUILD, CHANNEL, &alice, "second message, sent twice");
     let frame = json!({"t": "MESSAGE_CREATE", "s": 1, "op": 0, "d": d}).to_string();
-    let nats = async_nats::connect(&stack.nats_url).await.expect("nats");
-    let js = async_nats::jetstream::new(nats);
+    let js = async_nats::jetstream::new(stack.nats_as("gateway-worker").await);
     let subject = format!("{}.discord.gateway.0.MESSAGE_CREATE", stack.prefix);
     for copy in ["a", "b"] {
         let mut headers = async_nats::HeaderMap::new();

@@ -404,6 +404,89 @@ async fn a_sale_goes_from_sell_to_review_and_refund_with_tax_and_private_deliver
 }
 
 #[tokio::test]
+async fn a_disputed_sale_s_proceeds_are_held_so_the_refund_an_admin_decides_is_paid() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let services = stack.services().await;
+    original(&stack, grant(&stack, &admin, 1002, 500)).await;
+    original(&stack, sell(&stack, &alice, "Shader pack", "200")).await;
+    let shop = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    stack.click(&bob, &button(&shop, "Buy #1"), &shop).await;
+    // Alice is an Expert: 5 % tax, 190 credits and the sale's 100 XP.
+    stack
+        .eventually_i64(
+            "SELECT balance FROM views.accounts WHERE account = 'member:1001'",
+            190,
+        )
+        .await;
+    let xp = "SELECT xp FROM views.members WHERE user_id = 1001";
+    let xp_after_sale = stack.scalar(xp).await;
+
+    // Bob disputes; the proceeds are held, and Alice cannot pay them away.
+    let disputed = original(
+        &stack,
+        submit(&stack, &bob, "f:dispute:1", &[("text", "Does not compile")]),
+    )
+    .await;
+    assert!(
+        disputed.text().contains("dispute of listing #1 is open"),
+        "{}",
+        disputed.text()
+    );
+    let spent = original(&stack, pay(&stack, &alice, 1003, json!(190))).await;
+    assert!(
+        spent.ephemeral() && spent.text().contains("You have 0 credits; that needs 190"),
+        "{}",
+        spent.text()
+    );
+    assert_eq!(balance(&stack, 1003).await, 0, "nothing reached the admin");
+
+    // An admin refunds: the buyer is paid in full from the hold, and the sale's XP goes back.
+    let resolve = json!([{"name": "resolve", "type": 1, "options": [
+        {"name": "listing", "type": 4, "value": 1},
+        {"name": "buyer", "type": 6, "value": "1002"},
+        {"name": "decision", "type": 3, "value": "refund"},
+        {"name": "note", "type": 3, "value": "does not compile"}]}]);
+    let refunded = original(
+        &stack,
+        stack.slash(&admin, ADMIN_PERMISSIONS, "market", resolve),
+    )
+    .await;
+    assert!(
+        refunded.text().contains("Refunded 200 credits to <@1002>"),
+        "{}",
+        refunded.text()
+    );
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.purchases WHERE status = 'refunded'",
+            1,
+        )
+        .await;
+    assert_eq!(balance(&stack, 1002).await, 500);
+    assert_eq!(balance(&stack, 1001).await, 0);
+    assert_eq!(stack.scalar(xp).await, xp_after_sale - 100);
+    let shown_balance = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "balance", json!([])),
+    )
+    .await;
+    assert!(
+        shown_balance.text().contains("500 credits"),
+        "{}",
+        shown_balance.text()
+    );
+
+    assert_sound_and_replayable(&stack, &[]).await;
+    drop(services);
+    stack.finish().await;
+}
+
+#[tokio::test]
 async fn racing_buys_and_payments_with_two_writers_never_double_spend() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let carol = member(1004, "carol", 5);

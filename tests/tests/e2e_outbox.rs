@@ -74,7 +74,7 @@ async fn a_dispatch_that_cannot_be_read_is_recorded_and_the_guild_moves_on() {
     let services = stack.services().await;
 
     // Something that is not what Discord sends, straight into the stream.
-    let js = async_nats::jetstream::new(async_nats::connect(&stack.nats_url).await.expect("nats"));
+    let js = async_nats::jetstream::new(stack.nats_as("gateway-worker").await);
     let mut headers = async_nats::HeaderMap::new();
     headers.insert("Nats-Msg-Id", "garbage-1");
     js.publish_with_headers(

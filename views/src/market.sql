@@ -47,6 +47,7 @@ CREATE TABLE purchases (
     price        bigint      NOT NULL,
     tax          bigint      NOT NULL,
     tax_percent  bigint      NOT NULL,
+    seller_xp    bigint      NOT NULL,
     bought_at    timestamptz NOT NULL,
     guild_seq    bigint      NOT NULL,
     status       text        NOT NULL,

@@ -103,6 +103,11 @@ pub enum Rejection {
     AlreadyDisputed,
     #[error("The seller has {balance} credits and cannot cover the {needed} refund.")]
     SellerCannotRefund { balance: Credits, needed: Credits },
+    #[error(
+        "The seller has {balance} credits left, less than the {needed} this sale paid them, so a \
+         refund could not be guaranteed: ask an admin to look at it."
+    )]
+    SellerCannotCoverDispute { balance: Credits, needed: Credits },
     #[error("A listing can be featured for 1 to {max} days.")]
     BadDays { max: i64 },
     #[error("A deadline must be 1 to {max} days away.")]
@@ -224,6 +229,7 @@ impl Rejection {
             | Self::NotDisputed
             | Self::AlreadyDisputed
             | Self::SellerCannotRefund { .. }
+            | Self::SellerCannotCoverDispute { .. }
             | Self::NoSuchCommission(_)
             | Self::NotYourCommission { .. }
             | Self::WrongStep { .. }

@@ -15,6 +15,7 @@ use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
 use crate::outbox::{self, Effect, Reply, WhenLate};
 use crate::writer::{GuildPlan, Pending, Settled, Writer};
 use async_nats::jetstream::Message;
+use async_nats::jetstream::stream::RawMessageErrorKind;
 use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -105,13 +106,19 @@ impl From<AppendError> for CommitError {
 }
 
 impl Worker<'_> {
-    /// Records, loudly, that the stream no longer holds dispatches the partition has not applied.
+    /// Records, loudly, that the stream no longer holds dispatches the partition has not applied, and
+    /// moves the position past them so the gap is recorded once.
+    ///
+    /// The stream keeps dispatches [`studio_schema::subjects::GATEWAY_RETENTION`], so this happens
+    /// after an outage longer than that. A stream whose every dispatch expired reports no messages
+    /// and its first sequence just after its last: that is a gap too. A new stream's first sequence
+    /// is 0.
     pub async fn check_retention(&mut self) {
         let Ok(info) = self.shared.stream.get_info().await else {
             return;
         };
         let first = info.state.first_sequence;
-        if first > self.position + 1 && info.state.messages > 0 {
+        if first > self.position + 1 {
             let n = self
                 .shared
                 .answerer
@@ -132,9 +139,71 @@ impl Worker<'_> {
                 && positions::reject(&mut tx, self.partition, first - 1, None, &reason)
                     .await
                     .is_ok()
+                && matches!(
+                    positions::advance(&mut tx, self.partition, self.position, first - 1).await,
+                    Ok(true)
+                )
+                && tx.commit().await.is_ok()
             {
-                let _ = tx.commit().await;
+                self.position = first - 1;
             }
+        }
+    }
+
+    /// Moves the position up to the stream's last sequence when none of this partition's dispatches
+    /// lie after it: the ones in between belong to other partitions. The position then means
+    /// "everything of this partition up to here is applied", so the next owner of a quiet partition
+    /// does not take other partitions' dispatches that retention removed for its own lost ones.
+    ///
+    /// # Errors
+    /// [`Lost::Fenced`]: another owner moved the position; [`Lost::Stream`]: the stream's retention
+    /// passed the position.
+    pub async fn catch_up(&mut self, filter: &str) -> Result<(), Lost> {
+        let Ok(info) = self.shared.stream.get_info().await else {
+            return Ok(());
+        };
+        let (first, last) = (info.state.first_sequence, info.state.last_sequence);
+        if first > self.position + 1 {
+            // This owner fell further behind than the retention (Postgres slow for minutes, or the
+            // process stalled): dispatches it has not read may be gone, and the consumer would read
+            // on past them without a word. Give the partition up: taking it again records the gap
+            // (check_retention) and reads on from what is left.
+            warn!(partition = %self.partition, position = self.position, first,
+                  "the stream's retention passed this partition's position while it was owned");
+            return Err(Lost::Stream(format!(
+                "retention passed position {} (the stream starts at {first})",
+                self.position
+            )));
+        }
+        if last <= self.position {
+            return Ok(());
+        }
+        // One of its own after the position (on its way to this owner), or the stream cannot tell:
+        // the position stays.
+        match self
+            .shared
+            .stream
+            .raw_message_builder()
+            .sequence(self.position + 1)
+            .next_by_subject(filter)
+            .send()
+            .await
+        {
+            Err(err) if matches!(err.kind(), RawMessageErrorKind::NoMessageFound) => {}
+            _ => return Ok(()),
+        }
+        let Ok(mut tx) = self.shared.pool.begin().await else {
+            return Ok(());
+        };
+        match positions::advance(&mut tx, self.partition, self.position, last).await {
+            Ok(true) => {
+                if tx.commit().await.is_ok() {
+                    self.position = last;
+                }
+                Ok(())
+            }
+            Ok(false) => Err(Lost::Fenced),
+            Err(_) => Ok(()),
         }
     }
 

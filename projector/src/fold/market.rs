@@ -236,6 +236,7 @@ mod tests {
                 buyer: UserId(20),
                 seller: UserId(10),
                 reason: "broken".into(),
+                postings: Vec::new(),
             }),
             edit(1, 10, 2, 150),
             Event::ListingFeatured(ListingFeatured {
@@ -283,6 +284,7 @@ mod tests {
                     buyer: UserId(20),
                     by: UserId(1),
                     note: "works".into(),
+                    postings: Vec::new(),
                 }),
             ),
         );

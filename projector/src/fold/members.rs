@@ -30,6 +30,10 @@ fn weekly_xp(e: &RecordedEvent) -> Option<(NaiveDate, i64)> {
         {
             Some((week_start(e.occurred_at), e.event.earned_xp().0))
         }
+        // A refund takes the sale's XP back, from the week it happens in.
+        Event::PurchaseRefunded(_) if e.event.earned_xp().0 < 0 => {
+            Some((week_start(e.occurred_at), e.event.earned_xp().0))
+        }
         _ => None,
     }
 }

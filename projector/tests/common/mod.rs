@@ -187,6 +187,7 @@ pub fn refund(id: i64, buyer: i64, seller: i64, price: i64) -> Event {
             .mov(member(seller), member(buyer), Credits(price - tax))
             .mov(Account::Treasury, member(buyer), Credits(tax))
             .build(),
+        seller_xp: Xp(15),
     })
 }
 

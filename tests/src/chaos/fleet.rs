@@ -1,8 +1,9 @@
 //! The three Studio processes under fire: `gateway-worker`, `command-service` and `projector`,
 //! started from the build's binaries with the run's environment, killed with SIGKILL and
 //! restarted on demand, and restarted when one exits by itself (counted). Their stderr goes to one
-//! log file per process in the run's folder.
+//! log file per process in the run's folder. Each connects to NATS as its own user.
 
+use crate::nats_users::NatsUsers;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -24,6 +25,7 @@ pub struct Fleet {
     bin_dir: PathBuf,
     logs: PathBuf,
     env: Vec<(String, String)>,
+    users: NatsUsers,
     slots: Vec<Slot>,
 }
 
@@ -52,8 +54,13 @@ pub fn find_bin_dir() -> Result<PathBuf> {
 }
 
 impl Fleet {
-    /// A fleet of stopped processes.
-    pub fn new(bin_dir: &Path, logs: &Path, env: Vec<(String, String)>) -> Result<Fleet> {
+    /// A fleet of stopped processes, with `env` and each its NATS user of `users`.
+    pub fn new(
+        bin_dir: &Path,
+        logs: &Path,
+        env: Vec<(String, String)>,
+        users: NatsUsers,
+    ) -> Result<Fleet> {
         for name in NAMES {
             if !bin_dir.join(name).exists() {
                 bail!("{} is missing: build the binaries first", name);
@@ -64,6 +71,7 @@ impl Fleet {
             bin_dir: bin_dir.to_path_buf(),
             logs: logs.to_path_buf(),
             env,
+            users,
             slots: NAMES
                 .iter()
                 .map(|&name| Slot {
@@ -91,6 +99,7 @@ impl Fleet {
             .context("opening a process log")?;
         let child = Command::new(self.bin_dir.join(slot.name))
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .envs(self.users.service_env(slot.name))
             .env("NO_COLOR", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -150,7 +150,7 @@ pub async fn run(settings: Settings) -> Result<Report> {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
-    let mut fleet = fleet::Fleet::new(&bin_dir, &folder.join("logs"), env)?;
+    let mut fleet = fleet::Fleet::new(&bin_dir, &folder.join("logs"), env, nats.users().clone())?;
     fleet.start_all()?;
     eprintln!("[chaos] setting up the guild");
     setup::prepare(&mut world, &pg, settings.listings).await?;

@@ -1,7 +1,10 @@
 //! The chaos program's own NATS: a `nats-server` with JetStream on a free port of 127.0.0.1 and
 //! its store in the run's temp folder, which the program restarts once without disturbing the
-//! shared server other tests use. Killed when dropped.
+//! shared server other tests use. Killed when dropped. It has the users and permissions of
+//! `deploy/nats-users.conf`, as in production, with passwords made up for the run, and no anonymous
+//! user; the end-to-end tests of NATS's permissions start one too.
 
+use crate::nats_users::{self, NatsUsers};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -11,9 +14,10 @@ use tokio::process::{Child, Command};
 /// A private nats-server.
 pub struct Nats {
     bin: PathBuf,
-    store: PathBuf,
+    conf: PathBuf,
     log: PathBuf,
     pub port: u16,
+    users: NatsUsers,
     child: Option<Child>,
 }
 
@@ -43,13 +47,14 @@ async fn open(port: u16) -> bool {
 }
 
 impl Nats {
-    /// Starts a server on `port` with its store and log in `dir`.
+    /// Starts a server on `port` with its configuration, store and log in `dir`.
     pub async fn start(dir: &Path, port: u16) -> Result<Nats> {
         let mut nats = Nats {
             bin: find_bin()?,
-            store: dir.join("nats"),
+            conf: nats_users::write_config(&dir.join("nats-conf"), port, &dir.join("nats"))?,
             log: dir.join("nats.log"),
             port,
+            users: NatsUsers::generate(),
             child: None,
         };
         nats.up().await?;
@@ -61,6 +66,11 @@ impl Nats {
         format!("nats://127.0.0.1:{}", self.port)
     }
 
+    /// The users' passwords.
+    pub fn users(&self) -> &NatsUsers {
+        &self.users
+    }
+
     async fn up(&mut self) -> Result<()> {
         let log = std::fs::OpenOptions::new()
             .create(true)
@@ -68,15 +78,9 @@ impl Nats {
             .open(&self.log)
             .context("opening the nats log")?;
         let child = Command::new(&self.bin)
-            .args([
-                "-a",
-                "127.0.0.1",
-                "-p",
-                &self.port.to_string(),
-                "-js",
-                "-sd",
-            ])
-            .arg(&self.store)
+            .arg("-c")
+            .arg(&self.conf)
+            .envs(self.users.server_env())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))

@@ -1,5 +1,7 @@
 //! The end-to-end harness: a fresh database and NATS prefix per test, the local Discord, and the
-//! real service binaries from `target/debug` (built by the README's test command).
+//! real service binaries from `target/debug` (built by the README's test command). Each service
+//! connects to NATS as its own user when the users' passwords are known (`scripts/services.sh`'s
+//! private server exports them; CI's shared NATS has no users).
 
 #![allow(dead_code)]
 
@@ -10,6 +12,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use studio_tests::nats_users::NatsUsers;
 use studio_tests::{FakeConfig, FakeDiscord, FakeGuild, FakeMember};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
@@ -64,6 +67,25 @@ impl Service {
         let _ = self.child.kill().await;
     }
 
+    /// Stops the process (SIGSTOP) until [`Service::resume`]: alive, connections open, doing nothing.
+    pub fn pause(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a paused process go on (SIGCONT).
+    pub fn resume(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("the process runs").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .expect("kill");
+        assert!(sent.success(), "kill {signal} {pid}");
+    }
+
     /// Waits for the process to exit by itself (a failpoint crash).
     pub async fn exited(&mut self, within: Duration) -> bool {
         tokio::time::timeout(within, self.child.wait())
@@ -78,6 +100,8 @@ pub struct Stack {
     pub pool: PgPool,
     pub database_url: String,
     pub nats_url: String,
+    /// The NATS users' passwords; `None` for a NATS without users.
+    pub nats_users: Option<NatsUsers>,
     pub prefix: String,
     database: String,
     admin_url: String,
@@ -115,12 +139,22 @@ pub fn with_database(url: &str, database: &str) -> String {
 }
 
 impl Stack {
-    /// A fresh database, a fresh NATS prefix and a local Discord with one guild of `members`.
+    /// A fresh database, a fresh NATS prefix and a local Discord with one guild of `members`, on
+    /// `NATS_URL` (as the users whose passwords `STUDIO_NATS_*_PASSWORD` give, if set).
     pub async fn start(members: Vec<FakeMember>) -> Stack {
-        let admin_url = std::env::var("DATABASE_URL")
-            .expect("DATABASE_URL must point at a Postgres server (scripts/test sets it up)");
         let nats_url =
             std::env::var("NATS_URL").expect("NATS_URL must point at NATS with JetStream");
+        Self::start_on(members, nats_url, NatsUsers::from_env()).await
+    }
+
+    /// [`Stack::start`] on the NATS at `nats_url`, whose users have these passwords.
+    pub async fn start_on(
+        members: Vec<FakeMember>,
+        nats_url: String,
+        nats_users: Option<NatsUsers>,
+    ) -> Stack {
+        let admin_url = std::env::var("DATABASE_URL")
+            .expect("DATABASE_URL must point at a Postgres server (scripts/test sets it up)");
         let id = uuid::Uuid::new_v4().simple().to_string();
         let database = format!("studio_test_{}", &id[..16]);
         let admin = PgPoolOptions::new()
@@ -159,6 +193,7 @@ impl Stack {
             pool,
             database_url,
             nats_url,
+            nats_users,
             prefix: format!("t{}", &id[..12]),
             database,
             admin_url,
@@ -182,9 +217,33 @@ impl Stack {
         ])
     }
 
+    /// [`Stack::env`] plus `bin`'s NATS user, when the users' passwords are known.
+    pub fn env_for(&self, bin: &str) -> HashMap<&'static str, String> {
+        let mut env = self.env();
+        if let Some(users) = &self.nats_users {
+            env.extend(users.service_env(bin));
+        }
+        env
+    }
+
+    /// A connection to the stack's NATS as `user` (a service's name), the way that service connects;
+    /// anonymous on a NATS without users.
+    pub async fn nats_as(&self, user: &str) -> async_nats::Client {
+        let user = self.nats_users.as_ref().map(|users| {
+            studio_schema::config::NatsUser::new(
+                user.to_owned(),
+                users.password(user).expect("a Studio service").to_owned(),
+            )
+        });
+        studio_schema::config::nats_options(user.as_ref())
+            .connect(&self.nats_url)
+            .await
+            .expect("nats")
+    }
+
     /// Starts `bin` (with `args`) with the stack's environment plus `extra`.
     pub fn spawn(&self, bin: &str, args: &[&str], extra: &[(&'static str, &str)]) -> Service {
-        let mut env = self.env();
+        let mut env = self.env_for(bin);
         for (k, v) in extra {
             env.insert(k, (*v).to_owned());
         }
@@ -543,7 +602,8 @@ pub async fn redeliver(
     d: &serde_json::Value,
 ) -> Vec<studio_tests::Callback> {
     let frame = serde_json::json!({"t": "INTERACTION_CREATE", "s": 1, "op": 0, "d": d}).to_string();
-    let js = async_nats::jetstream::new(async_nats::connect(&stack.nats_url).await.expect("nats"));
+    // As the gateway worker: the only NATS user that may publish dispatches.
+    let js = async_nats::jetstream::new(stack.nats_as("gateway-worker").await);
     let subject = format!("{}.discord.gateway.0.INTERACTION_CREATE", stack.prefix);
     let mut headers = async_nats::HeaderMap::new();
     headers.insert("Nats-Msg-Id", format!("{id}-again").as_str());

@@ -152,18 +152,21 @@ fn event(i: i64, (kind, a, b, c): (u8, u8, u8, u16)) -> Event {
             by: o,
             reason: "sorry".into(),
             postings: Vec::new(),
+            seller_xp: Xp(v % 40),
         }),
         13 => Event::PurchaseDisputed(PurchaseDisputed {
             listing,
             buyer: m,
             seller: o,
             reason: "broken".into(),
+            postings: Vec::new(),
         }),
         14 => Event::DisputeRejected(DisputeRejected {
             listing,
             buyer: m,
             by: UserId(1),
             note: "works".into(),
+            postings: Vec::new(),
         }),
         15 => Event::CommissionOffered(CommissionOffered {
             commission,

@@ -9,7 +9,7 @@ use sqlx::PgConnection;
 use studio_model::listing::Listing;
 use studio_model::purchase::{Purchase, PurchaseStatus};
 use studio_schema::economy::ListingDetails;
-use studio_schema::{Credits, UserId};
+use studio_schema::{Credits, UserId, Xp};
 
 type Time = chrono::DateTime<chrono::Utc>;
 
@@ -88,7 +88,7 @@ pub async fn load_purchases(
     );
     let found = sqlx::query!(
         "SELECT p.guild_id, p.listing_id, p.buyer, seller, version, price, tax, tax_percent,
-                bought_at, guild_seq, status, reviewed
+                seller_xp, bought_at, guild_seq, status, reviewed
          FROM purchases p
          JOIN UNNEST($1::bigint[], $2::bigint[], $3::bigint[]) AS k(guild_id, listing_id, buyer)
            ON p.guild_id = k.guild_id AND p.listing_id = k.listing_id AND p.buyer = k.buyer",
@@ -110,6 +110,7 @@ pub async fn load_purchases(
                     price: Credits(r.price),
                     tax: Credits(r.tax),
                     tax_percent: r.tax_percent,
+                    seller_xp: Xp(r.seller_xp),
                     status,
                     reviewed: r.reviewed,
                 },
@@ -261,13 +262,15 @@ pub async fn write_purchases(
     }
     sqlx::query!(
         "INSERT INTO purchases (guild_id, listing_id, buyer, seller, version, price, tax,
-                                tax_percent, bought_at, guild_seq, status, reviewed)
+                                tax_percent, seller_xp, bought_at, guild_seq, status, reviewed)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
                               $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[],
-                              $9::timestamptz[], $10::bigint[], $11::text[], $12::boolean[])
+                              $9::bigint[], $10::timestamptz[], $11::bigint[], $12::text[],
+                              $13::boolean[])
          ON CONFLICT (guild_id, listing_id, buyer) DO UPDATE SET
              seller = EXCLUDED.seller, version = EXCLUDED.version, price = EXCLUDED.price,
              tax = EXCLUDED.tax, tax_percent = EXCLUDED.tax_percent,
+             seller_xp = EXCLUDED.seller_xp,
              bought_at = EXCLUDED.bought_at, guild_seq = EXCLUDED.guild_seq,
              status = EXCLUDED.status, reviewed = EXCLUDED.reviewed",
         &column(rows, |(k, _)| k.0),
@@ -278,6 +281,7 @@ pub async fn write_purchases(
         &column(rows, |(_, r)| r.entity.price.0),
         &column(rows, |(_, r)| r.entity.tax.0),
         &column(rows, |(_, r)| r.entity.tax_percent),
+        &column(rows, |(_, r)| r.entity.seller_xp.0),
         &column(rows, |(_, r)| r.view.bought_at),
         &column(rows, |(_, r)| r.view.guild_seq),
         &column(rows, |(_, r)| r.entity.status.as_str().to_owned()),

@@ -782,3 +782,70 @@ fn once_the_review_window_closes_the_client_can_no_longer_dispute() {
         .then_rejected(Rejection::ReviewWindowClosed { at: days(7) });
     s.when_at(dispute, days(6)).outcome();
 }
+
+fn resolve(listing: ListingId, buyer: UserId, refund: bool) -> Command {
+    Command::Market(Market::Resolve {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        listing,
+        buyer,
+        refund,
+        note: "checked".into(),
+    })
+}
+
+#[test]
+fn a_dispute_holds_the_proceeds_so_the_refund_an_admin_decides_pays() {
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    let listing = sell(&mut s, "100");
+    s.when(buy(BUYER, listing, 1)).outcome();
+    assert_eq!(s.xp(SELLER), 100, "the sale's XP");
+    let hold = Account::Dispute(listing, BUYER);
+    s.when(dispute(BUYER, listing, "does not compile"))
+        .outcome();
+    // A Learner pays 10 % tax: the seller's 90 are held, not spendable.
+    assert_eq!((s.balance(hold), balance(&s, SELLER)), (90, 0));
+    s.when(pay(SELLER, OTHER, 90))
+        .then_rejected(Rejection::InsufficientCredits {
+            balance: Credits(0),
+            needed: Credits(90),
+        });
+    s.when(resolve(listing, BUYER, true)).outcome();
+    assert_eq!(
+        (balance(&s, BUYER), s.balance(hold), balance(&s, SELLER)),
+        (100, 0, 0)
+    );
+    assert_eq!(s.xp(SELLER), 0, "a refund takes the sale's XP back");
+    assert!(s.audit().violations.is_empty());
+}
+
+#[test]
+fn a_dispute_the_seller_cannot_cover_is_refused_and_a_rejected_one_gives_the_hold_back() {
+    let mut s = world(40);
+    grant(&mut s, BUYER, 100);
+    let listing = sell(&mut s, "100");
+    s.when(buy(BUYER, listing, 1)).outcome();
+    s.when(pay(SELLER, OTHER, 50)).outcome();
+    s.when(dispute(BUYER, listing, "broken"))
+        .then_rejected(Rejection::SellerCannotCoverDispute {
+            balance: Credits(40),
+            needed: Credits(90),
+        });
+    s.when(pay(OTHER, SELLER, 50)).outcome();
+    s.when(dispute(BUYER, listing, "broken")).outcome();
+    s.when(resolve(listing, BUYER, false)).outcome();
+    let hold = Account::Dispute(listing, BUYER);
+    assert_eq!((s.balance(hold), balance(&s, SELLER)), (0, 90));
+    assert_eq!(s.xp(SELLER), 100, "a rejected dispute leaves the sale's XP");
+    // Refunded later by the seller, without a dispute: the XP goes back then.
+    s.when(Command::Market(Market::Refund {
+        seller: SELLER,
+        listing,
+        buyer: BUYER,
+        reason: "goodwill".into(),
+    }))
+    .outcome();
+    assert_eq!((s.xp(SELLER), balance(&s, BUYER)), (0, 100));
+    assert!(s.audit().violations.is_empty());
+}

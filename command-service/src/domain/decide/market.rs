@@ -73,12 +73,24 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
                 PurchaseStatus::Active => {}
             }
             let reason = text(reason, "The reason", rules::NOTE_CHARS)?;
+            // The sale's proceeds are held while the dispute stands, so a refund always pays.
+            let (seller, held) = (Account::Member(l.seller), proceeds(p));
+            let balance = state.balance(seller);
+            if balance < held {
+                return Err(Rejection::SellerCannotCoverDispute {
+                    balance,
+                    needed: held,
+                });
+            }
             Ok((
                 vec![Event::PurchaseDisputed(PurchaseDisputed {
                     listing: *listing,
                     buyer: *buyer,
                     seller: l.seller,
                     reason,
+                    postings: Postings::new()
+                        .mov(seller, Account::Dispute(*listing, *buyer), held)
+                        .build(),
                 })],
                 Outcome::PurchaseDisputed {
                     listing: *listing,
@@ -106,12 +118,17 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
             if *give_back {
                 return refund(state, *actor, *listing, *buyer, note);
             }
+            let hold = Account::Dispute(*listing, *buyer);
+            let seller = listing_of(state, *listing)?.seller;
             Ok((
                 vec![Event::DisputeRejected(DisputeRejected {
                     listing: *listing,
                     buyer: *buyer,
                     by: *actor,
                     note,
+                    postings: Postings::new()
+                        .mov(hold, Account::Member(seller), state.balance(hold))
+                        .build(),
                 })],
                 Outcome::DisputeRejected {
                     listing: *listing,
@@ -301,9 +318,14 @@ fn buy(
             tax,
             tax_percent,
             seller_rank: rank.to_string(),
-            // A sale earns XP once per buyer: a refunded buyer buying again earns the seller none,
-            // so buy, refund, buy cannot farm XP.
-            seller_xp: if state.purchases.contains_key(&(listing, buyer)) {
+            // A sale earns XP unless the seller still holds the XP of this buyer's earlier
+            // purchase: a refund takes it back, so buy, refund, buy cannot farm XP (nor could it
+            // before refunds took XP back: those refunds left it with the seller).
+            seller_xp: if state
+                .purchases
+                .get(&(listing, buyer))
+                .is_some_and(|p| p.seller_xp.0 > 0)
+            {
                 Xp(0)
             } else {
                 rules::SALE_XP
@@ -382,8 +404,11 @@ fn refund(
     if p.status == PurchaseStatus::Refunded {
         return Err(Rejection::AlreadyRefunded);
     }
-    let seller = Account::Member(l.seller);
-    let from_seller = Credits(p.price.0 - p.tax.0);
+    // What a dispute holds pays first (all of it, for a dispute since holds exist); the seller
+    // pays the rest.
+    let (seller, hold) = (Account::Member(l.seller), Account::Dispute(listing, buyer));
+    let from_hold = state.balance(hold).min(proceeds(p));
+    let from_seller = Credits(proceeds(p).0 - from_hold.0);
     let balance = state.balance(seller);
     if balance < from_seller {
         return Err(Rejection::SellerCannotRefund {
@@ -392,9 +417,12 @@ fn refund(
         });
     }
     let postings = Postings::new()
+        .mov(hold, Account::Member(buyer), from_hold)
         .mov(seller, Account::Member(buyer), from_seller)
         .mov(Account::Treasury, Account::Member(buyer), p.tax)
         .build();
+    // The sale's XP goes back too (no more than the seller has: XP never goes below zero).
+    let seller_xp = Xp(p.seller_xp.0.min(state.member(l.seller).xp.0).max(0));
     Ok((
         vec![Event::PurchaseRefunded(PurchaseRefunded {
             listing,
@@ -403,6 +431,7 @@ fn refund(
             by,
             reason,
             postings,
+            seller_xp,
         })],
         Outcome::Refunded {
             listing,
@@ -412,4 +441,9 @@ fn refund(
             amount: p.price,
         },
     ))
+}
+
+/// What a sale paid its seller: the price less the tax.
+fn proceeds(p: &Purchase) -> Credits {
+    Credits(p.price.0 - p.tax.0)
 }
