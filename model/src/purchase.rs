@@ -47,6 +47,14 @@ pub struct Purchase {
     pub reviewed: bool,
 }
 
+impl Purchase {
+    /// What the sale paid its seller: the price less the tax.
+    #[must_use]
+    pub fn proceeds(&self) -> Credits {
+        Credits(self.price.0.saturating_sub(self.tax.0))
+    }
+}
+
 impl Entity for Purchase {
     type Key = (ListingId, UserId);
 

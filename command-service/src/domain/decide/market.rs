@@ -74,7 +74,7 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
             }
             let reason = text(reason, "The reason", rules::NOTE_CHARS)?;
             // The sale's proceeds are held while the dispute stands, so a refund always pays.
-            let (seller, held) = (Account::Member(l.seller), proceeds(p));
+            let (seller, held) = (Account::Member(l.seller), p.proceeds());
             let balance = state.balance(seller);
             if balance < held {
                 return Err(Rejection::SellerCannotCoverDispute {
@@ -407,8 +407,8 @@ fn refund(
     // What a dispute holds pays first (all of it, for a dispute since holds exist); the seller
     // pays the rest.
     let (seller, hold) = (Account::Member(l.seller), Account::Dispute(listing, buyer));
-    let from_hold = state.balance(hold).min(proceeds(p));
-    let from_seller = Credits(proceeds(p).0 - from_hold.0);
+    let from_hold = state.balance(hold).min(p.proceeds());
+    let from_seller = Credits(p.proceeds().0 - from_hold.0);
     let balance = state.balance(seller);
     if balance < from_seller {
         return Err(Rejection::SellerCannotRefund {
@@ -441,9 +441,4 @@ fn refund(
             amount: p.price,
         },
     ))
-}
-
-/// What a sale paid its seller: the price less the tax.
-fn proceeds(p: &Purchase) -> Credits {
-    Credits(p.price.0 - p.tax.0)
 }
