@@ -32,7 +32,7 @@ pub enum Error {
     #[error("postgres: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[from] studio_schema::migrate::Error),
     #[error("nats: {0}")]
     Nats(String),
     #[error("discord closed the gateway for good: {0}")]
@@ -60,7 +60,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .max_connections(2)
         .connect(&config.common.database_url)
         .await?;
-    studio_schema::MIGRATOR.run(&pool).await?;
+    studio_schema::migrate::ensure(&pool).await?;
     let subjects = config.common.subjects();
     let client = config
         .common
