@@ -350,26 +350,37 @@ _studio_nats_requires_auth() {
   case "$(_studio_nats_info "$1")" in INFO*'"auth_required":true'*) return 0 ;; *) return 1 ;; esac
 }
 
-# Generate the users' passwords when missing (24 random bytes each, in hex after a letter: nats-server parses
-# what it reads from its environment as a configuration value, so a password must be letters and digits
-# starting with a letter to stay a string), then export them.
-_studio_nats_passwords() {
-  local file="$STUDIO_LOCAL/nats-passwords" var key value
+# _studio_secrets FILE WHAT MODE VAR...: generate FILE when missing (VAR=p<48 hex digits> per line: letters and
+# digits starting with a letter, safe in URLs and in nats-server's configuration; mode 600, never committed),
+# then export each VAR from it; MODE `keep` leaves a VAR already set in the environment as it is.
+_studio_secrets() {
+  local file=$1 what=$2 mode=$3 var key value
+  shift 3
   mkdir -p "$STUDIO_LOCAL" || return 1
   if [ ! -s "$file" ]; then
     (
       umask 077
-      for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
+      for var in "$@"; do
         printf '%s=p%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
       done >"$file"
     ) || return 1
-    _studio_say "nats: generated the NATS users' passwords into ${file#"$STUDIO_ROOT"/}"
+    _studio_say "generated $what into ${file#"$STUDIO_ROOT"/}"
   fi
   while IFS='=' read -r key value; do
-    for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
-      if [ "$key" = "$var" ] && [ -n "$value" ]; then export "$var=$value"; fi
+    for var in "$@"; do
+      if [ "$key" = "$var" ] && [ -n "$value" ] && { [ "$mode" = override ] || [ -z "${!var:-}" ]; }; then
+        export "$var=$value"
+      fi
     done
   done <"$file"
+}
+
+# Generate the users' passwords when missing (24 random bytes each, in hex after a letter: nats-server parses
+# what it reads from its environment as a configuration value, so a password must be letters and digits
+# starting with a letter to stay a string), then export them.
+_studio_nats_passwords() {
+  local file="$STUDIO_LOCAL/nats-passwords" var
+  _studio_secrets "$file" "the NATS users' passwords" override "${_STUDIO_NATS_PASSWORD_VARS[@]}" || return 1
   for var in "${_STUDIO_NATS_PASSWORD_VARS[@]}"; do
     case "${!var:-}" in
     '' | [!A-Za-z]* | *[!A-Za-z0-9]*)
@@ -505,22 +516,7 @@ studio_nats_credentials() {
 _STUDIO_DB_PASSWORD_VARS=(STUDIO_DB_GATEWAY_PASSWORD STUDIO_DB_COMMAND_PASSWORD STUDIO_DB_PROJECTOR_PASSWORD)
 
 studio_db_passwords() {
-  local file="$STUDIO_LOCAL/db-passwords" var key value
-  mkdir -p "$STUDIO_LOCAL" || return 1
-  if [ ! -s "$file" ]; then
-    (
-      umask 077
-      for var in "${_STUDIO_DB_PASSWORD_VARS[@]}"; do
-        printf '%s=p%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
-      done >"$file"
-    ) || return 1
-    _studio_say "postgres: generated the service roles' passwords into ${file#"$STUDIO_ROOT"/}"
-  fi
-  while IFS='=' read -r key value; do
-    for var in "${_STUDIO_DB_PASSWORD_VARS[@]}"; do
-      if [ "$key" = "$var" ] && [ -n "$value" ] && [ -z "${!var:-}" ]; then export "$var=$value"; fi
-    done
-  done <"$file"
+  _studio_secrets "$STUDIO_LOCAL/db-passwords" "the service roles' passwords" keep "${_STUDIO_DB_PASSWORD_VARS[@]}"
 }
 
 # studio_db_url ROLE PASSWORD: DATABASE_URL (the owner's) with ROLE and PASSWORD as its login.
