@@ -7,6 +7,7 @@ use super::{CodeRef, Effect, Reply, Room, WhenLate};
 use crate::answer::{ANSWER_DEADLINE, Answerer};
 use crate::discord::mentions::{self, Pings};
 use crate::discord::receipts::{self, Dm};
+use std::borrow::Cow;
 use studio_schema::content::{self, Kept};
 use studio_schema::outbox;
 use studio_schema::{GuildId, UserId};
@@ -85,15 +86,24 @@ impl Answerer {
                 when_late,
                 code,
             } => {
-                let response = match code {
-                    Some(code) => {
-                        let body = self.code(code).await?;
-                        &receipts::with_code(response, &code.title, code.listing, body.as_deref())
-                    }
-                    None => &**response,
+                let shown = match code {
+                    Some(code) => match self.code(code).await {
+                        Ok(body) => Cow::Owned(receipts::with_code(
+                            response,
+                            &code.title,
+                            code.listing,
+                            body.as_deref(),
+                        )),
+                        // The answer goes out all the same; the delivery records the loss.
+                        Err(Failure::Permanent(why)) => {
+                            tracing::error!(%why, "answering a purchase without its code");
+                            Cow::Borrowed(&**response)
+                        }
+                        Err(transient) => return Err(transient),
+                    },
+                    None => Cow::Borrowed(&**response),
                 };
-                self.answer(reply, response, *when_late, &nonce, retry)
-                    .await
+                self.answer(reply, &shown, *when_late, &nonce, retry).await
             }
             Effect::Query {
                 guild,
