@@ -519,6 +519,12 @@ studio_db_passwords() {
   _studio_secrets "$STUDIO_LOCAL/db-passwords" "the service roles' passwords" keep "${_STUDIO_DB_PASSWORD_VARS[@]}"
 }
 
+# The secret that seals listings' code in the database (schema/src/content.rs): STUDIO_CONTENT_KEY from the
+# environment when set, else generated once into .local/content-key. Only the command service is given it.
+studio_content_key() {
+  _studio_secrets "$STUDIO_LOCAL/content-key" "the content key" keep STUDIO_CONTENT_KEY
+}
+
 # studio_db_url ROLE PASSWORD: DATABASE_URL (the owner's) with ROLE and PASSWORD as its login.
 studio_db_url() {
   local scheme="${DATABASE_URL%%://*}" rest="${DATABASE_URL#*://}" authority path=""

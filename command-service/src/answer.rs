@@ -37,4 +37,6 @@ pub struct Answerer {
     pub http: Arc<Client>,
     pub application_id: Id<ApplicationMarker>,
     pub metrics: Arc<Metrics>,
+    /// Seals and opens listings' code (see `studio_schema::content`).
+    pub sealer: studio_schema::content::Sealer,
 }

@@ -36,6 +36,9 @@ pub struct Config {
     pub scheduler_every: Duration,
     /// `STUDIO_FAILPOINT`: where to crash on purpose (recovery tests only).
     pub failpoint: Failpoint,
+    /// `STUDIO_CONTENT_KEY`: the secret that seals listings' code in the database (which never
+    /// holds it). Losing it loses the code; changing it makes older code unreadable.
+    pub content_key: SecretString,
 }
 
 impl Config {
@@ -89,6 +92,10 @@ impl Config {
                 Some("crash-before-answer") => Failpoint::BeforeAnswer,
                 _ => Failpoint::None,
             },
+            content_key: SecretString::from(config::required(
+                "STUDIO_CONTENT_KEY",
+                " (a long random secret that seals listings' code; scripts/run generates one)",
+            )?),
         })
     }
 }

@@ -5,10 +5,12 @@ use crate::answer::{Answerer, Metrics};
 use crate::config::Config;
 use crate::partition::{self, Shared};
 use async_nats::jetstream::{self, stream};
+use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use studio_schema::content::{self, Sealer};
 use studio_schema::subjects::Subjects;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -80,6 +82,11 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .connect(&config.common.database_url)
         .await?;
     studio_schema::migrate::ensure(&pool).await?;
+    let sealer = Sealer::new(config.content_key.expose_secret());
+    let sealed = content::seal_legacy(&pool, &sealer).await?;
+    if sealed > 0 {
+        info!(sealed, "sealed the code moved out of the event log");
+    }
     let subjects = config.common.subjects();
     let client = config.common.connect_nats().await.map_err(nats)?;
     let js = jetstream::new(client.clone());
@@ -117,6 +124,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         http,
         application_id,
         metrics: Arc::new(Metrics::default()),
+        sealer,
     };
     let partitions: Vec<u64> = match config.partition {
         Some(p) => vec![p],

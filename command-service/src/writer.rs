@@ -186,13 +186,17 @@ impl Writer {
     ///
     /// # Errors
     /// A guild's fence tripped, a command was decided before, or the log is unavailable.
-    pub async fn append(tx: &mut PgConnection, plans: &[GuildPlan]) -> Result<(), AppendError> {
+    pub async fn append(
+        tx: &mut PgConnection,
+        plans: &[GuildPlan],
+        sealer: &content::Sealer,
+    ) -> Result<(), AppendError> {
         for plan in plans {
             if plan.events.is_empty() && plan.records.is_empty() {
                 continue;
             }
             log::append_in(tx, plan.guild, plan.expected, &plan.events, &plan.records).await?;
-            content::store(tx, &plan.contents).await?;
+            content::store(tx, sealer, &plan.contents).await?;
         }
         Ok(())
     }

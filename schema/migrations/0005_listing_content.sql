@@ -1,22 +1,27 @@
 -- Purchased code out of the log (issue 11): each listing version's code is kept once, here, and the
 -- log keeps its SHA-256. Only the command service reads this table (no grant to auditors or views),
--- so neither an audit login nor a copy of the log holds code. Forgetting a version's code erases
--- `body` and keeps the hash, so the log still proves what was sold.
+-- so neither an audit login nor a copy of the log holds code. `sealed` is the code encrypted with a
+-- key the database never holds (STUDIO_CONTENT_KEY; schema/src/content.rs), so a backup holds none
+-- either. Forgetting a version's code erases it and keeps the hash, so the log still proves what
+-- was sold.
 CREATE TABLE listing_content (
     guild_id      bigint      NOT NULL,
     listing_id    bigint      NOT NULL,
     version       bigint      NOT NULL,
     sha256        text        NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    body          text,
+    -- A nonce, then ChaCha20-Poly1305 of the code, bound to this row's key.
+    sealed        bytea,
+    -- Code moved out of the log below, in the clear until a command service seals it at start.
+    legacy_body   text,
     stored_at     timestamptz NOT NULL DEFAULT now(),
     forgotten_at  timestamptz,
     PRIMARY KEY (guild_id, listing_id, version),
-    CHECK ((body IS NULL) = (forgotten_at IS NOT NULL))
+    CHECK ((sealed IS NULL AND legacy_body IS NULL) = (forgotten_at IS NOT NULL))
 );
 
 -- Listings published before: their code moves here, and their payloads keep only its hash. This is
 -- the one rewrite of the log ever made, by the owner, inside this migration's transaction.
-INSERT INTO listing_content (guild_id, listing_id, version, sha256, body, stored_at)
+INSERT INTO listing_content (guild_id, listing_id, version, sha256, legacy_body, stored_at)
 SELECT guild_id,
        (payload ->> 'listing')::bigint,
        (payload ->> 'version')::bigint,

@@ -2,15 +2,21 @@
 //!
 //! The log proves what was sold by the content's SHA-256 (`ListingDetails::code_sha256`) and finds it
 //! by its key, `(guild, listing, version)`. The table is the command service's alone: no auditor, view
-//! or other service may read it, so an audit login or a copy of the log never holds code. Forgetting
-//! content on request erases the body and keeps the hash: the log stays whole and still proves what
-//! each buyer paid for.
+//! or other service may read it. Each body is sealed (ChaCha20-Poly1305, bound to its key) with a key
+//! the database never holds (`STUDIO_CONTENT_KEY`), so a backup or a copy of the table alone holds no
+//! code either. Forgetting content on request erases the sealed body and keeps the hash: the log stays
+//! whole and still proves what each buyer paid for.
 
 use crate::ids::{GuildId, ListingId};
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 use std::fmt::Write;
+
+/// Bytes of the nonce that starts every sealed body.
+const NONCE_LEN: usize = 12;
 
 /// The hex SHA-256 of `body`'s UTF-8 bytes: what the log records of content (Postgres computes the
 /// same with `encode(sha256(convert_to(body, 'UTF8')), 'hex')`).
@@ -45,20 +51,102 @@ impl std::fmt::Debug for Content {
     }
 }
 
+/// Seals and opens bodies with the key derived from `STUDIO_CONTENT_KEY`.
+#[derive(Clone)]
+pub struct Sealer {
+    cipher: ChaCha20Poly1305,
+}
+
+impl std::fmt::Debug for Sealer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Sealer(…)")
+    }
+}
+
+impl Sealer {
+    /// A sealer whose key is the SHA-256 of `secret` (any long random string).
+    #[must_use]
+    pub fn new(secret: &str) -> Self {
+        let key = Sha256::digest(secret.as_bytes());
+        Self {
+            cipher: ChaCha20Poly1305::new(Key::from_slice(&key)),
+        }
+    }
+
+    /// What binds a sealed body to its row: a body moved to another listing does not open.
+    fn bound_to(guild: GuildId, listing: ListingId, version: i64) -> String {
+        format!("studio-content:{}:{}:{version}", guild.0, listing.0)
+    }
+
+    /// `body` sealed for its key: a fresh nonce, then the ciphertext.
+    #[must_use]
+    pub fn seal(&self, guild: GuildId, listing: ListingId, version: i64, body: &str) -> Vec<u8> {
+        let nonce = ChaCha20Poly1305::generate_nonce(&mut OsRng);
+        let aad = Self::bound_to(guild, listing, version);
+        let sealed = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: body.as_bytes(),
+                    aad: aad.as_bytes(),
+                },
+            )
+            .unwrap_or_default();
+        let mut out = nonce.to_vec();
+        out.extend(sealed);
+        out
+    }
+
+    /// The body sealed in `sealed` for this key, or `None` if it does not open (another key, or
+    /// tampered with).
+    #[must_use]
+    pub fn open(
+        &self,
+        guild: GuildId,
+        listing: ListingId,
+        version: i64,
+        sealed: &[u8],
+    ) -> Option<String> {
+        if sealed.len() < NONCE_LEN {
+            return None;
+        }
+        let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
+        let aad = Self::bound_to(guild, listing, version);
+        let body = self
+            .cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .ok()?;
+        String::from_utf8(body).ok()
+    }
+}
+
 /// What is kept of a listing version's code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kept {
     Body(String),
     /// Erased on request at this time; only its hash remains.
     Forgotten(DateTime<Utc>),
+    /// Sealed with another key than this service's `STUDIO_CONTENT_KEY`.
+    Unreadable,
 }
 
-/// Stores `contents` in the caller's transaction (the one appending their events). Storing a version
-/// again (a redelivered command) keeps the first.
+/// Stores `contents`, sealed, in the caller's transaction (the one appending their events). Storing
+/// a version again (a redelivered command) keeps the first.
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn store(tx: &mut PgConnection, contents: &[Content]) -> Result<(), sqlx::Error> {
+pub async fn store(
+    tx: &mut PgConnection,
+    sealer: &Sealer,
+    contents: &[Content],
+) -> Result<(), sqlx::Error> {
     if contents.is_empty() {
         return Ok(());
     }
@@ -66,16 +154,19 @@ pub async fn store(tx: &mut PgConnection, contents: &[Content]) -> Result<(), sq
     let listings: Vec<i64> = contents.iter().map(|c| c.listing.0).collect();
     let versions: Vec<i64> = contents.iter().map(|c| c.version).collect();
     let hashes: Vec<String> = contents.iter().map(|c| sha256_hex(&c.body)).collect();
-    let bodies: Vec<String> = contents.iter().map(|c| c.body.clone()).collect();
+    let sealed: Vec<Vec<u8>> = contents
+        .iter()
+        .map(|c| sealer.seal(c.guild, c.listing, c.version, &c.body))
+        .collect();
     sqlx::query!(
-        "INSERT INTO listing_content (guild_id, listing_id, version, sha256, body)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[])
+        "INSERT INTO listing_content (guild_id, listing_id, version, sha256, sealed)
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])
          ON CONFLICT DO NOTHING",
         &guilds,
         &listings,
         &versions,
         &hashes,
-        &bodies
+        &sealed
     )
     .execute(tx)
     .await?;
@@ -88,12 +179,13 @@ pub async fn store(tx: &mut PgConnection, contents: &[Content]) -> Result<(), sq
 /// The database is unreachable.
 pub async fn read(
     pool: &PgPool,
+    sealer: &Sealer,
     guild: GuildId,
     listing: ListingId,
     version: i64,
 ) -> Result<Option<Kept>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT body, forgotten_at FROM listing_content
+        "SELECT sealed, legacy_body, forgotten_at FROM listing_content
          WHERE guild_id = $1 AND listing_id = $2 AND version = $3",
         guild.0,
         listing.0,
@@ -101,10 +193,45 @@ pub async fn read(
     )
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|r| match (r.body, r.forgotten_at) {
-        (Some(body), _) => Kept::Body(body),
-        (None, at) => Kept::Forgotten(at.unwrap_or_default()),
-    }))
+    Ok(
+        row.map(|r| match (r.sealed, r.legacy_body, r.forgotten_at) {
+            (Some(sealed), _, _) => sealer
+                .open(guild, listing, version, &sealed)
+                .map_or(Kept::Unreadable, Kept::Body),
+            (None, Some(body), _) => Kept::Body(body),
+            (None, None, at) => Kept::Forgotten(at.unwrap_or_default()),
+        }),
+    )
+}
+
+/// Seals the code moved out of the log by migration 0005 (kept in the clear until a command service
+/// with a key starts). Returns how many versions it sealed.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn seal_legacy(pool: &PgPool, sealer: &Sealer) -> Result<u64, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT guild_id, listing_id, version, legacy_body AS "body!" FROM listing_content
+           WHERE legacy_body IS NOT NULL"#
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut sealed = 0;
+    for r in rows {
+        let (guild, listing) = (GuildId(r.guild_id), ListingId(r.listing_id));
+        let done = sqlx::query!(
+            "UPDATE listing_content SET sealed = $4, legacy_body = NULL
+             WHERE guild_id = $1 AND listing_id = $2 AND version = $3 AND legacy_body IS NOT NULL",
+            r.guild_id,
+            r.listing_id,
+            r.version,
+            sealer.seal(guild, listing, r.version, &r.body)
+        )
+        .execute(pool)
+        .await?;
+        sealed += done.rows_affected();
+    }
+    Ok(sealed)
 }
 
 /// Erases the code of every version of a listing (a seller's or an operator's request), keeping the
@@ -114,8 +241,8 @@ pub async fn read(
 /// The database is unreachable.
 pub async fn forget(pool: &PgPool, guild: GuildId, listing: ListingId) -> Result<u64, sqlx::Error> {
     let done = sqlx::query!(
-        "UPDATE listing_content SET body = NULL, forgotten_at = now()
-         WHERE guild_id = $1 AND listing_id = $2 AND body IS NOT NULL",
+        "UPDATE listing_content SET sealed = NULL, legacy_body = NULL, forgotten_at = now()
+         WHERE guild_id = $1 AND listing_id = $2 AND forgotten_at IS NULL",
         guild.0,
         listing.0
     )
@@ -133,6 +260,38 @@ mod tests {
         assert_eq!(
             sha256_hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn a_sealed_body_opens_only_with_its_key_and_in_its_row() {
+        let (g, l) = (GuildId(1), ListingId(2));
+        let sealer = Sealer::new("a long random secret");
+        let sealed = sealer.seal(g, l, 3, "fn main() {}");
+        assert!(
+            !String::from_utf8_lossy(&sealed).contains("fn main"),
+            "sealed, not encoded"
+        );
+        assert_eq!(
+            sealer.open(g, l, 3, &sealed).as_deref(),
+            Some("fn main() {}")
+        );
+        assert_eq!(Sealer::new("another secret").open(g, l, 3, &sealed), None);
+        assert_eq!(sealer.open(g, l, 4, &sealed), None, "bound to its version");
+        assert_eq!(
+            sealer.open(g, ListingId(9), 3, &sealed),
+            None,
+            "and listing"
+        );
+        let mut tampered = sealed.clone();
+        if let Some(last) = tampered.last_mut() {
+            *last ^= 1;
+        }
+        assert_eq!(sealer.open(g, l, 3, &tampered), None);
+        assert_ne!(
+            sealer.seal(g, l, 3, "fn main() {}"),
+            sealed,
+            "a fresh nonce each time"
         );
     }
 }

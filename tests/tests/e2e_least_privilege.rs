@@ -157,7 +157,7 @@ async fn purchased_code_reaches_its_buyer_and_no_auditor_and_can_be_erased_on_re
         "no relation an auditor reads holds code: {readable:?}"
     );
     assert!(
-        refused(&mut audit, "SELECT body FROM listing_content").await,
+        refused(&mut audit, "SELECT sealed FROM listing_content").await,
         "the code's own table is closed to auditors"
     );
     // The log still proves what was sold: the listing's event carries the code's hash.
@@ -172,6 +172,26 @@ async fn purchased_code_reaches_its_buyer_and_no_auditor_and_can_be_erased_on_re
     assert!(
         audit_verify(&stack, &auditor).await,
         "the auditor verifies every credit"
+    );
+    // Nor does anything the owner could back up hold it in the clear: the kept code is sealed
+    // with a key the database never holds.
+    let mut owner = PgConnection::connect(&stack.database_url)
+        .await
+        .expect("the owner");
+    let everything = readable_mentions(&mut owner).await;
+    assert!(
+        everything.iter().all(|(_, mentions)| *mentions == 0),
+        "a backup of the whole database holds no code: {everything:?}"
+    );
+    assert_eq!(
+        stack
+            .scalar(&format!(
+                "SELECT count(*) FROM listing_content
+                 WHERE position(convert_to('{SECRET}', 'UTF8') IN sealed) > 0 OR legacy_body IS NOT NULL"
+            ))
+            .await,
+        0,
+        "the code is sealed at rest"
     );
     // Nor do the command service's own records keep a copy.
     for (table, column) in [("processed_commands", "outcome"), ("outbox", "effect")] {
@@ -211,7 +231,7 @@ async fn purchased_code_reaches_its_buyer_and_no_auditor_and_can_be_erased_on_re
     );
     assert_eq!(
         stack
-            .scalar("SELECT count(*) FROM listing_content WHERE body IS NOT NULL")
+            .scalar("SELECT count(*) FROM listing_content WHERE sealed IS NOT NULL OR legacy_body IS NOT NULL")
             .await,
         0
     );
@@ -246,7 +266,7 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
     // Something in each table, so that a refusal is not an empty success.
     sqlx::raw_sql(
         "INSERT INTO gateway_sessions VALUES (0, 'session', 1, 'wss://gateway.discord.gg');
-         INSERT INTO listing_content (guild_id, listing_id, version, sha256, body)
+         INSERT INTO listing_content (guild_id, listing_id, version, sha256, legacy_body)
          VALUES (1, 1, 1, repeat('0', 64), 'code');",
     )
     .execute(&stack.pool)
@@ -259,7 +279,7 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
     let mut projector = connect_as(&stack, "studio_projector").await;
     for (what, sql) in [
         ("append to the log", append),
-        ("read the code", "SELECT body FROM listing_content"),
+        ("read the code", "SELECT sealed FROM listing_content"),
         (
             "read the bot's session",
             "SELECT resume_url FROM gateway_sessions",
@@ -277,7 +297,7 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
         ("read the ledger", "SELECT * FROM ledger"),
         ("read the log", "SELECT * FROM event_log"),
         ("append to the log", append),
-        ("read the code", "SELECT body FROM listing_content"),
+        ("read the code", "SELECT sealed FROM listing_content"),
     ] {
         assert!(
             refused(&mut gateway, sql).await,

@@ -7,6 +7,7 @@ use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::PgPoolOptions;
 use std::borrow::Cow;
+use studio_schema::content::{self, Kept, Sealer};
 use studio_schema::{Event, MIGRATOR};
 
 /// A fresh database with the migrations before `version` applied.
@@ -99,18 +100,27 @@ async fn code_written_into_the_log_before_moves_out_and_leaves_its_hash() {
         studio_schema::content::sha256_hex(code),
         "Postgres and Studio hash the same bytes"
     );
-    let kept = studio_schema::content::read(
-        &pool,
-        studio_schema::GuildId(7),
-        studio_schema::ListingId(1),
-        1,
-    )
-    .await
-    .expect("read");
+    // The command service seals the moved code at start; its buyers read it all along.
+    let sealer = Sealer::new("the deployment's key");
+    let (guild, listing) = (studio_schema::GuildId(7), studio_schema::ListingId(1));
+    let kept = || content::read(&pool, &sealer, guild, listing, 1);
     assert_eq!(
-        kept,
-        Some(studio_schema::content::Kept::Body(code.to_owned()))
+        kept().await.expect("read"),
+        Some(Kept::Body(code.to_owned()))
     );
+    assert_eq!(content::seal_legacy(&pool, &sealer).await.expect("seal"), 1);
+    assert_eq!(
+        kept().await.expect("read"),
+        Some(Kept::Body(code.to_owned()))
+    );
+    let in_the_clear: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM listing_content
+         WHERE legacy_body IS NOT NULL OR position(convert_to('secret()', 'UTF8') IN sealed) > 0",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("count");
+    assert_eq!(in_the_clear, 0, "no code in the clear in the database");
     let outcome: String = sqlx::query_scalar("SELECT outcome::text FROM processed_commands")
         .fetch_one(&pool)
         .await

@@ -70,11 +70,17 @@ impl Answerer {
                         "❌ You do not own listing #{listing} (or it was refunded)."
                     )));
                 };
-                match content::read(pool, guild, *listing, version).await? {
+                match content::read(pool, &self.sealer, guild, *listing, version).await? {
                     Some(Kept::Body(code)) => {
                         render::private_embeds(receipts::code_embeds(&title, &code))
                     }
                     Some(Kept::Forgotten(_)) => render::ephemeral(&receipts::forgotten(*listing)),
+                    Some(Kept::Unreadable) => {
+                        warn!(%listing, version, "code sealed with another STUDIO_CONTENT_KEY");
+                        render::ephemeral(&format!(
+                            "❌ Studio cannot open the code of listing #{listing} just now; the server's operators have been told."
+                        ))
+                    }
                     None => render::ephemeral(&format!(
                         "❌ The code of listing #{listing} is not available yet; try again in a moment."
                     )),
@@ -217,10 +223,13 @@ impl Answerer {
                     )),
                     Some(row) => {
                         // The seller's own code, to edit; none once erased on request.
-                        let code = match content::read(pool, guild, *listing, row.version).await? {
-                            Some(Kept::Body(code)) => code,
-                            Some(Kept::Forgotten(_)) | None => String::new(),
-                        };
+                        let code =
+                            match content::read(pool, &self.sealer, guild, *listing, row.version)
+                                .await?
+                            {
+                                Some(Kept::Body(code)) => code,
+                                Some(Kept::Forgotten(_) | Kept::Unreadable) | None => String::new(),
+                            };
                         forms::listing(Some((&row, &code)))
                     }
                     None => render::ephemeral(&format!("❌ There is no listing #{listing}.")),

@@ -154,12 +154,22 @@ impl Answerer {
 
     /// The code `code` names, or `None` when it was erased on request.
     async fn code(&self, code: &CodeRef) -> Result<Option<String>, Failure> {
-        let kept = content::read(&self.pool, code.guild, code.listing, code.version)
-            .await
-            .map_err(|e| Failure::database(&e))?;
+        let kept = content::read(
+            &self.pool,
+            &self.sealer,
+            code.guild,
+            code.listing,
+            code.version,
+        )
+        .await
+        .map_err(|e| Failure::database(&e))?;
         match kept {
             Some(Kept::Body(body)) => Ok(Some(body)),
             Some(Kept::Forgotten(_)) => Ok(None),
+            Some(Kept::Unreadable) => Err(Failure::Permanent(format!(
+                "the code of listing {} version {} is sealed with another STUDIO_CONTENT_KEY",
+                code.listing, code.version
+            ))),
             None => Err(Failure::Permanent(format!(
                 "no code kept for listing {} version {}",
                 code.listing, code.version

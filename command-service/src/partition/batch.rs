@@ -536,7 +536,7 @@ impl Worker<'_> {
     ) -> Result<Vec<i64>, CommitError> {
         let pool = &self.shared.pool;
         let mut tx = pool.begin().await.map_err(|e| classify(&e))?;
-        Writer::append(&mut tx, plans).await?;
+        Writer::append(&mut tx, plans, &self.shared.answerer.sealer).await?;
         if !positions::advance(&mut tx, self.partition, self.position, to)
             .await
             .map_err(|e| classify(&e))?

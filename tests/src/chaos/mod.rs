@@ -140,6 +140,7 @@ pub async fn run(settings: Settings) -> Result<Report> {
         ("DISCORD_GATEWAY_URL", world.discord.gateway_url.clone()),
         ("DISCORD_API_HOST", world.discord.api_host.clone()),
         ("DISCORD_APPLICATION_ID", "100".to_owned()),
+        ("STUDIO_CONTENT_KEY", "chaos-content-key".to_owned()),
         ("STUDIO_ACK_WAIT_SECS", settings.ack_wait_secs.to_string()),
         ("STUDIO_PROJECTOR_POLL_MS", "250".to_owned()),
         (

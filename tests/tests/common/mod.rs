@@ -25,6 +25,9 @@ pub const ANNOUNCEMENTS: u64 = 900_000_000_000_000_003;
 pub const ADMIN_PERMISSIONS: u64 = 0x20 | 0x400 | 0x800;
 pub const MEMBER_PERMISSIONS: u64 = 0x400 | 0x800;
 
+/// The secret that seals listings' code in every test's command service.
+pub const CONTENT_KEY: &str = "test-content-key-not-secret";
+
 /// How long any end-to-end expectation may take before the test fails.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -225,6 +228,7 @@ impl Stack {
             ("DISCORD_GATEWAY_URL", self.discord.gateway_url.clone()),
             ("DISCORD_API_HOST", self.discord.api_host.clone()),
             ("DISCORD_APPLICATION_ID", "100".into()),
+            ("STUDIO_CONTENT_KEY", CONTENT_KEY.into()),
             ("STUDIO_PROJECTOR_POLL_MS", "250".into()),
             (
                 "RUST_LOG",
