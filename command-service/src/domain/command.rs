@@ -112,6 +112,9 @@ pub enum Command {
         actor: UserId,
         actor_can_manage_guild: bool,
         change: Box<studio_schema::settings::SettingsChange>,
+        /// Each role the change hands out (none for a change that names no role, or clears one),
+        /// with Discord's facts about it once the intake has gathered them.
+        roles: Vec<crate::rules::roles::RoleChoice>,
     },
     /// A member asks for today's quest (`at`: when); `roll` is drawn at random by the caller and
     /// used only if the member has no quest yet that day.

@@ -1,6 +1,7 @@
 //! `decide(state, command, now)`: the rules applied to one command.
 
 use super::{Command, GuildState, Outcome, Rejection, SeenMember};
+use crate::rules::roles::RoleRefusal;
 use crate::rules::{tenure, xp};
 use chrono::{DateTime, Utc};
 use studio_schema::{Event, RoleId, Xp};
@@ -144,12 +145,22 @@ pub fn decide(
             actor,
             actor_can_manage_guild,
             change,
+            roles: choices,
         } => {
             if !actor_can_manage_guild {
                 return Err(Rejection::AdminOnly);
             }
             crate::rules::settings::check(&state.settings, change)
                 .map_err(|e| Rejection::BadSetting(e.0))?;
+            // Every role the change hands out, checked against Discord's facts about it; a role
+            // without them (not gathered, or another one) is not handed out.
+            for named in crate::rules::settings::handed_out(change) {
+                let choice = choices
+                    .iter()
+                    .find(|c| c.role == named)
+                    .ok_or(Rejection::Role(RoleRefusal::Unchecked))?;
+                crate::rules::roles::check(choice).map_err(Rejection::Role)?;
+            }
             let mut after = state.settings.clone();
             after.apply(change);
             // Members holding rank roles get the new ones and lose the old (Discord's member-role

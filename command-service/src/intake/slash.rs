@@ -5,6 +5,7 @@
 use super::Asked;
 use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
 use crate::query::Query;
+use crate::rules::roles::{Chooser, RoleChoice};
 use studio_schema::money::TeamId;
 use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
@@ -327,11 +328,44 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         }
         _ => return None,
     }
+    let roles = crate::rules::settings::handed_out(&change)
+        .into_iter()
+        .map(|role| RoleChoice {
+            role,
+            chooser: chooser(i, actor),
+            // Gathered from Discord just before the command is decided.
+            guild: None,
+        })
+        .collect();
     Some(Command::ChangeSettings {
         actor,
         actor_can_manage_guild: can_manage_guild(i),
         change: Box::new(change),
+        roles,
     })
+}
+
+/// The admin choosing a role, as their interaction shows them: their roles and whether they may
+/// manage roles.
+fn chooser(i: &Interaction, actor: UserId) -> Chooser {
+    let member = i.member.as_ref();
+    let p = member
+        .and_then(|m| m.permissions)
+        .unwrap_or(Permissions::empty());
+    Chooser {
+        user: actor.0,
+        roles: member
+            .map(|m| {
+                m.roles
+                    .iter()
+                    .filter_map(|r| super::snowflake(*r))
+                    .map(u64::cast_signed)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        manage_roles: p.contains(Permissions::MANAGE_ROLES),
+        administrator: p.contains(Permissions::ADMINISTRATOR),
+    }
 }
 
 fn team(options: &Options<'_>, actor: UserId) -> Option<Command> {

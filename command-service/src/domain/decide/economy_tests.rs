@@ -733,6 +733,7 @@ fn an_admin_can_let_beginners_sell() {
             beginners_may_sell: Some(allowed),
             ..Default::default()
         }),
+        roles: Vec::new(),
     };
     s.when(allow(false, true))
         .then_rejected(Rejection::AdminOnly);

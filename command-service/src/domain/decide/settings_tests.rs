@@ -1,7 +1,7 @@
 //! Guild settings: admins only, within limits, in force from their place in the log on; a replay of
 //! the earlier history gives the earlier results.
 
-use super::testing::{given, secs};
+use super::testing::{given, grantable, secs};
 use super::*;
 use crate::domain::due;
 use studio_schema::settings::SettingsChange;
@@ -29,6 +29,7 @@ fn change(can: bool, change: SettingsChange) -> Command {
         actor: ADMIN,
         actor_can_manage_guild: can,
         change: Box::new(change),
+        roles: Vec::new(),
     }
 }
 
@@ -99,5 +100,49 @@ fn new_rank_thresholds_bring_rank_ups_due_from_then_on() {
     assert!(matches!(
         s.when_at(change(true, backwards), secs(13)).rejection(),
         Rejection::BadSetting(_)
+    ));
+}
+
+#[test]
+fn a_role_studio_may_not_hand_out_is_refused_and_changes_nothing() {
+    use crate::rules::roles::RoleRefusal;
+    let mut s = given(&[]);
+    s.when(post(1, 5, secs(0))).outcome(); // alice is seen
+    let pro_dev = |role| SettingsChange {
+        pro_dev_role: Some(role),
+        ..SettingsChange::default()
+    };
+    // Without Discord's facts (not gathered, or gathered for another role): refused.
+    s.when(change(true, pro_dev(7)))
+        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
+    let mut other = change(true, pro_dev(7));
+    if let Command::ChangeSettings { roles, .. } = &mut other {
+        *roles = grantable(&[8]);
+    }
+    s.when(other)
+        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
+    // A role above Studio's: the rule's refusal, and nothing written.
+    let mut above = change(true, pro_dev(7));
+    if let Command::ChangeSettings { roles, .. } = &mut above {
+        *roles = grantable(&[7]);
+        for choice in roles.iter_mut() {
+            if let Some(g) = choice.guild.as_mut() {
+                g.bot_roles.clear();
+            }
+        }
+    }
+    s.when(above)
+        .then_rejected(Rejection::Role(RoleRefusal::AboveStudio(7)));
+    assert!(s.history().iter().all(|e| !matches!(e, studio_schema::Event::GuildSettingsChanged { .. })));
+    // Clearing a role hands nothing out: no facts needed.
+    s.when(change(true, pro_dev(0))).outcome();
+    // With the facts, it is made.
+    let mut fine = change(true, pro_dev(7));
+    if let Command::ChangeSettings { roles, .. } = &mut fine {
+        *roles = grantable(&[7]);
+    }
+    assert!(matches!(
+        s.when(fine).outcome(),
+        Outcome::SettingChanged { .. }
     ));
 }
