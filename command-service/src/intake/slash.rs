@@ -679,6 +679,45 @@ mod tests {
     }
 
     #[test]
+    fn a_settings_role_carries_its_chooser_and_no_facts_yet() {
+        use crate::rules::roles::{Chooser, RoleChoice};
+        let prodev = json!([{"name": "prodev-role", "type": 1, "options": [
+            {"name": "role", "type": 8, "value": "777"}]}]);
+        let payload = String::from_utf8(slash("settings", &prodev))
+            .unwrap_or_default()
+            .replace(r#""roles":[]"#, r#""roles":["61","62"]"#)
+            .replace(r#""permissions":"32""#, r#""permissions":"268435488""#);
+        let chosen = read("INTERACTION_CREATE", payload.as_bytes(), chrono::Utc::now());
+        let Ok(Incoming::Command {
+            command: Command::ChangeSettings { roles, .. },
+            ..
+        }) = chosen
+        else {
+            panic!("expected a settings change, got {chosen:?}");
+        };
+        assert_eq!(
+            roles,
+            vec![RoleChoice {
+                role: 777,
+                chooser: Chooser {
+                    user: 400,
+                    roles: vec![61, 62],
+                    manage_roles: true,
+                    administrator: false,
+                },
+                guild: None,
+            }]
+        );
+        // Clearing the role hands nothing out.
+        let clear = json!([{"name": "prodev-role", "type": 1, "options": []}]);
+        let cleared = read("INTERACTION_CREATE", &slash("settings", &clear), chrono::Utc::now());
+        assert!(
+            matches!(cleared, Ok(Incoming::Command { command: Command::ChangeSettings { ref roles, .. }, .. }) if roles.is_empty()),
+            "{cleared:?}"
+        );
+    }
+
+    #[test]
     fn a_team_command_without_bad_text_still_reads() {
         let deposit = json!([{"name": "deposit", "type": 1, "options": [
             {"name": "team", "type": 4, "value": 1},
