@@ -30,8 +30,8 @@ pub mod validate;
 
 pub use config::{FakeConfig, FakeGuild, FakeMember};
 pub use fake::FakeDiscord;
-pub use roles::FakeRole;
 pub use records::{
     Callback, CallbackEvent, InteractionInfo, PeerEvent, Pings, RecordedRequest, SentAttachment,
     SentMessage,
 };
+pub use roles::FakeRole;

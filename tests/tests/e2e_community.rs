@@ -262,8 +262,8 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
     );
     // The admin is the server's owner: they may have Studio give any role below Studio's own.
     let stack = Stack::start(vec![admin.clone(), dave.clone(), erin.clone()]).await;
-    let [pro_dev, learners, new_pro_dev] =
-        ["Pro-Dev", "Learners", "Pro-Dev 2"].map(|name| stack.discord.create_role(GUILD, FakeRole::new(name)));
+    let [pro_dev, learners, new_pro_dev] = ["Pro-Dev", "Learners", "Pro-Dev 2"]
+        .map(|name| stack.discord.create_role(GUILD, FakeRole::new(name)));
     let projector = stack.spawn("projector", &[], &[]);
     let command = stack.spawn("command-service", &[], &[("STUDIO_SCHEDULER_MS", "200")]);
     let gateway = stack.spawn("gateway-worker", &[], &[]);

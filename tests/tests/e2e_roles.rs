@@ -92,7 +92,10 @@ async fn nothing_changed(stack: &Stack) {
         assert!(show.contains(line), "{line:?} not in {show}");
     }
     assert!(
-        stack.discord.member_roles(GUILD, expert().user_id).is_empty(),
+        stack
+            .discord
+            .member_roles(GUILD, expert().user_id)
+            .is_empty(),
         "the Expert was given {:?}",
         stack.discord.member_roles(GUILD, expert().user_id)
     );
@@ -135,15 +138,31 @@ async fn roles_studio_cannot_give_are_refused_even_to_the_owner() {
     let studio = stack.discord.bot_role(GUILD).expect("Studio's role");
 
     for (role, says) in [
-        (moderators, format!("<@&{moderators}> is not below Studio's highest role")),
-        (level, format!("<@&{level}> is not below Studio's highest role")),
-        (boosters, format!("<@&{boosters}> is managed by an integration")),
+        (
+            moderators,
+            format!("<@&{moderators}> is not below Studio's highest role"),
+        ),
+        (
+            level,
+            format!("<@&{level}> is not below Studio's highest role"),
+        ),
+        (
+            boosters,
+            format!("<@&{boosters}> is managed by an integration"),
+        ),
         (studio, format!("<@&{studio}> is managed by an integration")),
         (GUILD, "@everyone is every member's role".to_owned()),
     ] {
         let text = answer(&stack, prodev(&stack, &owner(), MANAGE_SERVER, role)).await;
-        assert!(text.starts_with("❌ ") && text.contains(&says), "{says:?} not in {text}");
-        let text = answer(&stack, rank_role(&stack, &owner(), MANAGE_SERVER, "Expert", role)).await;
+        assert!(
+            text.starts_with("❌ ") && text.contains(&says),
+            "{says:?} not in {text}"
+        );
+        let text = answer(
+            &stack,
+            rank_role(&stack, &owner(), MANAGE_SERVER, "Expert", role),
+        )
+        .await;
         assert!(text.contains(&says), "{says:?} not in {text}");
     }
     nothing_changed(&stack).await;
@@ -159,18 +178,27 @@ async fn an_admin_who_could_not_give_a_role_cannot_have_studio_give_it() {
     let helpers = stack
         .discord
         .create_role(GUILD, FakeRole::new("Helpers").at(3));
-    let pro_dev = stack.discord.create_role(GUILD, FakeRole::new("Pro-Dev").at(5));
-    let mods = stack.discord.create_role(GUILD, FakeRole::new("Mods").at(7));
+    let pro_dev = stack
+        .discord
+        .create_role(GUILD, FakeRole::new("Pro-Dev").at(5));
+    let mods = stack
+        .discord
+        .create_role(GUILD, FakeRole::new("Mods").at(7));
     stack.discord.give_role(GUILD, ada.user_id, mods);
     stack.discord.give_role(GUILD, moderator().user_id, helpers);
 
     // Manage Server without Manage Roles, even holding a role above it.
     let text = answer(&stack, prodev(&stack, &ada, MANAGE_SERVER, pro_dev)).await;
     assert!(
-        text.contains("needs the Manage Roles permission") && text.contains(&format!("<@&{pro_dev}>")),
+        text.contains("needs the Manage Roles permission")
+            && text.contains(&format!("<@&{pro_dev}>")),
         "{text}"
     );
-    let text = answer(&stack, rank_role(&stack, &ada, MANAGE_SERVER, "Learner", helpers)).await;
+    let text = answer(
+        &stack,
+        rank_role(&stack, &ada, MANAGE_SERVER, "Learner", helpers),
+    )
+    .await;
     assert!(text.contains("needs the Manage Roles permission"), "{text}");
     // Manage Roles, but the role is not below the admin's highest one (above it, or the same).
     for role in [pro_dev, helpers] {
@@ -181,13 +209,20 @@ async fn an_admin_who_could_not_give_a_role_cannot_have_studio_give_it() {
         );
     }
     // Administrator stands for Manage Roles, not for the hierarchy.
-    let text = answer(&stack, prodev(&stack, &moderator(), MANAGE_SERVER | 0x8, pro_dev)).await;
+    let text = answer(
+        &stack,
+        prodev(&stack, &moderator(), MANAGE_SERVER | 0x8, pro_dev),
+    )
+    .await;
     assert!(text.contains("is not below your highest role"), "{text}");
 
     // The moderators' own roles are untouched by Studio.
     stack.effects_out().await;
     assert_eq!(stack.discord.member_roles(GUILD, ada.user_id), vec![mods]);
-    assert_eq!(stack.discord.member_roles(GUILD, moderator().user_id), vec![helpers]);
+    assert_eq!(
+        stack.discord.member_roles(GUILD, moderator().user_id),
+        vec![helpers]
+    );
     assert_eq!(
         stack
             .scalar("SELECT count(*) FROM event_log WHERE event_type = 'GuildSettingsChanged'")
@@ -198,7 +233,12 @@ async fn an_admin_who_could_not_give_a_role_cannot_have_studio_give_it() {
     for line in NO_ROLES {
         assert!(show.contains(line), "{line:?} not in {show}");
     }
-    assert!(stack.discord.member_roles(GUILD, expert().user_id).is_empty());
+    assert!(
+        stack
+            .discord
+            .member_roles(GUILD, expert().user_id)
+            .is_empty()
+    );
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -208,8 +248,12 @@ async fn an_admin_who_could_not_give_a_role_cannot_have_studio_give_it() {
 async fn an_admin_who_may_give_a_role_chooses_it_and_experts_get_it() {
     let mo = moderator();
     let (stack, services) = start(vec![owner(), expert(), mo.clone()]).await;
-    let mods = stack.discord.create_role(GUILD, FakeRole::new("Mods").at(7));
-    let pro_dev = stack.discord.create_role(GUILD, FakeRole::new("Pro-Dev").at(5));
+    let mods = stack
+        .discord
+        .create_role(GUILD, FakeRole::new("Mods").at(7));
+    let pro_dev = stack
+        .discord
+        .create_role(GUILD, FakeRole::new("Pro-Dev").at(5));
     stack.discord.give_role(GUILD, mo.user_id, mods);
 
     // Discord cannot be asked: refused, and nothing changes; asked again, it can.
@@ -235,8 +279,14 @@ async fn an_admin_who_may_give_a_role_chooses_it_and_experts_get_it() {
             .contains(&format!("Pro-Dev role: <@&{pro_dev}>"))
     );
     // The owner chooses a role for Experts without Manage Roles or any role of their own.
-    let experts = stack.discord.create_role(GUILD, FakeRole::new("Experts").at(1));
-    let text = answer(&stack, rank_role(&stack, &owner(), MANAGE_SERVER, "Expert", experts)).await;
+    let experts = stack
+        .discord
+        .create_role(GUILD, FakeRole::new("Experts").at(1));
+    let text = answer(
+        &stack,
+        rank_role(&stack, &owner(), MANAGE_SERVER, "Expert", experts),
+    )
+    .await;
     assert!(text.contains(&format!("<@&{experts}>")), "{text}");
     let both = stack
         .discord

@@ -448,7 +448,10 @@ async fn the_bot_gives_and_takes_only_roles_below_its_own_that_no_integration_ma
     let guild = Id::new(GUILD);
     let below = fake.create_role(GUILD, FakeRole::new("Pro-Dev"));
     let above = fake.create_role(GUILD, FakeRole::new("Moderator").above_bot());
-    let level = fake.create_role(GUILD, FakeRole::new("Level").at(studio_tests::roles::BOT_ROLE_POSITION));
+    let level = fake.create_role(
+        GUILD,
+        FakeRole::new("Level").at(studio_tests::roles::BOT_ROLE_POSITION),
+    );
     let managed = fake.create_role(GUILD, FakeRole::new("Booster").at(1).managed());
     let studio = fake.bot_role(GUILD).expect("the bot has a role");
 
@@ -468,19 +471,39 @@ async fn the_bot_gives_and_takes_only_roles_below_its_own_that_no_integration_ma
         .model()
         .await
         .expect("guild model");
-    let position = |id: u64| listed.roles.iter().find(|r| r.id.get() == id).map(|r| (r.position, r.managed));
-    assert_eq!(position(studio), Some((studio_tests::roles::BOT_ROLE_POSITION, true)));
-    assert_eq!(position(above), Some((studio_tests::roles::BOT_ROLE_POSITION + 1, false)));
+    let position = |id: u64| {
+        listed
+            .roles
+            .iter()
+            .find(|r| r.id.get() == id)
+            .map(|r| (r.position, r.managed))
+    };
+    assert_eq!(
+        position(studio),
+        Some((studio_tests::roles::BOT_ROLE_POSITION, true))
+    );
+    assert_eq!(
+        position(above),
+        Some((studio_tests::roles::BOT_ROLE_POSITION + 1, false))
+    );
 
     for role in [above, level, managed, studio, GUILD] {
         let put = client
             .add_guild_member_role(guild, Id::new(400), Id::new(role))
             .await;
-        assert_eq!(put.err().as_ref().and_then(discord_code), Some(50013), "PUT {role}");
+        assert_eq!(
+            put.err().as_ref().and_then(discord_code),
+            Some(50013),
+            "PUT {role}"
+        );
         let delete = client
             .remove_guild_member_role(guild, Id::new(400), Id::new(role))
             .await;
-        assert_eq!(delete.err().as_ref().and_then(discord_code), Some(50013), "DELETE {role}");
+        assert_eq!(
+            delete.err().as_ref().and_then(discord_code),
+            Some(50013),
+            "DELETE {role}"
+        );
     }
     let unknown = client
         .add_guild_member_role(guild, Id::new(400), Id::new(999))

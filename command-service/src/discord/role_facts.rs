@@ -88,11 +88,7 @@ impl RoleFacts {
                     managed: r.managed,
                 })
                 .collect(),
-            bot_roles: member
-                .roles
-                .iter()
-                .map(|r| r.get().cast_signed())
-                .collect(),
+            bot_roles: member.roles.iter().map(|r| r.get().cast_signed()).collect(),
         })
     }
 }

@@ -710,7 +710,11 @@ mod tests {
         );
         // Clearing the role hands nothing out.
         let clear = json!([{"name": "prodev-role", "type": 1, "options": []}]);
-        let cleared = read("INTERACTION_CREATE", &slash("settings", &clear), chrono::Utc::now());
+        let cleared = read(
+            "INTERACTION_CREATE",
+            &slash("settings", &clear),
+            chrono::Utc::now(),
+        );
         assert!(
             matches!(cleared, Ok(Incoming::Command { command: Command::ChangeSettings { ref roles, .. }, .. }) if roles.is_empty()),
             "{cleared:?}"

@@ -760,7 +760,10 @@ fn role_choices(
         Item::Command { guild, pending, .. } => match &mut pending.command {
             Command::ChangeSettings { roles, .. } => {
                 let guild = *guild;
-                roles.iter_mut().map(move |c| (guild, c)).collect::<Vec<_>>()
+                roles
+                    .iter_mut()
+                    .map(move |c| (guild, c))
+                    .collect::<Vec<_>>()
             }
             _ => Vec::new(),
         },

@@ -65,7 +65,9 @@ pub struct RoleChoice {
 /// Why a role cannot be handed out by Studio, or chosen by this admin.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum RoleRefusal {
-    #[error("I couldn't check that role with Discord right now, so nothing changed. Please try again in a moment.")]
+    #[error(
+        "I couldn't check that role with Discord right now, so nothing changed. Please try again in a moment."
+    )]
     Unchecked,
     #[error("@everyone is every member's role: Studio does not hand it out. Choose another role.")]
     Everyone,
@@ -238,9 +240,25 @@ mod tests {
 
     #[test]
     fn the_refusals_name_what_is_wrong() {
-        assert!(RoleRefusal::NeedsManageRoles(5).to_string().contains("Manage Roles"));
-        assert!(RoleRefusal::AboveStudio(5).to_string().contains("Studio's highest role"));
-        assert!(RoleRefusal::AboveChooser(5).to_string().contains("your highest role"));
-        assert!(RoleRefusal::Unchecked.to_string().contains("couldn't check that role"));
+        assert!(
+            RoleRefusal::NeedsManageRoles(5)
+                .to_string()
+                .contains("Manage Roles")
+        );
+        assert!(
+            RoleRefusal::AboveStudio(5)
+                .to_string()
+                .contains("Studio's highest role")
+        );
+        assert!(
+            RoleRefusal::AboveChooser(5)
+                .to_string()
+                .contains("your highest role")
+        );
+        assert!(
+            RoleRefusal::Unchecked
+                .to_string()
+                .contains("couldn't check that role")
+        );
     }
 }

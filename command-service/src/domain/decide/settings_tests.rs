@@ -133,7 +133,11 @@ fn a_role_studio_may_not_hand_out_is_refused_and_changes_nothing() {
     }
     s.when(above)
         .then_rejected(Rejection::Role(RoleRefusal::AboveStudio(7)));
-    assert!(s.history().iter().all(|e| !matches!(e, studio_schema::Event::GuildSettingsChanged { .. })));
+    assert!(
+        s.history()
+            .iter()
+            .all(|e| !matches!(e, studio_schema::Event::GuildSettingsChanged { .. }))
+    );
     // Clearing a role hands nothing out: no facts needed.
     s.when(change(true, pro_dev(0))).outcome();
     // With the facts, it is made.
