@@ -1,8 +1,8 @@
 //! The roles Studio hands out, end to end: `/settings prodev-role` and `/settings rank-role` take
 //! only a role Discord lets Studio give (below its highest role, not managed, not @everyone), from
-//! an admin who could give it themselves (the owner, or Manage Roles with a higher role). Anything
-//! else is refused privately, naming what is wrong, and changes nothing: the settings read the same
-//! and no member is given the role.
+//! an admin who could give it themselves (the owner, or Manage Roles with a higher role); switching
+//! one back takes it from members, so it needs the same. Anything else is refused privately, naming
+//! what is wrong, and changes nothing: the settings read the same and no member is given the role.
 
 mod common;
 
@@ -247,7 +247,8 @@ async fn an_admin_who_could_not_give_a_role_cannot_have_studio_give_it() {
 #[tokio::test]
 async fn an_admin_who_may_give_a_role_chooses_it_and_experts_get_it() {
     let mo = moderator();
-    let (stack, services) = start(vec![owner(), expert(), mo.clone()]).await;
+    let ada = admin();
+    let (stack, services) = start(vec![owner(), expert(), mo.clone(), ada.clone()]).await;
     let mods = stack
         .discord
         .create_role(GUILD, FakeRole::new("Mods").at(7));
@@ -303,6 +304,35 @@ async fn an_admin_who_may_give_a_role_chooses_it_and_experts_get_it() {
         "{:?}",
         stack.discord.member_roles(GUILD, expert().user_id)
     );
+
+    // Switching it back takes it from everyone: only an admin who could take it themselves may.
+    let clear = |who: &FakeMember, permissions| {
+        settings(&stack, who, permissions, "prodev-role", json!([]))
+    };
+    let text = answer(&stack, clear(&ada, MANAGE_SERVER)).await;
+    assert!(
+        text.contains(&format!(
+            "you could not take <@&{pro_dev}> from members yourself"
+        )),
+        "{text}"
+    );
+    stack.effects_out().await;
+    assert!(
+        stack
+            .discord
+            .member_roles(GUILD, expert().user_id)
+            .contains(&pro_dev),
+        "the refused change took nothing"
+    );
+    let text = answer(&stack, clear(&mo, ROLE_ADMIN)).await;
+    assert!(text.contains("no longer gives a Pro-Dev role"), "{text}");
+    let taken = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            (d.member_roles(GUILD, expert().user_id) == [experts]).then_some(())
+        })
+        .await;
+    assert!(taken.is_some(), "the Pro-Dev role is taken back");
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;

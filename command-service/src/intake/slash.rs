@@ -5,7 +5,7 @@
 use super::Asked;
 use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
 use crate::query::Query;
-use crate::rules::roles::{Chooser, RoleChoice};
+use crate::rules::roles::{Chooser, RoleFacts};
 use studio_schema::money::TeamId;
 use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
@@ -328,20 +328,18 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         }
         _ => return None,
     }
-    let roles = crate::rules::settings::handed_out(&change)
-        .into_iter()
-        .map(|role| RoleChoice {
-            role,
+    let role_facts = crate::rules::settings::touches_roles(&change).then(|| {
+        Box::new(RoleFacts {
             chooser: chooser(i, actor),
             // Gathered from Discord just before the command is decided.
             guild: None,
         })
-        .collect();
+    });
     Some(Command::ChangeSettings {
         actor,
         actor_can_manage_guild: can_manage_guild(i),
         change: Box::new(change),
-        roles,
+        role_facts,
     })
 }
 
@@ -680,7 +678,7 @@ mod tests {
 
     #[test]
     fn a_settings_role_carries_its_chooser_and_no_facts_yet() {
-        use crate::rules::roles::{Chooser, RoleChoice};
+        use crate::rules::roles::{Chooser, RoleFacts};
         let prodev = json!([{"name": "prodev-role", "type": 1, "options": [
             {"name": "role", "type": 8, "value": "777"}]}]);
         let payload = String::from_utf8(slash("settings", &prodev))
@@ -689,16 +687,15 @@ mod tests {
             .replace(r#""permissions":"32""#, r#""permissions":"268435488""#);
         let chosen = read("INTERACTION_CREATE", payload.as_bytes(), chrono::Utc::now());
         let Ok(Incoming::Command {
-            command: Command::ChangeSettings { roles, .. },
+            command: Command::ChangeSettings { role_facts, .. },
             ..
         }) = chosen
         else {
             panic!("expected a settings change, got {chosen:?}");
         };
         assert_eq!(
-            roles,
-            vec![RoleChoice {
-                role: 777,
+            role_facts.as_deref(),
+            Some(&RoleFacts {
                 chooser: Chooser {
                     user: 400,
                     roles: vec![61, 62],
@@ -706,9 +703,9 @@ mod tests {
                     administrator: false,
                 },
                 guild: None,
-            }]
+            })
         );
-        // Clearing the role hands nothing out.
+        // Clearing the role takes it away: Discord is asked too.
         let clear = json!([{"name": "prodev-role", "type": 1, "options": []}]);
         let cleared = read(
             "INTERACTION_CREATE",
@@ -716,8 +713,20 @@ mod tests {
             chrono::Utc::now(),
         );
         assert!(
-            matches!(cleared, Ok(Incoming::Command { command: Command::ChangeSettings { ref roles, .. }, .. }) if roles.is_empty()),
+            matches!(cleared, Ok(Incoming::Command { command: Command::ChangeSettings { ref role_facts, .. }, .. }) if role_facts.is_some()),
             "{cleared:?}"
+        );
+        // Other settings need none.
+        let fee = json!([{"name": "team-fee", "type": 1, "options": [
+            {"name": "amount", "type": 4, "value": 5}]}]);
+        let other = read(
+            "INTERACTION_CREATE",
+            &slash("settings", &fee),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(other, Ok(Incoming::Command { command: Command::ChangeSettings { ref role_facts, .. }, .. }) if role_facts.is_none()),
+            "{other:?}"
         );
     }
 

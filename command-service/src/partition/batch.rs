@@ -214,13 +214,13 @@ impl Worker<'_> {
         self.settle(batch).await
     }
 
-    /// Asks Discord about the roles of each guild whose settings command names a role to hand out,
-    /// once per guild and all at once ([`crate::discord::role_facts::WITHIN`] at most), and gives
-    /// each such command what Discord said. A command Discord said nothing for keeps no facts, and
-    /// the rule refuses it.
+    /// Asks Discord about the roles of each guild whose settings command changes a role Studio
+    /// hands out, once per guild and all at once ([`crate::discord::role_facts::WITHIN`] at most),
+    /// and gives each such command what Discord said. A command Discord said nothing for keeps no
+    /// facts, and the rule refuses it.
     async fn gather_role_facts(&self, batch: &mut [Dispatch]) {
         let mut guilds: Vec<GuildId> = Vec::new();
-        for (guild, _) in role_choices(batch) {
+        for (guild, _) in role_changes(batch) {
             if !guilds.contains(&guild) {
                 guilds.push(guild);
             }
@@ -229,8 +229,8 @@ impl Worker<'_> {
             return;
         }
         let facts = self.shared.role_facts.gather_all(&guilds).await;
-        for (guild, choice) in role_choices(batch) {
-            choice.guild = facts
+        for (guild, wanted) in role_changes(batch) {
+            wanted.guild = facts
                 .iter()
                 .find(|(g, _)| *g == guild)
                 .and_then(|(_, f)| f.clone());
@@ -752,22 +752,19 @@ impl Worker<'_> {
     }
 }
 
-/// The roles settings commands of the batch hand out, with their guilds.
-fn role_choices(
+/// The settings commands of the batch that change a role Studio hands out, with their guilds.
+fn role_changes(
     batch: &mut [Dispatch],
-) -> impl Iterator<Item = (GuildId, &mut crate::rules::roles::RoleChoice)> {
-    batch.iter_mut().flat_map(|d| match &mut d.item {
+) -> impl Iterator<Item = (GuildId, &mut crate::rules::roles::RoleFacts)> {
+    batch.iter_mut().filter_map(|d| match &mut d.item {
         Item::Command { guild, pending, .. } => match &mut pending.command {
-            Command::ChangeSettings { roles, .. } => {
-                let guild = *guild;
-                roles
-                    .iter_mut()
-                    .map(move |c| (guild, c))
-                    .collect::<Vec<_>>()
-            }
-            _ => Vec::new(),
+            Command::ChangeSettings {
+                role_facts: Some(facts),
+                ..
+            } => Some((*guild, facts.as_mut())),
+            _ => None,
         },
-        _ => Vec::new(),
+        _ => None,
     })
 }
 

@@ -1,11 +1,13 @@
 //! Which roles Studio may hand out, and who may choose them: the one rule against a confused deputy.
 //!
 //! Studio gives the roles `/settings prodev-role` and `/settings rank-role` name to every member of
-//! a rank, with its own permission. So a role it hands out must be one Discord lets it give (below
-//! its highest role, not managed by an integration, not @everyone), and the admin who chooses it
-//! must be able to give it themselves: the guild's owner, or a member with Manage Roles (or
-//! Administrator) whose highest role is above it. Discord's facts are read over REST just before the
-//! command is decided ([`crate::discord::role_facts`]); this rule only reads them.
+//! a rank, with its own permission, and takes the one they replace from everyone who holds it. So a
+//! role it hands out must be one Discord lets it give (below its highest role, not managed by an
+//! integration, not @everyone), and the admin who chooses it must be able to give it themselves: the
+//! guild's owner, or a member with Manage Roles (or Administrator) whose highest role is above it.
+//! The same admin must be able to take the role a change replaces or clears. Discord's facts are
+//! read over REST just before the command is decided ([`crate::discord::role_facts`]); this rule
+//! only reads them.
 
 use serde::{Deserialize, Serialize};
 
@@ -53,10 +55,10 @@ pub struct Chooser {
     pub administrator: bool,
 }
 
-/// A role an admin asks Studio to hand out, with what Discord says about it.
+/// An admin's change of the roles Studio hands out: who they are, and what Discord says about the
+/// guild's roles.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RoleChoice {
-    pub role: i64,
+pub struct RoleFacts {
     pub chooser: Chooser,
     /// `None` until Discord was asked, and when it could not be.
     pub guild: Option<GuildRoles>,
@@ -89,19 +91,26 @@ pub enum RoleRefusal {
         "<@&{0}> is not below your highest role: you could not give it yourself, so Studio will not give it for you."
     )]
     AboveChooser(i64),
+    #[error(
+        "Changing a role Studio hands out needs the Manage Roles permission: you could not take <@&{0}> from members yourself."
+    )]
+    TakeNeedsManageRoles(i64),
+    #[error(
+        "<@&{0}> is not below your highest role: you could not take it from members yourself, so Studio will not take it for you."
+    )]
+    TakeAboveChooser(i64),
 }
 
-/// Whether Studio may hand out `choice.role` at its chooser's word.
+/// Whether Studio may hand out `id` at its chooser's word.
 ///
 /// # Errors
 /// The first reason it may not, checked in this order: Discord's facts are missing; the role is
 /// @everyone, unknown, managed, or not below Studio's highest role; the chooser is not the owner and
 /// has neither Manage Roles nor Administrator, or their highest role is not above it.
-pub fn check(choice: &RoleChoice) -> Result<(), RoleRefusal> {
-    let Some(guild) = &choice.guild else {
+pub fn may_hand_out(id: i64, facts: Option<&RoleFacts>) -> Result<(), RoleRefusal> {
+    let Some((chooser, guild)) = facts.and_then(|f| Some((&f.chooser, f.guild.as_ref()?))) else {
         return Err(RoleRefusal::Unchecked);
     };
-    let id = choice.role;
     if id == guild.guild {
         return Err(RoleRefusal::Everyone);
     }
@@ -112,7 +121,6 @@ pub fn check(choice: &RoleChoice) -> Result<(), RoleRefusal> {
     if guild.top(&guild.bot_roles) <= role.position {
         return Err(RoleRefusal::AboveStudio(id));
     }
-    let chooser = &choice.chooser;
     if chooser.user == guild.owner {
         return Ok(());
     }
@@ -121,6 +129,31 @@ pub fn check(choice: &RoleChoice) -> Result<(), RoleRefusal> {
     }
     if guild.top(&chooser.roles) <= role.position {
         return Err(RoleRefusal::AboveChooser(id));
+    }
+    Ok(())
+}
+
+/// Whether Studio may take `id` (the role a change replaces or clears) from the members who hold it
+/// at its chooser's word. A role the guild no longer has is nothing to take.
+///
+/// # Errors
+/// Discord's facts are missing; the chooser is not the owner and has neither Manage Roles nor
+/// Administrator, or their highest role is not above the role.
+pub fn may_take_away(id: i64, facts: Option<&RoleFacts>) -> Result<(), RoleRefusal> {
+    let Some((chooser, guild)) = facts.and_then(|f| Some((&f.chooser, f.guild.as_ref()?))) else {
+        return Err(RoleRefusal::Unchecked);
+    };
+    let Some(role) = guild.role(id) else {
+        return Ok(());
+    };
+    if chooser.user == guild.owner {
+        return Ok(());
+    }
+    if !(chooser.manage_roles || chooser.administrator) {
+        return Err(RoleRefusal::TakeNeedsManageRoles(id));
+    }
+    if guild.top(&chooser.roles) <= role.position {
+        return Err(RoleRefusal::TakeAboveChooser(id));
     }
     Ok(())
 }
@@ -160,9 +193,8 @@ mod tests {
         }
     }
 
-    fn choice(role: i64, user: i64, roles: &[i64], manage_roles: bool) -> RoleChoice {
-        RoleChoice {
-            role,
+    fn facts(user: i64, roles: &[i64], manage_roles: bool) -> RoleFacts {
+        RoleFacts {
             chooser: Chooser {
                 user,
                 roles: roles.to_vec(),
@@ -173,24 +205,35 @@ mod tests {
         }
     }
 
+    fn check(role: i64, user: i64, roles: &[i64], manage_roles: bool) -> Result<(), RoleRefusal> {
+        may_hand_out(role, Some(&facts(user, roles, manage_roles)))
+    }
+
     #[test]
     fn an_admin_who_could_give_the_role_may_choose_it() {
-        assert_eq!(check(&choice(PRO_DEV, ADMIN, &[MODERATOR], true)), Ok(()));
-        let mut administrator = choice(MEMBER, ADMIN, &[PRO_DEV], false);
+        assert_eq!(check(PRO_DEV, ADMIN, &[MODERATOR], true), Ok(()));
+        let mut administrator = facts(ADMIN, &[PRO_DEV], false);
         administrator.chooser.administrator = true;
-        assert_eq!(check(&administrator), Ok(()));
+        assert_eq!(may_hand_out(MEMBER, Some(&administrator)), Ok(()));
     }
 
     #[test]
     fn the_owner_needs_neither_manage_roles_nor_a_higher_role() {
-        assert_eq!(check(&choice(PRO_DEV, OWNER, &[], false)), Ok(()));
+        assert_eq!(check(PRO_DEV, OWNER, &[], false), Ok(()));
+        assert_eq!(
+            may_take_away(PRO_DEV, Some(&facts(OWNER, &[], false))),
+            Ok(())
+        );
     }
 
     #[test]
     fn without_discords_facts_nothing_is_decided() {
-        let mut unchecked = choice(PRO_DEV, OWNER, &[], true);
+        let mut unchecked = facts(OWNER, &[], true);
         unchecked.guild = None;
-        assert_eq!(check(&unchecked), Err(RoleRefusal::Unchecked));
+        for facts in [Some(&unchecked), None] {
+            assert_eq!(may_hand_out(PRO_DEV, facts), Err(RoleRefusal::Unchecked));
+            assert_eq!(may_take_away(PRO_DEV, facts), Err(RoleRefusal::Unchecked));
+        }
     }
 
     #[test]
@@ -202,7 +245,7 @@ mod tests {
             (STUDIO, RoleRefusal::Managed(STUDIO)),
             (MODERATOR, RoleRefusal::AboveStudio(MODERATOR)),
         ] {
-            assert_eq!(check(&choice(role, OWNER, &[], true)), Err(refusal));
+            assert_eq!(check(role, OWNER, &[], true), Err(refusal));
         }
     }
 
@@ -214,15 +257,18 @@ mod tests {
             position: 5,
             managed: false,
         });
-        let mut level = choice(20, OWNER, &[], true);
+        let mut level = facts(OWNER, &[], true);
         level.guild = Some(g);
-        assert_eq!(check(&level), Err(RoleRefusal::AboveStudio(20)));
+        assert_eq!(
+            may_hand_out(20, Some(&level)),
+            Err(RoleRefusal::AboveStudio(20))
+        );
     }
 
     #[test]
     fn an_admin_without_manage_roles_is_refused() {
         assert_eq!(
-            check(&choice(PRO_DEV, ADMIN, &[MODERATOR], false)),
+            check(PRO_DEV, ADMIN, &[MODERATOR], false),
             Err(RoleRefusal::NeedsManageRoles(PRO_DEV))
         );
     }
@@ -231,11 +277,29 @@ mod tests {
     fn an_admin_whose_highest_role_is_not_above_it_is_refused() {
         for held in [&[][..], &[MEMBER], &[PRO_DEV], &[MEMBER, PRO_DEV]] {
             assert_eq!(
-                check(&choice(PRO_DEV, ADMIN, held, true)),
+                check(PRO_DEV, ADMIN, held, true),
                 Err(RoleRefusal::AboveChooser(PRO_DEV)),
                 "{held:?}"
             );
         }
+    }
+
+    #[test]
+    fn taking_a_role_away_needs_the_same_standing_as_giving_it() {
+        assert_eq!(
+            may_take_away(PRO_DEV, Some(&facts(ADMIN, &[MODERATOR], true))),
+            Ok(())
+        );
+        assert_eq!(
+            may_take_away(PRO_DEV, Some(&facts(ADMIN, &[MODERATOR], false))),
+            Err(RoleRefusal::TakeNeedsManageRoles(PRO_DEV))
+        );
+        assert_eq!(
+            may_take_away(PRO_DEV, Some(&facts(ADMIN, &[PRO_DEV], true))),
+            Err(RoleRefusal::TakeAboveChooser(PRO_DEV))
+        );
+        // A role deleted in Discord since is nothing to take.
+        assert_eq!(may_take_away(99, Some(&facts(ADMIN, &[], false))), Ok(()));
     }
 
     #[test]

@@ -91,8 +91,15 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
     Ok(())
 }
 
+/// Whether `change` sets or clears a role Studio hands out: then Discord's facts about the guild's
+/// roles are gathered before it is decided.
+#[must_use]
+pub fn touches_roles(change: &SettingsChange) -> bool {
+    change.pro_dev_role.is_some() || change.rank_role.is_some()
+}
+
 /// The roles `change` has Studio hand out (a role it clears is not one): each must pass
-/// [`super::roles::check`] before the change is made.
+/// [`super::roles::may_hand_out`] before the change is made.
 #[must_use]
 pub fn handed_out(change: &SettingsChange) -> Vec<i64> {
     change

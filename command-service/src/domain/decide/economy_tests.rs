@@ -733,7 +733,7 @@ fn an_admin_can_let_beginners_sell() {
             beginners_may_sell: Some(allowed),
             ..Default::default()
         }),
-        roles: Vec::new(),
+        role_facts: None,
     };
     s.when(allow(false, true))
         .then_rejected(Rejection::AdminOnly);

@@ -29,7 +29,7 @@ fn change(can: bool, change: SettingsChange) -> Command {
         actor: ADMIN,
         actor_can_manage_guild: can,
         change: Box::new(change),
-        roles: Vec::new(),
+        role_facts: None,
     }
 }
 
@@ -104,49 +104,52 @@ fn new_rank_thresholds_bring_rank_ups_due_from_then_on() {
 }
 
 #[test]
-fn a_role_studio_may_not_hand_out_is_refused_and_changes_nothing() {
+fn a_role_studio_may_not_hand_out_or_take_is_refused_and_changes_nothing() {
     use crate::rules::roles::RoleRefusal;
     let mut s = given(&[]);
     s.when(post(1, 5, secs(0))).outcome(); // alice is seen
-    let pro_dev = |role| SettingsChange {
-        pro_dev_role: Some(role),
-        ..SettingsChange::default()
+    let pro_dev = |role, facts| Command::ChangeSettings {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        change: Box::new(SettingsChange {
+            pro_dev_role: Some(role),
+            ..SettingsChange::default()
+        }),
+        role_facts: facts,
     };
-    // Without Discord's facts (not gathered, or gathered for another role): refused.
-    s.when(change(true, pro_dev(7)))
+    // Without Discord's facts: refused, whether a role is handed out or cleared.
+    s.when(pro_dev(7, None))
         .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
-    let mut other = change(true, pro_dev(7));
-    if let Command::ChangeSettings { roles, .. } = &mut other {
-        *roles = grantable(&[8]);
+    // A role Discord does not list, or one above Studio's: the rule's refusal.
+    s.when(pro_dev(7, grantable(&[8])))
+        .then_rejected(Rejection::Role(RoleRefusal::Unknown));
+    let mut above = grantable(&[7]);
+    if let Some(g) = above.as_mut().and_then(|f| f.guild.as_mut()) {
+        g.bot_roles.clear();
     }
-    s.when(other)
-        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
-    // A role above Studio's: the rule's refusal, and nothing written.
-    let mut above = change(true, pro_dev(7));
-    if let Command::ChangeSettings { roles, .. } = &mut above {
-        *roles = grantable(&[7]);
-        for choice in roles.iter_mut() {
-            if let Some(g) = choice.guild.as_mut() {
-                g.bot_roles.clear();
-            }
-        }
-    }
-    s.when(above)
+    s.when(pro_dev(7, above))
         .then_rejected(Rejection::Role(RoleRefusal::AboveStudio(7)));
     assert!(
         s.history()
             .iter()
             .all(|e| !matches!(e, studio_schema::Event::GuildSettingsChanged { .. }))
     );
-    // Clearing a role hands nothing out: no facts needed.
-    s.when(change(true, pro_dev(0))).outcome();
     // With the facts, it is made.
-    let mut fine = change(true, pro_dev(7));
-    if let Command::ChangeSettings { roles, .. } = &mut fine {
-        *roles = grantable(&[7]);
-    }
     assert!(matches!(
-        s.when(fine).outcome(),
+        s.when(pro_dev(7, grantable(&[7]))).outcome(),
         Outcome::SettingChanged { .. }
     ));
+    // Taking it away again needs the same standing as giving it.
+    let mut helper = grantable(&[7, 8]);
+    if let Some(f) = helper.as_mut() {
+        f.chooser.user = 2;
+        f.chooser.manage_roles = false;
+    }
+    s.when(pro_dev(0, helper.clone()))
+        .then_rejected(Rejection::Role(RoleRefusal::TakeNeedsManageRoles(7)));
+    s.when(pro_dev(8, helper))
+        .then_rejected(Rejection::Role(RoleRefusal::NeedsManageRoles(8)));
+    s.when(pro_dev(0, None))
+        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
+    s.when(pro_dev(0, grantable(&[7]))).outcome();
 }
