@@ -496,6 +496,53 @@ studio_nats_credentials() {
   fi
 }
 
+# ------------------------------------------------------------------------------------------------ db roles
+
+# Each service logs in to Postgres as its own role (created by the migrations; schema/src/migrate.rs), with
+# a password from STUDIO_DB_*_PASSWORD: taken from the environment when set, else generated once into
+# .local/db-passwords (mode 600, never committed) and exported. `projector migrate`, run as the owner
+# (DATABASE_URL), sets them on the roles.
+_STUDIO_DB_PASSWORD_VARS=(STUDIO_DB_GATEWAY_PASSWORD STUDIO_DB_COMMAND_PASSWORD STUDIO_DB_PROJECTOR_PASSWORD)
+
+studio_db_passwords() {
+  local file="$STUDIO_LOCAL/db-passwords" var key value
+  mkdir -p "$STUDIO_LOCAL" || return 1
+  if [ ! -s "$file" ]; then
+    (
+      umask 077
+      for var in "${_STUDIO_DB_PASSWORD_VARS[@]}"; do
+        printf '%s=p%s\n' "$var" "$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+      done >"$file"
+    ) || return 1
+    _studio_say "postgres: generated the service roles' passwords into ${file#"$STUDIO_ROOT"/}"
+  fi
+  while IFS='=' read -r key value; do
+    for var in "${_STUDIO_DB_PASSWORD_VARS[@]}"; do
+      if [ "$key" = "$var" ] && [ -n "$value" ] && [ -z "${!var:-}" ]; then export "$var=$value"; fi
+    done
+  done <"$file"
+}
+
+# studio_db_url ROLE PASSWORD: DATABASE_URL (the owner's) with ROLE and PASSWORD as its login.
+studio_db_url() {
+  local scheme="${DATABASE_URL%%://*}" rest="${DATABASE_URL#*://}" authority path=""
+  case "$rest" in */*) authority="${rest%%/*}" path="/${rest#*/}" ;; *) authority="$rest" ;; esac
+  authority="${authority##*@}"
+  printf '%s://%s:%s@%s%s\n' "$scheme" "$1" "$2" "$authority" "$path"
+}
+
+# studio_db_credentials SERVICE: the DATABASE_URL=… line for the service's own role (none for others).
+studio_db_credentials() {
+  local role var
+  case "$1" in
+  gateway-worker) role=studio_gateway var=STUDIO_DB_GATEWAY_PASSWORD ;;
+  command-service) role=studio_commands var=STUDIO_DB_COMMAND_PASSWORD ;;
+  projector) role=studio_projector var=STUDIO_DB_PROJECTOR_PASSWORD ;;
+  *) return 0 ;;
+  esac
+  printf 'DATABASE_URL=%s\n' "$(studio_db_url "$role" "${!var:-}")"
+}
+
 studio_nats_stop() {
   local pid i
   if ! pid="$(_studio_nats_pid)"; then

@@ -59,6 +59,37 @@ pub struct Room {
     pub name: String,
 }
 
+/// A listing version's code, named by its key: read where it is kept when the effect is sent (see
+/// `studio_schema::content`), so neither an outcome nor an outbox row ever holds code.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CodeRef {
+    pub guild: GuildId,
+    pub listing: studio_schema::ListingId,
+    pub version: i64,
+    pub title: String,
+}
+
+impl CodeRef {
+    /// The code a purchase delivers, if `outcome` is one.
+    #[must_use]
+    pub fn purchased(guild: GuildId, outcome: &Outcome) -> Option<Self> {
+        match outcome {
+            Outcome::Purchased {
+                listing,
+                version,
+                title,
+                ..
+            } => Some(Self {
+                guild,
+                listing: *listing,
+                version: *version,
+                title: title.clone(),
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// One thing to do on Discord.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "effect", rename_all = "snake_case")]
@@ -68,6 +99,9 @@ pub enum Effect {
         reply: Reply,
         response: Box<InteractionResponse>,
         when_late: WhenLate,
+        /// Code the answer shows (as embeds), added when it is sent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<CodeRef>,
     },
     /// An interaction that shows views: `query`, rendered when sent from views that include `head`.
     Query {
@@ -77,6 +111,12 @@ pub enum Effect {
         query: Box<crate::query::Query>,
     },
     Dm(Dm),
+    /// A purchase's code, sent to its buyer by DM.
+    Deliver {
+        code: CodeRef,
+        buyer: UserId,
+        price: studio_schema::Credits,
+    },
     /// A public message in a channel (level-up and rank-up announcements).
     Post {
         channel: u64,
@@ -121,6 +161,7 @@ impl Effect {
             Self::Answer { .. } => "answer",
             Self::Query { .. } => "query",
             Self::Dm(_) => "dm",
+            Self::Deliver { .. } => "deliver",
             Self::Post { .. } => "post",
             Self::MemberRole { .. } => "role",
             Self::OpenRoom { .. } => "open_room",
@@ -166,6 +207,18 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
         role,
         give,
     };
+    if let (Some(code), Outcome::Purchased { buyer, price, .. }) =
+        (CodeRef::purchased(guild, outcome), outcome)
+    {
+        effects.insert(
+            0,
+            Effect::Deliver {
+                code,
+                buyer: *buyer,
+                price: *price,
+            },
+        );
+    }
     match outcome {
         Outcome::MessageRewarded {
             member,
@@ -286,6 +339,7 @@ mod tests {
             },
             response: Box::new(crate::discord::render::ephemeral("hello")),
             when_late: WhenLate::TellByDm,
+            code: None,
         };
         let row = effect.row(GuildId(1));
         assert_eq!(row.kind, "answer");

@@ -9,7 +9,6 @@ use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use studio_schema::MIGRATOR;
 use studio_schema::subjects::Subjects;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
@@ -22,7 +21,7 @@ pub enum Error {
     #[error("postgres: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[from] studio_schema::migrate::Error),
     #[error("nats: {0}")]
     Nats(String),
     #[error("discord: {0}")]
@@ -80,7 +79,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .max_connections(16)
         .connect(&config.common.database_url)
         .await?;
-    MIGRATOR.run(&pool).await?;
+    studio_schema::migrate::ensure(&pool).await?;
     let subjects = config.common.subjects();
     let client = config.common.connect_nats().await.map_err(nats)?;
     let js = jetstream::new(client.clone());

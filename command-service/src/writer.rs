@@ -7,11 +7,12 @@
 //! with the [`Writer::recorded`] outcomes. Nothing on this path reads Postgres except loading a guild and
 //! recovering from those failures; every statement it runs is `studio_schema::log`'s.
 
-use crate::domain::{Command, GuildState, Outcome, decide};
+use crate::domain::{Command, GuildState, Outcome, decide, published_code};
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::collections::HashMap;
 use studio_schema::GuildId;
+use studio_schema::content::{self, Content};
 use studio_schema::log::{self, AppendError, CommandRecord, NewEvent, ReadError};
 use tracing::info;
 
@@ -166,20 +167,22 @@ impl Writer {
             .iter()
             .filter_map(|(guild, batch)| {
                 let state = self.guilds.get(guild)?;
-                let (working, events, records, settled) = decide_batch(state, batch, recorded, now);
+                let decided = decide_batch(state, batch, recorded, now);
                 Some(GuildPlan {
                     guild: *guild,
                     expected: state.last_seq,
-                    working,
-                    events,
-                    records,
-                    settled,
+                    working: decided.working,
+                    events: decided.events,
+                    contents: decided.contents,
+                    records: decided.records,
+                    settled: decided.settled,
                 })
             })
             .collect()
     }
 
-    /// Appends every guild's plan inside the caller's transaction.
+    /// Appends every guild's plan inside the caller's transaction, with the code its listings
+    /// published (kept apart from the log).
     ///
     /// # Errors
     /// A guild's fence tripped, a command was decided before, or the log is unavailable.
@@ -189,6 +192,7 @@ impl Writer {
                 continue;
             }
             log::append_in(tx, plan.guild, plan.expected, &plan.events, &plan.records).await?;
+            content::store(tx, &plan.contents).await?;
         }
         Ok(())
     }
@@ -228,12 +232,21 @@ pub struct GuildPlan {
     /// The guild's state after the batch.
     pub working: GuildState,
     pub events: Vec<NewEvent>,
+    /// The code the batch's listings published, stored with their events.
+    pub contents: Vec<Content>,
     pub records: Vec<CommandRecord>,
     /// One per pending command, in order.
     pub settled: Vec<Settled>,
 }
 
-type Decided = (GuildState, Vec<NewEvent>, Vec<CommandRecord>, Vec<Settled>);
+/// What deciding a batch gives, before it is a plan.
+struct Decided {
+    working: GuildState,
+    events: Vec<NewEvent>,
+    contents: Vec<Content>,
+    records: Vec<CommandRecord>,
+    settled: Vec<Settled>,
+}
 
 /// Decides every command of the batch on a copy of the state. Pure.
 fn decide_batch(
@@ -244,6 +257,7 @@ fn decide_batch(
 ) -> Decided {
     let mut working = state.clone();
     let mut events = Vec::new();
+    let mut contents = Vec::new();
     let mut records = Vec::new();
     let mut settled = Vec::with_capacity(batch.len());
     let mut in_batch: HashMap<&str, usize> = HashMap::new();
@@ -262,6 +276,7 @@ fn decide_batch(
         in_batch.insert(&pending.command_id, settled.len());
         let outcome = match decide(&working, &pending.command, now) {
             Ok((new, outcome)) => {
+                contents.extend(published_code(state.guild, &pending.command, &new));
                 for event in new {
                     let seq = working.last_seq + 1;
                     working.apply(seq, &event);
@@ -283,7 +298,13 @@ fn decide_batch(
         });
         settled.push(Settled::Decided(outcome));
     }
-    (working, events, records, settled)
+    Decided {
+        working,
+        events,
+        contents,
+        records,
+        settled,
+    }
 }
 
 /// Folds the guild's events after its head into the state.

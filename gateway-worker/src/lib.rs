@@ -8,6 +8,7 @@
 pub mod config;
 pub mod dispatch;
 mod relay;
+pub mod resume;
 
 pub use config::Config;
 pub use relay::{Error, run};

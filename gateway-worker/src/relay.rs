@@ -32,7 +32,7 @@ pub enum Error {
     #[error("postgres: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[from] studio_schema::migrate::Error),
     #[error("nats: {0}")]
     Nats(String),
     #[error("discord closed the gateway for good: {0}")]
@@ -60,7 +60,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .max_connections(2)
         .connect(&config.common.database_url)
         .await?;
-    studio_schema::MIGRATOR.run(&pool).await?;
+    studio_schema::migrate::ensure(&pool).await?;
     let subjects = config.common.subjects();
     let client = config
         .common
@@ -80,9 +80,14 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     let mut current = stored.clone();
     if let Some(s) = stored {
         info!(session = %s.session_id, seq = s.sequence, "resuming the stored Discord session");
-        builder = builder
-            .session(Session::new(s.sequence, s.session_id))
-            .resume_url(s.resume_url);
+        builder = builder.session(Session::new(s.sequence, s.session_id));
+        // A local gateway (DISCORD_GATEWAY_URL) takes every connection; otherwise only Discord's
+        // own hosts receive the RESUME, which carries the token.
+        if config.gateway_url.is_some() || crate::resume::trusted(&s.resume_url) {
+            builder = builder.resume_url(s.resume_url);
+        } else {
+            warn!(url = %s.resume_url, "stored resume URL is not Discord's; resuming through the default gateway");
+        }
     }
     let mut shard = Shard::with_config(
         ShardId::new(config.shard, config.shard_count),

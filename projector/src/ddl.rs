@@ -43,7 +43,7 @@ pub async fn layout(
         .await
 }
 
-/// Creates `schema` with empty views, readable by the auditor role.
+/// Creates `schema` with empty views, readable by the command service's and the auditor's roles.
 ///
 /// # Errors
 /// The database refuses.
@@ -60,24 +60,27 @@ pub async fn create(tx: &mut Transaction<'_, Postgres>, schema: &str) -> Result<
         .execute(&mut **tx)
         .await?;
     studio_views::checkpoints::record_layout(tx).await?;
-    grant_auditor(tx, schema).await
+    grant_readers(tx, schema).await
 }
 
-/// Makes the auditor able to read `schema`'s views.
+/// The roles that read the views: the command service (answers) and auditors.
+const READERS: &str = "studio_commands, studio_auditor";
+
+/// Makes [`READERS`] able to read `schema`'s views.
 ///
 /// # Errors
 /// The database refuses.
-pub async fn grant_auditor(
+pub async fn grant_readers(
     tx: &mut Transaction<'_, Postgres>,
     schema: &str,
 ) -> Result<(), sqlx::Error> {
     let ident = quote(schema);
     // Unchecked: the schema is only known at run time.
-    sqlx::query(&format!("GRANT USAGE ON SCHEMA {ident} TO studio_auditor"))
+    sqlx::query(&format!("GRANT USAGE ON SCHEMA {ident} TO {READERS}"))
         .execute(&mut **tx)
         .await?;
     sqlx::query(&format!(
-        "GRANT SELECT ON ALL TABLES IN SCHEMA {ident} TO studio_auditor"
+        "GRANT SELECT ON ALL TABLES IN SCHEMA {ident} TO {READERS}"
     ))
     .execute(&mut **tx)
     .await?;

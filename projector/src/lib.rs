@@ -26,7 +26,7 @@ pub enum Error {
     #[error("postgres: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migrations: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
+    Migrate(#[from] studio_schema::migrate::Error),
     #[error(transparent)]
     Apply(#[from] store::ApplyError),
     #[error(transparent)]
@@ -44,7 +44,7 @@ pub async fn connect(config: &Config) -> Result<PgPool, Error> {
         .max_connections(4)
         .connect(&config.common.database_url)
         .await?;
-    studio_schema::MIGRATOR.run(&pool).await?;
+    studio_schema::migrate::ensure(&pool).await?;
     Ok(pool)
 }
 

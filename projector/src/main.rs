@@ -6,8 +6,8 @@ use anyhow::Context;
 use std::process::ExitCode;
 use studio_schema::GuildId;
 
-const USAGE: &str = "use `projector run`, `projector replay`, `projector audit verify` or \
-                     `projector audit explain <guild_id> <account>`";
+const USAGE: &str = "use `projector run`, `projector replay`, `projector migrate`, \
+                     `projector audit verify` or `projector audit explain <guild_id> <account>`";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
@@ -34,8 +34,44 @@ async fn main() -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        ["migrate"] => migrate().await,
         other => anyhow::bail!("unknown command {:?}: {USAGE}", other.join(" ")),
     }
+}
+
+/// The owner's step before the services start: applies the migrations with `DATABASE_URL` (the
+/// owner's login) and sets each service role's password from its `STUDIO_DB_*_PASSWORD`.
+async fn migrate() -> anyhow::Result<ExitCode> {
+    let url = studio_schema::config::required("DATABASE_URL", " (the database owner's login)")
+        .context("configuration")?;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await
+        .context("connecting")?;
+    let passwords: Vec<(&str, String)> = studio_schema::migrate::SERVICE_ROLES
+        .iter()
+        .filter_map(|(_, role, var)| {
+            let password = std::env::var(var).ok().filter(|p| !p.is_empty())?;
+            Some((*role, password))
+        })
+        .collect();
+    studio_schema::migrate::apply(&pool, &passwords)
+        .await
+        .context("migrating")?;
+    eprintln!(
+        "migrations applied; passwords set for {}",
+        if passwords.is_empty() {
+            "no role".to_owned()
+        } else {
+            passwords
+                .iter()
+                .map(|(r, _)| *r)
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn start() -> anyhow::Result<(sqlx::PgPool, projector::Config)> {

@@ -36,8 +36,9 @@ pub struct ListingDetails {
     /// Language or engine, lower-cased (the marketplace filters on it).
     pub language: String,
     pub price: Credits,
-    /// The code, or a link to it; delivered to buyers only.
-    pub code: String,
+    /// The SHA-256 of the code (or link) delivered to buyers: the log proves what was sold without
+    /// holding it. The code itself is kept apart, by `(listing, version)`: see [`crate::content`].
+    pub code_sha256: String,
 }
 
 /// A listing was put up (version 1) or edited (a new version; buyers keep the one they bought).

@@ -7,11 +7,13 @@
 pub mod audit;
 pub mod community;
 pub mod config;
+pub mod content;
 pub mod economy;
 pub mod events;
 pub mod ids;
 pub mod intake;
 pub mod log;
+pub mod migrate;
 pub mod money;
 pub mod notice;
 pub mod outbox;
@@ -29,5 +31,6 @@ pub use ids::{
 };
 pub use money::{Account, Credits, Posting};
 
-/// The embedded migrations of the event log. Every process runs them at start.
+/// The embedded migrations of the event log: applied by the owner (`projector migrate`), checked by
+/// every service at start ([`migrate::ensure`]).
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");

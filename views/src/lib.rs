@@ -31,7 +31,7 @@ pub use studio_schema::views::SCHEMA;
 /// Version of the views' layout (their tables, in the modules' DDL); the `layout` table records
 /// the one a schema was built with, and the projector rebuilds views of any other. Bump it with
 /// any change of a table.
-pub const LAYOUT_VERSION: i32 = 8;
+pub const LAYOUT_VERSION: i32 = 9;
 
 /// Every view's DDL, in the order [`ddl`] runs it.
 const DDL: [&str; 10] = [

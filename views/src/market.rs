@@ -27,7 +27,7 @@ pub type VersionKey = (i64, i64, i64);
 /// `(guild, listing, buyer)`: the key of a `purchases` or a `reviews` row.
 pub type PurchaseKey = (i64, i64, i64);
 
-/// A row of `listings`: the model's listing (its code is the current version's, in
+/// A row of `listings`: the model's listing (its code hash is the current version's, in
 /// `listing_versions`), and the marketplace's counters.
 pub type ListingRow = Row<Listing, ListingView>;
 
@@ -50,7 +50,8 @@ pub struct ListingView {
 pub struct VersionRow {
     pub title: String,
     pub price: i64,
-    pub code: String,
+    /// The hash of the code (the code itself is kept apart; only the command service reads it).
+    pub code_sha256: String,
     pub published_at: DateTime<Utc>,
 }
 

@@ -31,7 +31,7 @@ CREATE TABLE listing_versions (
     version       bigint      NOT NULL,
     title         text        NOT NULL,
     price         bigint      NOT NULL,
-    code          text        NOT NULL,
+    code_sha256   text        NOT NULL,
     published_at  timestamptz NOT NULL,
     PRIMARY KEY (guild_id, listing_id, version)
 );

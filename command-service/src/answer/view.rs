@@ -8,6 +8,7 @@ use crate::query::{Board, Opening, Query};
 use crate::views::{self, DISPUTES, FIND_PAGE, LISTED, PAGE, RECENT_ENTRIES, offset};
 use chrono::{DateTime, Utc};
 use std::time::Duration;
+use studio_schema::content::{self, Kept};
 use studio_schema::{Account, GuildId, ListingId, UserId};
 use studio_views::market::ListingSummary;
 use studio_views::{commissions, ledger, market, profiles, settings, tournaments};
@@ -62,12 +63,20 @@ impl Answerer {
                 render::private_embed(shop::disputes_embed(&rows))
             }
             Query::Code { listing, owner } => {
-                match market::owned_code(pool, guild, *listing, *owner).await? {
-                    Some((title, code)) => {
+                let Some((title, version)) =
+                    market::owned_version(pool, guild, *listing, *owner).await?
+                else {
+                    return Ok(render::ephemeral(&format!(
+                        "❌ You do not own listing #{listing} (or it was refunded)."
+                    )));
+                };
+                match content::read(pool, guild, *listing, version).await? {
+                    Some(Kept::Body(code)) => {
                         render::private_embeds(receipts::code_embeds(&title, &code))
                     }
+                    Some(Kept::Forgotten(_)) => render::ephemeral(&receipts::forgotten(*listing)),
                     None => render::ephemeral(&format!(
-                        "❌ You do not own listing #{listing} (or it was refunded)."
+                        "❌ The code of listing #{listing} is not available yet; try again in a moment."
                     )),
                 }
             }
@@ -200,13 +209,20 @@ impl Answerer {
             Opening::Sell => forms::listing(None),
             Opening::Edit { listing, owner } => {
                 match market::listing(pool, guild, *listing).await? {
-                    Some((row, _)) if row.seller() != *owner => render::ephemeral(&format!(
+                    Some(row) if row.seller() != *owner => render::ephemeral(&format!(
                         "❌ Only the seller of listing #{listing} can edit it."
                     )),
-                    Some((row, _)) if !row.active => render::ephemeral(&format!(
+                    Some(row) if !row.active => render::ephemeral(&format!(
                         "❌ Listing #{listing} is not on sale any more."
                     )),
-                    Some((row, code)) => forms::listing(Some((&row, &code))),
+                    Some(row) => {
+                        // The seller's own code, to edit; none once erased on request.
+                        let code = match content::read(pool, guild, *listing, row.version).await? {
+                            Some(Kept::Body(code)) => code,
+                            Some(Kept::Forgotten(_)) | None => String::new(),
+                        };
+                        forms::listing(Some((&row, &code)))
+                    }
                     None => render::ephemeral(&format!("❌ There is no listing #{listing}.")),
                 }
             }
@@ -238,9 +254,9 @@ impl Answerer {
         listing: ListingId,
         owner: UserId,
     ) -> Result<Option<ListingSummary>, sqlx::Error> {
-        let owned = market::owned_code(&self.pool, guild, listing, owner).await?;
+        let owned = market::owned_version(&self.pool, guild, listing, owner).await?;
         let row = market::listing(&self.pool, guild, listing).await?;
-        Ok(owned.and(row).map(|(row, _)| row))
+        Ok(owned.and(row))
     }
 }
 

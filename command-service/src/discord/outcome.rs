@@ -2,7 +2,7 @@
 //! until it has words of its own. Pure; every text is kept inside Discord's limits.
 
 use super::mentions::{Pings, reply};
-use super::receipts::{code_embeds, step_text, team_text, tournament_text};
+use super::receipts::{step_text, team_text, tournament_text};
 use super::render::{ephemeral, level_up_text, truncate};
 use super::{boards, help, quests};
 use crate::domain::{Outcome, Rejection};
@@ -102,7 +102,6 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             title,
             version,
             price,
-            code,
             balance,
             seller,
             ..
@@ -113,7 +112,7 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
                 ),
                 CONTENT_LIMIT,
             ))
-            .embeds(code_embeds(title, code))
+            // The code is added when the answer is sent (outbox::CodeRef): outcomes hold none.
             .flags(MessageFlags::EPHEMERAL)
             .build(),
         Outcome::Reviewed {

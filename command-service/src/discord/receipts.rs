@@ -6,8 +6,9 @@ use super::mentions::Pings;
 use super::render::truncate;
 use crate::domain::{Outcome, Step, TeamStep, TournamentStep};
 use studio_schema::economy::Settlement;
-use studio_schema::{Credits, UserId};
+use studio_schema::{Credits, ListingId, UserId};
 use twilight_model::channel::message::Embed;
+use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::embed::EmbedBuilder;
 
 const COLOUR: u32 = 0x0057_F287;
@@ -33,6 +34,58 @@ fn dm(to: UserId, content: String) -> Dm {
         embeds: Vec::new(),
         pings: Pings::nobody(),
     }
+}
+
+/// The buyer's copy of a purchase: the code, or why it is gone.
+#[must_use]
+pub fn delivery(
+    buyer: UserId,
+    listing: ListingId,
+    title: &str,
+    price: Credits,
+    code: Option<&str>,
+) -> Dm {
+    match code {
+        Some(code) => Dm {
+            to: buyer,
+            content: truncate(
+                &format!("📦 Your purchase of listing #{listing} **{title}** for {price} credits:"),
+                2000,
+            ),
+            embeds: code_embeds(title, code),
+            pings: Pings::nobody(),
+        },
+        None => dm(buyer, forgotten(listing)),
+    }
+}
+
+/// An answer with the code it shows added (as embeds), or word that it was erased.
+#[must_use]
+pub fn with_code(
+    response: &InteractionResponse,
+    title: &str,
+    listing: ListingId,
+    code: Option<&str>,
+) -> InteractionResponse {
+    let mut response = response.clone();
+    if let Some(data) = response.data.as_mut() {
+        match code {
+            Some(code) => data.embeds = Some(code_embeds(title, code)),
+            None => {
+                let shown = data.content.take().unwrap_or_default();
+                data.content = Some(truncate(&format!("{shown}\n{}", forgotten(listing)), 2000));
+            }
+        }
+    }
+    response
+}
+
+/// What a buyer is told of code erased on request.
+#[must_use]
+pub fn forgotten(listing: ListingId) -> String {
+    format!(
+        "🗑️ The code of listing #{listing} was erased at its seller's or the server's request; it can no longer be delivered."
+    )
 }
 
 /// The purchased code as embeds inside Discord's limits (one, or two when the fenced code is longer
@@ -191,28 +244,14 @@ pub fn dms(outcome: &Outcome) -> Vec<Dm> {
             price,
             tax,
             tax_percent,
-            code,
             ..
-        } => vec![
-            Dm {
-                to: *buyer,
-                content: truncate(
-                    &format!(
-                        "📦 Your purchase of listing #{listing} **{title}** for {price} credits:"
-                    ),
-                    2000,
-                ),
-                embeds: code_embeds(title, code),
-                pings: Pings::nobody(),
-            },
-            dm(
-                *seller,
-                format!(
-                    "🎉 <@{buyer}> bought your listing #{listing} **{title}** for {price} credits. Tax {tax} ({tax_percent} %); you received {}. +100 XP.",
-                    price.0 - tax.0
-                ),
+        } => vec![dm(
+            *seller,
+            format!(
+                "🎉 <@{buyer}> bought your listing #{listing} **{title}** for {price} credits. Tax {tax} ({tax_percent} %); you received {}. +100 XP.",
+                price.0 - tax.0
             ),
-        ],
+        )],
         Outcome::Reviewed {
             listing,
             title,

@@ -14,6 +14,8 @@ mod reputation;
 mod team;
 mod tournament;
 
+pub use market::published_code;
+
 /// What deciding one command gives: its events and what its member is told, or a refusal.
 pub type Decision = Result<(Vec<Event>, Outcome), Rejection>;
 

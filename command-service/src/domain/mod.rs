@@ -11,7 +11,7 @@ mod state;
 pub use command::{
     Command, Commission, Draft, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
 };
-pub use decide::{Decision, decide};
+pub use decide::{Decision, decide, published_code};
 pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};
 pub use schedule::due;
 pub use state::GuildState;

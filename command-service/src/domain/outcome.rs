@@ -309,7 +309,8 @@ pub enum Outcome {
         listing: ListingId,
         title: String,
     },
-    /// A purchase, with the code the buyer now owns (delivered privately).
+    /// A purchase. The code the buyer now owns is delivered privately, read from where it is kept:
+    /// it is never part of an outcome (outcomes are recorded with the commands).
     Purchased {
         listing: ListingId,
         title: String,
@@ -319,7 +320,6 @@ pub enum Outcome {
         price: Credits,
         tax: Credits,
         tax_percent: i64,
-        code: String,
         balance: Credits,
     },
     Reviewed {

@@ -3,10 +3,11 @@
 //!
 //! Each send says whether it is done (and how), or failed for now (retry) or for good (record it).
 
-use super::{Effect, Reply, Room, WhenLate};
+use super::{CodeRef, Effect, Reply, Room, WhenLate};
 use crate::answer::{ANSWER_DEADLINE, Answerer};
 use crate::discord::mentions::{self, Pings};
-use crate::discord::receipts::Dm;
+use crate::discord::receipts::{self, Dm};
+use studio_schema::content::{self, Kept};
 use studio_schema::outbox;
 use studio_schema::{GuildId, UserId};
 use twilight_http::api_error::ApiError;
@@ -82,7 +83,15 @@ impl Answerer {
                 reply,
                 response,
                 when_late,
+                code,
             } => {
+                let response = match code {
+                    Some(code) => {
+                        let body = self.code(code).await?;
+                        &receipts::with_code(response, &code.title, code.listing, body.as_deref())
+                    }
+                    None => &**response,
+                };
                 self.answer(reply, response, *when_late, &nonce, retry)
                     .await
             }
@@ -93,6 +102,12 @@ impl Answerer {
                 query,
             } => self.answer_query(*guild, *head, reply, query).await,
             Effect::Dm(dm) => self.dm(dm, &nonce).await,
+            Effect::Deliver { code, buyer, price } => {
+                let body = self.code(code).await?;
+                let dm =
+                    receipts::delivery(*buyer, code.listing, &code.title, *price, body.as_deref());
+                self.dm(&dm, &nonce).await
+            }
             Effect::Post {
                 channel,
                 content,
@@ -124,6 +139,21 @@ impl Answerer {
                 gone,
             } => self.room_members(room, members, *gone).await,
             Effect::CloseRoom { room } => self.close_room(room).await,
+        }
+    }
+
+    /// The code `code` names, or `None` when it was erased on request.
+    async fn code(&self, code: &CodeRef) -> Result<Option<String>, Failure> {
+        let kept = content::read(&self.pool, code.guild, code.listing, code.version)
+            .await
+            .map_err(|e| Failure::database(&e))?;
+        match kept {
+            Some(Kept::Body(body)) => Ok(Some(body)),
+            Some(Kept::Forgotten(_)) => Ok(None),
+            None => Err(Failure::Permanent(format!(
+                "no code kept for listing {} version {}",
+                code.listing, code.version
+            ))),
         }
     }
 

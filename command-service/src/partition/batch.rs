@@ -288,6 +288,7 @@ impl Worker<'_> {
                         )
                     ))),
                     when_late: WhenLate::Drop,
+                    code: None,
                 }),
             },
             Incoming::Refuse {
@@ -299,6 +300,7 @@ impl Worker<'_> {
                     reply: Reply::to(&interaction, false),
                     response: Box::new(crate::discord::render::ephemeral(&reason)),
                     when_late: WhenLate::Drop,
+                    code: None,
                 }),
             },
             Incoming::Query {
@@ -341,6 +343,7 @@ impl Worker<'_> {
                                 "⏱️ Studio could not take that command in time, so nothing was done. Please try again.",
                             )),
                             when_late: WhenLate::TellByDm,
+                            code: None,
                         }),
                     };
                 }
@@ -659,6 +662,7 @@ impl Worker<'_> {
                         "❌ Studio cannot record that: it holds something Studio cannot store. Nothing was done.",
                     )),
                     when_late: WhenLate::TellByDm,
+                    code: None,
                 },
             )],
             _ => Vec::new(),
@@ -792,6 +796,7 @@ fn command_effects(guild: GuildId, reply: &ReplyTo, settled: &Settled) -> Vec<Ef
                 reply: Reply::to(&asker.interaction, deferred),
                 response: Box::new(crate::discord::outcome::answer(outcome, asker.command)),
                 when_late: WhenLate::TellByDm,
+                code: outbox::CodeRef::purchased(guild, outcome),
             }];
             effects.extend(outbox::for_outcome(guild, None, outcome));
             effects

@@ -127,7 +127,7 @@ fn publish(rows: &mut Rows, e: &RecordedEvent, p: &ListingPublished) {
         VersionRow {
             title: d.title.clone(),
             price: d.price.0,
-            code: d.code.clone(),
+            code_sha256: d.code_sha256.clone(),
             published_at: e.occurred_at,
         },
     );
@@ -272,7 +272,10 @@ mod tests {
         );
         assert_eq!(rows.versions.len(), 2);
         assert_eq!(rows.versions[&(1, 1, 1)].price, 100);
-        assert_eq!(rows.versions[&(1, 1, 2)].code, "code 2");
+        assert_eq!(
+            rows.versions[&(1, 1, 2)].code_sha256,
+            studio_schema::content::sha256_hex("code 2")
+        );
 
         let mut rows = rows;
         apply(

@@ -72,7 +72,7 @@ fn published(id: i64, seller: i64, version: i64, title: String, price: i64) -> L
             description: "does things".into(),
             language: "rust".into(),
             price: Credits(price),
-            code: format!("code {version}"),
+            code_sha256: studio_schema::content::sha256_hex(&format!("code {version}")),
         },
     }
 }

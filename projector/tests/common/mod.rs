@@ -146,7 +146,9 @@ pub fn publish(id: i64, seller: i64, version: i64, price: i64) -> Event {
             description: "a tool".into(),
             language: "rust".into(),
             price: Credits(price),
-            code: format!("https://example.invalid/{id}/{version}"),
+            code_sha256: studio_schema::content::sha256_hex(&format!(
+                "https://example.invalid/{id}/{version}"
+            )),
         },
     };
     if version == 1 {

@@ -105,7 +105,7 @@ pub struct Stack {
     /// The NATS users' passwords; `None` for a NATS without users.
     pub nats_users: Option<NatsUsers>,
     pub prefix: String,
-    database: String,
+    pub database: String,
     admin_url: String,
 }
 
@@ -138,6 +138,22 @@ pub fn with_database(url: &str, database: &str) -> String {
         Some(q) => format!("{base}/{database}?{q}"),
         None => format!("{base}/{database}"),
     }
+}
+
+/// `url` with `user` as its login (no password: the test servers trust loopback logins).
+pub fn with_user(url: &str, user: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let (authority, path) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    format!("{scheme}://{user}@{host}/{path}")
+}
+
+/// The database role `bin` logs in as, if it is a Studio service.
+pub fn role_of(bin: &str) -> Option<&'static str> {
+    studio_schema::migrate::SERVICE_ROLES
+        .iter()
+        .find(|(service, _, _)| *service == bin)
+        .map(|(_, role, _)| *role)
 }
 
 impl Stack {
@@ -219,9 +235,13 @@ impl Stack {
         ])
     }
 
-    /// [`Stack::env`] plus `bin`'s NATS user, when the users' passwords are known.
+    /// [`Stack::env`] with `bin`'s own database role, plus its NATS user when the users' passwords
+    /// are known.
     pub fn env_for(&self, bin: &str) -> HashMap<&'static str, String> {
         let mut env = self.env();
+        if let Some(role) = role_of(bin) {
+            env.insert("DATABASE_URL", with_user(&self.database_url, role));
+        }
         if let Some(users) = &self.nats_users {
             env.extend(users.service_env(bin));
         }
@@ -306,7 +326,7 @@ impl Stack {
     pub async fn replay(&self) {
         let status = Command::new(binary("projector"))
             .arg("replay")
-            .envs(self.env())
+            .envs(self.env_for("projector"))
             .stdout(Stdio::null())
             .status()
             .await

@@ -116,7 +116,7 @@ fn event(i: i64, (kind, a, b, c): (u8, u8, u8, u16)) -> Event {
                     description: "a tool".into(),
                     language: "rust".into(),
                     price: Credits(v % 100 + 1),
-                    code: format!("code {c}"),
+                    code_sha256: studio_schema::content::sha256_hex(&format!("code {c}")),
                 },
             };
             if kind == 8 {

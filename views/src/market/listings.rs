@@ -132,7 +132,7 @@ pub async fn by_seller(
     Ok(ListingPage { rows, total })
 }
 
-/// One listing and the code of its current version.
+/// One listing (its code is kept apart: see `studio_schema::content`).
 ///
 /// # Errors
 /// The database is unreachable.
@@ -140,8 +140,8 @@ pub async fn listing(
     pool: &PgPool,
     guild: GuildId,
     listing: ListingId,
-) -> Result<Option<(ListingSummary, String)>, sqlx::Error> {
-    let Some(row) = sqlx::query_as!(
+) -> Result<Option<ListingSummary>, sqlx::Error> {
+    sqlx::query_as!(
         ListingSummary,
         "SELECT listing_id, seller, version, title, description, language, price, active,
                 featured_until, sales, rating_sum, rating_count
@@ -150,20 +150,7 @@ pub async fn listing(
         listing.0
     )
     .fetch_optional(pool)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let code = sqlx::query_scalar!(
-        "SELECT code FROM views.listing_versions
-         WHERE guild_id = $1 AND listing_id = $2 AND version = $3",
-        guild.0,
-        listing.0,
-        row.version
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(Some((row, code.unwrap_or_default())))
+    .await
 }
 
 /// A seller's record: listings on sale, sales, and the sum and count of review stars.

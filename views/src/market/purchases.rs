@@ -36,18 +36,18 @@ pub struct ReviewReceived {
     pub text: String,
 }
 
-/// The title and code a buyer owns (the version they bought), unless the purchase was refunded.
+/// The title and version a buyer owns (the one they bought), unless the purchase was refunded.
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn owned_code(
+pub async fn owned_version(
     pool: &PgPool,
     guild: GuildId,
     listing: ListingId,
     buyer: UserId,
-) -> Result<Option<(String, String)>, sqlx::Error> {
+) -> Result<Option<(String, i64)>, sqlx::Error> {
     let owned = sqlx::query!(
-        "SELECT v.title, v.code FROM views.purchases p
+        "SELECT v.title, v.version FROM views.purchases p
          JOIN views.listing_versions v
            ON v.guild_id = p.guild_id AND v.listing_id = p.listing_id AND v.version = p.version
          WHERE p.guild_id = $1 AND p.listing_id = $2 AND p.buyer = $3 AND p.status <> 'refunded'",
@@ -57,7 +57,7 @@ pub async fn owned_code(
     )
     .fetch_optional(pool)
     .await?;
-    Ok(owned.map(|r| (r.title, r.code)))
+    Ok(owned.map(|r| (r.title, r.version)))
 }
 
 /// A member's latest `limit` purchases and sales, the latest first.

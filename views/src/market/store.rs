@@ -13,7 +13,7 @@ use studio_schema::{Credits, UserId, Xp};
 
 type Time = chrono::DateTime<chrono::Utc>;
 
-/// The `listings` rows of `keys` that exist, with their current version's code.
+/// The `listings` rows of `keys` that exist, with their current version's code hash.
 ///
 /// # Errors
 /// The database is unreachable.
@@ -27,7 +27,7 @@ pub async fn load_listings(
     let (guilds, listings) = (column(keys, |k| k.0), column(keys, |k| k.1));
     let found = sqlx::query!(
         "SELECT l.guild_id, l.listing_id, seller, l.version, l.title, description, language,
-                l.price, v.code, active, featured_until, sales, refunds, rating_sum,
+                l.price, v.code_sha256, active, featured_until, sales, refunds, rating_sum,
                 rating_count, created_at, updated_at, last_seq
          FROM listings l JOIN UNNEST($1::bigint[], $2::bigint[]) AS k(guild_id, listing_id)
            ON l.guild_id = k.guild_id AND l.listing_id = k.listing_id
@@ -50,7 +50,7 @@ pub async fn load_listings(
                         description: r.description,
                         language: r.language,
                         price: Credits(r.price),
-                        code: r.code,
+                        code_sha256: r.code_sha256,
                     },
                     active: r.active,
                     featured_until: r.featured_until,
@@ -229,19 +229,19 @@ pub async fn write_versions(
         return Ok(());
     }
     sqlx::query!(
-        "INSERT INTO listing_versions (guild_id, listing_id, version, title, price, code,
+        "INSERT INTO listing_versions (guild_id, listing_id, version, title, price, code_sha256,
                                        published_at)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[],
                               $5::bigint[], $6::text[], $7::timestamptz[])
          ON CONFLICT (guild_id, listing_id, version) DO UPDATE SET
-             title = EXCLUDED.title, price = EXCLUDED.price, code = EXCLUDED.code,
+             title = EXCLUDED.title, price = EXCLUDED.price, code_sha256 = EXCLUDED.code_sha256,
              published_at = EXCLUDED.published_at",
         &column(rows, |(k, _)| k.0),
         &column(rows, |(k, _)| k.1),
         &column(rows, |(k, _)| k.2),
         &column(rows, |(_, r)| r.title.clone()),
         &column(rows, |(_, r)| r.price),
-        &column(rows, |(_, r)| r.code.clone()),
+        &column(rows, |(_, r)| r.code_sha256.clone()),
         &column(rows, |(_, r)| r.published_at),
     )
     .execute(&mut *conn)

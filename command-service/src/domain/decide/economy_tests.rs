@@ -8,7 +8,7 @@ use crate::domain::{Draft, Market, Resolution, Step};
 use chrono::TimeDelta;
 use proptest::prelude::*;
 use studio_schema::economy::Settlement;
-use studio_schema::{Account, CommissionId, Credits, ListingId, UserId};
+use studio_schema::{Account, CommissionId, Credits, GuildId, ListingId, UserId};
 
 const ADMIN: UserId = UserId(1);
 const SELLER: UserId = UserId(10);
@@ -149,11 +149,12 @@ fn a_sale_is_taxed_by_the_sellers_rank_at_the_time_of_sale() {
         let mut s = world(seller_days);
         grant(&mut s, BUYER, 1000);
         let listing = sell(&mut s, "200");
-        let Outcome::Purchased { tax, code, .. } = s.when(buy(BUYER, listing, 1)).outcome() else {
+        let Outcome::Purchased { tax, version, .. } = s.when(buy(BUYER, listing, 1)).outcome()
+        else {
             panic!("not bought");
         };
         assert_eq!(tax, Credits(2 * percent));
-        assert_eq!(code, "fn astar() {}");
+        assert_eq!(version, 1, "the buyer owns the version they were shown");
         assert_eq!(balance(&s, BUYER), 800);
         assert_eq!(balance(&s, SELLER), 200 - 2 * percent);
         assert_eq!(s.balance(Account::Treasury), 2 * percent);
@@ -849,4 +850,34 @@ fn a_dispute_the_seller_cannot_cover_is_refused_and_a_rejected_one_gives_the_hol
     .outcome();
     assert_eq!((s.xp(SELLER), balance(&s, BUYER)), (0, 100));
     assert!(s.audit().violations.is_empty());
+}
+
+#[test]
+fn a_listing_s_code_is_kept_apart_and_its_event_proves_it_by_hash() {
+    let mut s = world(40);
+    let command = publish(SELLER, None, "200");
+    let events = s.when(&command).events();
+    let [Event::ListingCreated(published)] = events.as_slice() else {
+        panic!("not published: {events:?}");
+    };
+    let payload = serde_json::to_string(&events[0]).unwrap_or_default();
+    assert!(
+        !payload.contains("fn astar()"),
+        "the log holds no code: {payload}"
+    );
+    assert_eq!(
+        published.details.code_sha256,
+        studio_schema::content::sha256_hex("fn astar() {}")
+    );
+    let kept = crate::domain::published_code(GuildId(1), &command, &events)
+        .map(|c| (c.listing, c.version, c.body));
+    assert_eq!(
+        kept,
+        Some((published.listing, 1, "fn astar() {}".to_owned())),
+        "the code goes to the content store with its event"
+    );
+    assert_eq!(
+        crate::domain::published_code(GuildId(1), &buy(BUYER, published.listing, 1), &events),
+        None
+    );
 }

@@ -8,6 +8,7 @@ use crate::rules::economy as rules;
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_model::listing::Listing;
 use studio_model::purchase::{Purchase, PurchaseStatus};
+use studio_schema::content::{self, Content};
 use studio_schema::economy::{
     DisputeRejected, ListingDelisted, ListingDetails, ListingFeatured, ListingPublished,
     ListingPurchased, ListingReviewed, PurchaseDisputed, PurchaseRefunded,
@@ -219,7 +220,39 @@ fn details(draft: &Draft) -> Result<ListingDetails, Rejection> {
         price: rules::parse_amount(&draft.price).ok_or(Rejection::BadPrice {
             max: rules::MAX_AMOUNT.0,
         })?,
-        code: text(&draft.code, "The code or link", rules::CODE_CHARS)?,
+        code_sha256: content::sha256_hex(&code(draft)?),
+    })
+}
+
+/// The code of a draft, as checked: what its event's hash is of, and what buyers receive.
+fn code(draft: &Draft) -> Result<String, Rejection> {
+    text(&draft.code, "The code or link", rules::CODE_CHARS)
+}
+
+/// The code a decided command published, to keep apart from the log in the transaction that appends
+/// `events` (the log holds only its hash). Pure.
+#[must_use]
+pub fn published_code(
+    guild: studio_schema::GuildId,
+    command: &crate::domain::Command,
+    events: &[Event],
+) -> Option<Content> {
+    let crate::domain::Command::Market(Market::Publish { draft, .. }) = command else {
+        return None;
+    };
+    let body = code(draft).ok()?;
+    events.iter().find_map(|event| match event {
+        Event::ListingCreated(p) | Event::ListingEdited(p)
+            if p.details.code_sha256 == content::sha256_hex(&body) =>
+        {
+            Some(Content {
+                guild,
+                listing: p.listing,
+                version: p.version,
+                body: body.clone(),
+            })
+        }
+        _ => None,
     })
 }
 
@@ -341,7 +374,6 @@ fn buy(
             price,
             tax,
             tax_percent,
-            code: l.details.code.clone(),
             balance: Credits(state.balance(wallet).0 - price.0),
         },
     ))
