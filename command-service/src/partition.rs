@@ -38,6 +38,8 @@ pub struct Shared {
     pub pool: PgPool,
     pub database_url: String,
     pub answerer: Answerer,
+    /// Discord's facts about a guild's roles, for a settings command that names one.
+    pub role_facts: crate::discord::role_facts::RoleFacts,
     pub nats: async_nats::Client,
     pub stream: jetstream::stream::Stream,
     pub subjects: Subjects,

@@ -134,6 +134,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         pool,
         database_url: config.common.database_url.clone(),
         answerer: answerer.clone(),
+        role_facts: crate::discord::role_facts::RoleFacts::new(answerer.http.clone()),
         nats: client,
         stream,
         subjects: subjects.clone(),

@@ -5,7 +5,7 @@
 //! replay, op 7 / op 9 / dropped connections on demand); the REST side answers the routes the
 //! bot uses, keeps a small in-memory world (members, roles, channels, interactions, messages),
 //! enforces Discord's rules (3-second window, one acknowledgement, message and component
-//! limits) and records everything, so tests assert on what the bot actually sent.
+//! limits, the bot's role hierarchy) and records everything, so tests assert on what the bot actually sent.
 //!
 //! It must never talk to the real Discord, and it does not decide anything for the bot: it
 //! only plays Discord's part. The `local-discord` binary wraps it in a simulated community
@@ -22,6 +22,7 @@ pub mod nats_users;
 pub mod payloads;
 mod records;
 mod rest;
+pub mod roles;
 mod sessions;
 pub mod snowflake;
 mod state;
@@ -33,3 +34,4 @@ pub use records::{
     Callback, CallbackEvent, InteractionInfo, PeerEvent, Pings, RecordedRequest, SentAttachment,
     SentMessage,
 };
+pub use roles::FakeRole;

@@ -50,11 +50,12 @@ pub(crate) struct Inner {
 
 impl Inner {
     pub fn new(config: FakeConfig, gateway_url: String, api_host: String) -> Self {
-        let rest = RestState::new(&config);
+        let ids = Snowflakes::default();
+        let rest = RestState::new(&config, &ids);
         let (events, _) = broadcast::channel(1024);
         Self {
             config,
-            ids: Snowflakes::default(),
+            ids,
             gateway_url,
             api_host,
             gateway: Mutex::new(GatewayState::default()),
@@ -115,8 +116,41 @@ pub(crate) struct GuildState {
     pub name: String,
     pub owner_id: u64,
     pub members: BTreeMap<u64, MemberState>,
+    /// As Discord lists them: @everyone (the guild's id, position 0), the bot's own managed role
+    /// at [`BOT_ROLE_POSITION`], and whatever tests or the bot create.
     pub roles: Vec<Value>,
     pub channels: Vec<u64>,
+    /// The bot's own member: not in GUILD_CREATE's list (so tests see only the members they
+    /// configure), but served at `GET /guilds/{id}/members/{bot}` with these roles.
+    pub bot_roles: Vec<u64>,
+}
+
+/// Where the bot's own role sits among a guild's roles: a role at or above it is one the bot
+/// cannot give or take.
+pub const BOT_ROLE_POSITION: i64 = 10;
+
+impl GuildState {
+    /// A role's position and whether it is managed, if the guild has it.
+    pub fn role(&self, id: u64) -> Option<(i64, bool)> {
+        self.roles
+            .iter()
+            .find(|r| id_of(r.get("id")) == Some(id))
+            .map(|r| {
+                (
+                    r.get("position").and_then(Value::as_i64).unwrap_or(0),
+                    r.get("managed").and_then(Value::as_bool).unwrap_or(false),
+                )
+            })
+    }
+
+    /// The position of the highest of `held` (0, @everyone's, for none).
+    pub fn top(&self, held: &[u64]) -> i64 {
+        held.iter()
+            .filter_map(|id| self.role(*id))
+            .map(|(position, _)| position)
+            .max()
+            .unwrap_or(0)
+    }
 }
 
 pub(crate) struct ChannelState {
@@ -184,7 +218,7 @@ pub(crate) struct RestState {
 }
 
 impl RestState {
-    fn new(config: &FakeConfig) -> Self {
+    fn new(config: &FakeConfig, ids: &Snowflakes) -> Self {
         let mut state = Self::default();
         for guild in &config.guilds {
             let mut members = BTreeMap::new();
@@ -224,6 +258,10 @@ impl RestState {
                 .iter()
                 .find(|m| !m.bot)
                 .map_or(config.bot_user_id, |m| m.user_id);
+            let bot_role = ids.next();
+            let mut studio = payloads::role(bot_role, BOT_NAME, 0, BOT_ROLE_POSITION);
+            studio["managed"] = Value::Bool(true);
+            studio["tags"] = serde_json::json!({"bot_id": config.bot_user_id.to_string()});
             state.guilds.insert(
                 guild.id,
                 GuildState {
@@ -231,13 +269,12 @@ impl RestState {
                     name: guild.name.clone(),
                     owner_id,
                     members,
-                    roles: vec![payloads::role(
-                        guild.id,
-                        "@everyone",
-                        EVERYONE_PERMISSIONS,
-                        0,
-                    )],
+                    roles: vec![
+                        payloads::role(guild.id, "@everyone", EVERYONE_PERMISSIONS, 0),
+                        studio,
+                    ],
                     channels: guild.channels.clone(),
+                    bot_roles: vec![bot_role],
                 },
             );
         }

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use studio_tests::FakeMember;
+use studio_tests::{FakeMember, FakeRole};
 
 fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
     stack.slash(
@@ -260,7 +260,10 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         "erin",
         started - chrono::Duration::days(30) + chrono::Duration::seconds(8),
     );
+    // The admin is the server's owner: they may have Studio give any role below Studio's own.
     let stack = Stack::start(vec![admin.clone(), dave.clone(), erin.clone()]).await;
+    let [pro_dev, learners, new_pro_dev] = ["Pro-Dev", "Learners", "Pro-Dev 2"]
+        .map(|name| stack.discord.create_role(GUILD, FakeRole::new(name)));
     let projector = stack.spawn("projector", &[], &[]);
     let command = stack.spawn("command-service", &[], &[("STUDIO_SCHEDULER_MS", "200")]);
     let gateway = stack.spawn("gateway-worker", &[], &[]);
@@ -272,9 +275,14 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         ADMIN_PERMISSIONS,
         "settings",
         json!([{"name": "prodev-role", "type": 1, "options": [
-            {"name": "role", "type": 8, "value": "555"}]}]),
+            {"name": "role", "type": 8, "value": pro_dev.to_string()}]}]),
     );
-    assert!(original(&stack, set).await.text().contains("<@&555>"));
+    assert!(
+        original(&stack, set)
+            .await
+            .text()
+            .contains(&format!("<@&{pro_dev}>"))
+    );
     let announce = stack.slash(
         &admin,
         ADMIN_PERMISSIONS,
@@ -316,7 +324,7 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         .await;
     let has_role = |stack: &Stack| {
         let roles = stack.discord.member_roles(GUILD, 1006);
-        roles.contains(&555)
+        roles.contains(&pro_dev)
     };
     stack
         .discord
@@ -385,20 +393,22 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
         .answer(settings_cmd(
             "rank-role",
             json!([{"name": "rank", "type": 3, "value": "Learner"},
-                   {"name": "role", "type": 8, "value": "444"}]),
+                   {"name": "role", "type": 8, "value": learners.to_string()}]),
         ))
         .await;
     stack
         .answer(settings_cmd(
             "prodev-role",
-            json!([{"name": "role", "type": 8, "value": "556"}]),
+            json!([{"name": "role", "type": 8, "value": new_pro_dev.to_string()}]),
         ))
         .await;
     let roles_now = |d: &studio_tests::FakeDiscord| {
         let (mut dave, mut erin) = (d.member_roles(GUILD, 1006), d.member_roles(GUILD, 1007));
         dave.sort_unstable();
         erin.sort_unstable();
-        (dave == [444, 556] && erin == [444]).then_some(())
+        let mut want = vec![learners, new_pro_dev];
+        want.sort_unstable();
+        (dave == want && erin == [learners]).then_some(())
     };
     assert!(
         stack.discord.wait_for(PATIENCE, roles_now).await.is_some(),

@@ -5,7 +5,7 @@
 use chrono::{Duration as Days, Utc};
 use serde_json::json;
 use std::time::Duration;
-use studio_tests::{FakeConfig, FakeDiscord, FakeGuild, FakeMember};
+use studio_tests::{FakeConfig, FakeDiscord, FakeGuild, FakeMember, FakeRole};
 use tokio::sync::mpsc;
 use twilight_gateway::{ConfigBuilder, Event, EventTypeFlags, Intents, Shard, ShardId, StreamExt};
 use twilight_http::{Client, api_error::ApiError, error::ErrorType};
@@ -246,11 +246,12 @@ async fn bot_routes_need_the_token_and_dms_can_be_closed() {
     fake.set_dms_closed(400, true);
     let refused = client.create_message(dm.id).content("again").await;
     assert_eq!(refused.err().as_ref().and_then(discord_code), Some(50007));
+    let role = fake.create_role(GUILD, FakeRole::new("Pro-Dev"));
     client
-        .add_guild_member_role(Id::new(GUILD), Id::new(400), Id::new(600))
+        .add_guild_member_role(Id::new(GUILD), Id::new(400), Id::new(role))
         .await
         .expect("role added");
-    assert_eq!(fake.member_roles(GUILD, 400), vec![600]);
+    assert_eq!(fake.member_roles(GUILD, 400), vec![role]);
     let sent = fake.channel_messages();
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].is_dm_to, Some(400));
@@ -437,5 +438,88 @@ async fn a_button_on_the_bots_answer_can_be_clicked_and_the_message_updated() {
         updated.embeds[0].title.as_deref(),
         Some("Leaderboard page 2")
     );
+    assert!(fake.violations().is_empty(), "{:?}", fake.violations());
+}
+
+#[tokio::test]
+async fn the_bot_gives_and_takes_only_roles_below_its_own_that_no_integration_manages() {
+    let fake = fake().await;
+    let client = http(&fake);
+    let guild = Id::new(GUILD);
+    let below = fake.create_role(GUILD, FakeRole::new("Pro-Dev"));
+    let above = fake.create_role(GUILD, FakeRole::new("Moderator").above_bot());
+    let level = fake.create_role(
+        GUILD,
+        FakeRole::new("Level").at(studio_tests::roles::BOT_ROLE_POSITION),
+    );
+    let managed = fake.create_role(GUILD, FakeRole::new("Booster").at(1).managed());
+    let studio = fake.bot_role(GUILD).expect("the bot has a role");
+
+    // The bot's own member, with its role, as Discord lists it.
+    let me = client
+        .guild_member(guild, Id::new(fake.config().bot_user_id))
+        .await
+        .expect("the bot's member")
+        .model()
+        .await
+        .expect("member");
+    assert_eq!(me.roles, vec![Id::new(studio)]);
+    let listed = client
+        .guild(guild)
+        .await
+        .expect("guild")
+        .model()
+        .await
+        .expect("guild model");
+    let position = |id: u64| {
+        listed
+            .roles
+            .iter()
+            .find(|r| r.id.get() == id)
+            .map(|r| (r.position, r.managed))
+    };
+    assert_eq!(
+        position(studio),
+        Some((studio_tests::roles::BOT_ROLE_POSITION, true))
+    );
+    assert_eq!(
+        position(above),
+        Some((studio_tests::roles::BOT_ROLE_POSITION + 1, false))
+    );
+
+    for role in [above, level, managed, studio, GUILD] {
+        let put = client
+            .add_guild_member_role(guild, Id::new(400), Id::new(role))
+            .await;
+        assert_eq!(
+            put.err().as_ref().and_then(discord_code),
+            Some(50013),
+            "PUT {role}"
+        );
+        let delete = client
+            .remove_guild_member_role(guild, Id::new(400), Id::new(role))
+            .await;
+        assert_eq!(
+            delete.err().as_ref().and_then(discord_code),
+            Some(50013),
+            "DELETE {role}"
+        );
+    }
+    let unknown = client
+        .add_guild_member_role(guild, Id::new(400), Id::new(999))
+        .await;
+    assert_eq!(unknown.err().as_ref().and_then(discord_code), Some(10011));
+    assert!(fake.member_roles(GUILD, 400).is_empty());
+
+    client
+        .add_guild_member_role(guild, Id::new(400), Id::new(below))
+        .await
+        .expect("a role below the bot's is given");
+    assert_eq!(fake.member_roles(GUILD, 400), vec![below]);
+    client
+        .remove_guild_member_role(guild, Id::new(400), Id::new(below))
+        .await
+        .expect("and taken");
+    assert!(fake.member_roles(GUILD, 400).is_empty());
     assert!(fake.violations().is_empty(), "{:?}", fake.violations());
 }

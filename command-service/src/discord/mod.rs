@@ -13,5 +13,6 @@ pub mod paging;
 pub mod quests;
 pub mod receipts;
 pub mod render;
+pub mod role_facts;
 pub mod shop;
 pub mod teams;

@@ -112,6 +112,9 @@ pub enum Command {
         actor: UserId,
         actor_can_manage_guild: bool,
         change: Box<studio_schema::settings::SettingsChange>,
+        /// For a change of the roles Studio hands out: who asks, and Discord's facts about the
+        /// guild's roles once the intake has gathered them ([`crate::rules::roles`]).
+        role_facts: Option<Box<crate::rules::roles::RoleFacts>>,
     },
     /// A member asks for today's quest (`at`: when); `roll` is drawn at random by the caller and
     /// used only if the member has no quest yet that day.

@@ -1,7 +1,7 @@
 //! `decide(state, command, now)`: the rules applied to one command.
 
 use super::{Command, GuildState, Outcome, Rejection, SeenMember};
-use crate::rules::{tenure, xp};
+use crate::rules::{roles, tenure, xp};
 use chrono::{DateTime, Utc};
 use studio_schema::{Event, RoleId, Xp};
 
@@ -146,14 +146,30 @@ pub fn decide(
             actor,
             actor_can_manage_guild,
             change,
+            role_facts,
         } => {
             if !actor_can_manage_guild {
                 return Err(Rejection::AdminOnly);
             }
             crate::rules::settings::check(&state.settings, change)
                 .map_err(|e| Rejection::BadSetting(e.0))?;
+            // Every role the change hands out, and every role it takes away, checked against
+            // Discord's facts; without them, nothing is handed out or taken.
+            let facts = role_facts.as_deref();
+            for named in crate::rules::settings::handed_out(change) {
+                roles::may_hand_out(named, facts).map_err(Rejection::Role)?;
+            }
             let mut after = state.settings.clone();
             after.apply(change);
+            let every =
+                |s: &crate::rules::settings::Settings| s.roles_for(Some(tenure::Rank::Master));
+            let kept = every(&after);
+            for taken in every(&state.settings)
+                .into_iter()
+                .filter(|r| !kept.contains(r))
+            {
+                roles::may_take_away(taken.0, facts).map_err(Rejection::Role)?;
+            }
             // Members holding rank roles get the new ones and lose the old (Discord's member-role
             // API); members who are away get theirs when they rejoin.
             let mut roles: Vec<(studio_schema::UserId, Vec<RoleId>, Vec<RoleId>)> = state

@@ -27,6 +27,9 @@ pub enum Rejection {
     AdminOnly,
     #[error("{0}")]
     BadSetting(String),
+    /// A role Studio may not hand out, or this admin may not choose ([`crate::rules::roles`]).
+    #[error("{0}")]
+    Role(crate::rules::roles::RoleRefusal),
     #[error("That is a premium feature: it opens at the {rank} rank.")]
     PremiumOnly { rank: String },
     #[error("One spotlight a week: your next one can be bought after {next}.")]
@@ -195,6 +198,7 @@ impl Rejection {
             | Self::TargetIsBot
             | Self::NothingToRemove { .. }
             | Self::AdminOnly
+            | Self::Role(_)
             | Self::PremiumOnly { .. }
             | Self::SpotlightCooldown { .. }
             | Self::NoSuchTeam(_)

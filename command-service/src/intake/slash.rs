@@ -5,6 +5,7 @@
 use super::Asked;
 use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
 use crate::query::Query;
+use crate::rules::roles::{Chooser, RoleFacts};
 use studio_schema::money::TeamId;
 use studio_schema::settings::SettingsChange;
 use studio_schema::{CommissionId, ListingId, TournamentId, UserId};
@@ -327,11 +328,42 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         }
         _ => return None,
     }
+    let role_facts = crate::rules::settings::touches_roles(&change).then(|| {
+        Box::new(RoleFacts {
+            chooser: chooser(i, actor),
+            // Gathered from Discord just before the command is decided.
+            guild: None,
+        })
+    });
     Some(Command::ChangeSettings {
         actor,
         actor_can_manage_guild: can_manage_guild(i),
         change: Box::new(change),
+        role_facts,
     })
+}
+
+/// The admin choosing a role, as their interaction shows them: their roles and whether they may
+/// manage roles.
+fn chooser(i: &Interaction, actor: UserId) -> Chooser {
+    let member = i.member.as_ref();
+    let p = member
+        .and_then(|m| m.permissions)
+        .unwrap_or(Permissions::empty());
+    Chooser {
+        user: actor.0,
+        roles: member
+            .map(|m| {
+                m.roles
+                    .iter()
+                    .filter_map(|r| super::snowflake(*r))
+                    .map(u64::cast_signed)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        manage_roles: p.contains(Permissions::MANAGE_ROLES),
+        administrator: p.contains(Permissions::ADMINISTRATOR),
+    }
 }
 
 fn team(options: &Options<'_>, actor: UserId) -> Option<Command> {
@@ -641,6 +673,60 @@ mod tests {
                 Ok(Incoming::Refuse { ref reason, .. }) if reason.contains("who you are")
             ),
             "{from_nobody}"
+        );
+    }
+
+    #[test]
+    fn a_settings_role_carries_its_chooser_and_no_facts_yet() {
+        use crate::rules::roles::{Chooser, RoleFacts};
+        let prodev = json!([{"name": "prodev-role", "type": 1, "options": [
+            {"name": "role", "type": 8, "value": "777"}]}]);
+        let payload = String::from_utf8(slash("settings", &prodev))
+            .unwrap_or_default()
+            .replace(r#""roles":[]"#, r#""roles":["61","62"]"#)
+            .replace(r#""permissions":"32""#, r#""permissions":"268435488""#);
+        let chosen = read("INTERACTION_CREATE", payload.as_bytes(), chrono::Utc::now());
+        let Ok(Incoming::Command {
+            command: Command::ChangeSettings { role_facts, .. },
+            ..
+        }) = chosen
+        else {
+            panic!("expected a settings change, got {chosen:?}");
+        };
+        assert_eq!(
+            role_facts.as_deref(),
+            Some(&RoleFacts {
+                chooser: Chooser {
+                    user: 400,
+                    roles: vec![61, 62],
+                    manage_roles: true,
+                    administrator: false,
+                },
+                guild: None,
+            })
+        );
+        // Clearing the role takes it away: Discord is asked too.
+        let clear = json!([{"name": "prodev-role", "type": 1, "options": []}]);
+        let cleared = read(
+            "INTERACTION_CREATE",
+            &slash("settings", &clear),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(cleared, Ok(Incoming::Command { command: Command::ChangeSettings { ref role_facts, .. }, .. }) if role_facts.is_some()),
+            "{cleared:?}"
+        );
+        // Other settings need none.
+        let fee = json!([{"name": "team-fee", "type": 1, "options": [
+            {"name": "amount", "type": 4, "value": 5}]}]);
+        let other = read(
+            "INTERACTION_CREATE",
+            &slash("settings", &fee),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(other, Ok(Incoming::Command { command: Command::ChangeSettings { ref role_facts, .. }, .. }) if role_facts.is_none()),
+            "{other:?}"
         );
     }
 

@@ -209,8 +209,32 @@ impl Worker<'_> {
 
     /// Applies a batch taken from the stream, in order.
     pub async fn apply(&mut self, messages: Vec<Message>) -> Result<(), Lost> {
-        let batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
+        let mut batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
+        self.gather_role_facts(&mut batch).await;
         self.settle(batch).await
+    }
+
+    /// Asks Discord about the roles of each guild whose settings command changes a role Studio
+    /// hands out, once per guild and all at once ([`crate::discord::role_facts::WITHIN`] at most),
+    /// and gives each such command what Discord said. A command Discord said nothing for keeps no
+    /// facts, and the rule refuses it.
+    async fn gather_role_facts(&self, batch: &mut [Dispatch]) {
+        let mut guilds: Vec<GuildId> = Vec::new();
+        for (guild, _) in role_changes(batch) {
+            if !guilds.contains(&guild) {
+                guilds.push(guild);
+            }
+        }
+        if guilds.is_empty() {
+            return;
+        }
+        let facts = self.shared.role_facts.gather_all(&guilds).await;
+        for (guild, wanted) in role_changes(batch) {
+            wanted.guild = facts
+                .iter()
+                .find(|(g, _)| *g == guild)
+                .and_then(|(_, f)| f.clone());
+        }
     }
 
     fn read(&self, message: &Message) -> Dispatch {
@@ -730,6 +754,22 @@ impl Worker<'_> {
             warn!(error = %err, "append notice not published");
         }
     }
+}
+
+/// The settings commands of the batch that change a role Studio hands out, with their guilds.
+fn role_changes(
+    batch: &mut [Dispatch],
+) -> impl Iterator<Item = (GuildId, &mut crate::rules::roles::RoleFacts)> {
+    batch.iter_mut().filter_map(|d| match &mut d.item {
+        Item::Command { guild, pending, .. } => match &mut pending.command {
+            Command::ChangeSettings {
+                role_facts: Some(facts),
+                ..
+            } => Some((*guild, facts.as_mut())),
+            _ => None,
+        },
+        _ => None,
+    })
 }
 
 fn crash(where_: &str) -> ! {

@@ -6,6 +6,7 @@ pub mod premium;
 pub mod profile;
 pub mod quest;
 pub mod reputation;
+pub mod roles;
 pub mod settings;
 pub mod team;
 pub mod tenure;

@@ -91,6 +91,25 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
     Ok(())
 }
 
+/// Whether `change` sets or clears a role Studio hands out: then Discord's facts about the guild's
+/// roles are gathered before it is decided.
+#[must_use]
+pub fn touches_roles(change: &SettingsChange) -> bool {
+    change.pro_dev_role.is_some() || change.rank_role.is_some()
+}
+
+/// The roles `change` has Studio hand out (a role it clears is not one): each must pass
+/// [`super::roles::may_hand_out`] before the change is made.
+#[must_use]
+pub fn handed_out(change: &SettingsChange) -> Vec<i64> {
+    change
+        .pro_dev_role
+        .into_iter()
+        .chain(change.rank_role.as_ref().map(|(_, role)| *role))
+        .filter(|role| *role != 0)
+        .collect()
+}
+
 /// The settings in force, one line each, for `/settings show`.
 #[must_use]
 pub fn lines(settings: &Settings) -> Vec<String> {
@@ -257,5 +276,22 @@ mod tests {
         ] {
             assert!(check(&s, &bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_roles_a_change_hands_out_are_the_ones_it_names_not_the_ones_it_clears() {
+        let pro_dev = |r| SettingsChange {
+            pro_dev_role: Some(r),
+            ..SettingsChange::default()
+        };
+        let rank = |r| SettingsChange {
+            rank_role: Some(("Expert".into(), r)),
+            ..SettingsChange::default()
+        };
+        assert_eq!(handed_out(&pro_dev(7)), vec![7]);
+        assert_eq!(handed_out(&rank(8)), vec![8]);
+        assert!(handed_out(&pro_dev(0)).is_empty());
+        assert!(handed_out(&rank(0)).is_empty());
+        assert!(handed_out(&SettingsChange::default()).is_empty());
     }
 }

@@ -1,5 +1,6 @@
 //! Guild routes: the guild, its members (read, update roles and nick, kick), member roles
-//! (add/remove, which mutate state), and guild roles.
+//! (add/remove, which mutate state, within the bot's role hierarchy as Discord enforces it), and
+//! guild roles.
 
 use super::{ApiError, Ctx, Reply, Result, no_route, snowflake};
 use crate::{
@@ -48,9 +49,19 @@ pub(crate) fn list_members(ctx: &Ctx<'_>, guild_id: &str) -> Result {
 pub(crate) fn member(ctx: &Ctx<'_>, method: &Method, guild_id: &str, user: &str) -> Result {
     let id = snowflake(guild_id, "Guild", 10004)?;
     let user = snowflake(user, "User", 10013)?;
+    let bot = ctx.inner.config.bot_user_id;
     let mut rest = ctx.inner.rest();
     let g = guild(&mut rest, id)?;
     match *method {
+        Method::GET if user == bot => {
+            let me = crate::config::FakeMember {
+                user_id: bot,
+                username: crate::state::BOT_NAME.to_owned(),
+                bot: true,
+                joined_at: crate::snowflake::created_at(id),
+            };
+            return Ok(Reply::json(payloads::member(&me, &g.bot_roles, None)));
+        }
         Method::GET => {}
         Method::PATCH => {
             let body = ctx.json()?;
@@ -94,15 +105,14 @@ pub(crate) fn member_role(
     let role_id = snowflake(role, "Role", 10011)?;
     let mut rest = inner.rest();
     let g = guild(&mut rest, id)?;
-    if !g.roles.iter().any(|r| id_of(r.get("id")) == Some(role_id)) {
-        // Tests configure role ids in the bot rather than in the fake: adopt them.
-        let position = i64::try_from(g.roles.len()).unwrap_or(1);
-        g.roles.push(payloads::role(
-            role_id,
-            &format!("role-{role_id}"),
-            0,
-            position,
-        ));
+    // Admins delete and reorder roles in Discord's client at any time: a bot must cope, so these
+    // refusals are Discord's answers, not violations.
+    let Some((position, managed)) = g.role(role_id) else {
+        return Err(ApiError::refused(404, 10011, "Unknown Role"));
+    };
+    if role_id == id || managed || position >= g.top(&g.bot_roles) {
+        // @everyone, an integration's role, or one at or above the bot's highest role.
+        return Err(ApiError::refused(403, 50013, "Missing Permissions"));
     }
     let m = g.members.get_mut(&user_id).ok_or_else(unknown_member)?;
     let event = match *method {

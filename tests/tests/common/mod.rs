@@ -24,6 +24,8 @@ pub const ANNOUNCEMENTS: u64 = 900_000_000_000_000_003;
 /// Manage Server.
 pub const ADMIN_PERMISSIONS: u64 = 0x20 | 0x400 | 0x800;
 pub const MEMBER_PERMISSIONS: u64 = 0x400 | 0x800;
+/// Manage Roles: with it, an admin may give the roles below their highest one.
+pub const MANAGE_ROLES: u64 = 0x1000_0000;
 
 /// The secret that seals listings' code in every test's command service.
 pub const CONTENT_KEY: &str = "test-content-key-not-secret";

@@ -356,6 +356,8 @@ fn command(s: &GuildState, step: &Step, now: DateTime<Utc>, n: i64) -> Command {
             actor: ADMIN,
             actor_can_manage_guild: true,
             change: Box::new(settings_change(c)),
+            // None of these changes touches a role.
+            role_facts: None,
         },
         49 => Command::RecordLeave { member: a, at: now },
         50 => Command::RecordJoin(seen(a, now)),

@@ -734,6 +734,7 @@ fn an_admin_can_let_beginners_sell() {
             beginners_may_sell: Some(allowed),
             ..Default::default()
         }),
+        role_facts: None,
     };
     s.when(allow(false, true))
         .then_rejected(Rejection::AdminOnly);

@@ -61,6 +61,7 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
             pro_dev_role: Some(777),
             ..Default::default()
         }),
+        role_facts: super::testing::grantable(&[777]),
     };
     s.when(set).outcome();
     let outcomes = tick(&mut s, days(2));
@@ -99,6 +100,7 @@ fn experts_get_the_pro_dev_role_and_get_it_again_when_they_rejoin() {
             pro_dev_role: Some(0),
             ..Default::default()
         }),
+        role_facts: None,
     };
     s.when_at(refused, days(12))
         .then_rejected(Rejection::AdminOnly);
@@ -165,6 +167,7 @@ fn changing_the_pro_dev_role_or_a_rank_role_swaps_the_roles_members_hold() {
             rank_role: rank_role.map(|(r, id)| (r.to_owned(), id)),
             ..Default::default()
         }),
+        role_facts: super::testing::grantable(&[777, 888, 5]),
     };
     let outcome = s.when_at(set(Some(777), None), days(1)).outcome();
     assert!(

@@ -125,6 +125,7 @@ fn the_guild_chooses_the_reaction_that_gives_reputation() {
             rep_reaction: Some("<:thanks:987>".into()),
             ..Default::default()
         }),
+        role_facts: None,
     };
     s.when_at(change, hours(2)).outcome();
     s.at(hours(3));

@@ -1,7 +1,7 @@
 //! Guild settings: admins only, within limits, in force from their place in the log on; a replay of
 //! the earlier history gives the earlier results.
 
-use super::testing::{given, secs};
+use super::testing::{given, grantable, secs};
 use super::*;
 use crate::domain::due;
 use studio_schema::settings::SettingsChange;
@@ -29,6 +29,7 @@ fn change(can: bool, change: SettingsChange) -> Command {
         actor: ADMIN,
         actor_can_manage_guild: can,
         change: Box::new(change),
+        role_facts: None,
     }
 }
 
@@ -100,4 +101,55 @@ fn new_rank_thresholds_bring_rank_ups_due_from_then_on() {
         s.when_at(change(true, backwards), secs(13)).rejection(),
         Rejection::BadSetting(_)
     ));
+}
+
+#[test]
+fn a_role_studio_may_not_hand_out_or_take_is_refused_and_changes_nothing() {
+    use crate::rules::roles::RoleRefusal;
+    let mut s = given(&[]);
+    s.when(post(1, 5, secs(0))).outcome(); // alice is seen
+    let pro_dev = |role, facts| Command::ChangeSettings {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        change: Box::new(SettingsChange {
+            pro_dev_role: Some(role),
+            ..SettingsChange::default()
+        }),
+        role_facts: facts,
+    };
+    // Without Discord's facts: refused, whether a role is handed out or cleared.
+    s.when(pro_dev(7, None))
+        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
+    // A role Discord does not list, or one above Studio's: the rule's refusal.
+    s.when(pro_dev(7, grantable(&[8])))
+        .then_rejected(Rejection::Role(RoleRefusal::Unknown));
+    let mut above = grantable(&[7]);
+    if let Some(g) = above.as_mut().and_then(|f| f.guild.as_mut()) {
+        g.bot_roles.clear();
+    }
+    s.when(pro_dev(7, above))
+        .then_rejected(Rejection::Role(RoleRefusal::AboveStudio(7)));
+    assert!(
+        s.history()
+            .iter()
+            .all(|e| !matches!(e, studio_schema::Event::GuildSettingsChanged { .. }))
+    );
+    // With the facts, it is made.
+    assert!(matches!(
+        s.when(pro_dev(7, grantable(&[7]))).outcome(),
+        Outcome::SettingChanged { .. }
+    ));
+    // Taking it away again needs the same standing as giving it.
+    let mut helper = grantable(&[7, 8]);
+    if let Some(f) = helper.as_mut() {
+        f.chooser.user = 2;
+        f.chooser.manage_roles = false;
+    }
+    s.when(pro_dev(0, helper.clone()))
+        .then_rejected(Rejection::Role(RoleRefusal::TakeNeedsManageRoles(7)));
+    s.when(pro_dev(8, helper))
+        .then_rejected(Rejection::Role(RoleRefusal::NeedsManageRoles(8)));
+    s.when(pro_dev(0, None))
+        .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
+    s.when(pro_dev(0, grantable(&[7]))).outcome();
 }

@@ -208,3 +208,36 @@ impl When<'_> {
         }
     }
 }
+
+/// Discord's facts for a change of roles: each of `roles` below Studio's own role, the change made
+/// by the guild's owner (who may give and take any of them).
+pub fn grantable(roles: &[i64]) -> Option<Box<crate::rules::roles::RoleFacts>> {
+    use crate::rules::roles::{Chooser, GuildRole, GuildRoles, RoleFacts};
+    const STUDIO_ROLE: i64 = 9_999;
+    Some(Box::new(RoleFacts {
+        chooser: Chooser {
+            user: 1,
+            roles: Vec::new(),
+            manage_roles: true,
+            administrator: false,
+        },
+        guild: Some(GuildRoles {
+            guild: GUILD.0,
+            owner: 1,
+            roles: roles
+                .iter()
+                .map(|id| GuildRole {
+                    id: *id,
+                    position: 1,
+                    managed: false,
+                })
+                .chain([GuildRole {
+                    id: STUDIO_ROLE,
+                    position: 2,
+                    managed: true,
+                }])
+                .collect(),
+            bot_roles: vec![STUDIO_ROLE],
+        }),
+    }))
+}
