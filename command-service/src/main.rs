@@ -30,16 +30,9 @@ async fn main() -> anyhow::Result<()> {
 async fn forget(guild: &str, listing: &str) -> anyhow::Result<()> {
     let guild = GuildId(guild.parse().context("guild_id: a number")?);
     let listing = ListingId(listing.parse().context("listing_id: a number")?);
-    let url = studio_schema::config::required(
-        "DATABASE_URL",
-        " (the command service's login, or the owner's)",
-    )
-    .context("configuration")?;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .context("connecting")?;
+    let pool =
+        studio_schema::config::operator_pool(" (the command service's login, or the owner's)")
+            .await?;
     let erased = studio_schema::content::forget(&pool, guild, listing)
         .await
         .context("erasing")?;

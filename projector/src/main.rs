@@ -42,13 +42,7 @@ async fn main() -> anyhow::Result<ExitCode> {
 /// The owner's step before the services start: applies the migrations with `DATABASE_URL` (the
 /// owner's login) and sets each service role's password from its `STUDIO_DB_*_PASSWORD`.
 async fn migrate() -> anyhow::Result<ExitCode> {
-    let url = studio_schema::config::required("DATABASE_URL", " (the database owner's login)")
-        .context("configuration")?;
-    let pool = sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .context("connecting")?;
+    let pool = studio_schema::config::operator_pool(" (the database owner's login)").await?;
     let passwords: Vec<(&str, String)> = studio_schema::migrate::SERVICE_ROLES
         .iter()
         .filter_map(|(_, role, var)| {

@@ -32,6 +32,28 @@ pub fn required(name: &'static str, hint: &'static str) -> Result<String, EnvErr
     optional(name).ok_or(EnvError::Missing { name, hint })
 }
 
+/// One connection to the Postgres at `DATABASE_URL`, for an operator's one-off command; `hint`
+/// says whose login it should be.
+///
+/// # Errors
+/// `DATABASE_URL` is missing, or Postgres is unreachable.
+pub async fn operator_pool(hint: &'static str) -> Result<sqlx::PgPool, OperatorError> {
+    let url = required("DATABASE_URL", hint)?;
+    Ok(sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&url)
+        .await?)
+}
+
+/// Why an operator's command could not reach Postgres.
+#[derive(Debug, thiserror::Error)]
+pub enum OperatorError {
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    #[error("connecting to DATABASE_URL: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
 /// The variable parsed, or `default` when unset.
 ///
 /// # Errors

@@ -232,13 +232,7 @@ async fn reputation_by_command_and_reaction_respects_its_limits() {
         one.text()
     );
 
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -563,13 +557,7 @@ async fn a_tournament_pays_its_placings_from_its_pool() {
         list.text()
     );
 
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -765,13 +753,7 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
     let after = original(&stack, find(&stack, &dave, "Artist", 2)).await;
     assert!(!after.text().contains("<@1001>"), "{}", after.text());
 
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -973,13 +955,7 @@ async fn a_settings_change_alters_xp_from_its_place_in_the_log_and_replay_keeps_
 
     // The log keeps what each message earned when it was decided: a replay gives the same views,
     // and the history before the change still sums to the earlier 5 XP.
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     assert_eq!(xp(&stack, 1001).await, 305);
     let before_change = stack
         .scalar(
@@ -1178,13 +1154,7 @@ async fn a_daily_quest_streak_across_days_raises_the_reward_and_a_missed_day_res
         )
         .await;
 
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -1424,13 +1394,7 @@ async fn a_team_goes_from_creation_through_channel_wallet_and_milestones_to_disb
         "carol is told"
     );
 
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
@@ -1582,13 +1546,7 @@ async fn racing_and_redelivered_team_payouts_never_pay_twice() {
             300,
         )
         .await;
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;

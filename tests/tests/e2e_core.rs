@@ -355,13 +355,7 @@ async fn a_standby_takes_over_when_the_owner_is_killed_and_nothing_is_lost_or_an
         "bob's balance shows each of the {paid} decided payments once: {balance}"
     );
     stack.assert_log_sound().await;
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "live views equal a replay"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     drop((projector, second, gateway));
     stack.finish().await;
 }
@@ -513,13 +507,7 @@ async fn crashes_between_append_and_ack_and_mid_projection_leave_no_double_effec
         .await
         .expect("reset");
     drop(conn);
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "live views equal a fresh replay"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound().await;
     drop((command, projector, gateway));
     stack.finish().await;

@@ -50,13 +50,7 @@ fn shown(callback: &studio_tests::Callback) -> String {
 
 /// Views equal after a replay, and the ledger sound.
 async fn assert_sound_and_replayable(stack: &Stack, allowing: &[&str]) {
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
     stack.assert_log_sound_allowing(allowing).await;
 }
 

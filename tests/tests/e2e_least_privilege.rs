@@ -244,13 +244,7 @@ async fn purchased_code_reaches_its_buyer_and_no_auditor_and_can_be_erased_on_re
         audit_verify(&stack, &auditor).await,
         "the ledger still verifies"
     );
-    let live = stack.views_digest().await;
-    stack.replay().await;
-    assert_eq!(
-        stack.views_digest().await,
-        live,
-        "replay gives the same views"
-    );
+    stack.assert_replay_gives_the_same_views().await;
 
     drop(audit);
     let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {auditor}"))

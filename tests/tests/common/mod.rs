@@ -338,6 +338,17 @@ impl Stack {
         assert!(status.success(), "projector replay failed");
     }
 
+    /// Rebuilds the views from the log with `projector replay` and checks they equal the live ones.
+    pub async fn assert_replay_gives_the_same_views(&self) {
+        let live = self.views_digest().await;
+        self.replay().await;
+        assert_eq!(
+            self.views_digest().await,
+            live,
+            "replay gives the same views"
+        );
+    }
+
     /// Polls `query` (a scalar i64) until it returns `want`.
     pub async fn eventually_i64(&self, query: &str, want: i64) {
         let mut last = None;
