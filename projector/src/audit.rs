@@ -9,6 +9,7 @@ use crate::Error;
 use sqlx::PgPool;
 use std::fmt::Write as _;
 use studio_schema::audit::{Audit, Statement};
+use studio_schema::chain::Chain;
 use studio_schema::log::{self, RecordedEvent};
 use studio_schema::money::BadAccount;
 use studio_schema::{Account, GuildId, UserId};
@@ -63,6 +64,88 @@ pub async fn verify_guild(pool: &PgPool, guild: GuildId) -> Result<Audit, Error>
     let mut audit = Audit::new(guild);
     each_event(pool, guild, |e| audit.check(e)).await?;
     Ok(audit)
+}
+
+/// Recomputes `guild`'s hash chain from its first event, comparing it with `heads` kept elsewhere.
+///
+/// # Errors
+/// The log is unavailable.
+pub async fn verify_chain(
+    pool: &PgPool,
+    guild: GuildId,
+    heads: Vec<(i64, Vec<u8>)>,
+) -> Result<Chain, Error> {
+    let mut chain = Chain::new(guild).expecting(heads);
+    let mut after = 0;
+    loop {
+        let page = log::read_chain(pool, guild, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.guild_seq;
+        for link in &page {
+            chain.check(link);
+        }
+    }
+    chain.finish();
+    Ok(chain)
+}
+
+/// A chain's lines in `verify`'s report.
+#[must_use]
+pub fn render_chain(chain: &Chain) -> String {
+    let mut out = String::new();
+    let head_seq = chain.head.as_ref().map_or(0, |(seq, _)| *seq);
+    let _ = writeln!(
+        out,
+        "  {:<15} {}:{}:{}",
+        "chain head",
+        chain.guild,
+        head_seq,
+        chain.head_hex()
+    );
+    match &chain.broken {
+        None => {
+            let _ = writeln!(out, "  {:<15} whole ({} events)", "chain", chain.events);
+        }
+        Some(b) => {
+            let _ = writeln!(
+                out,
+                "  {:<15} BROKEN at guild_seq {} (position {}): the event was changed after it was written",
+                "chain", b.guild_seq, b.position
+            );
+        }
+    }
+    for seq in &chain.mismatched {
+        let _ = writeln!(
+            out,
+            "  {:<15} MISMATCH: the head kept for guild_seq {seq} is not this log's: history was rewritten",
+            "chain"
+        );
+    }
+    out
+}
+
+/// Reads `--head <guild>:<seq>:<hex>` (a head printed by an earlier `verify`).
+///
+/// # Errors
+/// The text is not of that form.
+pub fn parse_head(s: &str) -> Result<(GuildId, i64, Vec<u8>), String> {
+    let bad = || format!("{s:?} is not <guild_id>:<seq>:<64 hex digits>");
+    let mut parts = s.trim().split(':');
+    let (Some(guild), Some(seq), Some(hex), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    let guild = guild.parse::<u64>().map_err(|_| bad())?;
+    let seq = seq.parse::<i64>().map_err(|_| bad())?;
+    if hex.len() != 64 {
+        return Err(bad());
+    }
+    let hash = (0..32)
+        .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
+        .collect::<Result<Vec<u8>, _>>()
+        .map_err(|_| bad())?;
+    Ok((GuildId::from_u64(guild), seq, hash))
 }
 
 /// Checks every guild's ledger: one [`Audit`] per guild, in guild id order.

@@ -7,7 +7,8 @@ use std::process::ExitCode;
 use studio_schema::GuildId;
 
 const USAGE: &str = "use `projector run`, `projector replay`, `projector migrate`, \
-                     `projector audit verify` or `projector audit explain <guild_id> <account>`";
+                     `projector audit verify [--head <guild>:<seq>:<hex>]…` or \
+                     `projector audit explain <guild_id> <account>`";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
@@ -74,6 +75,21 @@ async fn start() -> anyhow::Result<(sqlx::PgPool, projector::Config)> {
     Ok((pool, config))
 }
 
+/// `verify`'s arguments: `--head <guild>:<seq>:<hex>`, any number of times.
+fn heads_to_compare(args: &[&str]) -> anyhow::Result<Vec<(GuildId, i64, Vec<u8>)>> {
+    let mut heads = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (*arg, args.next()) {
+            ("--head", Some(head)) => {
+                heads.push(projector::audit::parse_head(head).map_err(anyhow::Error::msg)?);
+            }
+            _ => anyhow::bail!("unknown verify argument {arg:?}: {USAGE}"),
+        }
+    }
+    Ok(heads)
+}
+
 /// The auditor's commands: they need only `DATABASE_URL`, and only read. `verify` fails (exit
 /// status 1) when the ledger is not sound.
 async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
@@ -85,13 +101,25 @@ async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
         .context("configuration")
     };
     match args {
-        ["verify"] => {
+        ["verify", heads @ ..] => {
+            let heads = heads_to_compare(heads)?;
             let pool = projector::connect_read_only(&url()?)
                 .await
                 .context("connecting")?;
             let audits = projector::audit::verify(&pool).await.context("audit")?;
+            let mut chains_sound = true;
             for a in &audits {
                 print!("{}", projector::audit::render_audit(a));
+                let kept: Vec<(i64, Vec<u8>)> = heads
+                    .iter()
+                    .filter(|(g, _, _)| *g == a.guild)
+                    .map(|(_, seq, hash)| (*seq, hash.clone()))
+                    .collect();
+                let chain = projector::audit::verify_chain(&pool, a.guild, kept)
+                    .await
+                    .context("chain")?;
+                print!("{}", projector::audit::render_chain(&chain));
+                chains_sound &= chain.sound();
             }
             let violations: usize = audits.iter().map(|a| a.violations.len()).sum();
             let lost = projector::audit::intake_findings(&pool).await;
@@ -102,7 +130,7 @@ async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
                      the command service applied them: dispatches in them were never applied"
                 );
             }
-            if projector::audit::sound(&audits) && lost == 0 {
+            if projector::audit::sound(&audits) && chains_sound && lost == 0 {
                 println!("{} guilds audited: the ledger is sound", audits.len());
                 Ok(ExitCode::SUCCESS)
             } else {

@@ -5,6 +5,7 @@
 //! touches the log lives here. It never decides anything and never talks to Discord.
 
 pub mod audit;
+pub mod chain;
 pub mod community;
 pub mod config;
 pub mod content;

@@ -236,6 +236,31 @@ pub async fn append_in(
     Ok(new_last)
 }
 
+/// `guild`'s events after `after_seq` as its hash chain covers them, in order, at most `limit`.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn read_chain(
+    pool: &PgPool,
+    guild: GuildId,
+    after_seq: i64,
+    limit: i64,
+) -> Result<Vec<crate::chain::Link>, sqlx::Error> {
+    sqlx::query_as!(
+        crate::chain::Link,
+        r#"SELECT position, guild_seq, event_id, event_type, schema_version,
+                  payload::text AS "payload!", actor_id, causation_id,
+                  (extract(epoch FROM occurred_at) * 1000000)::bigint AS "occurred_micros!", hash
+           FROM event_log WHERE guild_id = $1 AND guild_seq > $2
+           ORDER BY guild_seq LIMIT $3"#,
+        guild.0,
+        after_seq,
+        limit
+    )
+    .fetch_all(pool)
+    .await
+}
+
 /// The events of `guild` after `after_seq`, in order, at most `limit`.
 ///
 /// # Errors

@@ -539,6 +539,11 @@ impl Stack {
                 audit.violations
             );
             assert_eq!(audit.total(), 0, "the ledger does not sum to zero");
+            // The hash chain the database wrote is the one an auditor recomputes.
+            let chain = projector::audit::verify_chain(&self.pool, audit.guild, Vec::new())
+                .await
+                .expect("chain");
+            assert!(chain.sound(), "the hash chain is broken: {:?}", chain.broken);
         }
         let (count, max): (i64, Option<i64>) = sqlx::query_as(&format!(
             "SELECT count(*), max(guild_seq) FROM event_log WHERE guild_id = {}",
