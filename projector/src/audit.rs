@@ -37,10 +37,12 @@ fn denied(err: &sqlx::Error) -> bool {
         .is_some_and(|code| code == "42501")
 }
 
-/// Calls `f` with each of `guild`'s events in `guild_seq` order, a page at a time.
+/// Calls `f` with each of `guild`'s events in `guild_seq` order up to `until` (all when `None`), a
+/// page at a time.
 async fn each_event(
     pool: &PgPool,
     guild: GuildId,
+    until: Option<i64>,
     mut f: impl FnMut(&RecordedEvent),
 ) -> Result<(), Error> {
     let mut after = 0;
@@ -51,9 +53,40 @@ async fn each_event(
         };
         after = last.guild_seq;
         for e in &page {
+            if until.is_some_and(|u| e.guild_seq > u) {
+                return Ok(());
+            }
             f(e);
         }
     }
+}
+
+/// A moment of a guild's history as an auditor names it: a `guild_seq`, or a time (RFC 3339, e.g.
+/// `2026-12-01T12:00:00Z`), which means the last event that occurred at or before it.
+///
+/// # Errors
+/// The text is neither, or the log is unavailable.
+pub async fn resolve_at(pool: &PgPool, guild: GuildId, at: &str) -> Result<i64, Error> {
+    if let Ok(seq) = at.trim().parse::<i64>() {
+        return Ok(seq.max(0));
+    }
+    let time = chrono::DateTime::parse_from_rfc3339(at.trim()).map_err(|e| {
+        Error::Usage(format!(
+            "--at {at:?}: a guild_seq or an RFC 3339 time ({e})"
+        ))
+    })?;
+    Ok(log::seq_at(pool, guild, time.with_timezone(&chrono::Utc)).await?)
+}
+
+/// Every account's balance in `guild` as it stood after `guild_seq` `at` (the ledger as of then),
+/// with the ledger's checks up to it.
+///
+/// # Errors
+/// The log is unavailable or holds an event that cannot be decoded.
+pub async fn balances_at(pool: &PgPool, guild: GuildId, at: i64) -> Result<Audit, Error> {
+    let mut audit = Audit::new(guild);
+    each_event(pool, guild, Some(at), |e| audit.check(e)).await?;
+    Ok(audit)
 }
 
 /// Checks one guild's ledger from its first event.
@@ -62,7 +95,7 @@ async fn each_event(
 /// The log is unavailable or holds an event that cannot be decoded.
 pub async fn verify_guild(pool: &PgPool, guild: GuildId) -> Result<Audit, Error> {
     let mut audit = Audit::new(guild);
-    each_event(pool, guild, |e| audit.check(e)).await?;
+    each_event(pool, guild, None, |e| audit.check(e)).await?;
     Ok(audit)
 }
 
@@ -196,13 +229,18 @@ pub async fn intake_findings(pool: &PgPool) -> usize {
     lost
 }
 
-/// `account`'s balance in `guild`, explained event by event.
+/// `account`'s balance in `guild`, explained event by event (up to `guild_seq` `at`, when given).
 ///
 /// # Errors
 /// The log is unavailable or holds an event that cannot be decoded.
-pub async fn explain(pool: &PgPool, guild: GuildId, account: Account) -> Result<Statement, Error> {
+pub async fn explain(
+    pool: &PgPool,
+    guild: GuildId,
+    account: Account,
+    at: Option<i64>,
+) -> Result<Statement, Error> {
     let mut statement = Statement::default();
-    each_event(pool, guild, |e| statement.add(account, e)).await?;
+    each_event(pool, guild, at, |e| statement.add(account, e)).await?;
     Ok(statement)
 }
 
@@ -286,6 +324,17 @@ pub fn render_audit(audit: &Audit) -> String {
     for v in &audit.violations {
         let _ = writeln!(out, "    {v}");
     }
+    out
+}
+
+/// `balances`' report: every account's balance as of the audit's last event.
+#[must_use]
+pub fn render_balances(audit: &Audit) -> String {
+    let mut out = format!("guild {} as of guild_seq {}\n", audit.guild, audit.last_seq);
+    for (account, balance) in &audit.balances {
+        let _ = writeln!(out, "  {:<30} {:>12}", account.to_string(), balance.0);
+    }
+    let _ = writeln!(out, "  {:<30} {:>12}", "total (must be 0)", audit.total());
     out
 }
 

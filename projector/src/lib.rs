@@ -33,6 +33,8 @@ pub enum Error {
     Read(#[from] studio_schema::log::ReadError),
     #[error("nats: {0}")]
     Nats(String),
+    #[error("{0}")]
+    Usage(String),
 }
 
 /// Connects to Postgres and runs the log's migrations.

@@ -1,6 +1,8 @@
 //! `projector [run]` tails the log into the views; `projector replay` rebuilds them from the first
-//! event and swaps them in; `projector audit verify` proves every guild's ledger from the log and
-//! `projector audit explain <guild_id> <account>` explains one account's balance.
+//! event and swaps them in; `projector migrate` is the owner's step before the services start;
+//! `projector audit verify` proves every guild's ledger and hash chain from the log,
+//! `projector audit explain <guild_id> <account> [--at …]` explains one account's balance and
+//! `projector audit balances <guild_id> [--at …]` lists every balance, as of any moment.
 
 use anyhow::Context;
 use std::process::ExitCode;
@@ -8,7 +10,8 @@ use studio_schema::GuildId;
 
 const USAGE: &str = "use `projector run`, `projector replay`, `projector migrate`, \
                      `projector audit verify [--head <guild>:<seq>:<hex>]…` or \
-                     `projector audit explain <guild_id> <account>`";
+                     `projector audit explain <guild_id> <account> [--at <seq|time>]` or \
+                     `projector audit balances <guild_id> [--at <seq|time>]`";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
@@ -73,6 +76,21 @@ async fn start() -> anyhow::Result<(sqlx::PgPool, projector::Config)> {
     let config = projector::Config::from_env().context("configuration")?;
     let pool = projector::connect(&config).await.context("connecting")?;
     Ok((pool, config))
+}
+
+fn guild_id(text: &str) -> anyhow::Result<GuildId> {
+    Ok(GuildId::from_u64(text.parse().with_context(|| {
+        format!("guild id {text:?} is not a number")
+    })?))
+}
+
+/// `[--at <guild_seq | RFC 3339 time>]`: the moment an answer is as of (`None`: now).
+async fn moment(pool: &sqlx::PgPool, guild: GuildId, args: &[&str]) -> anyhow::Result<Option<i64>> {
+    match args {
+        [] => Ok(None),
+        ["--at", at] => Ok(Some(projector::audit::resolve_at(pool, guild, at).await?)),
+        other => anyhow::bail!("unknown arguments {:?}: {USAGE}", other.join(" ")),
+    }
 }
 
 /// `verify`'s arguments: `--head <guild>:<seq>:<hex>`, any number of times.
@@ -141,27 +159,41 @@ async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
                 Ok(ExitCode::FAILURE)
             }
         }
-        ["explain", guild, account] => {
-            let guild = GuildId::from_u64(
-                guild
-                    .parse()
-                    .with_context(|| format!("guild id {guild:?} is not a number"))?,
-            );
+        ["explain", guild, account, at @ ..] => {
+            let guild = guild_id(guild)?;
             let account = projector::audit::parse_account(account)?;
             let pool = projector::connect_read_only(&url()?)
                 .await
                 .context("connecting")?;
-            let statement = projector::audit::explain(&pool, guild, account)
+            let at = moment(&pool, guild, at).await?;
+            let statement = projector::audit::explain(&pool, guild, account, at)
                 .await
                 .context("explain")?;
             print!(
                 "{}",
                 projector::audit::render_statement(guild, account, &statement)
             );
-            let view = projector::audit::view_balance(&pool, guild, account)
+            if let Some(seq) = at {
+                println!("as of guild_seq {seq}");
+            } else {
+                let view = projector::audit::view_balance(&pool, guild, account)
+                    .await
+                    .context("reading views.accounts")?;
+                println!("{}", projector::audit::render_cross_check(view, &statement));
+            }
+            pool.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        ["balances", guild, at @ ..] => {
+            let guild = guild_id(guild)?;
+            let pool = projector::connect_read_only(&url()?)
                 .await
-                .context("reading views.accounts")?;
-            println!("{}", projector::audit::render_cross_check(view, &statement));
+                .context("connecting")?;
+            let at = moment(&pool, guild, at).await?.unwrap_or(i64::MAX);
+            let audit = projector::audit::balances_at(&pool, guild, at)
+                .await
+                .context("balances")?;
+            print!("{}", projector::audit::render_balances(&audit));
             pool.close().await;
             Ok(ExitCode::SUCCESS)
         }

@@ -37,7 +37,7 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
         let report = audit::render_audit(overdrawn);
         assert!(report.contains("member:2 went to -20"), "{report}");
 
-        let statement = audit::explain(&pool, GuildId(7), member(2))
+        let statement = audit::explain(&pool, GuildId(7), member(2), None)
             .await
             .expect("explain");
         let lines: Vec<_> = statement

@@ -388,6 +388,25 @@ pub async fn guilds_logged(pool: &PgPool) -> Result<Vec<GuildId>, sqlx::Error> {
     Ok(ids.into_iter().map(GuildId).collect())
 }
 
+/// The last of `guild`'s events that occurred at or before `at` (0 for none): "the log as of a time".
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn seq_at(
+    pool: &PgPool,
+    guild: GuildId,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<i64, sqlx::Error> {
+    let seq = sqlx::query_scalar!(
+        "SELECT max(guild_seq) FROM event_log WHERE guild_id = $1 AND occurred_at <= $2",
+        guild.0,
+        at
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(seq.unwrap_or(0))
+}
+
 /// What each of `command_ids` that was processed before told its member, and the guild head then.
 ///
 /// # Errors

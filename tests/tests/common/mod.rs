@@ -543,7 +543,11 @@ impl Stack {
             let chain = projector::audit::verify_chain(&self.pool, audit.guild, Vec::new())
                 .await
                 .expect("chain");
-            assert!(chain.sound(), "the hash chain is broken: {:?}", chain.broken);
+            assert!(
+                chain.sound(),
+                "the hash chain is broken: {:?}",
+                chain.broken
+            );
         }
         let (count, max): (i64, Option<i64>) = sqlx::query_as(&format!(
             "SELECT count(*), max(guild_seq) FROM event_log WHERE guild_id = {}",

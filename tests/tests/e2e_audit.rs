@@ -1,5 +1,6 @@
-//! A tamper-evident log (issue 12): a history rewritten by the database's superuser is caught at the
-//! exact event, and a rewrite whose hashes were recomputed no longer matches a head kept elsewhere.
+//! What auditors get (issue 12): a tamper-evident log — a history rewritten by the database's
+//! superuser is caught at the exact event, and a rewrite whose hashes were recomputed no longer
+//! matches a head kept elsewhere — and the ledger as of any moment.
 
 mod common;
 
@@ -8,8 +9,13 @@ use serde_json::json;
 
 /// Runs `projector audit verify` with `args`; its success and what it printed.
 async fn verify(stack: &Stack, args: &[&str]) -> (bool, String) {
+    audit(stack, &[&["verify"], args].concat()).await
+}
+
+/// Runs `projector audit` with `args`; its success and what it printed.
+async fn audit(stack: &Stack, args: &[&str]) -> (bool, String) {
     let out = tokio::process::Command::new(binary("projector"))
-        .args(["audit", "verify"])
+        .arg("audit")
         .args(args)
         .env("DATABASE_URL", &stack.database_url)
         .env("RUST_LOG", "warn")
@@ -43,8 +49,8 @@ async fn as_superuser(stack: &Stack, sql: &str) {
     .expect("rewrite");
 }
 
-#[tokio::test]
-async fn a_rewritten_history_is_caught_at_the_event_and_by_the_head_kept_elsewhere() {
+/// Alice is granted 100 and pays bob 30; then bob is granted 50.
+async fn history() -> Stack {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let services = stack.services().await;
@@ -63,6 +69,12 @@ async fn a_rewritten_history_is_caught_at_the_event_and_by_the_head_kept_elsewhe
     original(&stack, grant(&stack, &admin, 1002, 50)).await;
     stack.projected().await;
     drop(services);
+    stack
+}
+
+#[tokio::test]
+async fn a_rewritten_history_is_caught_at_the_event_and_by_the_head_kept_elsewhere() {
+    let stack = history().await;
 
     let (sound, report) = verify(&stack, &[]).await;
     assert!(sound, "an untouched log verifies: {report}");
@@ -113,5 +125,78 @@ async fn a_rewritten_history_is_caught_at_the_event_and_by_the_head_kept_elsewhe
     let (sound, report) = verify(&stack, &["--head", &kept]).await;
     assert!(!sound, "the head kept elsewhere catches it: {report}");
     assert!(report.contains("MISMATCH"), "{report}");
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn balances_as_of_a_moment_agree_with_explain_and_sql_cut_there() {
+    let stack = history().await;
+    let paid = stack
+        .scalar("SELECT guild_seq FROM event_log WHERE event_type = 'CreditsTransferred'")
+        .await;
+    let guild = studio_schema::GuildId::from_u64(GUILD);
+    let bob = studio_schema::Account::Member(studio_schema::UserId::from_u64(1002));
+
+    // As of the payment: bob holds the 30 he was paid, not the grant that came after.
+    let then = projector::audit::balances_at(&stack.pool, guild, paid)
+        .await
+        .expect("balances");
+    assert_eq!(then.balances.get(&bob).map(|c| c.0), Some(30));
+    let explained = projector::audit::explain(&stack.pool, guild, bob, Some(paid))
+        .await
+        .expect("explain");
+    assert_eq!(explained.lines.last().map(|l| l.balance.0), Some(30));
+    let now = projector::audit::balances_at(&stack.pool, guild, i64::MAX)
+        .await
+        .expect("balances");
+    assert_eq!(now.balances.get(&bob).map(|c| c.0), Some(80));
+
+    // The auditor's SQL agrees, and a time names the last event at or before it.
+    let sql: i64 = sqlx::query_scalar(&format!(
+        "SELECT balance FROM ledger_balances_at({}, {paid}) WHERE account = 'member:1002'",
+        GUILD as i64
+    ))
+    .fetch_one(&stack.pool)
+    .await
+    .expect("ledger_balances_at");
+    assert_eq!(sql, 30);
+    let at: String = sqlx::query_scalar(&format!(
+        "SELECT to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')
+         FROM event_log WHERE guild_seq = {paid}"
+    ))
+    .fetch_one(&stack.pool)
+    .await
+    .expect("time");
+    assert_eq!(
+        projector::audit::resolve_at(&stack.pool, guild, &at)
+            .await
+            .expect("resolve"),
+        paid
+    );
+
+    // And so does the command line.
+    let (ok, report) = audit(&stack, &["balances", &GUILD.to_string(), "--at", &at]).await;
+    assert!(ok, "{report}");
+    assert!(
+        report
+            .lines()
+            .any(|l| l.trim_start().starts_with("member:1002") && l.trim_end().ends_with(" 30")),
+        "{report}"
+    );
+    let (ok, report) = audit(
+        &stack,
+        &[
+            "explain",
+            &GUILD.to_string(),
+            "1002",
+            "--at",
+            &paid.to_string(),
+        ],
+    )
+    .await;
+    assert!(
+        ok && report.contains(&format!("as of guild_seq {paid}")),
+        "{report}"
+    );
     stack.finish().await;
 }
