@@ -171,13 +171,9 @@ pub fn parse_head(s: &str) -> Result<(GuildId, i64, Vec<u8>), String> {
     };
     let guild = guild.parse::<u64>().map_err(|_| bad())?;
     let seq = seq.parse::<i64>().map_err(|_| bad())?;
-    if hex.len() != 64 {
-        return Err(bad());
-    }
-    let hash = (0..32)
-        .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2).unwrap_or("zz"), 16))
-        .collect::<Result<Vec<u8>, _>>()
-        .map_err(|_| bad())?;
+    let hash = crate::export::unhex(hex)
+        .filter(|h| h.len() == 32)
+        .ok_or_else(bad)?;
     Ok((GuildId::from_u64(guild), seq, hash))
 }
 

@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod config;
 pub mod ddl;
+pub mod export;
 pub mod fold;
 pub mod replay;
 pub mod store;

@@ -11,7 +11,9 @@ use studio_schema::GuildId;
 const USAGE: &str = "use `projector run`, `projector replay`, `projector migrate`, \
                      `projector audit verify [--head <guild>:<seq>:<hex>]…` or \
                      `projector audit explain <guild_id> <account> [--at <seq|time>]` or \
-                     `projector audit balances <guild_id> [--at <seq|time>]`";
+                     `projector audit balances <guild_id> [--at <seq|time>]`, \
+                     `projector audit export <guild_id> [--csv] [--out <file>]` or \
+                     `projector audit verify --export <file> [--head …]`";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<ExitCode> {
@@ -119,6 +121,64 @@ async fn audit(args: &[&str]) -> anyhow::Result<ExitCode> {
         .context("configuration")
     };
     match args {
+        ["verify", "--export", file, heads @ ..] => {
+            let heads: Vec<(i64, Vec<u8>)> = heads_to_compare(heads)?
+                .into_iter()
+                .map(|(_, seq, hash)| (seq, hash))
+                .collect();
+            let input = std::fs::File::open(file).with_context(|| format!("opening {file}"))?;
+            let checked = projector::export::verify(std::io::BufReader::new(input), heads);
+            print!("{}", projector::audit::render_audit(&checked.audit));
+            print!("{}", projector::audit::render_chain(&checked.chain));
+            for problem in &checked.problems {
+                println!("  PROBLEM: {problem}");
+            }
+            if checked.sound() {
+                println!("export {file}: whole, and the ledger in it is sound");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!("export {file}: NOT sound");
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        ["export", guild, rest @ ..] => {
+            let guild = guild_id(guild)?;
+            let (csv, out) = match rest {
+                [] => (false, None),
+                ["--csv"] => (true, None),
+                ["--out", file] => (false, Some(*file)),
+                ["--csv", "--out", file] => (true, Some(*file)),
+                other => anyhow::bail!("unknown export arguments {:?}: {USAGE}", other.join(" ")),
+            };
+            let pool = projector::connect_read_only(&url()?)
+                .await
+                .context("connecting")?;
+            let mut sink: Box<dyn std::io::Write> = match out {
+                Some(file) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(file).with_context(|| format!("creating {file}"))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            let bar = if out.is_some() {
+                indicatif::ProgressBar::new_spinner().with_message("events exported")
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            let trailer = if csv {
+                projector::export::ledger_csv(&pool, guild, &mut sink).await
+            } else {
+                projector::export::jsonl(&pool, guild, &mut sink, |n| bar.set_position(n)).await
+            }
+            .context("export")?;
+            sink.flush().context("writing the export")?;
+            bar.finish_and_clear();
+            pool.close().await;
+            eprintln!(
+                "exported {} events of guild {guild}; chain head {guild}:{}:{}",
+                trailer.events, trailer.head_seq, trailer.head
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         ["verify", heads @ ..] => {
             let heads = heads_to_compare(heads)?;
             let pool = projector::connect_read_only(&url()?)

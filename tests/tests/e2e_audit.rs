@@ -200,3 +200,112 @@ async fn balances_as_of_a_moment_agree_with_explain_and_sql_cut_there() {
     );
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn an_export_verifies_offline_and_fails_when_one_byte_changes() {
+    let stack = history().await;
+    let dir = std::env::temp_dir().join(format!("studio-export-{}", stack.database));
+    std::fs::create_dir_all(&dir).expect("folder");
+    let file = dir.join("log.jsonl");
+    let path = file.to_string_lossy().into_owned();
+    let (ok, _) = audit(&stack, &["export", &GUILD.to_string(), "--out", &path]).await;
+    assert!(ok, "exported");
+    let exported = std::fs::read_to_string(&file).expect("read export");
+    let (sound, report) = verify(&stack, &[]).await;
+    assert!(sound, "{report}");
+    let head = head(&report);
+    let trailer: serde_json::Value = exported
+        .lines()
+        .last()
+        .and_then(|l| serde_json::from_str(l).ok())
+        .expect("a trailer line");
+    assert_eq!(
+        format!(
+            "{}:{}:{}",
+            trailer["trailer"]["guild_id"],
+            trailer["trailer"]["head_seq"],
+            trailer["trailer"]["head"].as_str().unwrap_or_default()
+        ),
+        head,
+        "the trailer states the head `verify` printed"
+    );
+
+    // Offline: the database is not consulted (a URL that reaches nothing).
+    let offline = |file: String| async move {
+        let out = tokio::process::Command::new(binary("projector"))
+            .args(["audit", "verify", "--export", &file])
+            .env("DATABASE_URL", "postgres://nobody@127.0.0.1:1/none")
+            .output()
+            .await
+            .expect("verify the export");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (ok, report) = offline(path.clone()).await;
+    assert!(
+        ok && report.contains("whole"),
+        "the export verifies offline: {report}"
+    );
+    let (ok, report) = tokio::process::Command::new(binary("projector"))
+        .args(["audit", "verify", "--export", &path, "--head", &head])
+        .output()
+        .await
+        .map(|o| {
+            (
+                o.status.success(),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            )
+        })
+        .expect("verify with head");
+    assert!(ok, "and matches the head kept: {report}");
+
+    // One byte changed in the first grant's amount: the export no longer verifies.
+    let granted = exported
+        .lines()
+        .position(|l| l.contains("CreditsGranted"))
+        .expect("a grant");
+    let forged: Vec<String> = exported
+        .lines()
+        .enumerate()
+        .map(|(n, l)| {
+            if n == granted {
+                l.replacen(": 100", ": 900", 1)
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    assert_ne!(forged.join("\n"), exported.trim_end(), "one byte changed");
+    let forged_file = dir.join("forged.jsonl");
+    std::fs::write(&forged_file, forged.join("\n") + "\n").expect("write");
+    let (ok, report) = offline(forged_file.to_string_lossy().into_owned()).await;
+    assert!(!ok && report.contains("BROKEN at guild_seq"), "{report}");
+
+    // A copy cut short (its trailer lost) does not verify either.
+    let cut: Vec<&str> = exported
+        .lines()
+        .filter(|l| !l.contains("trailer"))
+        .collect();
+    let cut_file = dir.join("cut.jsonl");
+    std::fs::write(&cut_file, cut.join("\n") + "\n").expect("write");
+    let (ok, report) = offline(cut_file.to_string_lossy().into_owned()).await;
+    assert!(!ok && report.contains("cut short"), "{report}");
+
+    // The ledger as CSV, for spreadsheets, ends with the chain head.
+    let (ok, csv) = audit(&stack, &["export", &GUILD.to_string(), "--csv"]).await;
+    assert!(ok, "{csv}");
+    assert!(
+        csv.starts_with("guild_seq,occurred_at,event_type,account,amount"),
+        "{csv}"
+    );
+    assert!(csv.contains(",CreditsTransferred,member:1002,30,"), "{csv}");
+    assert!(
+        csv.trim_end()
+            .ends_with(&head[head.rfind(':').unwrap_or(0)..]),
+        "{csv}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    stack.finish().await;
+}
