@@ -208,16 +208,16 @@ async fn purchased_code_reaches_its_buyer_and_no_auditor_and_can_be_erased_on_re
 
     // The seller asks for the code to be erased: buyers are told, and the log stays whole.
     let events_before = stack.scalar("SELECT count(*) FROM event_log").await;
-    let erased = tokio::process::Command::new(binary("command-service"))
-        .args(["forget-code", &GUILD.to_string(), "1"])
+    let erased = tokio::process::Command::new(binary("projector"))
+        .args(["content", "forget", &GUILD.to_string(), "1"])
         .env(
             "DATABASE_URL",
             with_user(&stack.database_url, "studio_commands"),
         )
         .status()
         .await
-        .expect("run forget-code");
-    assert!(erased.success(), "forget-code ran");
+        .expect("run content forget");
+    assert!(erased.success(), "content forget ran");
     let history = original(
         &stack,
         stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),

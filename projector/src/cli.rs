@@ -1,0 +1,153 @@
+//! The command line: what each command takes ([`Cli`]) and what it does ([`run`]).
+
+mod audit;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use studio_schema::{GuildId, ListingId};
+
+/// Studio's projector, and the operators' and auditors' commands.
+#[derive(Debug, Parser)]
+#[command(name = "projector", version)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Tails the event log into the views (what `projector` alone does).
+    Run,
+    /// Rebuilds every view from the first event beside the live ones, then swaps them in.
+    Replay,
+    /// The owner's step before the services start: applies the migrations with `DATABASE_URL` (the
+    /// owner's login) and sets each service role's password from `STUDIO_DB_*_PASSWORD`.
+    Migrate,
+    /// Auditors' commands: they only read, and need only `DATABASE_URL` (a `studio_auditor` login).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Listings' code, kept apart from the log.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Proves every guild's ledger and hash chain from the log (or from an export, offline); exits
+    /// 1 when anything is wrong.
+    Verify {
+        /// A chain head kept from an earlier run (`<guild>:<seq>:<hash>`), which must still match.
+        #[arg(long = "head", value_name = "GUILD:SEQ:HASH")]
+        heads: Vec<String>,
+        /// Checks this JSON Lines export instead of the database.
+        #[arg(long, value_name = "FILE")]
+        export: Option<PathBuf>,
+    },
+    /// Explains one account's balance event by event.
+    Explain {
+        guild: u64,
+        /// `member:<id>` (or a bare user id), `team:<n>`, `escrow:<n>`, `dispute:<l>:<b>`,
+        /// `treasury` or `mint`.
+        account: String,
+        /// As of this guild_seq, or this time (RFC 3339).
+        #[arg(long, value_name = "SEQ|TIME")]
+        at: Option<String>,
+    },
+    /// Lists every account's balance.
+    Balances {
+        guild: u64,
+        /// As of this guild_seq, or this time (RFC 3339).
+        #[arg(long, value_name = "SEQ|TIME")]
+        at: Option<String>,
+    },
+    /// Writes a guild's log as JSON Lines that `verify --export` checks offline (or its ledger as
+    /// CSV).
+    Export {
+        guild: u64,
+        /// The ledger as CSV (one row per posting) instead of the log.
+        #[arg(long)]
+        csv: bool,
+        /// Writes here (with a progress spinner) instead of the standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ContentCommand {
+    /// Erases every version's code of a listing on request (as `studio_commands` or the owner). The
+    /// log keeps each version's hash, so it stays whole; buyers are told the code was erased.
+    Forget { guild: u64, listing: i64 },
+}
+
+/// Runs the command; `Ok(false)` when a check found a problem.
+///
+/// # Errors
+/// The command could not run.
+pub async fn run(cli: Cli) -> anyhow::Result<bool> {
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => {
+            let (pool, config) = start().await?;
+            projector::tail::run(pool, config, studio_schema::shutdown::signal())
+                .await
+                .context("projector")?;
+        }
+        Command::Replay => {
+            let (pool, config) = start().await?;
+            let done = projector::replay::replay(&pool, &config, true)
+                .await
+                .context("replay")?;
+            eprintln!(
+                "replayed {} events in {:.2} s; views swapped in",
+                done.events, done.seconds
+            );
+        }
+        Command::Migrate => migrate().await?,
+        Command::Audit(command) => return audit::run(command).await,
+        Command::Content(ContentCommand::Forget { guild, listing }) => {
+            let pool = studio_schema::config::operator_pool(
+                " (the command service's login, or the owner's)",
+            )
+            .await?;
+            let (guild, listing) = (GuildId::from_u64(guild), ListingId(listing));
+            let erased = studio_schema::content::forget(&pool, guild, listing)
+                .await
+                .context("erasing")?;
+            eprintln!(
+                "erased the code of {erased} version(s) of listing #{listing} in guild {guild}"
+            );
+        }
+    }
+    Ok(true)
+}
+
+async fn start() -> anyhow::Result<(sqlx::PgPool, projector::Config)> {
+    let config = projector::Config::from_env().context("configuration")?;
+    let pool = projector::connect(&config).await.context("connecting")?;
+    Ok((pool, config))
+}
+
+async fn migrate() -> anyhow::Result<()> {
+    let pool = studio_schema::config::operator_pool(" (the database owner's login)").await?;
+    let passwords: Vec<(&str, String)> = studio_schema::migrate::SERVICE_ROLES
+        .iter()
+        .filter_map(|(_, role, var)| {
+            let password = std::env::var(var).ok().filter(|p| !p.is_empty())?;
+            Some((*role, password))
+        })
+        .collect();
+    studio_schema::migrate::apply(&pool, &passwords)
+        .await
+        .context("migrating")?;
+    let set: Vec<&str> = passwords.iter().map(|(r, _)| *r).collect();
+    eprintln!(
+        "migrations applied; passwords set for {}",
+        if set.is_empty() {
+            "no role".to_owned()
+        } else {
+            set.join(", ")
+        }
+    );
+    Ok(())
+}
