@@ -26,6 +26,9 @@ pub struct Metrics {
     pub effects_failed: AtomicU64,
     /// Dispatches the intake rejected and moved past.
     pub rejected: AtomicU64,
+    /// Commands decided, and those refused by a rule.
+    pub decided: AtomicU64,
+    pub refused: AtomicU64,
     /// Time from the start of a command's decision to its commit.
     pub decision_to_durable: crate::latency::Histogram,
 }

@@ -39,6 +39,9 @@ pub struct Config {
     /// `STUDIO_CONTENT_KEY`: the secret that seals listings' code in the database (which never
     /// holds it). Losing it loses the code; changing it makes older code unreadable.
     pub content_key: SecretString,
+    /// `STUDIO_METRICS_ADDR` (e.g. `127.0.0.1:9101`): where `/metrics`, `/healthz` and `/readyz`
+    /// are served; not served when unset.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl Config {
@@ -96,6 +99,16 @@ impl Config {
                 "STUDIO_CONTENT_KEY",
                 " (a long random secret that seals listings' code; scripts/run generates one)",
             )?),
+            metrics_addr: config::optional("STUDIO_METRICS_ADDR")
+                .map(|v| {
+                    v.parse()
+                        .map_err(|e: std::net::AddrParseError| EnvError::Invalid {
+                            name: "STUDIO_METRICS_ADDR",
+                            value: v,
+                            reason: e.to_string(),
+                        })
+                })
+                .transpose()?,
         })
     }
 }

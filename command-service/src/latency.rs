@@ -28,6 +28,17 @@ impl Histogram {
         self.buckets[i].fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
     }
 
+    /// How many samples took at most `d` (counted by bucket: within 100 µs).
+    #[must_use]
+    pub fn count_within(&self, d: Duration) -> u64 {
+        let last =
+            usize::try_from(d.as_micros() / BUCKET_MICROS).map_or(BUCKETS, |i| i.min(BUCKETS));
+        self.buckets[..last]
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .sum()
+    }
+
     /// How many samples were recorded.
     #[must_use]
     pub fn count(&self) -> u64 {

@@ -18,6 +18,7 @@ pub mod rules;
 pub mod views;
 pub mod writer;
 
+mod metrics;
 mod partition;
 mod service;
 

@@ -146,6 +146,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         leaving: AtomicUsize::new(0),
         partitions: u64::try_from(partitions.len()).unwrap_or(1),
     });
+    if let Some(addr) = config.metrics_addr {
+        tokio::spawn(crate::metrics::serve(addr, shared.clone()));
+    }
     let (stop, stopped) = watch::channel(false);
     let mut owners = JoinSet::new();
     owners.spawn(partition::keep_present(shared.clone(), stopped.clone()));

@@ -229,3 +229,18 @@ pub async fn forget_room(pool: &PgPool, guild: i64, room: &str) -> Result<(), sq
     .await?;
     Ok(())
 }
+
+/// How many effects are waiting to be sent, and how many failed for good (for operators' metrics).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn backlog(pool: &PgPool) -> Result<(i64, i64), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT count(*) FILTER (WHERE done_at IS NULL) AS "pending!",
+                  count(*) FILTER (WHERE done_at IS NOT NULL AND result LIKE 'failed%') AS "failed!"
+           FROM outbox"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.pending, row.failed))
+}

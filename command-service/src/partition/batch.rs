@@ -400,11 +400,19 @@ impl Worker<'_> {
             match self.commit(to, &plans, &effects, &rejects).await {
                 Ok(ids) => {
                     let commands: usize = plans.iter().map(|p| p.records.len()).sum();
-                    self.shared
-                        .answerer
-                        .metrics
+                    let refused = plans
+                        .iter()
+                        .flat_map(|p| &p.settled)
+                        .filter(|s| matches!(s, Settled::Decided(Outcome::Rejected(_))))
+                        .count();
+                    let metrics = &self.shared.answerer.metrics;
+                    metrics
                         .decision_to_durable
                         .record_many(started.elapsed(), commands);
+                    metrics
+                        .decided
+                        .fetch_add(commands as u64, Ordering::Relaxed);
+                    metrics.refused.fetch_add(refused as u64, Ordering::Relaxed);
                     self.committed(to, plans, effects, ids, rejects.len()).await;
                     return Ok(());
                 }
