@@ -9,7 +9,7 @@ use crate::Error;
 use sqlx::PgPool;
 use std::fmt::Write as _;
 use studio_schema::audit::{Audit, Statement};
-use studio_schema::chain::Chain;
+use studio_schema::chain::{Chain, Link};
 use studio_schema::log::{self, RecordedEvent};
 use studio_schema::money::BadAccount;
 use studio_schema::{Account, GuildId, UserId};
@@ -109,17 +109,36 @@ pub async fn verify_chain(
     heads: Vec<(i64, Vec<u8>)>,
 ) -> Result<Chain, Error> {
     let mut chain = Chain::new(guild).expecting(heads);
+    each_link(pool, guild, |link| {
+        chain.check(link);
+        Ok(())
+    })
+    .await?;
+    chain.finish();
+    Ok(chain)
+}
+
+/// Calls `f` with each of `guild`'s events as its hash chain covers them, in `guild_seq` order, a
+/// page at a time; stops at `f`'s first error.
+///
+/// # Errors
+/// The log is unavailable, or `f` failed.
+pub async fn each_link(
+    pool: &PgPool,
+    guild: GuildId,
+    mut f: impl FnMut(&Link) -> Result<(), Error>,
+) -> Result<(), Error> {
     let mut after = 0;
     loop {
         let page = log::read_chain(pool, guild, after, PAGE).await?;
-        let Some(last) = page.last() else { break };
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
         after = last.guild_seq;
         for link in &page {
-            chain.check(link);
+            f(link)?;
         }
     }
-    chain.finish();
-    Ok(chain)
 }
 
 /// A chain's lines in `verify`'s report.

@@ -6,17 +6,15 @@
 //! Postgres renders (what the chain hashed); the last line is `{"trailer": …}`.
 
 use crate::Error;
+use crate::audit::each_link;
 use serde::{Deserialize, Serialize};
 use sqlx::PgPool;
 use std::io::{BufRead, Write};
 use studio_schema::audit::Audit;
 use studio_schema::chain::{self, Chain, Link};
-use studio_schema::log::{self, RecordedEvent};
+use studio_schema::log::RecordedEvent;
 use studio_schema::{Event, GuildId, UserId};
 use uuid::Uuid;
-
-/// Events read per page.
-const PAGE: i64 = 1_000;
 
 /// One event of an export.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -62,30 +60,29 @@ pub async fn jsonl(
     mut progress: impl FnMut(u64),
 ) -> Result<Trailer, Error> {
     let mut chain = Chain::new(guild);
-    let mut after = 0;
-    loop {
-        let page = log::read_chain(pool, guild, after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.guild_seq;
-        for link in &page {
-            chain.check(link);
-            let record = Record {
-                position: link.position,
-                guild_id: guild.0,
-                guild_seq: link.guild_seq,
-                event_id: link.event_id,
-                event_type: link.event_type.clone(),
-                schema_version: link.schema_version,
-                payload: link.payload.clone(),
-                actor_id: link.actor_id,
-                causation_id: link.causation_id.clone(),
-                occurred_micros: link.occurred_micros,
-                hash: chain::hex(&link.hash),
-            };
-            write_line(out, &Line::Event(record))?;
+    each_link(pool, guild, |link| {
+        chain.check(link);
+        let record = Record {
+            position: link.position,
+            guild_id: guild.0,
+            guild_seq: link.guild_seq,
+            event_id: link.event_id,
+            event_type: link.event_type.clone(),
+            schema_version: link.schema_version,
+            payload: link.payload.clone(),
+            actor_id: link.actor_id,
+            causation_id: link.causation_id.clone(),
+            occurred_micros: link.occurred_micros,
+            hash: chain::hex(&link.hash),
+        };
+        write_line(out, &Line::Event(record))?;
+        if chain.events % 1_000 == 0 {
+            progress(u64::try_from(chain.events).unwrap_or(0));
         }
-        progress(u64::try_from(chain.events).unwrap_or(0));
-    }
+        Ok(())
+    })
+    .await?;
+    progress(u64::try_from(chain.events).unwrap_or(0));
     let trailer = Trailer {
         guild_id: guild.0,
         events: chain.events,
@@ -122,30 +119,26 @@ pub async fn ledger_csv(
     )
     .map_err(io)?;
     let mut chain = Chain::new(guild);
-    let mut after = 0;
-    loop {
-        let page = log::read_chain(pool, guild, after, PAGE).await?;
-        let Some(last) = page.last() else { break };
-        after = last.guild_seq;
-        for link in &page {
-            chain.check(link);
-            let event = recorded(guild, link)?;
-            for p in event.event.postings() {
-                writeln!(
-                    out,
-                    "{},{},{},{},{},{},{}",
-                    event.guild_seq,
-                    event.occurred_at.to_rfc3339(),
-                    link.event_type,
-                    p.account,
-                    p.amount.0,
-                    link.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-                    csv_field(&link.causation_id)
-                )
-                .map_err(io)?;
-            }
+    each_link(pool, guild, |link| {
+        chain.check(link);
+        let event = recorded(guild, link)?;
+        for p in event.event.postings() {
+            writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                event.guild_seq,
+                event.occurred_at.to_rfc3339(),
+                link.event_type,
+                p.account,
+                p.amount.0,
+                link.actor_id.map(|a| a.to_string()).unwrap_or_default(),
+                csv_field(&link.causation_id)
+            )
+            .map_err(io)?;
         }
-    }
+        Ok(())
+    })
+    .await?;
     let head_seq = chain.head.as_ref().map_or(0, |(seq, _)| *seq);
     writeln!(
         out,
