@@ -7,11 +7,11 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
-use std::fmt::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use studio_schema::exposition::Exposition;
 use tracing::{info, warn};
 
 /// The decision→durable histogram's bucket edges, in seconds.
@@ -29,17 +29,11 @@ pub struct Gauges {
 /// The metrics in Prometheus' text format.
 #[must_use]
 pub fn render(m: &Metrics, g: Gauges) -> String {
-    let mut out = String::new();
-    let mut metric = |name: &str, kind: &str, help: &str, lines: &[(String, String)]| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-        for (labels, value) in lines {
-            let _ = writeln!(out, "{name}{labels} {value}");
-        }
-    };
+    let mut out = Exposition::default();
     let load = |c: &std::sync::atomic::AtomicU64| c.load(Ordering::Relaxed).to_string();
     let decided = m.decided.load(Ordering::Relaxed);
     let refused = m.refused.load(Ordering::Relaxed);
-    metric(
+    out.metric(
         "studio_commands_decided_total",
         "counter",
         "Commands decided, by whether a rule accepted or refused them.",
@@ -63,7 +57,7 @@ pub fn render(m: &Metrics, g: Gauges) -> String {
         .collect();
     histogram.push(("_bucket{le=\"+Inf\"}".into(), h.count().to_string()));
     histogram.push(("_count".into(), h.count().to_string()));
-    metric(
+    out.metric(
         "studio_decision_to_durable_seconds",
         "histogram",
         "From the start of a command's decision to its commit.",
@@ -96,7 +90,7 @@ pub fn render(m: &Metrics, g: Gauges) -> String {
             load(&m.effects_failed),
         ),
     ] {
-        metric(name, "counter", help, &[(String::new(), value)]);
+        out.single(name, "counter", help, value);
     }
     for (name, help, value) in [
         (
@@ -120,9 +114,9 @@ pub fn render(m: &Metrics, g: Gauges) -> String {
             g.outbox_failed.to_string(),
         ),
     ] {
-        metric(name, "gauge", help, &[(String::new(), value)]);
+        out.single(name, "gauge", help, value);
     }
-    out
+    out.finish()
 }
 
 async fn metrics(State(shared): State<Arc<Shared>>) -> (StatusCode, String) {

@@ -13,6 +13,11 @@ pub struct Config {
     pub batch: i64,
     /// `STUDIO_FAILPOINT=crash-mid-batch`: crash inside a batch, before its commit (recovery tests only).
     pub crash_mid_batch: bool,
+    /// `STUDIO_METRICS_ADDR`: where `/metrics`, `/healthz` and `/readyz` are served (tailing
+    /// only); not served when unset.
+    pub metrics_addr: Option<std::net::SocketAddr>,
+    /// What the tail counts, for `/metrics`.
+    pub counters: std::sync::Arc<crate::metrics::Counters>,
 }
 
 impl Config {
@@ -29,6 +34,17 @@ impl Config {
             batch: config::parsed("STUDIO_PROJECTOR_BATCH", 1000i64)?.clamp(1, 100_000),
             crash_mid_batch: config::optional("STUDIO_FAILPOINT")
                 .is_some_and(|f| f == "crash-mid-batch"),
+            metrics_addr: config::optional("STUDIO_METRICS_ADDR")
+                .map(|v| {
+                    v.parse()
+                        .map_err(|e: std::net::AddrParseError| EnvError::Invalid {
+                            name: "STUDIO_METRICS_ADDR",
+                            value: v,
+                            reason: e.to_string(),
+                        })
+                })
+                .transpose()?,
+            counters: std::sync::Arc::default(),
         })
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod ddl;
 pub mod export;
 pub mod fold;
+pub mod metrics;
 pub mod replay;
 pub mod store;
 pub mod tail;

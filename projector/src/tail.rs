@@ -7,6 +7,7 @@ use crate::{Error, ddl};
 use futures_util::StreamExt;
 use sqlx::PgPool;
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use studio_schema::views::SCHEMA;
 use tracing::{debug, info, warn};
 
@@ -67,14 +68,31 @@ pub async fn run(
         .subscribe(subjects.appended_notice())
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
+    if let Some(addr) = config.metrics_addr {
+        tokio::spawn(crate::metrics::serve(
+            addr,
+            pool.clone(),
+            config.counters.clone(),
+        ));
+    }
     info!("projector tailing the log");
     tokio::pin!(shutdown);
     loop {
         loop {
             match step(&pool, &config).await {
                 Ok(applied) if applied.events == 0 => break,
-                Ok(applied) => debug!(events = applied.events, "batch applied"),
+                Ok(applied) => {
+                    config
+                        .counters
+                        .events_applied
+                        .fetch_add(applied.events as u64, Ordering::Relaxed);
+                    debug!(events = applied.events, "batch applied");
+                }
                 Err(err) => {
+                    config
+                        .counters
+                        .batches_failed
+                        .fetch_add(1, Ordering::Relaxed);
                     warn!(error = %err, "batch not applied; retrying");
                     break;
                 }

@@ -74,6 +74,8 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
             poll: std::time::Duration::from_millis(10),
             batch: 100,
             crash_mid_batch: false,
+            metrics_addr: None,
+            counters: std::sync::Arc::default(),
         };
         for _ in 0..500 {
             projector::tail::step(&pool, &config).await.expect("step");

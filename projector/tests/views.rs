@@ -22,6 +22,8 @@ fn config(database_url: String, batch: i64) -> Config {
         poll: Duration::from_millis(10),
         batch,
         crash_mid_batch: false,
+        metrics_addr: None,
+        counters: std::sync::Arc::default(),
     }
 }
 

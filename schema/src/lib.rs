@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod economy;
 pub mod events;
+pub mod exposition;
 pub mod ids;
 pub mod intake;
 pub mod log;

@@ -1,5 +1,5 @@
 //! What operators scrape (issue 12): the command service's `/metrics` move with the commands it
-//! decides, and `/healthz` and `/readyz` answer.
+//! decides, the projector's with the events it folds, and `/healthz` and `/readyz` answer.
 
 mod common;
 
@@ -38,12 +38,18 @@ fn sample(scrape: &str, name: &str) -> f64 {
 async fn metrics_move_with_the_commands_decided_and_health_answers() {
     let (alice, admin) = (alice(), admin());
     let stack = Stack::start(vec![alice.clone(), bob(), admin.clone()]).await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let _projector = stack.spawn("projector", &[], &[]);
+    let free = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .to_string()
+    };
+    let (addr, projector_addr) = (free(), free());
+    let _projector = stack.spawn(
+        "projector",
+        &[],
+        &[("STUDIO_METRICS_ADDR", &projector_addr)],
+    );
     let _command = stack.spawn("command-service", &[], &[("STUDIO_METRICS_ADDR", &addr)]);
     let _gateway = stack.spawn("gateway-worker", &[], &[]);
     assert!(stack.discord.wait_identified(PATIENCE).await);
@@ -89,6 +95,22 @@ async fn metrics_move_with_the_commands_decided_and_health_answers() {
     assert!(
         sample(&after, "studio_effects_sent_total") >= 3.0,
         "{after}"
+    );
+
+    // The projector folded those events, and its views trail the log by nothing once caught up.
+    stack.projected().await;
+    let (status, body) = get(&projector_addr, "/readyz").await;
+    assert!(status.contains("200") && body == "ready", "{status} {body}");
+    let (_, scrape) = get(&projector_addr, "/metrics").await;
+    let events = stack.scalar("SELECT count(*) FROM event_log").await;
+    assert!(
+        sample(&scrape, "studio_projector_events_applied_total") >= events as f64,
+        "{events} events folded:\n{scrape}"
+    );
+    assert_eq!(
+        sample(&scrape, "studio_projection_lag_events"),
+        0.0,
+        "{scrape}"
     );
     stack.finish().await;
 }

@@ -103,3 +103,18 @@ pub async fn projected(pool: &PgPool, guild: GuildId) -> Result<Option<i64>, sql
         Err(other) => Err(other),
     }
 }
+
+/// How many events the views trail the log by, over every guild (the heads' seqs beyond the
+/// views' checkpoints).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn lag(pool: &PgPool) -> Result<i64, sqlx::Error> {
+    let lag = sqlx::query_scalar!(
+        r#"SELECT coalesce(sum(h.last_seq - coalesce(c.last_seq, 0)), 0)::bigint AS "lag!"
+           FROM guild_heads h LEFT JOIN views.guild_checkpoints c ON c.guild_id = h.guild_id"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok(lag)
+}
