@@ -99,16 +99,7 @@ impl Config {
                 "STUDIO_CONTENT_KEY",
                 " (a long random secret that seals listings' code; scripts/run generates one)",
             )?),
-            metrics_addr: config::optional("STUDIO_METRICS_ADDR")
-                .map(|v| {
-                    v.parse()
-                        .map_err(|e: std::net::AddrParseError| EnvError::Invalid {
-                            name: "STUDIO_METRICS_ADDR",
-                            value: v,
-                            reason: e.to_string(),
-                        })
-                })
-                .transpose()?,
+            metrics_addr: config::metrics_addr()?,
         })
     }
 }

@@ -190,7 +190,7 @@ pub fn parse_head(s: &str) -> Result<(GuildId, i64, Vec<u8>), String> {
     };
     let guild = guild.parse::<u64>().map_err(|_| bad())?;
     let seq = seq.parse::<i64>().map_err(|_| bad())?;
-    let hash = crate::export::unhex(hex)
+    let hash = studio_schema::hex::decode(hex)
         .filter(|h| h.len() == 32)
         .ok_or_else(bad)?;
     Ok((GuildId::from_u64(guild), seq, hash))

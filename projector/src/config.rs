@@ -34,16 +34,7 @@ impl Config {
             batch: config::parsed("STUDIO_PROJECTOR_BATCH", 1000i64)?.clamp(1, 100_000),
             crash_mid_batch: config::optional("STUDIO_FAILPOINT")
                 .is_some_and(|f| f == "crash-mid-batch"),
-            metrics_addr: config::optional("STUDIO_METRICS_ADDR")
-                .map(|v| {
-                    v.parse()
-                        .map_err(|e: std::net::AddrParseError| EnvError::Invalid {
-                            name: "STUDIO_METRICS_ADDR",
-                            value: v,
-                            reason: e.to_string(),
-                        })
-                })
-                .transpose()?,
+            metrics_addr: config::metrics_addr()?,
             counters: std::sync::Arc::default(),
         })
     }

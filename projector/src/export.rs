@@ -250,7 +250,7 @@ pub fn verify(input: impl BufRead, heads: Vec<(i64, Vec<u8>)>) -> Checked {
                     actor_id: r.actor_id,
                     causation_id: r.causation_id,
                     occurred_micros: r.occurred_micros,
-                    hash: unhex(&r.hash).unwrap_or_default(),
+                    hash: studio_schema::hex::decode(&r.hash).unwrap_or_default(),
                 };
                 c.chain.check(&link);
                 match recorded(guild, &link) {
@@ -293,15 +293,4 @@ pub fn verify(input: impl BufRead, heads: Vec<(i64, Vec<u8>)>) -> Checked {
     checked.trailer = trailer;
     checked.problems.extend(problems);
     checked
-}
-
-/// Bytes from lower- or upper-case hex.
-#[must_use]
-pub fn unhex(hex: &str) -> Option<Vec<u8>> {
-    if !hex.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..hex.len() / 2)
-        .map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
-        .collect()
 }

@@ -7,7 +7,6 @@
 
 use crate::ids::GuildId;
 use sha2::{Digest, Sha256};
-use std::fmt::Write;
 use uuid::Uuid;
 
 /// One event as the chain covers it: its fields as Postgres renders them.
@@ -53,10 +52,7 @@ pub fn hash(guild: GuildId, prev: Option<&[u8]>, link: &Link) -> Vec<u8> {
 /// A hash in lower-case hex.
 #[must_use]
 pub fn hex(hash: &[u8]) -> String {
-    hash.iter().fold(String::with_capacity(64), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    crate::hex::encode(hash)
 }
 
 /// Where a guild's chain breaks: the first event whose stored hash does not follow.

@@ -32,6 +32,24 @@ pub fn required(name: &'static str, hint: &'static str) -> Result<String, EnvErr
     optional(name).ok_or(EnvError::Missing { name, hint })
 }
 
+/// `STUDIO_METRICS_ADDR`: where a service serves `/metrics`, `/healthz` and `/readyz` (none when
+/// unset).
+///
+/// # Errors
+/// It is set but not a socket address.
+pub fn metrics_addr() -> Result<Option<std::net::SocketAddr>, EnvError> {
+    optional("STUDIO_METRICS_ADDR")
+        .map(|v| {
+            v.parse()
+                .map_err(|e: std::net::AddrParseError| EnvError::Invalid {
+                    name: "STUDIO_METRICS_ADDR",
+                    value: v,
+                    reason: e.to_string(),
+                })
+        })
+        .transpose()
+}
+
 /// One connection to the Postgres at `DATABASE_URL`, for an operator's one-off command; `hint`
 /// says whose login it should be.
 ///

@@ -13,7 +13,6 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
-use std::fmt::Write;
 
 /// Bytes of the nonce that starts every sealed body.
 const NONCE_LEN: usize = 12;
@@ -22,12 +21,7 @@ const NONCE_LEN: usize = 12;
 /// same with `encode(sha256(convert_to(body, 'UTF8')), 'hex')`).
 #[must_use]
 pub fn sha256_hex(body: &str) -> String {
-    Sha256::digest(body.as_bytes())
-        .iter()
-        .fold(String::with_capacity(64), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        })
+    crate::hex::encode(&Sha256::digest(body.as_bytes()))
 }
 
 /// A listing version's code, to store with the event that publishes it.

@@ -12,6 +12,7 @@ pub mod content;
 pub mod economy;
 pub mod events;
 pub mod exposition;
+pub mod hex;
 pub mod ids;
 pub mod intake;
 pub mod log;
