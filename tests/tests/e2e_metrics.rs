@@ -9,7 +9,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// A plain HTTP GET of `path` on `addr`: the status line and the body.
 async fn get(addr: &str, path: &str) -> (String, String) {
-    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    // The server starts listening moments after the service: probe as an orchestrator would.
+    let deadline = tokio::time::Instant::now() + PATIENCE;
+    let mut stream = loop {
+        match tokio::net::TcpStream::connect(addr).await {
+            Ok(stream) => break stream,
+            Err(err) if tokio::time::Instant::now() > deadline => panic!("connect {addr}: {err}"),
+            Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+        }
+    };
     stream
         .write_all(format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
         .await
