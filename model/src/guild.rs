@@ -14,7 +14,7 @@ use crate::settings::Settings;
 use crate::team::Team;
 use crate::tournament::Tournament;
 use chrono::{DateTime, NaiveDate, Utc};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::Hash;
 use studio_schema::money::TeamId;
 use studio_schema::{Account, CommissionId, Credits, Event, ListingId, TournamentId, UserId};
@@ -34,6 +34,8 @@ pub struct Guild {
     pub outreach: HashMap<UserId, Outreach>,
     pub reputation_given: HashMap<UserId, Given>,
     pub settings: Settings,
+    /// The admin actions undone so far, by the position of their first event.
+    pub undone: BTreeSet<i64>,
 }
 
 /// A map of entities by key: a `HashMap` or a `BTreeMap`.
@@ -89,6 +91,9 @@ impl Guild {
         fold::<Outreach>(&mut self.outreach, event);
         fold::<Given>(&mut self.reputation_given, event);
         self.settings.evolve(event);
+        if let Event::ActionUndone(undo) = event {
+            self.undone.insert(undo.original);
+        }
     }
 
     /// The member, or a member never seen.

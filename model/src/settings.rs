@@ -171,6 +171,41 @@ impl Settings {
     }
 }
 
+impl Settings {
+    /// The change that sets back every setting `change` touches to what it is in `self`: what
+    /// undoing `change` appends, when `self` is the rules in force just before it.
+    #[must_use]
+    pub fn restoring(&self, change: &SettingsChange) -> SettingsChange {
+        let role = |r: Option<RoleId>| r.map_or(0, |r| r.0);
+        SettingsChange {
+            beginners_may_sell: change.beginners_may_sell.map(|_| self.beginners_may_sell),
+            pro_dev_role: change.pro_dev_role.map(|_| role(self.pro_dev_role)),
+            message_xp: change.message_xp.map(|_| self.message_xp.0),
+            xp_cooldown_secs: change
+                .xp_cooldown_secs
+                .map(|_| self.xp_cooldown.num_seconds()),
+            no_xp_channel: change
+                .no_xp_channel
+                .map(|(c, _)| (c, !self.earns_xp(ChannelId(c)))),
+            level_up_channel: change
+                .level_up_channel
+                .map(|_| self.level_up_channel.map_or(0, |c| c.0)),
+            tax_percent: change.tax_percent.map(|_| self.tax_percent),
+            quest_rewards: change.quest_rewards.map(|_| self.quest_rewards),
+            rank_role: change.rank_role.as_ref().map(|(rank, _)| {
+                let now = rank_role_index(rank).and_then(|i| self.rank_roles[i]);
+                (rank.clone(), role(now))
+            }),
+            rep_reaction: change
+                .rep_reaction
+                .as_ref()
+                .map(|_| self.rep_reaction.clone()),
+            rank_months: change.rank_months.map(|_| self.ranks.0),
+            team_fee: change.team_fee.map(|_| self.team_fee.0),
+        }
+    }
+}
+
 /// The index of a rank that can have a role (Learner 0, Expert 1, Master 2), from its name.
 #[must_use]
 pub fn rank_role_index(rank: &str) -> Option<usize> {
@@ -239,5 +274,26 @@ mod tests {
     fn custom_emoji_compare_by_id() {
         assert_eq!(reaction_key("<:thanks:123>"), "123");
         assert_eq!(reaction_key(" ⭐ "), "⭐");
+    }
+
+    #[test]
+    fn restoring_a_change_sets_back_only_what_it_touched() {
+        let mut before = Settings::default();
+        before.apply(&SettingsChange {
+            pro_dev_role: Some(55),
+            ..SettingsChange::default()
+        });
+        let change = SettingsChange {
+            message_xp: Some(20),
+            no_xp_channel: Some((7, true)),
+            pro_dev_role: Some(0),
+            rank_role: Some(("Expert".into(), 9)),
+            ..SettingsChange::default()
+        };
+        let mut after = before.clone();
+        after.apply(&change);
+        after.apply(&before.restoring(&change));
+        assert_eq!(after, before);
+        assert_eq!(before.restoring(&change).tax_percent, None, "untouched");
     }
 }

@@ -56,6 +56,11 @@ impl Entity for Tournament {
             Event::TournamentEntered(e) => each(e.tournament),
             Event::TournamentPaid(e) => each(e.tournament),
             Event::TournamentCancelled(e) => each(e.tournament),
+            Event::ActionUndone(e) => {
+                if let Some(t) = e.reopens {
+                    each(t);
+                }
+            }
             _ => {}
         }
     }
@@ -83,6 +88,11 @@ impl Entity for Tournament {
                 t.status = TournamentStatus::Paid(p.placings.clone());
             }
             Event::TournamentCancelled(_) if t.is_open() => t.status = TournamentStatus::Cancelled,
+            // Its result was undone: the prizes are back in the pool, waiting for results again.
+            Event::ActionUndone(u) if matches!(t.status, TournamentStatus::Paid(_)) => {
+                debug_assert!(u.reopens.is_some());
+                t.status = TournamentStatus::Open;
+            }
             _ => {}
         }
     }

@@ -377,9 +377,14 @@ pub fn render_statement(guild: GuildId, account: Account, statement: &Statement)
             .map(|(a, c)| format!("{a} {:+}", c.0))
             .collect::<Vec<_>>()
             .join(", ");
+        let undo = match (l.undoes, l.undone_by) {
+            (Some(original), _) => format!("  (undoes #{original})"),
+            (None, Some(undo)) => format!("  (undone by #{undo})"),
+            (None, None) => String::new(),
+        };
         let _ = writeln!(
             out,
-            "{:>8}  {:<20}  {:<20}  {:>+10}  {:>10}  {:<40}  {}",
+            "{:>8}  {:<20}  {:<20}  {:>+10}  {:>10}  {:<40}  {}{undo}",
             l.seq,
             l.occurred_at.format("%Y-%m-%d %H:%M:%S"),
             l.event_type,
@@ -439,6 +444,8 @@ mod tests {
             occurred_at: chrono::DateTime::UNIX_EPOCH,
             causation_id: format!("c{seq}"),
             counterparts: vec![(Account::Member(UserId(2)), Credits(-amount))],
+            undoes: None,
+            undone_by: None,
         }
     }
 

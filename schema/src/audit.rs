@@ -168,6 +168,10 @@ pub struct Line {
     pub causation_id: String,
     /// The other accounts of the event, with their amounts.
     pub counterparts: Vec<(Account, Credits)>,
+    /// The action this line undoes (the position of its first event), for an undo.
+    pub undoes: Option<i64>,
+    /// The undo that reversed this line's action, once one did.
+    pub undone_by: Option<i64>,
 }
 
 /// An account's balance explained event by event.
@@ -201,7 +205,19 @@ impl Statement {
                 .filter(|p| p.account != account)
                 .map(|p| (p.account, p.amount))
                 .collect(),
+            undoes: None,
+            undone_by: None,
         });
+        if let crate::events::Event::ActionUndone(undo) = &e.event {
+            for line in &mut self.lines {
+                if line.seq == undo.original {
+                    line.undone_by = Some(e.guild_seq);
+                }
+                if line.seq == e.guild_seq {
+                    line.undoes = Some(undo.original);
+                }
+            }
+        }
     }
 
     /// The balance after the last line.

@@ -128,6 +128,8 @@ pub enum Event {
         rank: String,
         at: DateTime<Utc>,
     },
+    /// An admin undid an earlier admin action; the events appended with it reverse the rest.
+    ActionUndone(crate::undo::ActionUndone),
 }
 
 /// A payload that cannot be read as any known event.
@@ -189,6 +191,7 @@ impl Event {
             Self::TeamMilestoneChanged(_) => "TeamMilestoneChanged",
             Self::TeamDisbanded(_) => "TeamDisbanded",
             Self::MemberContacted(_) => "MemberContacted",
+            Self::ActionUndone(_) => "ActionUndone",
         }
     }
 
@@ -259,6 +262,7 @@ impl Event {
             Self::TeamWalletMoved(e) => &e.postings,
             Self::TeamMilestoneChanged(e) => &e.postings,
             Self::TeamDisbanded(e) => &e.postings,
+            Self::ActionUndone(e) => &e.postings,
             _ => &[],
         }
     }

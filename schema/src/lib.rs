@@ -26,6 +26,7 @@ pub mod shutdown;
 pub mod subjects;
 pub mod teams;
 pub mod telemetry;
+pub mod undo;
 pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};

@@ -285,6 +285,78 @@ pub async fn read_guild(
     rows.into_iter().map(|r| Ok(recorded!(r))).collect()
 }
 
+/// Every event of the action (one command's events) that the event at `seq` belongs to, in order;
+/// empty when `guild` has no event at `seq`.
+///
+/// # Errors
+/// The database is unreachable or a payload cannot be decoded.
+pub async fn action_at(
+    pool: &PgPool,
+    guild: GuildId,
+    seq: i64,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows = sqlx::query!(
+        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
+                actor_id, causation_id, occurred_at, recorded_at
+         FROM event_log
+         WHERE guild_id = $1
+           AND causation_id = (SELECT causation_id FROM event_log
+                               WHERE guild_id = $1 AND guild_seq = $2)
+         ORDER BY guild_seq",
+        guild.0,
+        seq
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| Ok(recorded!(r))).collect()
+}
+
+/// Every event the command `causation_id` appended to `guild`, in order.
+///
+/// # Errors
+/// The database is unreachable or a payload cannot be decoded.
+pub async fn action_of(
+    pool: &PgPool,
+    guild: GuildId,
+    causation_id: &str,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows = sqlx::query!(
+        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
+                actor_id, causation_id, occurred_at, recorded_at
+         FROM event_log WHERE guild_id = $1 AND causation_id = $2
+         ORDER BY guild_seq",
+        guild.0,
+        causation_id
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| Ok(recorded!(r))).collect()
+}
+
+/// The guild's settings changes before `before_seq`, in order: the rules in force just before it
+/// are the defaults with these applied.
+///
+/// # Errors
+/// The database is unreachable or a payload cannot be decoded.
+pub async fn settings_changes_before(
+    pool: &PgPool,
+    guild: GuildId,
+    before_seq: i64,
+) -> Result<Vec<RecordedEvent>, ReadError> {
+    let rows = sqlx::query!(
+        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
+                actor_id, causation_id, occurred_at, recorded_at
+         FROM event_log
+         WHERE guild_id = $1 AND event_type = 'GuildSettingsChanged' AND guild_seq < $2
+         ORDER BY guild_seq",
+        guild.0,
+        before_seq
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| Ok(recorded!(r))).collect()
+}
+
 /// A position in the global commit order: (writing transaction, position).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct GlobalCursor {

@@ -306,6 +306,23 @@ pub fn all() -> Vec<Command> {
         .option(UserBuilder::new("giver", "The account (an alt, say)").required(true))
         .option(note("reason", "Why (kept in the log)"))
         .build(),
+        CommandBuilder::new(
+            "undo",
+            "Undo an admin action by its position in the log (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .option(
+            IntegerBuilder::new("position", "The action's position (guild_seq) in the log")
+                .min_value(1)
+                .required(true),
+        )
+        .option(
+            StringBuilder::new("reason", "Why (kept in the log)")
+                .max_length(len(crate::rules::undo::REASON_CHARS))
+                .required(true),
+        )
+        .build(),
     ]
 }
 

@@ -108,6 +108,8 @@ pub enum Action {
     CreateTeam { owner: UserId },
     /// Join (or ask to join) `team`.
     JoinTeam { team: i64, owner: UserId },
+    /// Undo the admin action the command `action` (an interaction id) took, on its answer.
+    Undo { action: u64, owner: UserId },
 }
 
 /// A modal Studio opened; the member who submits it is its actor.
@@ -236,7 +238,8 @@ impl Action {
             | Self::ClaimQuest { owner }
             | Self::Teams { owner, .. }
             | Self::CreateTeam { owner }
-            | Self::JoinTeam { owner, .. } => *owner,
+            | Self::JoinTeam { owner, .. }
+            | Self::Undo { owner, .. } => *owner,
         }
     }
 
@@ -328,6 +331,10 @@ impl Action {
                 member: user(member)?,
                 owner: user(owner)?,
             }),
+            ["un", action, owner] => Some(Self::Undo {
+                action: action.parse().ok().filter(|a| *a > 0)?,
+                owner: user(owner)?,
+            }),
             ["cd", l, owner] => Some(Self::Code {
                 listing: listing(l)?,
                 owner: user(owner)?,
@@ -414,6 +421,7 @@ impl fmt::Display for Action {
                 owner,
             } => write!(f, "buy:{listing}:{version}:{owner}"),
             Self::Edit { listing, owner } => write!(f, "ed:{listing}:{owner}"),
+            Self::Undo { action, owner } => write!(f, "un:{action}:{owner}"),
             Self::Delist { listing, owner } => write!(f, "dl:{listing}:{owner}"),
             Self::Review { listing, owner } => write!(f, "rv:{listing}:{owner}"),
             Self::Dispute { listing, owner } => write!(f, "dp:{listing}:{owner}"),
@@ -490,6 +498,10 @@ mod tests {
                 buyer: big,
                 owner: big,
             },
+            Action::Undo {
+                action: u64::MAX,
+                owner: big,
+            },
         ] {
             let id = action.to_string();
             assert!(id.len() <= 100);
@@ -510,6 +522,9 @@ mod tests {
             "p:stats:x:2",
             "buy:1:100",
             "buy:-1:1:2",
+            "un:0:2",
+            "un:x:2",
+            "un:1",
             "buy:0:1:2",
             "buy:1:0:2",
             "buy:1:1:-2",

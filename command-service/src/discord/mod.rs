@@ -16,3 +16,4 @@ pub mod render;
 pub mod role_facts;
 pub mod shop;
 pub mod teams;
+pub mod undo;

@@ -160,6 +160,11 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
                 ))
                 .build()
         }
+        Outcome::Undone {
+            original,
+            action,
+            reason,
+        } => super::undo::done(*original, action, reason),
         Outcome::RepPurged { giver, count } => ephemeral(&format!(
             "✅ Removed the {count} reputation points <@{giver}> had given."
         )),

@@ -140,6 +140,39 @@ pub enum Command {
     ShowSettings,
     /// A step of a commission.
     Commission(Commission),
+    /// An admin undoes an earlier admin action (`/undo`, or the Undo button on its answer).
+    Undo(Box<Undo>),
+}
+
+/// Which action an undo names: a log position (`/undo`), or the command whose answer carried the
+/// Undo button (its interaction id, the action's causation in the log).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UndoTarget {
+    Position(i64),
+    Button(String),
+}
+
+/// `/undo position [reason]`, or the Undo button.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Undo {
+    pub actor: UserId,
+    pub actor_can_manage_guild: bool,
+    pub target: UndoTarget,
+    pub reason: String,
+    /// When the admin asked (the button lasts [`crate::rules::undo::BUTTON_LASTS`]).
+    pub at: DateTime<Utc>,
+    /// What the log holds for the target, read by the intake just before the undo is decided;
+    /// `None` when it could not be read (the undo is refused then).
+    pub found: Option<Found>,
+}
+
+/// The action an undo names, as the log holds it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Found {
+    /// Its events, in order, with their positions and times (empty: no such action).
+    pub events: Vec<(i64, DateTime<Utc>, studio_schema::Event)>,
+    /// The guild's settings changes before its first event, in order.
+    pub settings_before: Vec<studio_schema::settings::SettingsChange>,
 }
 
 /// What a seller typed in the `/sell` modal, unchecked.

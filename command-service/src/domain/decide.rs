@@ -13,6 +13,7 @@ mod recruitment;
 mod reputation;
 mod team;
 mod tournament;
+mod undo;
 
 pub use market::published_code;
 
@@ -97,6 +98,7 @@ pub fn decide(
             reason,
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
         Command::Tournament(t) => tournament::decide(state, t, now),
+        Command::Undo(u) => undo::undo(state, u),
         Command::SetProfile {
             member,
             role,
@@ -393,3 +395,5 @@ mod testing;
 mod tests;
 #[cfg(test)]
 mod tournament_tests;
+#[cfg(test)]
+mod undo_tests;

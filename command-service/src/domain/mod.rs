@@ -9,7 +9,8 @@ mod outcome;
 mod state;
 
 pub use command::{
-    Command, Commission, Draft, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
+    Command, Commission, Draft, Found, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
+    Undo, UndoTarget,
 };
 pub use decide::{Decision, decide, published_code};
 pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};

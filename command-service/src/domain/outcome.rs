@@ -30,6 +30,9 @@ pub enum Rejection {
     /// A role Studio may not hand out, or this admin may not choose ([`crate::rules::roles`]).
     #[error("{0}")]
     Role(crate::rules::roles::RoleRefusal),
+    /// An undo Studio cannot do ([`crate::rules::undo`]).
+    #[error("{0}")]
+    Undo(crate::rules::undo::UndoRefusal),
     #[error("That is a premium feature: it opens at the {rank} rank.")]
     PremiumOnly { rank: String },
     #[error("One spotlight a week: your next one can be bought after {next}.")]
@@ -199,6 +202,7 @@ impl Rejection {
             | Self::NothingToRemove { .. }
             | Self::AdminOnly
             | Self::Role(_)
+            | Self::Undo(_)
             | Self::PremiumOnly { .. }
             | Self::SpotlightCooldown { .. }
             | Self::NoSuchTeam(_)
@@ -357,6 +361,12 @@ pub enum Outcome {
         receiver: UserId,
         total: i64,
         reason: Option<String>,
+    },
+    /// An admin undid the action at `original` (its first event's position).
+    Undone {
+        original: i64,
+        action: String,
+        reason: String,
     },
     /// An admin removed `count` points `giver` had given.
     RepPurged {

@@ -3,7 +3,7 @@
 
 use super::Asked;
 use crate::discord::custom_id::{Action, Form, field};
-use crate::domain::{Command, Draft, Market, TeamCmd};
+use crate::domain::{Command, Draft, Market, TeamCmd, Undo, UndoTarget};
 use crate::query::{Board, Opening, Query};
 use studio_schema::UserId;
 use twilight_model::application::interaction::Interaction;
@@ -68,6 +68,14 @@ pub fn button(i: &Interaction, custom_id: &str, clicker: UserId) -> Result<Asked
             member: clicker,
             team: studio_schema::money::TeamId(team),
         })),
+        Action::Undo { action, .. } => command(Command::Undo(Box::new(Undo {
+            actor: clicker,
+            actor_can_manage_guild: super::slash::can_manage_guild(i),
+            target: UndoTarget::Button(action.to_string()),
+            reason: "with the Undo button on its answer".into(),
+            at: super::slash::created_at(i),
+            found: None,
+        }))),
         Action::ClaimQuest { .. } => command(Command::ClaimQuest {
             member: clicker,
             at: super::slash::created_at(i),

@@ -3,7 +3,9 @@
 //! carry anything); the rules check their values.
 
 use super::Asked;
-use crate::domain::{Command, Commission, Market, Resolution, TeamCmd, TournamentCmd};
+use crate::domain::{
+    Command, Commission, Market, Resolution, TeamCmd, TournamentCmd, Undo, UndoTarget,
+};
 use crate::query::Query;
 use crate::rules::roles::{Chooser, RoleFacts};
 use studio_schema::money::TeamId;
@@ -88,7 +90,7 @@ impl<'a> Options<'a> {
     }
 }
 
-fn can_manage_guild(i: &Interaction) -> bool {
+pub(super) fn can_manage_guild(i: &Interaction) -> bool {
     let p = i
         .member
         .as_ref()
@@ -190,6 +192,17 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
             })
         })()
         .ok_or_else(|| usage("rep-purge"))?,
+        "undo" => (|| {
+            Some(Command::Undo(Box::new(Undo {
+                actor,
+                actor_can_manage_guild: can_manage_guild(i),
+                target: UndoTarget::Position(options.int("position")?),
+                reason: options.text("reason")?.to_owned(),
+                at: created_at(i),
+                found: None,
+            })))
+        })()
+        .ok_or_else(|| usage("undo"))?,
         "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
         "tournament" if is_view(&options, "list") => return Ok(Asked::Query(Query::Tournaments)),
         "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,

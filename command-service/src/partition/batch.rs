@@ -211,7 +211,23 @@ impl Worker<'_> {
     pub async fn apply(&mut self, messages: Vec<Message>) -> Result<(), Lost> {
         let mut batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
         self.gather_role_facts(&mut batch).await;
+        self.gather_undone(&mut batch).await;
         self.settle(batch).await
+    }
+
+    /// Reads from the log the action each undo of the batch names (its events and the settings
+    /// before it), so the decider stays pure. An undo whose action could not be read keeps none,
+    /// and the rule refuses it.
+    async fn gather_undone(&self, batch: &mut [Dispatch]) {
+        for dispatch in batch.iter_mut() {
+            let Item::Command { guild, pending, .. } = &mut dispatch.item else {
+                continue;
+            };
+            let Command::Undo(undo) = &mut pending.command else {
+                continue;
+            };
+            undo.found = crate::undo::find(&self.shared.pool, *guild, &undo.target).await;
+        }
     }
 
     /// Asks Discord about the roles of each guild whose settings command changes a role Studio
@@ -800,9 +816,18 @@ fn command_effects(guild: GuildId, reply: &ReplyTo, settled: &Settled) -> Vec<Ef
     match reply {
         ReplyTo::Interaction(asker) | ReplyTo::Deferred(asker) => {
             let deferred = matches!(reply, ReplyTo::Deferred(_));
+            let mut response = crate::discord::outcome::answer(outcome, asker.command);
+            if let Some(admin) = asker.interaction.author_id() {
+                response = crate::discord::undo::with_button(
+                    response,
+                    outcome,
+                    asker.interaction.id.get(),
+                    UserId::from_u64(admin.get()),
+                );
+            }
             let mut effects = vec![Effect::Answer {
                 reply: Reply::to(&asker.interaction, deferred),
-                response: Box::new(crate::discord::outcome::answer(outcome, asker.command)),
+                response: Box::new(response),
                 when_late: WhenLate::TellByDm,
                 code: outbox::CodeRef::purchased(guild, outcome),
             }];

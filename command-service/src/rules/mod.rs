@@ -12,4 +12,5 @@ pub mod team;
 pub mod tenure;
 pub mod text;
 pub mod tournament;
+pub mod undo;
 pub mod xp;

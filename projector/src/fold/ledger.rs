@@ -91,6 +91,10 @@ fn memo(rows: &Rows, e: &RecordedEvent) -> Option<String> {
         Event::CommissionSettled(s) => {
             Some(studio_model::commission::settlement_name(s.settlement).to_owned())
         }
+        Event::ActionUndone(u) => Some(format!(
+            "undo of #{} ({}): {}",
+            u.original, u.action, u.reason
+        )),
         _ => None,
     }
 }

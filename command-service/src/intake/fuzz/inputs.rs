@@ -144,8 +144,9 @@ pub(super) const NAMES: [&str; 60] = [
     "unknown",
 ];
 
-pub(super) const COMMANDS: [&str; 21] = [
+pub(super) const COMMANDS: [&str; 22] = [
     "xp",
+    "undo",
     "pay",
     "credits",
     "team",

@@ -1,0 +1,25 @@
+//! Undo without deleting: an admin's action is reversed by events appended after it, never by
+//! changing the log. [`ActionUndone`] names the action it reverses and carries the money side (the
+//! original's ledger lines, mirrored); the other effects are reversed by ordinary events appended
+//! with it (XP given back or taken back, reputation restored, settings set back), so every reader
+//! of the log — the views, `explain`, an auditor's SQL — sees both the action and its undoing.
+
+use crate::ids::{TournamentId, UserId};
+use crate::money::Posting;
+use serde::{Deserialize, Serialize};
+
+/// An admin undid the action whose first event is at `original` (every event one command appended).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionUndone {
+    /// The `guild_seq` of the undone action's first event.
+    pub original: i64,
+    /// What was undone, in words ("credits granted", "reputation purge", …).
+    pub action: String,
+    pub by: UserId,
+    pub reason: String,
+    /// The action's ledger lines, each with its sign flipped (empty when it moved no credits).
+    pub postings: Vec<Posting>,
+    /// The tournament whose result this undoes: it is open for results again.
+    #[serde(default)]
+    pub reopens: Option<TournamentId>,
+}
