@@ -65,6 +65,7 @@ pub enum AuditCommand {
     /// velocity, concentration, and fraud flags citing their events. Exits 1 when a flag fired.
     #[command(long_about = REPORT_HELP)]
     Report {
+        /// The guild's id.
         guild: u64,
         /// From the first event at or after this guild_seq or time (RFC 3339); default: the first.
         #[arg(long, value_name = "SEQ|TIME")]

@@ -2,7 +2,7 @@
 //! money supply, faucets and sinks per week, velocity, concentration of members' balances, and
 //! fraud flags that cite the events that tripped them.
 //!
-//! Pure: [`analyze`] reads events the caller loaded ([`crate::audit::events`]); it never touches
+//! Pure: [`analyze`] reads events the caller loaded ([`crate::audit::logged_events`]); it never touches
 //! the database or the clock, so a report is a function of the log and its period, and rerunning it
 //! gives the same answer. Money is read only from each event's postings ([`Event::postings`]),
 //! never re-derived from amounts.
@@ -95,12 +95,17 @@ impl Span {
             Some(Bound::Seq(s)) => e.seq <= s,
             Some(Bound::Time(t)) => e.at <= t,
         };
-        let first = events.iter().find(|e| after_from(e)).map(|e| e.seq);
-        let last = events.iter().rev().find(|e| before_to(e)).map(|e| e.seq);
-        match (first, last) {
-            (Some(first), Some(last)) => Self { first, last },
-            _ => Self { first: 1, last: 0 },
-        }
+        let last = events
+            .iter()
+            .rev()
+            .find(|e| before_to(e))
+            .map_or(0, |e| e.seq);
+        // A period after the log's end is empty, but still stands after the whole history.
+        let first = events
+            .iter()
+            .find(|e| after_from(e))
+            .map_or_else(|| events.last().map_or(1, |e| e.seq + 1), |e| e.seq);
+        Self { first, last }
     }
 
     /// Whether the event at `seq` is reported on.
@@ -201,6 +206,23 @@ mod tests {
             },
         );
         assert!(!nothing.contains(1) && !nothing.contains(3));
+        let after = analyze(
+            GuildId(1),
+            &log,
+            Period {
+                from: Some(Bound::Time(days(30))),
+                to: None,
+            },
+        );
+        assert_eq!(
+            (
+                after.events,
+                after.money.supply_start,
+                after.money.supply_end
+            ),
+            (0, 300, 300),
+            "an empty period after the log still sees the supply standing"
+        );
 
         // The report of the middle stretch starts from the supply before it.
         let report = analyze(

@@ -10,7 +10,7 @@ fn credits(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -107,11 +107,13 @@ fn money(out: &mut String, m: &Money) {
     let velocity = m
         .velocity
         .map_or_else(|| "-".to_owned(), |v| format!("{v:.2}"));
+    #[allow(clippy::cast_possible_truncation)] // an average of credits, rounded for reading
+    let average = m.average_supply.round() as i64;
     let _ = writeln!(
         out,
-        "\nVelocity {velocity}  (member-to-member volume {} / average weekly supply {:.0})",
+        "\nVelocity {velocity}  (member-to-member volume {} / average weekly supply {})",
         credits(m.member_volume),
-        m.average_supply
+        credits(average)
     );
 }
 

@@ -123,7 +123,7 @@ pub(super) fn admin_circle_grants(history: &[&LoggedEvent], span: Span) -> Vec<F
                     granted.into_iter().chain(ties).collect(),
                     format!(
                         "admin {admin} granted member {member} {}: {}",
-                        what.join(", "),
+                        what.join(" and "),
                         why.join("; ")
                     ),
                 )

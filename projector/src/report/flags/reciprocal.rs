@@ -115,17 +115,18 @@ pub(super) fn review_rings(history: &[&LoggedEvent], span: Span) -> Vec<Flag> {
 /// [`REP_SWAP_WINDOW`] of one received from the same member is an exchange; a pair with
 /// [`REP_SWAP_MIN_EXCHANGES`] exchanges or more is flagged, citing the points exchanged.
 pub(super) fn reputation_swaps(history: &[&LoggedEvent], span: Span) -> Vec<Flag> {
-    // (smaller, larger) → each point in log order: (giver is the smaller, time, seq).
-    let mut pairs: BTreeMap<(UserId, UserId), Vec<(bool, DateTime<Utc>, i64)>> = BTreeMap::new();
+    // (smaller, larger) → each point between them, in log order.
+    let mut pairs: BTreeMap<(UserId, UserId), Vec<Point>> = BTreeMap::new();
     for e in history.iter().filter(|e| span.contains(e.seq)) {
         if let Event::ReputationGiven(r) = &e.event
             && r.giver != r.receiver
         {
             let key = (r.giver.min(r.receiver), r.giver.max(r.receiver));
-            pairs
-                .entry(key)
-                .or_default()
-                .push((r.giver == key.0, e.at, e.seq));
+            pairs.entry(key).or_default().push(Point {
+                forward: r.giver == key.0,
+                at: e.at,
+                seq: e.seq,
+            });
         }
     }
     pairs
@@ -149,19 +150,28 @@ pub(super) fn reputation_swaps(history: &[&LoggedEvent], span: Span) -> Vec<Flag
         .collect()
 }
 
+/// A reputation point between a pair.
+#[derive(Clone, Copy)]
+struct Point {
+    /// Given by the pair's smaller id to the larger.
+    forward: bool,
+    at: DateTime<Utc>,
+    seq: i64,
+}
+
 /// Matches each point with an earlier unmatched one the other way within the window: the pairs of
 /// `guild_seq`s exchanged.
-fn exchanges(points: &[(bool, DateTime<Utc>, i64)]) -> Vec<(i64, i64)> {
-    let mut open: Vec<(bool, DateTime<Utc>, i64)> = Vec::new();
+fn exchanges(points: &[Point]) -> Vec<(i64, i64)> {
+    let mut open: Vec<Point> = Vec::new();
     let mut matched = Vec::new();
-    for &(way, at, seq) in points {
-        open.retain(|(_, t, _)| at - *t <= REP_SWAP_WINDOW);
-        match open.iter().position(|(w, _, _)| *w != way) {
+    for &point in points {
+        open.retain(|o| point.at - o.at <= REP_SWAP_WINDOW);
+        match open.iter().position(|o| o.forward != point.forward) {
             Some(i) => {
-                let (_, _, earlier) = open.remove(i);
-                matched.push((earlier, seq));
+                let earlier = open.remove(i);
+                matched.push((earlier.seq, point.seq));
             }
-            None => open.push((way, at, seq)),
+            None => open.push(point),
         }
     }
     matched

@@ -152,10 +152,11 @@ pub(super) fn transfer_rings(history: &[&LoggedEvent], span: Span) -> Vec<Flag> 
                 g.members,
                 seqs,
                 format!(
-                    "credits went round {ring} {} time(s) within {} h, in comparable amounts ({})",
+                    "credits went round the ring {ring} in comparable amounts ({}): {} round(s), \
+                     each within {} h",
+                    amounts.join(", "),
                     g.rings,
-                    RING_WINDOW.num_hours(),
-                    amounts.join(", ")
+                    RING_WINDOW.num_hours()
                 ),
             )
         })
@@ -215,7 +216,11 @@ mod tests {
         let flags = flags(log);
         assert_eq!(flags.len(), 1, "{flags:#?}");
         assert_eq!(flags[0].seqs, vec![5, 6, 7, 8]);
-        assert!(flags[0].detail.contains("2 time(s)"), "{}", flags[0].detail);
+        assert!(
+            flags[0].detail.contains("2 round(s)"),
+            "{}",
+            flags[0].detail
+        );
     }
 
     #[test]
