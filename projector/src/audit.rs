@@ -6,6 +6,7 @@
 //! `studio_schema::log`'s and `studio_views`'.
 
 use crate::Error;
+use crate::report::LoggedEvent;
 use sqlx::PgPool;
 use std::fmt::Write as _;
 use studio_schema::audit::{Audit, Statement};
@@ -59,6 +60,28 @@ async fn each_event(
             f(e);
         }
     }
+}
+
+/// `guild`'s events in `guild_seq` order up to `until` (all when `None`), as the economy report
+/// reads them.
+///
+/// # Errors
+/// The log is unavailable or holds an event that cannot be decoded.
+pub async fn logged_events(
+    pool: &PgPool,
+    guild: GuildId,
+    until: Option<i64>,
+) -> Result<Vec<LoggedEvent>, Error> {
+    let mut events = Vec::new();
+    each_event(pool, guild, until, |e| {
+        events.push(LoggedEvent {
+            seq: e.guild_seq,
+            at: e.occurred_at,
+            event: e.event.clone(),
+        });
+    })
+    .await?;
+    Ok(events)
 }
 
 /// A moment of a guild's history as an auditor names it: a `guild_seq`, or a time (RFC 3339, e.g.

@@ -61,6 +61,25 @@ pub enum AuditCommand {
         #[arg(long, value_name = "SEQ|TIME")]
         at: Option<String>,
     },
+    /// The economy report of a guild over a period: money supply, faucets and sinks per week,
+    /// velocity, concentration, and fraud flags citing their events. Exits 1 when a flag fired.
+    #[command(long_about = REPORT_HELP)]
+    Report {
+        /// The guild's id.
+        guild: u64,
+        /// From the first event at or after this guild_seq or time (RFC 3339); default: the first.
+        #[arg(long, value_name = "SEQ|TIME")]
+        from: Option<projector::report::Bound>,
+        /// To the last event at or before this guild_seq or time (RFC 3339); default: the last.
+        #[arg(long, value_name = "SEQ|TIME")]
+        to: Option<projector::report::Bound>,
+        /// Also draws supply, faucets and sinks per week into this SVG file.
+        #[arg(long, value_name = "FILE")]
+        svg: Option<PathBuf>,
+        /// Prints the report as JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Writes a guild's log as JSON Lines that `verify --export` checks offline (or its ledger as
     /// CSV).
     Export {
@@ -73,6 +92,24 @@ pub enum AuditCommand {
         out: Option<PathBuf>,
     },
 }
+
+/// `audit report --help`.
+const REPORT_HELP: &str = "\
+The economy report of a guild over a period, from the log alone (a studio_auditor login is enough):
+
+- money supply: every credit outside the mint and the treasury (members, teams, escrows, prize pools
+  and dispute holds), at the start, at the end and at the end of each week (Monday 00:00 UTC);
+- faucets (credits paid out of the mint or the treasury: admin grants, quest rewards, tournament
+  prizes, tax refunds, other) and sinks (credits taken into them: marketplace taxes, team fees,
+  featured listings, escrow fees, spotlights, team spending, admin revokes, tournament returns), per
+  week and in total;
+- velocity: member-to-member volume over the average weekly supply;
+- concentration of members' balances at the end: the top holder's and the top 10 %'s shares, Gini;
+- fraud flags, each citing the guild_seq of the events that tripped it: transfer-ring,
+  fresh-account-funded, refund-ring, review-ring, reputation-swap, admin-circle-grant.
+
+Exit status: 0 no flag fired; 1 at least one flag fired; 2 bad arguments; 3 the report could not be
+made (configuration, database, a file).";
 
 #[derive(Debug, Subcommand)]
 enum ContentCommand {

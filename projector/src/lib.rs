@@ -1,6 +1,7 @@
 //! Studio's projector: folds the event log into the query views in Postgres (schema `views`),
 //! applying each batch and its checkpoint in one transaction, and rebuilds them with `replay`.
-//! [`audit`] proves the ledger from the log alone, for auditors. The views' tables, row types and
+//! [`audit`] proves the ledger from the log alone, for auditors, and [`report`] reads the economy
+//! and its fraud flags out of it. The views' tables, row types and
 //! statements are `studio_views`'; the projector owns the pure [`fold`] and when it runs ([`tail`],
 //! [`replay`], [`store`] for one batch).
 //!
@@ -14,6 +15,7 @@ pub mod export;
 pub mod fold;
 pub mod metrics;
 pub mod replay;
+pub mod report;
 pub mod store;
 pub mod tail;
 

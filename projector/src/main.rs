@@ -1,8 +1,8 @@
 //! `projector`: Studio's projector and its operators' and auditors' command line. `projector [run]`
 //! tails the log into the views; everything else is a one-off command (`projector --help`).
 //!
-//! Exit status: 0 done (and, for checks, sound); 1 a check found a problem; 2 a usage error; 3 the
-//! command could not run (configuration, database).
+//! Exit status: 0 done (and, for checks, sound); 1 a check found a problem (for `audit report`, a
+//! fraud flag fired); 2 a usage error; 3 the command could not run (configuration, database).
 
 mod cli;
 

@@ -55,6 +55,21 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<bool> {
             pool.close().await;
             Ok(true)
         }
+        AuditCommand::Report {
+            guild,
+            from,
+            to,
+            svg,
+            json,
+        } => {
+            report(
+                GuildId::from_u64(guild),
+                projector::report::Period { from, to },
+                svg.as_deref(),
+                json,
+            )
+            .await
+        }
         AuditCommand::Export { guild, csv, out } => {
             export(GuildId::from_u64(guild), csv, out.as_deref()).await
         }
@@ -179,4 +194,38 @@ async fn export(guild: GuildId, csv: bool, out: Option<&Path>) -> anyhow::Result
         trailer.events, trailer.head_seq, trailer.head
     );
     Ok(true)
+}
+
+/// `audit report`: `Ok(false)` when a fraud flag fired.
+async fn report(
+    guild: GuildId,
+    period: projector::report::Period,
+    svg: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<bool> {
+    let pool = connect().await?;
+    let until = match period.to {
+        Some(projector::report::Bound::Seq(seq)) => Some(seq),
+        _ => None,
+    };
+    let events = audit::logged_events(&pool, guild, until)
+        .await
+        .context("reading the log")?;
+    pool.close().await;
+    let report = projector::report::analyze(guild, &events, period);
+    if let Some(file) = svg {
+        let title = format!("Guild {guild}: supply, faucets and sinks per week");
+        std::fs::write(file, projector::report::chart::svg(&title, &report.money))
+            .with_context(|| format!("writing {}", file.display()))?;
+        eprintln!("chart written to {}", file.display());
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).context("encoding the report")?
+        );
+    } else {
+        print!("{}", projector::report::render::text(&report));
+    }
+    Ok(report.flags.is_empty())
 }
