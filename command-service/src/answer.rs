@@ -15,20 +15,20 @@ use twilight_http::Client;
 use twilight_model::id::Id;
 use twilight_model::id::marker::ApplicationMarker;
 
-/// Counters an operator reads in the logs.
+/// Counters an operator reads in the logs and at `/metrics`.
 #[derive(Debug, Default)]
 pub struct Metrics {
     pub stale_interactions: AtomicU64,
-    pub answered: AtomicU64,
     pub duplicates: AtomicU64,
-    /// Side effects sent (answers included), and those that failed for good.
+    /// Side effects settled (answers included), those that failed for now (retried later), and
+    /// those that failed for good.
     pub effects_sent: AtomicU64,
+    pub effects_retried: AtomicU64,
     pub effects_failed: AtomicU64,
     /// Dispatches the intake rejected and moved past.
     pub rejected: AtomicU64,
-    /// Commands decided, and those refused by a rule.
-    pub decided: AtomicU64,
-    pub refused: AtomicU64,
+    /// Commands decided, by kind and by whether a rule accepted or refused them.
+    pub decided: crate::tally::Tally,
     /// Time from the start of a command's decision to its commit.
     pub decision_to_durable: crate::latency::Histogram,
 }

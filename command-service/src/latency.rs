@@ -1,4 +1,5 @@
-//! A fixed-size latency histogram (100 µs buckets up to 5 s), lock-free, for the operator's log.
+//! A fixed-size latency histogram (100 µs buckets up to 5 s), lock-free, for the operator's log and
+//! `/metrics`.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -10,12 +11,15 @@ const BUCKETS: usize = 50_000;
 #[derive(Debug)]
 pub struct Histogram {
     buckets: Box<[AtomicU64]>,
+    /// Every sample's duration added up, in microseconds.
+    sum_micros: AtomicU64,
 }
 
 impl Default for Histogram {
     fn default() -> Self {
         Self {
             buckets: (0..BUCKETS).map(|_| AtomicU64::new(0)).collect(),
+            sum_micros: AtomicU64::new(0),
         }
     }
 }
@@ -25,7 +29,19 @@ impl Histogram {
     pub fn record_many(&self, d: Duration, n: usize) {
         let i = usize::try_from(d.as_micros() / BUCKET_MICROS)
             .map_or(BUCKETS - 1, |i| i.min(BUCKETS - 1));
-        self.buckets[i].fetch_add(u64::try_from(n).unwrap_or(u64::MAX), Ordering::Relaxed);
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        self.buckets[i].fetch_add(n, Ordering::Relaxed);
+        let micros = u64::try_from(d.as_micros()).unwrap_or(u64::MAX);
+        self.sum_micros
+            .fetch_add(micros.saturating_mul(n), Ordering::Relaxed);
+    }
+
+    /// Every sample's duration added up, in seconds.
+    #[must_use]
+    pub fn sum_seconds(&self) -> f64 {
+        #[allow(clippy::cast_precision_loss)]
+        let micros = self.sum_micros.load(Ordering::Relaxed) as f64;
+        micros / 1e6
     }
 
     /// How many samples took at most `d` (counted by bucket: within 100 µs).
@@ -85,5 +101,6 @@ mod tests {
         assert!((h.quantile_ms(0.5) - 2.1).abs() < 1e-9);
         assert!((h.quantile_ms(0.99) - 40.1).abs() < 1e-9);
         assert!(Histogram::default().quantile_ms(0.99).abs() < 1e-9);
+        assert!((h.sum_seconds() - (0.196 + 0.080)).abs() < 1e-9);
     }
 }

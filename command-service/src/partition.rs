@@ -16,7 +16,7 @@ use async_nats::jetstream::{self, consumer::DeliverPolicy, consumer::pull::Order
 use futures_util::StreamExt;
 use sqlx::{ConnectOptions, Connection, PgConnection, PgPool};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 use studio_schema::GuildId;
 use studio_schema::intake::{self, Partition};
@@ -53,9 +53,17 @@ pub struct Shared {
     pub leaving: AtomicUsize,
     /// How many partitions there are.
     pub partitions: u64,
+    /// Each partition this instance may hold, and whether it holds it now.
+    pub owned: Vec<(u64, AtomicBool)>,
 }
 
 impl Shared {
+    fn set_owned(&self, partition: u64, owned: bool) {
+        if let Some((_, flag)) = self.owned.iter().find(|(p, _)| *p == partition) {
+            flag.store(owned, Ordering::Relaxed);
+        }
+    }
+
     fn application_name(&self) -> String {
         format!(
             "studio-intake {} {}",
@@ -136,7 +144,9 @@ pub async fn run(shared: Arc<Shared>, number: u64, mut stop: watch::Receiver<boo
             return;
         };
         shared.held.fetch_add(1, Ordering::SeqCst);
+        shared.set_owned(number, true);
         let ended = own(&shared, &partition, lease, &mut stop).await;
+        shared.set_owned(number, false);
         shared.held.fetch_sub(1, Ordering::SeqCst);
         match ended {
             Ok(()) => return,

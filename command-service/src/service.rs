@@ -9,7 +9,7 @@ use secrecy::ExposeSecret;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use studio_schema::content::{self, Sealer};
 use studio_schema::subjects::Subjects;
 use tokio::sync::watch;
@@ -28,6 +28,8 @@ pub enum Error {
     Nats(String),
     #[error("discord: {0}")]
     Discord(String),
+    #[error("cannot serve metrics on STUDIO_METRICS_ADDR {0}: {1}")]
+    Metrics(std::net::SocketAddr, std::io::Error),
 }
 
 fn nats<E: std::fmt::Display>(e: E) -> Error {
@@ -145,9 +147,15 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         held: AtomicUsize::new(0),
         leaving: AtomicUsize::new(0),
         partitions: u64::try_from(partitions.len()).unwrap_or(1),
+        owned: partitions
+            .iter()
+            .map(|p| (*p, AtomicBool::new(false)))
+            .collect(),
     });
     if let Some(addr) = config.metrics_addr {
-        tokio::spawn(crate::metrics::serve(addr, shared.clone()));
+        crate::metrics::serve(addr, shared.clone())
+            .await
+            .map_err(|e| Error::Metrics(addr, e))?;
     }
     let (stop, stopped) = watch::channel(false);
     let mut owners = JoinSet::new();
@@ -163,6 +171,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     let m = &answerer.metrics;
     info!(
         effects_sent = m.effects_sent.load(Ordering::Relaxed),
+        effects_retried = m.effects_retried.load(Ordering::Relaxed),
         effects_failed = m.effects_failed.load(Ordering::Relaxed),
         duplicates = m.duplicates.load(Ordering::Relaxed),
         rejected = m.rejected.load(Ordering::Relaxed),

@@ -14,6 +14,9 @@ pub struct Config {
     /// `STUDIO_SHARD` (default 0) of `STUDIO_SHARD_COUNT` (default 1).
     pub shard: u32,
     pub shard_count: u32,
+    /// `STUDIO_METRICS_ADDR` (e.g. `127.0.0.1:9103`): where `/metrics`, `/healthz` and `/readyz`
+    /// are served; not served when unset.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 impl Config {
@@ -41,6 +44,7 @@ impl Config {
                 .map(|u| u.trim_end_matches('/').to_owned()),
             shard,
             shard_count,
+            metrics_addr: config::metrics_addr()?,
         })
     }
 }

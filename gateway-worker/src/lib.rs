@@ -4,9 +4,12 @@
 //! It decides nothing. It keeps its Discord session (id, sequence of the last dispatch safely
 //! published, resume URL) in Postgres, so a restarted worker resumes instead of identifying again
 //! and no event is lost; events Discord sends again are dropped by JetStream's `Nats-Msg-Id` dedup.
+//! Operators watch its connection and publishes at `/metrics` ([`metrics`]).
 
 pub mod config;
+pub mod connection;
 pub mod dispatch;
+pub mod metrics;
 mod relay;
 pub mod resume;
 

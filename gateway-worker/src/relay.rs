@@ -3,7 +3,9 @@
 //! is saved as soon as its READY is read.
 
 use crate::config::Config;
+use crate::connection::{Seen, Tracker};
 use crate::dispatch::{self, Frame};
+use crate::metrics::Counters;
 use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
 use bytes::Bytes;
 use futures_util::StreamExt;
@@ -13,6 +15,8 @@ use secrecy::ExposeSecret;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use studio_schema::sessions::{self, StoredSession};
 use studio_schema::subjects::Subjects;
@@ -37,6 +41,8 @@ pub enum Error {
     Nats(String),
     #[error("discord closed the gateway for good: {0}")]
     Fatal(String),
+    #[error("cannot serve metrics on STUDIO_METRICS_ADDR {0}: {1}")]
+    Metrics(std::net::SocketAddr, std::io::Error),
 }
 
 /// The intents Studio's features need: guilds and members (tenure), messages and their content
@@ -67,6 +73,12 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         .connect_nats()
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
+    let counters = Arc::new(Counters::default());
+    if let Some(addr) = config.metrics_addr {
+        crate::metrics::serve(addr, counters.clone(), client.clone())
+            .await
+            .map_err(|e| Error::Metrics(addr, e))?;
+    }
     let js = jetstream::new(client);
     js.get_or_create_stream(subjects.gateway_stream_config())
         .await
@@ -101,6 +113,8 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         in_flight: FuturesOrdered::new(),
         saved_at: Instant::now(),
         dirty: false,
+        counters,
+        tracker: Tracker::default(),
     };
 
     tokio::pin!(shutdown);
@@ -117,15 +131,25 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
             }
             frame = shard.next(), if relay.in_flight.len() < MAX_IN_FLIGHT => match frame {
                 Some(Ok(Message::Text(json))) => {
+                    relay.seen(Seen::frame(&json), shard.state());
                     if let Some(guild) = relay.frame(json, &mut current).await {
                         // GUILD_CREATE lists only some members of a large guild: ask for all of
                         // them, so every member's joined_at seeds their tenure.
                         shard.command(&RequestGuildMembers::builder(guild).query("", None));
                     }
                 }
-                Some(Ok(Message::Close(frame))) => debug!(?frame, "gateway closed; twilight reconnects"),
-                Some(Err(err)) => warn!(error = %err, "gateway receive error; twilight reconnects"),
-                None => break Err(Error::Fatal("the shard stopped (bad token or intents?)".into())),
+                Some(Ok(Message::Close(frame))) => {
+                    relay.seen(Some(Seen::Closed(frame.as_ref().map(|f| f.code))), shard.state());
+                    debug!(?frame, "gateway closed; twilight reconnects");
+                }
+                Some(Err(err)) => {
+                    relay.seen(None, shard.state());
+                    warn!(error = %err, "gateway receive error; twilight reconnects");
+                }
+                None => {
+                    relay.seen(None, shard.state());
+                    break Err(Error::Fatal("the shard stopped (bad token or intents?)".into()));
+                }
             },
         }
     };
@@ -147,9 +171,20 @@ struct Relay {
     in_flight: FuturesOrdered<BoxFuture<'static, (String, u64)>>,
     saved_at: Instant,
     dirty: bool,
+    /// What `/metrics` shows, and the connection as the shard's messages tell it.
+    counters: Arc<Counters>,
+    tracker: Tracker,
 }
 
 impl Relay {
+    /// Counts what a message the shard yielded says about its connection, and its state after it.
+    fn seen(&mut self, seen: Option<Seen>, state: twilight_gateway::ShardState) {
+        if let Some(seen) = seen {
+            self.counters.count(self.tracker.see(seen));
+        }
+        self.counters.set_state(state);
+    }
+
     /// Relays one frame. Returns the guild whose member list should be requested, after its
     /// GUILD_CREATE.
     async fn frame(
@@ -157,7 +192,11 @@ impl Relay {
         json: String,
         current: &mut Option<StoredSession>,
     ) -> Option<Id<GuildMarker>> {
-        let (seq, event_type, routing) = match dispatch::read(&json) {
+        let frame = dispatch::read(&json);
+        if !matches!(frame, Frame::Unreadable | Frame::NotDispatch) {
+            self.counters.received.fetch_add(1, Ordering::Relaxed);
+        }
+        let (seq, event_type, routing) = match frame {
             Frame::Unreadable => {
                 warn!("unreadable gateway frame skipped");
                 return None;
@@ -205,21 +244,23 @@ impl Relay {
         let id = dispatch::message_id(&routing, &session, seq);
         let payload = Bytes::from(json);
         let js = self.js.clone();
+        let counters = self.counters.clone();
         let first = js
             .send_publish(subject.clone(), publish(&id, &payload))
             .await;
         self.in_flight.push_back(Box::pin(async move {
             let mut attempt = match first {
-                Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                Ok(ack) => ack.await.map(|_| true).map_err(|e| e.to_string()),
                 Err(e) if e.kind() == PublishErrorKind::MaxPayloadExceeded => {
                     // Retrying cannot help; holding it would stall the shard and its session.
                     error!(%subject, error = %e, "dispatch larger than NATS max_payload dropped");
-                    Ok(())
+                    Ok(false)
                 }
                 Err(e) => Err(e.to_string()),
             };
             let mut delay = Duration::from_millis(100);
             while let Err(err) = attempt {
+                counters.publish_failures.fetch_add(1, Ordering::Relaxed);
                 warn!(%subject, error = %err, "publish not acknowledged; retrying");
                 tokio::time::sleep(delay).await;
                 delay = (delay * 2).min(Duration::from_secs(5));
@@ -227,18 +268,29 @@ impl Relay {
                     .send_publish(subject.clone(), publish(&id, &payload))
                     .await
                 {
-                    Ok(ack) => ack.await.map(|_| ()).map_err(|e| e.to_string()),
+                    Ok(ack) => ack.await.map(|_| true).map_err(|e| e.to_string()),
                     Err(e) => Err(e.to_string()),
                 };
             }
+            if matches!(attempt, Ok(true)) {
+                counters.published(event_type);
+            } else {
+                counters.dropped.fetch_add(1, Ordering::Relaxed);
+            }
             (session, seq)
         }));
+        self.counters
+            .in_flight
+            .store(self.in_flight.len(), Ordering::Relaxed);
         request_members
     }
 
     /// Moves the recorded position once a dispatch is safely published; dispatches of a session
     /// Discord has since replaced do not move the new session's position.
     fn published(&mut self, current: &mut Option<StoredSession>, (session, seq): (String, u64)) {
+        self.counters
+            .in_flight
+            .store(self.in_flight.len(), Ordering::Relaxed);
         if let Some(s) = current.as_mut()
             && s.session_id == session
         {

@@ -13,10 +13,11 @@ pub struct Config {
     pub batch: i64,
     /// `STUDIO_FAILPOINT=crash-mid-batch`: crash inside a batch, before its commit (recovery tests only).
     pub crash_mid_batch: bool,
-    /// `STUDIO_METRICS_ADDR`: where `/metrics`, `/healthz` and `/readyz` are served (tailing
-    /// only); not served when unset.
+    /// `STUDIO_METRICS_ADDR`: where `/metrics`, `/healthz` and `/readyz` are served by the running
+    /// projector (from its start, so a rebuild's progress shows), not by the one-off commands; not
+    /// served when unset.
     pub metrics_addr: Option<std::net::SocketAddr>,
-    /// What the tail counts, for `/metrics`.
+    /// What the tail and a rebuild count, for `/metrics`.
     pub counters: std::sync::Arc<crate::metrics::Counters>,
 }
 

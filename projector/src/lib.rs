@@ -37,6 +37,8 @@ pub enum Error {
     Read(#[from] studio_schema::log::ReadError),
     #[error("nats: {0}")]
     Nats(String),
+    #[error("cannot serve metrics on STUDIO_METRICS_ADDR {0}: {1}")]
+    Metrics(std::net::SocketAddr, std::io::Error),
     #[error("{0}")]
     Usage(String),
 }

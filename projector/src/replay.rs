@@ -5,9 +5,11 @@
 //! them at compile time, so they run unchecked.
 
 use crate::config::Config;
+use crate::metrics::Counters;
 use crate::{Error, ddl, store};
 use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::PgPool;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 use studio_schema::log::{self, GlobalCursor};
 use studio_schema::views::SCHEMA;
@@ -23,6 +25,48 @@ const REPLAY_BATCH: i64 = 5_000;
 pub struct Replayed {
     pub events: u64,
     pub seconds: f64,
+}
+
+/// A rebuild's progress, for whoever watches: a bar in the terminal (`projector replay`), gauges
+/// at `/metrics` (the rebuild the tail runs after a layout change). The gauges say the rebuild
+/// ended when this is dropped, however it ended.
+struct Progress<'a> {
+    bar: ProgressBar,
+    counters: &'a Counters,
+}
+
+impl<'a> Progress<'a> {
+    fn start(counters: &'a Counters, total: u64, shown: bool) -> Self {
+        let bar = if shown {
+            ProgressBar::new(total)
+        } else {
+            ProgressBar::hidden()
+        };
+        bar.set_style(
+            ProgressStyle::with_template("replay {bar:40} {pos}/{len} events {per_sec} eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        counters.replayed.store(0, Ordering::Relaxed);
+        counters.to_replay.store(total, Ordering::Relaxed);
+        counters.rebuilding.store(true, Ordering::Relaxed);
+        Self { bar, counters }
+    }
+
+    /// `n` more events folded; events appended since the count was taken raise the total.
+    fn add(&self, n: u64) {
+        self.bar.inc(n);
+        let done = self.counters.replayed.fetch_add(n, Ordering::Relaxed) + n;
+        if done > self.counters.to_replay.load(Ordering::Relaxed) {
+            self.counters.to_replay.store(done, Ordering::Relaxed);
+            self.bar.set_length(done);
+        }
+    }
+}
+
+impl Drop for Progress<'_> {
+    fn drop(&mut self) {
+        self.counters.rebuilding.store(false, Ordering::Relaxed);
+    }
 }
 
 /// Rebuilds the views from the first event and swaps them in.
@@ -43,14 +87,10 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
     tx.commit().await?;
 
     let total = log::count_after(pool, GlobalCursor::default()).await?;
-    let bar = if progress {
-        ProgressBar::new(u64::try_from(total).unwrap_or(0))
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("replay {bar:40} {pos}/{len} events {per_sec} eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    let progress = Progress::start(
+        &config.counters,
+        u64::try_from(total).unwrap_or(0),
+        progress,
     );
     let mut events = 0u64;
     loop {
@@ -62,7 +102,7 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
             break;
         }
         events += applied.events as u64;
-        bar.inc(applied.events as u64);
+        progress.add(applied.events as u64);
     }
 
     // Catch up with what was appended meanwhile and swap, holding the projector lock so the live
@@ -75,7 +115,7 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
             break;
         }
         events += applied.events as u64;
-        bar.inc(applied.events as u64);
+        progress.add(applied.events as u64);
     }
     let old = "views_retired";
     sqlx::query(&format!(
@@ -104,7 +144,7 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
     sqlx::query(&format!("DROP SCHEMA {} CASCADE", ddl::quote(old)))
         .execute(pool)
         .await?;
-    bar.finish();
+    progress.bar.finish();
     let seconds = started.elapsed().as_secs_f64();
     info!(events, seconds, "views rebuilt from the log and swapped in");
     Ok(Replayed { events, seconds })

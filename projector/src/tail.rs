@@ -48,6 +48,12 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), Error> {
+    if let Some(addr) = config.metrics_addr {
+        // Served from the start, so a rebuild's progress can be watched.
+        crate::metrics::serve(addr, pool.clone(), config.counters.clone())
+            .await
+            .map_err(|e| Error::Metrics(addr, e))?;
+    }
     let layout = ensure_views(&pool).await?;
     if layout != Some(ddl::LAYOUT_VERSION) {
         // Views are rebuilt, never patched: views of an older layout lack tables this build writes.
@@ -68,13 +74,6 @@ pub async fn run(
         .subscribe(subjects.appended_notice())
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
-    if let Some(addr) = config.metrics_addr {
-        tokio::spawn(crate::metrics::serve(
-            addr,
-            pool.clone(),
-            config.counters.clone(),
-        ));
-    }
     info!("projector tailing the log");
     tokio::pin!(shutdown);
     loop {

@@ -27,6 +27,22 @@ fn config(database_url: String, batch: i64) -> Config {
     }
 }
 
+/// A plain HTTP GET of `path` on `addr`: the whole response.
+async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    stream
+        .write_all(format!("GET {path} HTTP/1.0\r\n\r\n").as_bytes())
+        .await
+        .expect("request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .expect("response");
+    response
+}
+
 /// Applies batches until the live views hold every event of the log.
 async fn catch_up(pool: &PgPool, config: &Config) {
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM event_log")
@@ -235,7 +251,11 @@ async fn views_of_an_older_layout_are_rebuilt_when_the_projector_starts() {
             .execute(&pool)
             .await
             .expect("age the views");
-        let config = config(url, 100);
+        let mut config = config(url, 100);
+        let metrics = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port");
+        config.metrics_addr = Some(metrics);
         // No NATS here: the run stops with an error right after the rebuild, which is all this
         // test needs.
         let stopped = tail::run(pool.clone(), config, std::future::pending()).await;
@@ -243,6 +263,15 @@ async fn views_of_an_older_layout_are_rebuilt_when_the_projector_starts() {
             matches!(stopped, Err(projector::Error::Nats(_))),
             "{stopped:?}"
         );
+        // Operators watched the rebuild at /metrics: it folded the log's one event, and is over.
+        let scrape = get(metrics, "/metrics").await;
+        for line in [
+            "studio_projector_rebuilding 0",
+            "studio_projector_replay_events_replayed 1",
+            "studio_projector_replay_events_to_replay 1",
+        ] {
+            assert!(scrape.lines().any(|l| l == line), "{line:?} in\n{scrape}");
+        }
         let layout: i32 = sqlx::query_scalar("SELECT version FROM views.layout")
             .fetch_one(&pool)
             .await

@@ -20,6 +20,8 @@ pub mod migrate;
 pub mod money;
 pub mod notice;
 pub mod outbox;
+#[cfg(feature = "probes")]
+pub mod probes;
 pub mod sessions;
 pub mod settings;
 pub mod shutdown;

@@ -3,6 +3,7 @@
 
 mod command;
 mod decide;
+mod kind;
 mod schedule;
 pub use decide::MAX_REASON_CHARS;
 mod outcome;

@@ -156,7 +156,13 @@ async fn settle_job(
     done: &mpsc::UnboundedSender<Finished>,
 ) {
     let finished = match result {
-        Ok(how) => how,
+        Ok(how) => {
+            answerer
+                .metrics
+                .effects_sent
+                .fetch_add(1, Ordering::Relaxed);
+            how
+        }
         Err(Failure::Permanent(why)) => failed(answerer, job, format!("failed: {why}")),
         Err(Failure::Transient(why)) if job.attempts >= MAX_ATTEMPTS => failed(
             answerer,
@@ -166,6 +172,10 @@ async fn settle_job(
         Err(Failure::Transient(why)) => {
             let backoff =
                 Duration::from_millis(250) * 2u32.pow(job.attempts.clamp(0, 10).cast_unsigned());
+            answerer
+                .metrics
+                .effects_retried
+                .fetch_add(1, Ordering::Relaxed);
             warn!(effect = job.effect.kind(), id = job.id, error = %why, ?backoff,
                   "side effect failed for now; will retry");
             if let Err(err) = outbox::retry_later(
@@ -208,10 +218,6 @@ async fn mark_done(answerer: Answerer, mut done: mpsc::UnboundedReceiver<Finishe
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_secs(5));
         }
-        answerer
-            .metrics
-            .effects_sent
-            .fetch_add(ids.len() as u64, Ordering::Relaxed);
     }
 }
 

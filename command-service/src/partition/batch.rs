@@ -13,6 +13,7 @@ use crate::domain::{Command, Commission, Outcome};
 use crate::intake::{self, Asker, Incoming, ReplyTo};
 use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
 use crate::outbox::{self, Effect, Reply, WhenLate};
+use crate::tally::Verdict;
 use crate::writer::{GuildPlan, Pending, Settled, Writer};
 use async_nats::jetstream::Message;
 use async_nats::jetstream::stream::RawMessageErrorKind;
@@ -415,20 +416,12 @@ impl Worker<'_> {
                 .collect();
             match self.commit(to, &plans, &effects, &rejects).await {
                 Ok(ids) => {
-                    let commands: usize = plans.iter().map(|p| p.records.len()).sum();
-                    let refused = plans
-                        .iter()
-                        .flat_map(|p| &p.settled)
-                        .filter(|s| matches!(s, Settled::Decided(Outcome::Rejected(_))))
-                        .count();
-                    let metrics = &self.shared.answerer.metrics;
-                    metrics
-                        .decision_to_durable
-                        .record_many(started.elapsed(), commands);
-                    metrics
-                        .decided
-                        .fetch_add(commands as u64, Ordering::Relaxed);
-                    metrics.refused.fetch_add(refused as u64, Ordering::Relaxed);
+                    count_decided(
+                        &self.shared.answerer.metrics,
+                        &groups,
+                        &plans,
+                        started.elapsed(),
+                    );
                     self.committed(to, plans, effects, ids, rejects.len()).await;
                     return Ok(());
                 }
@@ -719,6 +712,7 @@ impl Worker<'_> {
         }
         let mut recorded = HashMap::new();
         for _ in 0..4 {
+            let started = std::time::Instant::now();
             let plans = self.writer.plan(&groups, &recorded, now);
             let effects: Vec<(GuildId, Effect)> = plans
                 .iter()
@@ -734,6 +728,12 @@ impl Worker<'_> {
                 .collect();
             match self.commit(self.position, &plans, &effects, &[]).await {
                 Ok(ids) => {
+                    count_decided(
+                        &self.shared.answerer.metrics,
+                        &groups,
+                        &plans,
+                        started.elapsed(),
+                    );
                     let to = self.position;
                     self.committed(to, plans, effects, ids, 0).await;
                     return Ok(());
@@ -794,6 +794,32 @@ fn role_changes(
         },
         _ => None,
     })
+}
+
+/// Counts the commands a committed batch decided (not those settled before: duplicates), by kind
+/// and outcome, and how long their decision took to become durable.
+fn count_decided(
+    metrics: &answer::Metrics,
+    groups: &[(GuildId, Vec<Pending>)],
+    plans: &[GuildPlan],
+    took: Duration,
+) {
+    let mut decided = 0;
+    for plan in plans {
+        let Some((_, pending)) = groups.iter().find(|(g, _)| *g == plan.guild) else {
+            continue;
+        };
+        for (pending, settled) in pending.iter().zip(&plan.settled) {
+            let verdict = match settled {
+                Settled::Decided(Outcome::Rejected(_)) => Verdict::Refused,
+                Settled::Decided(_) => Verdict::Accepted,
+                Settled::Duplicate(_) => continue,
+            };
+            metrics.decided.add(pending.command.kind(), verdict);
+            decided += 1;
+        }
+    }
+    metrics.decision_to_durable.record_many(took, decided);
 }
 
 fn crash(where_: &str) -> ! {
