@@ -144,7 +144,7 @@ pub(super) const NAMES: [&str; 60] = [
     "unknown",
 ];
 
-pub(super) const COMMANDS: [&str; 21] = [
+pub(super) const COMMANDS: [&str; 22] = [
     "xp",
     "pay",
     "credits",
@@ -155,6 +155,7 @@ pub(super) const COMMANDS: [&str; 21] = [
     "rep-purge",
     "settings",
     "tournament",
+    "season",
     "market",
     "commission",
     "profile",
