@@ -8,12 +8,13 @@ use crate::discord::render::LEADERBOARD_PAGE;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
-use studio_model::calendar::week_start;
+use studio_model::calendar::{month_start, week_start};
+use studio_model::season::Season;
 use studio_model::tenure::Tenure;
-use studio_schema::{Account, GuildId, UserId, Xp};
+use studio_schema::{Account, GuildId, SeasonId, UserId, Xp};
 use studio_views::market::{ReviewReceived, SellerStats};
 use studio_views::profiles::ProfileSummary;
-use studio_views::{checkpoints, ledger, market, members, profiles, teams};
+use studio_views::{checkpoints, ledger, market, members, profiles, seasons, teams};
 
 /// Listings per marketplace or My Listings page; a history shows this many purchases and sales.
 pub const PAGE: i64 = 5;
@@ -42,6 +43,8 @@ pub struct MemberView {
     pub message_xp: i64,
     pub messages: i64,
     pub week_xp: i64,
+    /// The season in force, if any, and the XP the member earned in it.
+    pub season_xp: Option<(SeasonId, i64)>,
     pub tenure: Tenure,
     /// Reputation points received and still in force.
     pub reputation: i64,
@@ -61,6 +64,9 @@ pub struct MemberView {
 #[derive(Clone, Debug, PartialEq)]
 pub struct LeaderboardPage {
     pub period: Period,
+    /// The season a season board ranks (`None` before a guild's first; always `None` for the
+    /// other periods).
+    pub season: Option<Season>,
     pub page: u32,
     pub rows: Vec<(UserId, Xp)>,
     pub total: i64,
@@ -107,6 +113,13 @@ pub async fn member(
         // A member the views never saw shows no XP, this week's included.
         None => (members::Standing::default(), 0),
     };
+    let season_xp = match seasons::current(pool, guild).await? {
+        Some(row) => {
+            let number = row.season.number;
+            Some((number, seasons::season_xp(pool, guild, number, user).await?))
+        }
+        None => None,
+    };
     let seller = market::seller_stats(pool, guild, user).await?;
     let profile = profiles::saved(pool, guild, user).await?;
     let reviews = market::reviews_received(pool, guild, user, PORTFOLIO_REVIEWS).await?;
@@ -118,6 +131,7 @@ pub async fn member(
         message_xp: standing.message_xp,
         messages: standing.messages,
         week_xp,
+        season_xp,
         tenure: standing.tenure,
         reputation: standing.reputation,
         reviews,
@@ -141,14 +155,29 @@ pub async fn leaderboard(
 ) -> Result<LeaderboardPage, sqlx::Error> {
     let limit = i64::from(LEADERBOARD_PAGE);
     let offset = offset(page, limit);
+    let mut season = None;
     let (rows, total) = match period {
         Period::AllTime => members::ranked(pool, guild, limit, offset).await?,
         Period::ThisWeek => {
             members::ranked_in_week(pool, guild, week_start(now), limit, offset).await?
         }
+        Period::ThisMonth => {
+            members::ranked_in_month(pool, guild, month_start(now), limit, offset).await?
+        }
+        Period::Season => match seasons::current(pool, guild).await? {
+            Some(row) => {
+                let ranked =
+                    seasons::ranked_in_season(pool, guild, row.season.number, limit, offset)
+                        .await?;
+                season = Some(row.season);
+                ranked
+            }
+            None => (Vec::new(), 0),
+        },
     };
     Ok(LeaderboardPage {
         period,
+        season,
         page,
         rows,
         total,

@@ -10,6 +10,7 @@ use crate::profile::{Outreach, Profile};
 use crate::purchase::Purchase;
 use crate::quest::{Active, QuestLog};
 use crate::reputation::{Given, Grant};
+use crate::season::Season;
 use crate::settings::Settings;
 use crate::team::Team;
 use crate::tournament::Tournament;
@@ -34,6 +35,8 @@ pub struct Guild {
     pub outreach: HashMap<UserId, Outreach>,
     pub reputation_given: HashMap<UserId, Given>,
     pub settings: Settings,
+    /// The season in force, once an admin started one.
+    pub season: Option<Season>,
     /// The admin actions undone so far, by the position of their first event.
     pub undone: BTreeSet<i64>,
 }
@@ -91,6 +94,7 @@ impl Guild {
         fold::<Outreach>(&mut self.outreach, event);
         fold::<Given>(&mut self.reputation_given, event);
         self.settings.evolve(event);
+        Season::evolve(&mut self.season, event);
         if let Event::ActionUndone(undo) = event {
             self.undone.insert(undo.original);
         }

@@ -2,8 +2,8 @@
 //!
 //! Every entity Studio keeps — a [`member`], an [`account`]'s balance, a [`listing`] and its
 //! current version, a [`purchase`], a [`commission`], a [`team`], a [`tournament`], a member's
-//! [`quest`], a [`profile`], the guild's [`settings`] — with its state and how an event from the
-//! log evolves it. Every entity kind implements [`Entity`]: which entities an event touches
+//! [`quest`], a [`profile`], the guild's [`settings`] and its current [`season`] — with its state
+//! and how an event from the log evolves it. Every entity kind implements [`Entity`]: which entities an event touches
 //! ([`Entity::keys`]) and how it changes one ([`Entity::evolve`]).
 //!
 //! Both readers of the log fold it with these functions and no others: the command service's
@@ -12,7 +12,8 @@
 //! log's envelope). So a member is never refused on a state the views never showed them.
 //!
 //! The rules both sides compute — the rank a tenure earns, the tax of a rank, a team's progress,
-//! the week an event counts toward — live here too. Pure: no I/O, no clock, no Discord types.
+//! the week or month an event counts toward — live here too. Pure: no I/O, no clock, no Discord
+//! types.
 
 pub mod account;
 pub mod calendar;
@@ -25,6 +26,7 @@ pub mod purchase;
 pub mod quest;
 pub mod rank;
 pub mod reputation;
+pub mod season;
 pub mod settings;
 pub mod team;
 pub mod tenure;

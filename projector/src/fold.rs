@@ -15,6 +15,7 @@ mod market;
 mod members;
 mod profiles;
 mod quests;
+mod seasons;
 mod settings;
 mod teams;
 #[cfg(test)]
@@ -29,10 +30,11 @@ pub use studio_views::market::{
     VersionKey, VersionRow,
 };
 pub use studio_views::members::{
-    Adjustment, AdjustmentKey, MemberKey, MemberRow, MemberView, WeekKey,
+    Adjustment, AdjustmentKey, MemberKey, MemberRow, MemberView, MonthKey, WeekKey,
 };
 pub use studio_views::profiles::{ProfileKey, ProfileRow};
 pub use studio_views::quests::{QuestKey, QuestRow};
+pub use studio_views::seasons::{SeasonKey, SeasonRow, SeasonXpKey};
 pub use studio_views::settings::SettingsRow;
 pub use studio_views::teams::{TeamKey, TeamMemberKey, TeamRow};
 pub use studio_views::tournaments::{TournamentKey, TournamentRow};
@@ -67,6 +69,15 @@ pub struct Rows {
     pub members: BTreeMap<MemberKey, Option<MemberRow>>,
     /// (guild, week, user) → XP earned that week.
     pub weekly: BTreeMap<WeekKey, i64>,
+    /// (guild, month, user) → XP earned that month.
+    pub monthly: BTreeMap<MonthKey, i64>,
+    /// (guild, season, user) → XP earned in that season *by this batch* (added to the stored
+    /// tally: which season an event counts toward is known only as the batch is folded).
+    pub seasonal: BTreeMap<SeasonXpKey, i64>,
+    /// guild → the season in force; `None` before its first.
+    pub seasons: BTreeMap<i64, Option<SeasonRow>>,
+    /// Seasons started by this batch (new rows only).
+    pub started: BTreeMap<SeasonKey, SeasonRow>,
     /// (guild, seq) → adjustment (new rows only).
     pub adjustments: BTreeMap<AdjustmentKey, Adjustment>,
     /// guild → last seq folded.
@@ -98,6 +109,9 @@ pub struct Rows {
 pub struct Keys {
     pub members: Vec<MemberKey>,
     pub weekly: Vec<WeekKey>,
+    pub monthly: Vec<MonthKey>,
+    /// Guilds whose season in force the batch reads.
+    pub seasons: Vec<i64>,
     pub accounts: Vec<AccountKey>,
     pub listings: Vec<ListingKey>,
     pub purchases: Vec<PurchaseKey>,
@@ -124,6 +138,7 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
         quests::keys(e, &mut keys);
         settings::keys(e, &mut keys);
         teams::keys(e, &mut keys);
+        seasons::keys(e, &mut keys);
     }
     fn tidy<T: Ord>(v: &mut Vec<T>) {
         v.sort_unstable();
@@ -131,6 +146,8 @@ pub fn keys(events: &[RecordedEvent]) -> Keys {
     }
     tidy(&mut keys.members);
     tidy(&mut keys.weekly);
+    tidy(&mut keys.monthly);
+    tidy(&mut keys.seasons);
     tidy(&mut keys.accounts);
     tidy(&mut keys.listings);
     tidy(&mut keys.purchases);
@@ -163,6 +180,7 @@ impl Rows {
             profiles: none(&keys.profiles),
             quests: none(&keys.quests),
             settings: none(&keys.settings),
+            seasons: none(&keys.seasons),
             ..Self::default()
         }
     }
@@ -182,4 +200,5 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     quests::apply(rows, e);
     settings::apply(rows, e);
     teams::apply(rows, e);
+    seasons::apply(rows, e);
 }

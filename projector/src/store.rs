@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use studio_schema::log::{self, ReadError};
 use studio_views::checkpoints::{self, Checkpoint};
 use studio_views::{
-    commissions, ledger, market, members, profiles, quests, settings, teams, tournaments,
+    commissions, ledger, market, members, profiles, quests, seasons, settings, teams, tournaments,
 };
 
 /// The advisory lock every projector write holds.
@@ -113,6 +113,12 @@ pub async fn load(conn: &mut PgConnection, keys: &Keys) -> Result<Rows, sqlx::Er
     found(&mut rows.members, members::load(conn, &keys.members).await?);
     rows.weekly
         .extend(members::load_weekly(conn, &keys.weekly).await?);
+    rows.monthly
+        .extend(members::load_monthly(conn, &keys.monthly).await?);
+    found(
+        &mut rows.seasons,
+        seasons::load_current(conn, &keys.seasons).await?,
+    );
     found(
         &mut rows.accounts,
         ledger::load_accounts(conn, &keys.accounts).await?,
@@ -160,6 +166,9 @@ fn found<K: Ord, V>(slots: &mut BTreeMap<K, Option<V>>, rows: Vec<(K, V)>) {
 async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
     members::write(conn, &present(&rows.members)).await?;
     members::write_weekly(conn, &all(&rows.weekly)).await?;
+    members::write_monthly(conn, &all(&rows.monthly)).await?;
+    seasons::write(conn, &all(&rows.started)).await?;
+    seasons::add_xp(conn, &all(&rows.seasonal)).await?;
     members::write_adjustments(conn, &all(&rows.adjustments)).await?;
     ledger::write_accounts(conn, &present(&rows.accounts)).await?;
     ledger::write_postings(conn, &all(&rows.postings)).await?;

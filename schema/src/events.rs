@@ -15,7 +15,7 @@ use crate::economy::{
     ListingDelisted, ListingFeatured, ListingPublished, ListingPurchased, ListingReviewed,
     MilestoneReleased, PurchaseDisputed, PurchaseRefunded,
 };
-use crate::ids::{ChannelId, MessageId, UserId, Xp};
+use crate::ids::{ChannelId, MessageId, SeasonId, UserId, Xp};
 use crate::money::Posting;
 use crate::teams::{
     TeamCreated, TeamDisbanded, TeamMembershipChanged, TeamMilestoneChanged, TeamOwnerChanged,
@@ -128,6 +128,15 @@ pub enum Event {
         rank: String,
         at: DateTime<Utc>,
     },
+    /// An admin started season `season` (the one after the guild's last) at `at`. Nothing is reset:
+    /// the season's leaderboard counts the XP earned after this event in the log, and all-time XP
+    /// keeps everything.
+    SeasonStarted {
+        season: SeasonId,
+        name: String,
+        by: UserId,
+        at: DateTime<Utc>,
+    },
     /// An admin undid an earlier admin action; the events appended with it reverse the rest.
     ActionUndone(crate::undo::ActionUndone),
 }
@@ -191,6 +200,7 @@ impl Event {
             Self::TeamMilestoneChanged(_) => "TeamMilestoneChanged",
             Self::TeamDisbanded(_) => "TeamDisbanded",
             Self::MemberContacted(_) => "MemberContacted",
+            Self::SeasonStarted { .. } => "SeasonStarted",
             Self::ActionUndone(_) => "ActionUndone",
         }
     }

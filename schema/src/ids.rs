@@ -94,3 +94,7 @@ local_id!(
     /// A tournament, numbered within its guild.
     TournamentId
 );
+local_id!(
+    /// A season of a guild's leaderboards, numbered 1, 2, 3, … within its guild.
+    SeasonId
+);

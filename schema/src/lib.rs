@@ -33,7 +33,8 @@ pub mod views;
 
 pub use events::{Event, SCHEMA_VERSION};
 pub use ids::{
-    ChannelId, CommissionId, GuildId, ListingId, MessageId, RoleId, TournamentId, UserId, Xp,
+    ChannelId, CommissionId, GuildId, ListingId, MessageId, RoleId, SeasonId, TournamentId, UserId,
+    Xp,
 };
 pub use money::{Account, Credits, Posting};
 

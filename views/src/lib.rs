@@ -21,6 +21,7 @@ pub mod members;
 pub mod profiles;
 pub mod quests;
 mod row;
+pub mod seasons;
 pub mod settings;
 pub mod teams;
 pub mod tournaments;
@@ -31,10 +32,10 @@ pub use studio_schema::views::SCHEMA;
 /// Version of the views' layout (their tables, in the modules' DDL); the `layout` table records
 /// the one a schema was built with, and the projector rebuilds views of any other. Bump it with
 /// any change of a table.
-pub const LAYOUT_VERSION: i32 = 9;
+pub const LAYOUT_VERSION: i32 = 10;
 
 /// Every view's DDL, in the order [`ddl`] runs it.
-const DDL: [&str; 10] = [
+const DDL: [&str; 11] = [
     members::DDL,
     checkpoints::DDL,
     ledger::DDL,
@@ -45,6 +46,7 @@ const DDL: [&str; 10] = [
     teams::DDL,
     quests::DDL,
     settings::DDL,
+    seasons::DDL,
 ];
 
 /// The DDL of every view, to run in an empty schema named by the `search_path`.
@@ -54,10 +56,11 @@ pub fn ddl() -> String {
 }
 
 /// Every table of the views, with its primary key, in the order a digest reads them.
-pub const VIEW_TABLES: [(&str, &str); 18] = [
+pub const VIEW_TABLES: [(&str, &str); 21] = [
     ("members", "guild_id, user_id"),
     ("xp_weekly", "guild_id, week_start, user_id"),
     ("xp_adjustments", "guild_id, guild_seq"),
+    ("xp_monthly", "guild_id, month_start, user_id"),
     ("accounts", "guild_id, account"),
     ("postings", "guild_id, guild_seq, line"),
     ("listings", "guild_id, listing_id"),
@@ -71,6 +74,8 @@ pub const VIEW_TABLES: [(&str, &str); 18] = [
     ("team_members", "guild_id, team_id, user_id"),
     ("quests", "guild_id, user_id"),
     ("guild_settings", "guild_id"),
+    ("seasons", "guild_id, season"),
+    ("xp_seasonal", "guild_id, season, user_id"),
     ("guild_checkpoints", "guild_id"),
     ("checkpoint", "id"),
 ];

@@ -1,6 +1,6 @@
-//! `members`, `xp_weekly` and `xp_adjustments`: membership, tenure and XP (the model's member and
-//! the views' counters), the XP each member earned each week, and every admin change of a
-//! member's XP.
+//! `members`, `xp_weekly`, `xp_monthly` and `xp_adjustments`: membership, tenure and XP (the
+//! model's member and the views' counters), the XP each member earned each week and each month,
+//! and every admin change of a member's XP.
 
 mod read;
 mod store;
@@ -18,6 +18,8 @@ pub const DDL: &str = include_str!("members.sql");
 pub type MemberKey = (i64, i64);
 /// `(guild, week, user)`: the key of an `xp_weekly` row.
 pub type WeekKey = (i64, NaiveDate, i64);
+/// `(guild, month, user)`: the key of an `xp_monthly` row (the month's first day).
+pub type MonthKey = (i64, NaiveDate, i64);
 /// `(guild, seq)`: the key of an `xp_adjustments` row.
 pub type AdjustmentKey = (i64, i64);
 

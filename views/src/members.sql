@@ -1,5 +1,5 @@
--- `members`, `xp_weekly` and `xp_adjustments`: membership, tenure and XP, each week's XP, and every
--- admin change of a member's XP.
+-- `members`, `xp_weekly`, `xp_adjustments` and `xp_monthly`: membership, tenure and XP, each week's
+-- XP, every admin change of a member's XP, and each month's XP.
 
 CREATE TABLE members (
     guild_id               bigint      NOT NULL,
@@ -40,3 +40,12 @@ CREATE TABLE xp_adjustments (
     at         timestamptz NOT NULL,
     PRIMARY KEY (guild_id, guild_seq)
 );
+
+CREATE TABLE xp_monthly (
+    guild_id     bigint NOT NULL,
+    month_start  date   NOT NULL,
+    user_id      bigint NOT NULL,
+    xp           bigint NOT NULL,
+    PRIMARY KEY (guild_id, month_start, user_id)
+);
+CREATE INDEX xp_monthly_by_xp ON xp_monthly (guild_id, month_start, xp DESC, user_id);

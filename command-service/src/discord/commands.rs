@@ -22,7 +22,7 @@ pub fn all() -> Vec<Command> {
         .build(),
         CommandBuilder::new(
             "leaderboard",
-            "The members with the most XP, all time and this week",
+            "The members with the most XP: all time, this week, this month, this season",
             CommandType::ChatInput,
         )
         .build(),
@@ -257,6 +257,7 @@ pub fn all() -> Vec<Command> {
         )
         .build(),
         tournament(),
+        season(),
         CommandBuilder::new(
             "teams",
             "Teams: create one, see yours, browse and join",
@@ -514,6 +515,32 @@ fn tournament() -> Command {
             "Cancel a tournament; its pool goes back (Manage Server)",
         )
         .option(id()),
+    )
+    .build()
+}
+
+/// `/season`: everyone sees the season in force; only admins start one (the decider refuses anyone
+/// else), so the command is listed to every member.
+fn season() -> Command {
+    CommandBuilder::new(
+        "season",
+        "The leaderboard's season: which one is on, or start the next",
+        CommandType::ChatInput,
+    )
+    .option(SubCommandBuilder::new(
+        "show",
+        "The season in force, its name and since when",
+    ))
+    .option(
+        SubCommandBuilder::new(
+            "start",
+            "Start the next season; nothing is reset (Manage Server)",
+        )
+        .option(
+            StringBuilder::new("name", "The season's name")
+                .max_length(len(crate::rules::season::NAME_CHARS))
+                .required(true),
+        ),
     )
     .build()
 }

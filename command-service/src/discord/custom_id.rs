@@ -17,6 +17,15 @@ pub enum ProfileTab {
 pub enum Period {
     AllTime,
     ThisWeek,
+    /// The calendar month (UTC).
+    ThisMonth,
+    /// The season in force: since an admin's `/season start`.
+    Season,
+}
+
+impl Period {
+    /// Every period, in the order the leaderboard's buttons show them.
+    pub const ALL: [Self; 4] = [Self::AllTime, Self::ThisWeek, Self::ThisMonth, Self::Season];
 }
 
 /// Which leaderboard button a custom id belongs to.
@@ -208,6 +217,19 @@ fn slot_of(code: &str) -> Option<Slot> {
     }
 }
 
+fn period_code(period: Period) -> &'static str {
+    match period {
+        Period::AllTime => "all",
+        Period::ThisWeek => "week",
+        Period::ThisMonth => "month",
+        Period::Season => "season",
+    }
+}
+
+fn period_of(code: &str) -> Option<Period> {
+    Period::ALL.into_iter().find(|p| period_code(*p) == code)
+}
+
 fn tab_code(tab: ShopTab) -> &'static str {
     match tab {
         ShopTab::Market => "m",
@@ -350,17 +372,8 @@ impl Action {
                 owner: user(owner)?,
             }),
             ["lb", period, page, owner, slot] => Some(Self::Leaderboard {
-                slot: match *slot {
-                    "t" => Slot::Period,
-                    "p" => Slot::Previous,
-                    "n" => Slot::Next,
-                    _ => return None,
-                },
-                period: match *period {
-                    "all" => Period::AllTime,
-                    "week" => Period::ThisWeek,
-                    _ => return None,
-                },
+                slot: slot_of(slot)?,
+                period: period_of(period)?,
                 page: page.parse().ok().filter(|p| *p < 10_000)?,
                 owner: user(owner)?,
             }),
@@ -385,18 +398,12 @@ impl fmt::Display for Action {
                 page,
                 owner,
                 slot,
-            } => {
-                let period = match period {
-                    Period::AllTime => "all",
-                    Period::ThisWeek => "week",
-                };
-                let slot = match slot {
-                    Slot::Period => "t",
-                    Slot::Previous => "p",
-                    Slot::Next => "n",
-                };
-                write!(f, "lb:{period}:{page}:{owner}:{slot}")
-            }
+            } => write!(
+                f,
+                "lb:{}:{page}:{owner}:{}",
+                period_code(*period),
+                slot_code(*slot)
+            ),
             Self::Shop {
                 tab,
                 page,
@@ -481,6 +488,18 @@ mod tests {
                 owner: big,
                 slot: Slot::Next,
             },
+            Action::Leaderboard {
+                period: Period::ThisMonth,
+                page: 0,
+                owner: big,
+                slot: Slot::Period,
+            },
+            Action::Leaderboard {
+                period: Period::Season,
+                page: 9_999,
+                owner: big,
+                slot: Slot::Previous,
+            },
             Action::Shop {
                 tab: ShopTab::Market,
                 page: 9_999,
@@ -519,6 +538,8 @@ mod tests {
             "lb:all:99999999:2:t",
             "lb:all:1:2",
             "lb:all:1:2:x",
+            "lb:year:1:2:t",
+            "lb:season:1:0:t",
             "p:stats:x:2",
             "buy:1:100",
             "buy:-1:1:2",

@@ -27,7 +27,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "leaderboard",
         usage: "/leaderboard",
-        what: "The members with the most XP, all time and this week.",
+        what: "The members with the most XP: all time, this week, this month (UTC) and this season.",
         example: "/leaderboard",
         admin: false,
     },
@@ -85,6 +85,13 @@ pub const ENTRIES: &[Entry] = &[
         usage: "/tournament list | enter id",
         what: "See and enter tournaments. Admins: `create name prize days [from]` (pool of 500+ from the mint or the treasury), `results id first [second] [third]` (paid 50/30/20 %), `cancel id`.",
         example: "/tournament enter id:1",
+        admin: false,
+    },
+    Entry {
+        name: "season",
+        usage: "/season show | start name",
+        what: "The season in force, its name and since when; its leaderboard counts the XP earned since. Admins: `start name` starts the next season (nothing is reset: all-time XP stays).",
+        example: "/season show",
         admin: false,
     },
     Entry {

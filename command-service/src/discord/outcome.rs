@@ -242,6 +242,25 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             "✅ Commission #{commission}: {}",
             step_text(step)
         )),
+        // Public, with the admin's own words: it pings nobody.
+        Outcome::SeasonStarted { season, name } => reply(&Pings::nobody())
+            .content(truncate(
+                &format!(
+                    "🏁 Season {season} **{name}** starts now! Its leaderboard counts the XP earned from here on; all-time XP stays as it is. See /leaderboard → Season."
+                ),
+                CONTENT_LIMIT,
+            ))
+            .build(),
+        Outcome::Season { season: Some(s) } => ephemeral(&format!(
+            "🏁 Season {} **{}**, since {} (started by <@{}>). /leaderboard → Season ranks the XP earned since.",
+            s.number,
+            s.name,
+            s.started_at.format("%Y-%m-%d %H:%M UTC"),
+            s.by
+        )),
+        Outcome::Season { season: None } => ephemeral(
+            "No season has started yet: XP counts all time. An admin starts one with `/season start name`.",
+        ),
     }
 }
 
@@ -370,6 +389,13 @@ mod tests {
                     text: hostile.clone(),
                     cost: Credits(200),
                     balance: Credits(0),
+                },
+                serde_json::json!([]),
+            ),
+            (
+                Outcome::SeasonStarted {
+                    season: studio_schema::SeasonId(2),
+                    name: hostile.clone(),
                 },
                 serde_json::json!([]),
             ),

@@ -4,6 +4,7 @@
 
 use super::custom_id::{Action, Period, ProfileTab, Slot};
 use super::mentions::{self, Pings};
+use super::paging;
 use crate::rules::settings::Settings;
 use crate::rules::{tenure, xp};
 use crate::views::{LeaderboardPage, MemberView};
@@ -96,9 +97,9 @@ pub fn profile(
                 .build(),
         );
     }
-    let row = row.build();
+    let row = Component::ActionRow(row.build());
     // One's own profile shows one's credits, so only its owner sees it.
-    message(embed, row, update, view.user == owner)
+    message(embed, vec![row], update, view.user == owner)
 }
 
 /// XP, level, activity and rank; the credits only on one's own profile.
@@ -121,6 +122,11 @@ fn stats_embed(view: &MemberView, rules: &Settings, own: bool, now: DateTime<Utc
         .field(EmbedFieldBuilder::new("Rank", rules.rank(in_guild).to_string()).inline())
         .field(EmbedFieldBuilder::new("Time in server", tenure::describe(in_guild)).inline())
         .field(EmbedFieldBuilder::new("XP this week", view.week_xp.to_string()).inline());
+    if let Some((season, xp)) = view.season_xp {
+        e = e.field(
+            EmbedFieldBuilder::new(format!("XP in season {season}"), xp.to_string()).inline(),
+        );
+    }
     if own {
         e = e.field(
             EmbedFieldBuilder::new(
@@ -255,12 +261,18 @@ fn rank_embed(view: &MemberView, rules: &Settings, now: DateTime<Utc>) -> Embed 
         .build()
 }
 
-/// A leaderboard page with its period and paging buttons.
+/// A leaderboard page with its period buttons and paging buttons.
 #[must_use]
 pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> InteractionResponse {
-    let title = match page.period {
-        Period::AllTime => "🏆 Leaderboard — all time",
-        Period::ThisWeek => "🏆 Leaderboard — this week",
+    let title = match (page.period, &page.season) {
+        (Period::AllTime, _) => "🏆 Leaderboard — all time".to_owned(),
+        (Period::ThisWeek, _) => "🏆 Leaderboard — this week".to_owned(),
+        (Period::ThisMonth, _) => "🏆 Leaderboard — this month".to_owned(),
+        (Period::Season, Some(s)) => truncate(
+            &format!("🏆 Leaderboard — season {}: {}", s.number, s.name),
+            256,
+        ),
+        (Period::Season, None) => "🏆 Leaderboard — season".to_owned(),
     };
     let first = page.page * LEADERBOARD_PAGE;
     let lines: Vec<String> = (first + 1..)
@@ -272,84 +284,85 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             )
         })
         .collect();
-    let per_page = i64::from(LEADERBOARD_PAGE);
-    let pages = u32::try_from((page.total.max(1) + per_page - 1) / per_page).unwrap_or(1);
+    let description = match (page.period, &page.season) {
+        _ if !lines.is_empty() => lines.join("\n"),
+        (Period::Season, None) => {
+            "No season has started yet. An admin starts one with `/season start`.".to_owned()
+        }
+        (Period::Season, Some(_)) => "Nobody has earned XP this season yet — say hello!".to_owned(),
+        _ => "Nobody has earned XP yet — say hello!".to_owned(),
+    };
+    let pages = paging::pages(page.total, i64::from(LEADERBOARD_PAGE));
+    let since = page.season.as_ref().map_or_else(String::new, |s| {
+        format!(" · since {}", s.started_at.format("%Y-%m-%d %H:%M UTC"))
+    });
     let embed = EmbedBuilder::new()
         .title(title)
         .color(COLOUR)
-        .description(if lines.is_empty() {
-            "Nobody has earned XP yet — say hello!".to_owned()
-        } else {
-            lines.join("\n")
-        })
+        .description(description)
         .footer(EmbedFooterBuilder::new(format!(
-            "Page {} of {pages}",
+            "Page {} of {pages}{since}",
             page.page + 1
         )))
         .build();
-    let button =
-        |label: &str, period: Period, to: u32, slot: Slot, style: ButtonStyle, disabled: bool| {
-            ButtonBuilder::new(style)
-                .label(label)
-                .custom_id(
-                    Action::Leaderboard {
-                        period,
-                        page: to,
-                        owner,
-                        slot,
-                    }
-                    .to_string(),
-                )
-                .disabled(disabled)
-                .build()
-        };
-    let style = |p: Period| {
-        if p == page.period {
-            ButtonStyle::Primary
-        } else {
-            ButtonStyle::Secondary
-        }
+    let to = |period, page, slot| Action::Leaderboard {
+        period,
+        page,
+        owner,
+        slot,
     };
-    let row = ActionRowBuilder::new()
-        .component(button(
-            "All time",
-            Period::AllTime,
-            0,
-            Slot::Period,
-            style(Period::AllTime),
-            false,
-        ))
-        .component(button(
-            "This week",
-            Period::ThisWeek,
-            0,
-            Slot::Period,
-            style(Period::ThisWeek),
-            false,
-        ))
-        .component(button(
+    let periods = Period::ALL
+        .into_iter()
+        .map(|p| {
+            let (label, style) = (
+                match p {
+                    Period::AllTime => "All time",
+                    Period::ThisWeek => "This week",
+                    Period::ThisMonth => "This month",
+                    Period::Season => "Season",
+                },
+                if p == page.period {
+                    ButtonStyle::Primary
+                } else {
+                    ButtonStyle::Secondary
+                },
+            );
+            paging::button(label, &to(p, 0, Slot::Period), style, false)
+        })
+        .collect();
+    let paging = vec![
+        paging::button(
             "◀ Previous",
-            page.period,
-            page.page.saturating_sub(1),
-            Slot::Previous,
+            &to(page.period, page.page.saturating_sub(1), Slot::Previous),
             ButtonStyle::Secondary,
             page.page == 0,
-        ))
-        .component(button(
+        ),
+        paging::button(
             "Next ▶",
-            page.period,
-            page.page + 1,
-            Slot::Next,
+            &to(page.period, page.page + 1, Slot::Next),
             ButtonStyle::Secondary,
             page.page + 1 >= pages,
-        ))
-        .build();
-    message(embed, row, update, false)
+        ),
+    ];
+    let rows = [periods, paging]
+        .into_iter()
+        .map(|components| {
+            Component::ActionRow(ActionRow {
+                components,
+                id: None,
+            })
+        })
+        .collect();
+    message(embed, rows, update, false)
 }
 
 /// A view (profile, leaderboard): embeds only, pinging nobody even when public.
-fn message(embed: Embed, row: ActionRow, update: bool, private: bool) -> InteractionResponse {
-    let components = [Component::ActionRow(row)];
+fn message(
+    embed: Embed,
+    components: Vec<Component>,
+    update: bool,
+    private: bool,
+) -> InteractionResponse {
     if update {
         mentions::update(&Pings::nobody())
             .embeds([embed])

@@ -140,6 +140,14 @@ pub enum Command {
     ShowSettings,
     /// A step of a commission.
     Commission(Commission),
+    /// `/season start name`: an admin starts the next season.
+    StartSeason {
+        actor: UserId,
+        actor_can_manage_guild: bool,
+        name: String,
+    },
+    /// `/season show`: anyone asks which season is in force.
+    ShowSeason,
     /// An admin undoes an earlier admin action (`/undo`, or the Undo button on its answer).
     Undo(Box<Undo>),
 }

@@ -11,6 +11,7 @@ mod market;
 mod quest;
 mod recruitment;
 mod reputation;
+mod season;
 mod team;
 mod tournament;
 mod undo;
@@ -354,6 +355,17 @@ pub fn decide(
                 },
             ))
         }
+        Command::StartSeason {
+            actor,
+            actor_can_manage_guild,
+            name,
+        } => season::start(state, *actor, *actor_can_manage_guild, name, now),
+        Command::ShowSeason => Ok((
+            Vec::new(),
+            Outcome::Season {
+                season: state.season.clone(),
+            },
+        )),
     }
 }
 
@@ -387,6 +399,8 @@ mod rank_tests;
 mod recruitment_tests;
 #[cfg(test)]
 mod reputation_tests;
+#[cfg(test)]
+mod season_tests;
 #[cfg(test)]
 mod settings_tests;
 #[cfg(test)]

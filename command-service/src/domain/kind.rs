@@ -30,6 +30,8 @@ impl Command {
             Self::Team(t) => t.kind(),
             Self::ShowSettings => "show_settings",
             Self::Commission(c) => c.kind(),
+            Self::StartSeason { .. } => "start_season",
+            Self::ShowSeason => "show_season",
             Self::Undo(_) => "undo",
         }
     }

@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use studio_schema::economy::Settlement;
 use studio_schema::money::TeamId;
-use studio_schema::{CommissionId, Credits, GuildId, ListingId, TournamentId, UserId, Xp};
+use studio_schema::{
+    CommissionId, Credits, GuildId, ListingId, SeasonId, TournamentId, UserId, Xp,
+};
 
 /// A rule said no. The member sees its text (each variant's own, below); nothing is written but the
 /// record of it.
@@ -461,6 +463,15 @@ pub enum Outcome {
         client: UserId,
         developer: UserId,
         step: Step,
+    },
+    /// An admin started a season: announced in the channel.
+    SeasonStarted {
+        season: SeasonId,
+        name: String,
+    },
+    /// The season in force (`None` before a guild's first).
+    Season {
+        season: Option<studio_model::season::Season>,
     },
 }
 

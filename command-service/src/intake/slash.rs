@@ -204,6 +204,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
         })()
         .ok_or_else(|| usage("undo"))?,
         "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
+        "season" => season(i, &options, actor).ok_or_else(|| usage("season"))?,
         "tournament" if is_view(&options, "list") => return Ok(Asked::Query(Query::Tournaments)),
         "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,
         "market" if is_view(&options, "disputes") => {
@@ -291,6 +292,19 @@ fn tournament(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<C
         },
         _ => return None,
     }))
+}
+
+fn season(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
+    let (sub, o) = options.sub()?;
+    match sub {
+        "show" => Some(Command::ShowSeason),
+        "start" => Some(Command::StartSeason {
+            actor,
+            actor_can_manage_guild: can_manage_guild(i),
+            name: o.text("name")?.to_owned(),
+        }),
+        _ => None,
+    }
 }
 
 fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {

@@ -7,6 +7,7 @@ pub mod profile;
 pub mod quest;
 pub mod reputation;
 pub mod roles;
+pub mod season;
 pub mod settings;
 pub mod team;
 pub mod tenure;

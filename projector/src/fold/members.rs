@@ -1,49 +1,62 @@
-//! `members`, `xp_weekly` and `xp_adjustments`: membership, tenure and XP.
+//! `members`, `xp_weekly`, `xp_monthly`, `xp_seasonal` and `xp_adjustments`: membership, tenure
+//! and XP, all time and by week, month and season.
 
 use super::{Adjustment, Keys, MemberView, Rows, evolve};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use studio_model::Entity;
-use studio_model::calendar::week_start;
+use studio_model::calendar::{month_start, week_start};
 use studio_model::member::Member;
 use studio_schema::Event;
 use studio_schema::log::RecordedEvent;
 
 pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
     Member::keys(&e.event, &mut |user| {
-        keys.members.push((e.guild_id.0, user.0));
-        if let Some((week, _)) = weekly_xp(e) {
-            keys.weekly.push((e.guild_id.0, week, user.0));
+        let (guild, user) = (e.guild_id.0, user.0);
+        keys.members.push((guild, user));
+        if let Some((at, _)) = xp_change(e) {
+            keys.weekly.push((guild, week_start(at), user));
+            keys.monthly.push((guild, month_start(at), user));
+            // The season the XP counts toward is the one in force at the event's place in the log.
+            keys.seasons.push(guild);
         }
     });
 }
 
-/// The week an event's XP counts toward, and the change.
-fn weekly_xp(e: &RecordedEvent) -> Option<(NaiveDate, i64)> {
+/// When an event's XP counts (for the week and the month it falls in), and the change.
+fn xp_change(e: &RecordedEvent) -> Option<(DateTime<Utc>, i64)> {
     match &e.event {
-        Event::MessagePosted { xp, posted_at, .. } if xp.0 > 0 => {
-            Some((week_start(*posted_at), xp.0))
-        }
-        Event::XpGranted { xp, .. } => Some((week_start(e.occurred_at), xp.0)),
-        Event::XpRevoked { xp, .. } => Some((week_start(e.occurred_at), -xp.0)),
+        Event::MessagePosted { xp, posted_at, .. } if xp.0 > 0 => Some((*posted_at, xp.0)),
+        Event::XpGranted { xp, .. } => Some((e.occurred_at, xp.0)),
+        Event::XpRevoked { xp, .. } => Some((e.occurred_at, -xp.0)),
         Event::ListingPurchased(_) | Event::ListingReviewed(_) | Event::QuestClaimed(_)
             if e.event.earned_xp().0 > 0 =>
         {
-            Some((week_start(e.occurred_at), e.event.earned_xp().0))
+            Some((e.occurred_at, e.event.earned_xp().0))
         }
-        // A refund takes the sale's XP back, from the week it happens in.
+        // A refund takes the sale's XP back, from the week, month and season it happens in.
         Event::PurchaseRefunded(_) if e.event.earned_xp().0 < 0 => {
-            Some((week_start(e.occurred_at), e.event.earned_xp().0))
+            Some((e.occurred_at, e.event.earned_xp().0))
         }
         _ => None,
     }
 }
 
+/// Adds `change` to the tally at `key`.
+fn add<K: Ord>(tallies: &mut std::collections::BTreeMap<K, i64>, key: K, change: i64) {
+    let tally = tallies.entry(key).or_insert(0);
+    *tally = tally.saturating_add(change);
+}
+
 pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
     Member::keys(&e.event, &mut |user| {
         let (guild, user_id) = (e.guild_id.0, user.0);
-        if let Some((week, change)) = weekly_xp(e) {
-            let w = rows.weekly.entry((guild, week, user_id)).or_insert(0);
-            *w = w.saturating_add(change);
+        if let Some((at, change)) = xp_change(e) {
+            add(&mut rows.weekly, (guild, week_start(at), user_id), change);
+            add(&mut rows.monthly, (guild, month_start(at), user_id), change);
+            if let Some(Some(season)) = rows.seasons.get(&guild) {
+                let season = season.season.number.0;
+                add(&mut rows.seasonal, (guild, season, user_id), change);
+            }
         }
         let slot = rows.members.entry((guild, user_id)).or_insert(None);
         let Some(row) = evolve(slot, user, &e.event, || MemberView {

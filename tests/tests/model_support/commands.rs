@@ -31,7 +31,7 @@ pub struct Scenario {
     pub batch: i64,
 }
 
-const KINDS: u8 = 52;
+const KINDS: u8 = 53;
 
 pub fn scenario() -> impl Strategy<Value = Scenario> {
     let step = (
@@ -361,6 +361,11 @@ fn command(s: &GuildState, step: &Step, now: DateTime<Utc>, n: i64) -> Command {
         },
         49 => Command::RecordLeave { member: a, at: now },
         50 => Command::RecordJoin(seen(a, now)),
+        51 => Command::StartSeason {
+            actor: ADMIN,
+            actor_can_manage_guild: true,
+            name: text("jam season"),
+        },
         _ => Command::SeeMembers(vec![seen(a, now), seen(b, now)]),
     }
 }

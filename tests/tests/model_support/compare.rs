@@ -62,6 +62,7 @@ pub async fn views_hold(pool: &PgPool, state: &GuildState) -> Result<(), String>
         profiles: state.profiles.keys().map(|u| (g, u.0)).collect(),
         quests: state.quests.keys().map(|u| (g, u.0)).collect(),
         settings: vec![g],
+        seasons: vec![g],
         ..Keys::default()
     };
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
@@ -144,6 +145,17 @@ pub async fn views_hold(pool: &PgPool, state: &GuildState) -> Result<(), String>
         return Err(format!(
             "settings: the decider holds {:?}, the views {settings:?}",
             state.settings
+        ));
+    }
+    let season = rows
+        .seasons
+        .get(&g)
+        .and_then(Option::as_ref)
+        .map(|r| r.season.clone());
+    if season != state.season {
+        return Err(format!(
+            "season: the decider holds {:?}, the views {season:?}",
+            state.season
         ));
     }
     // No row the decider does not know of.

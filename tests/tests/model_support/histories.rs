@@ -20,8 +20,8 @@ use studio_schema::money::{Postings, TeamId};
 use studio_schema::settings::SettingsChange;
 use studio_schema::teams::{Membership, MilestoneStep, TeamCreated, TeamMembershipChanged};
 use studio_schema::{
-    Account, ChannelId, CommissionId, Credits, Event, ListingId, MessageId, TournamentId, UserId,
-    Xp,
+    Account, ChannelId, CommissionId, Credits, Event, ListingId, MessageId, SeasonId, TournamentId,
+    UserId, Xp,
 };
 
 /// A history and the projector's batch size for it.
@@ -33,7 +33,7 @@ pub struct History {
 
 pub fn history() -> impl Strategy<Value = History> {
     (
-        prop::collection::vec((0u8..34, any::<u8>(), any::<u8>(), any::<u16>()), 1..120),
+        prop::collection::vec((0u8..35, any::<u8>(), any::<u8>(), any::<u16>()), 1..120),
         1i64..30,
     )
         .prop_map(|(events, batch)| History { events, batch })
@@ -320,6 +320,13 @@ fn event(i: i64, (kind, a, b, c): (u8, u8, u8, u16)) -> Event {
                 })
             }
         }
+        33 => Event::SeasonStarted {
+            // Numbered by its place in the history, as the decider numbers seasons: each new.
+            season: SeasonId(i + 1),
+            name: format!("season {c}"),
+            by: UserId(1),
+            at: now,
+        },
         _ => Event::GuildSettingsChanged {
             by: UserId(1),
             change: SettingsChange {

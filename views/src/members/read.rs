@@ -1,4 +1,5 @@
-//! What answers read of `members` and `xp_weekly`: a member's standing and the leaderboards.
+//! What answers read of `members`, `xp_weekly` and `xp_monthly`: a member's standing and the
+//! leaderboards.
 
 use chrono::NaiveDate;
 use sqlx::PgPool;
@@ -128,6 +129,45 @@ pub async fn ranked_in_week(
            WHERE guild_id = $1 AND week_start = $2 AND xp > 0"#,
         guild.0,
         week
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| (UserId(r.user_id), Xp(r.xp)))
+            .collect(),
+        total,
+    ))
+}
+
+/// One page of the members who earned XP in the month starting `month`, most first; and how many
+/// there are in all.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn ranked_in_month(
+    pool: &PgPool,
+    guild: GuildId,
+    month: NaiveDate,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(UserId, Xp)>, i64), sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT user_id, xp FROM views.xp_monthly
+         WHERE guild_id = $1 AND month_start = $2 AND xp > 0
+         ORDER BY xp DESC, user_id LIMIT $3 OFFSET $4",
+        guild.0,
+        month,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM views.xp_monthly
+           WHERE guild_id = $1 AND month_start = $2 AND xp > 0"#,
+        guild.0,
+        month
     )
     .fetch_one(pool)
     .await?;

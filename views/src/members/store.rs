@@ -1,6 +1,6 @@
-//! The projector's loads and writes of `members`, `xp_weekly` and `xp_adjustments`.
+//! The projector's loads and writes of `members`, `xp_weekly`, `xp_monthly` and `xp_adjustments`.
 
-use super::{Adjustment, AdjustmentKey, MemberKey, MemberRow, MemberView, WeekKey};
+use super::{Adjustment, AdjustmentKey, MemberKey, MemberRow, MemberView, MonthKey, WeekKey};
 use crate::row::column;
 use sqlx::PgConnection;
 use studio_model::member::Member;
@@ -92,6 +92,39 @@ pub async fn load_weekly(
         .collect())
 }
 
+/// The `xp_monthly` rows of `keys` that exist: each month's XP.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn load_monthly(
+    conn: &mut PgConnection,
+    keys: &[MonthKey],
+) -> Result<Vec<(MonthKey, i64)>, sqlx::Error> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (guilds, months, users) = (
+        column(keys, |k| k.0),
+        column(keys, |k| k.1),
+        column(keys, |k| k.2),
+    );
+    let found = sqlx::query!(
+        "SELECT m.guild_id, m.month_start, m.user_id, xp
+         FROM xp_monthly m
+         JOIN UNNEST($1::bigint[], $2::date[], $3::bigint[]) AS k(guild_id, month_start, user_id)
+           ON m.guild_id = k.guild_id AND m.month_start = k.month_start AND m.user_id = k.user_id",
+        &guilds,
+        &months,
+        &users
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(found
+        .into_iter()
+        .map(|r| ((r.guild_id, r.month_start, r.user_id), r.xp))
+        .collect())
+}
+
 /// Inserts or replaces `members` rows.
 ///
 /// # Errors
@@ -156,6 +189,31 @@ pub async fn write_weekly(
         "INSERT INTO xp_weekly (guild_id, week_start, user_id, xp)
          SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[])
          ON CONFLICT (guild_id, week_start, user_id) DO UPDATE SET xp = EXCLUDED.xp",
+        &column(rows, |(k, _)| k.0),
+        &column(rows, |(k, _)| k.1),
+        &column(rows, |(k, _)| k.2),
+        &column(rows, |(_, xp)| **xp),
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Inserts or replaces `xp_monthly` rows.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn write_monthly(
+    conn: &mut PgConnection,
+    rows: &[(&MonthKey, &i64)],
+) -> Result<(), sqlx::Error> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        "INSERT INTO xp_monthly (guild_id, month_start, user_id, xp)
+         SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[])
+         ON CONFLICT (guild_id, month_start, user_id) DO UPDATE SET xp = EXCLUDED.xp",
         &column(rows, |(k, _)| k.0),
         &column(rows, |(k, _)| k.1),
         &column(rows, |(k, _)| k.2),

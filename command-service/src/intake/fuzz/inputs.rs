@@ -144,7 +144,7 @@ pub(super) const NAMES: [&str; 60] = [
     "unknown",
 ];
 
-pub(super) const COMMANDS: [&str; 22] = [
+pub(super) const COMMANDS: [&str; 23] = [
     "xp",
     "undo",
     "pay",
@@ -156,6 +156,7 @@ pub(super) const COMMANDS: [&str; 22] = [
     "rep-purge",
     "settings",
     "tournament",
+    "season",
     "market",
     "commission",
     "profile",
