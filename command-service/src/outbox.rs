@@ -258,6 +258,11 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
             }));
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
+        Outcome::HeadPublished { channel, head } => effects.push(Effect::Post {
+            channel: channel.get(),
+            content: crate::rules::heads::message(head),
+            pings: Pings::nobody(),
+        }),
         Outcome::Rejoined { member, roles, .. } => {
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
