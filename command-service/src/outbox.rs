@@ -400,6 +400,19 @@ mod tests {
     }
 
     #[test]
+    fn a_chain_head_is_posted_in_the_audit_channel_pinging_nobody() {
+        let head = Outcome::HeadPublished {
+            channel: studio_schema::ChannelId(70),
+            head: "1:5:ab".into(),
+        };
+        assert!(matches!(
+            &for_outcome(GuildId(1), None, &head)[..],
+            [Effect::Post { channel: 70, content, pings }]
+                if content.contains("`1:5:ab`") && *pings == Pings::nobody()
+        ));
+    }
+
+    #[test]
     fn announcements_ping_their_member_a_deal_room_its_parties_and_dms_nobody() {
         use studio_schema::CommissionId;
         let level_up = Outcome::MessageRewarded {

@@ -393,6 +393,8 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 #[cfg(test)]
 mod economy_tests;
 #[cfg(test)]
+mod heads_tests;
+#[cfg(test)]
 mod quest_tests;
 #[cfg(test)]
 mod rank_tests;
