@@ -156,6 +156,23 @@ async fn the_head_studio_posts_in_the_audit_channel_catches_a_recomputed_rewrite
         "{}",
         set.text()
     );
+    let shown = original(
+        &stack,
+        stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "settings",
+            json!([{"name": "show", "type": 1}]),
+        ),
+    )
+    .await;
+    assert!(
+        shown
+            .text()
+            .contains(&format!("Chain head posted in: <#{ANNOUNCEMENTS}>")),
+        "{}",
+        shown.text()
+    );
     let post = stack
         .discord
         .wait_for(PATIENCE, |d| {
