@@ -258,6 +258,11 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
             }));
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
+        Outcome::HeadPublished { channel, head } => effects.push(Effect::Post {
+            channel: channel.get(),
+            content: crate::rules::heads::message(head),
+            pings: Pings::nobody(),
+        }),
         Outcome::Rejoined { member, roles, .. } => {
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
@@ -392,6 +397,19 @@ mod tests {
             members: vec![UserId(1)],
             gone: Some(UserId(9)),
         }));
+    }
+
+    #[test]
+    fn a_chain_head_is_posted_in_the_audit_channel_pinging_nobody() {
+        let head = Outcome::HeadPublished {
+            channel: studio_schema::ChannelId(70),
+            head: "1:5:ab".into(),
+        };
+        assert!(matches!(
+            &for_outcome(GuildId(1), None, &head)[..],
+            [Effect::Post { channel: 70, content, pings }]
+                if content.contains("`1:5:ab`") && *pings == Pings::nobody()
+        ));
     }
 
     #[test]

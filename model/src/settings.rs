@@ -47,6 +47,9 @@ pub struct Settings {
     pub rank_roles: [Option<RoleId>; 3],
     /// The reaction that gives reputation, as [`reaction_key`] writes it.
     pub rep_reaction: String,
+    /// Where the chain head is posted for auditors, if the guild set a channel.
+    #[serde(default)]
+    pub audit_channel: Option<ChannelId>,
 }
 
 impl Default for Settings {
@@ -64,6 +67,7 @@ impl Default for Settings {
             ranks: Thresholds::default(),
             rank_roles: [None; 3],
             rep_reaction: REACTION.to_owned(),
+            audit_channel: None,
         }
     }
 }
@@ -148,6 +152,9 @@ impl Settings {
         if let Some(ch) = c.level_up_channel {
             self.level_up_channel = (ch != 0).then_some(ChannelId(ch));
         }
+        if let Some(ch) = c.audit_channel {
+            self.audit_channel = (ch != 0).then_some(ChannelId(ch));
+        }
         if let Some(t) = c.tax_percent {
             self.tax_percent = t;
         }
@@ -202,6 +209,9 @@ impl Settings {
                 .map(|_| self.rep_reaction.clone()),
             rank_months: change.rank_months.map(|_| self.ranks.0),
             team_fee: change.team_fee.map(|_| self.team_fee.0),
+            audit_channel: change
+                .audit_channel
+                .map(|_| self.audit_channel.map_or(0, |c| c.0)),
         }
     }
 }

@@ -139,6 +139,14 @@ pub enum Event {
     },
     /// An admin undid an earlier admin action; the events appended with it reverse the rest.
     ActionUndone(crate::undo::ActionUndone),
+    /// The scheduler posted the guild's chain head — the event at `seq` and its `hash` (hex) — to
+    /// the audit channel at `at`, outside the database. This event comes after that head, so it
+    /// moves the head itself: the head it names is the one just before it.
+    ChainHeadPublished {
+        seq: i64,
+        hash: String,
+        at: DateTime<Utc>,
+    },
 }
 
 /// A payload that cannot be read as any known event.
@@ -202,6 +210,7 @@ impl Event {
             Self::MemberContacted(_) => "MemberContacted",
             Self::SeasonStarted { .. } => "SeasonStarted",
             Self::ActionUndone(_) => "ActionUndone",
+            Self::ChainHeadPublished { .. } => "ChainHeadPublished",
         }
     }
 

@@ -261,6 +261,25 @@ pub async fn read_chain(
     .await
 }
 
+/// The hash the log holds for `guild`'s event at `seq`, in hex: the chain head there. `None` when
+/// there is no such event.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn hash_at(
+    pool: &PgPool,
+    guild: GuildId,
+    seq: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let hash: Option<Vec<u8>> =
+        sqlx::query_scalar("SELECT hash FROM event_log WHERE guild_id = $1 AND guild_seq = $2")
+            .bind(guild.0)
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?;
+    Ok(hash.map(|h| crate::chain::hex(&h)))
+}
+
 /// The events of `guild` after `after_seq`, in order, at most `limit`.
 ///
 /// # Errors

@@ -43,4 +43,7 @@ pub struct SettingsChange {
     /// Credits creating a team costs (to the treasury).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub team_fee: Option<i64>,
+    /// Where the chain head is posted for auditors; `Some(0)` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audit_channel: Option<i64>,
 }

@@ -49,6 +49,18 @@ async fn as_superuser(stack: &Stack, sql: &str) {
     .expect("rewrite");
 }
 
+/// What a careful forger runs after rewriting an event: every hash recomputed, so the chain is
+/// whole again.
+const RECOMPUTE_EVERY_HASH: &str = "DO $$
+     DECLARE e record; prev bytea;
+     BEGIN
+         FOR e IN SELECT * FROM event_log ORDER BY guild_seq LOOP
+             prev := event_chain_hash(prev, e.guild_id, e.guild_seq, e.event_id, e.event_type,
+                 e.schema_version, e.payload, e.actor_id, e.causation_id, e.occurred_at);
+             UPDATE event_log SET hash = prev WHERE position = e.position;
+         END LOOP;
+     END $$;";
+
 /// Alice is granted 100 and pays bob 30; then bob is granted 50.
 async fn history() -> Stack {
     let (alice, bob, admin) = (alice(), bob(), admin());
@@ -106,24 +118,116 @@ async fn a_rewritten_history_is_caught_at_the_event_and_by_the_head_kept_elsewhe
 
     // A careful forger recomputes every hash after it: the chain is whole again, but its head is
     // not the one kept before.
-    as_superuser(
-        &stack,
-        "DO $$
-         DECLARE e record; prev bytea;
-         BEGIN
-             FOR e IN SELECT * FROM event_log ORDER BY guild_seq LOOP
-                 prev := event_chain_hash(prev, e.guild_id, e.guild_seq, e.event_id, e.event_type,
-                     e.schema_version, e.payload, e.actor_id, e.causation_id, e.occurred_at);
-                 UPDATE event_log SET hash = prev WHERE position = e.position;
-             END LOOP;
-         END $$;",
-    )
-    .await;
+    as_superuser(&stack, RECOMPUTE_EVERY_HASH).await;
     let (sound, report) = verify(&stack, &[]).await;
     assert!(sound && report.contains("whole"), "recomputed: {report}");
     assert_ne!(head(&report), kept, "the head moved");
     let (sound, report) = verify(&stack, &["--head", &kept]).await;
     assert!(!sound, "the head kept elsewhere catches it: {report}");
+    assert!(report.contains("MISMATCH"), "{report}");
+    stack.finish().await;
+}
+
+#[tokio::test]
+async fn the_head_studio_posts_in_the_audit_channel_catches_a_recomputed_rewrite() {
+    let (alice, admin) = (alice(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob(), admin.clone()]).await;
+    let projector = stack.spawn("projector", &[], &[]);
+    let command = stack.spawn("command-service", &[], &[("STUDIO_SCHEDULER_MS", "200")]);
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    original(&stack, grant(&stack, &admin, 1001, 100)).await;
+
+    // The admin names the audit channel; Studio posts its head there.
+    let set = original(
+        &stack,
+        stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "settings",
+            json!([{"name": "audit-channel", "type": 1, "options": [
+                {"name": "channel", "type": 7, "value": ANNOUNCEMENTS.to_string()}]}]),
+        ),
+    )
+    .await;
+    assert!(
+        set.text().contains(&format!("<#{ANNOUNCEMENTS}>")),
+        "{}",
+        set.text()
+    );
+    let shown = original(
+        &stack,
+        stack.slash(
+            &admin,
+            ADMIN_PERMISSIONS,
+            "settings",
+            json!([{"name": "show", "type": 1}]),
+        ),
+    )
+    .await;
+    assert!(
+        shown
+            .text()
+            .contains(&format!("Chain head posted in: <#{ANNOUNCEMENTS}>")),
+        "{}",
+        shown.text()
+    );
+    let post = stack
+        .discord
+        .wait_for(PATIENCE, |d| {
+            d.channel_messages()
+                .into_iter()
+                .find(|m| m.channel_id == ANNOUNCEMENTS && m.content.contains("Chain head"))
+        })
+        .await
+        .expect("the chain head is posted in the audit channel");
+    let posted = post
+        .content
+        .split('`')
+        .nth(1)
+        .expect("the head between backticks")
+        .to_owned();
+    assert!(posted.starts_with(&format!("{GUILD}:")), "{posted}");
+    let (sound, report) = verify(&stack, &["--head", &posted]).await;
+    assert!(sound, "the posted head matches the log: {report}");
+
+    // More activity; the head is not posted again within the hour.
+    original(
+        &stack,
+        stack.slash(
+            &alice,
+            MEMBER_PERMISSIONS,
+            "pay",
+            json!([{"name": "member", "type": 6, "value": "1002"},
+                   {"name": "amount", "type": 4, "value": 30}]),
+        ),
+    )
+    .await;
+    stack.projected().await;
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let heads = stack
+        .discord
+        .channel_messages()
+        .into_iter()
+        .filter(|m| m.content.contains("Chain head"))
+        .count();
+    assert_eq!(heads, 1, "one post until the hour passes");
+    drop((gateway, command, projector));
+
+    // A superuser rewrites the grant and recomputes every hash: the chain is whole again, but the
+    // head Studio posted outside the database no longer matches.
+    as_superuser(
+        &stack,
+        "UPDATE event_log SET payload = jsonb_set(payload, '{amount}', '1000')
+         WHERE event_type = 'CreditsGranted';",
+    )
+    .await;
+    as_superuser(&stack, RECOMPUTE_EVERY_HASH).await;
+    let (sound, report) = verify(&stack, &[]).await;
+    assert!(sound && report.contains("whole"), "recomputed: {report}");
+    let (sound, report) = verify(&stack, &["--head", &posted]).await;
+    assert!(!sound, "the posted head catches the rewrite: {report}");
     assert!(report.contains("MISMATCH"), "{report}");
     stack.finish().await;
 }

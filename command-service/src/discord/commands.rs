@@ -191,6 +191,13 @@ pub fn all() -> Vec<Command> {
             .option(ChannelBuilder::new("channel", "The channel")),
         )
         .option(
+            SubCommandBuilder::new(
+                "audit-channel",
+                "Where Studio posts its log's chain head for auditors (none: nowhere)",
+            )
+            .option(ChannelBuilder::new("channel", "The channel")),
+        )
+        .option(
             SubCommandBuilder::new("tax", "Marketplace tax in percent by the seller's rank")
                 .option(bounded("beginner", "Percent", limits::MAX_TAX_PERCENT))
                 .option(bounded("learner", "Percent", limits::MAX_TAX_PERCENT))

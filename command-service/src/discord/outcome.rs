@@ -168,6 +168,7 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
         Outcome::RepPurged { giver, count } => ephemeral(&format!(
             "✅ Removed the {count} reputation points <@{giver}> had given."
         )),
+        Outcome::HeadPublished { head, .. } => ephemeral(&crate::rules::heads::message(head)),
         Outcome::RankUp { member, rank, .. } => {
             ephemeral(&format!("🎖️ <@{member}> reached the **{rank}** rank!"))
         }

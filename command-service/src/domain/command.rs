@@ -107,6 +107,9 @@ pub enum Command {
     Tournament(TournamentCmd),
     /// The scheduler: a member's time in the guild has reached `rank`.
     ReachRank { member: UserId, rank: Rank },
+    /// The scheduler: the chain head at `seq` is due in the audit channel. `hash` is the event's
+    /// hash as the log holds it, read before deciding (`None` until read: then nothing is posted).
+    PublishHead { seq: i64, hash: Option<String> },
     /// An admin changes the guild's rules.
     ChangeSettings {
         actor: UserId,

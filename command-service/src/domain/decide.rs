@@ -145,6 +145,7 @@ pub fn decide(
                 _ => Ok((Vec::new(), Outcome::Recorded)),
             }
         }
+        Command::PublishHead { seq, hash } => Ok(publish_head(state, *seq, hash.as_deref(), now)),
         Command::ChangeSettings {
             actor,
             actor_can_manage_guild,
@@ -392,6 +393,8 @@ fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
 #[cfg(test)]
 mod economy_tests;
 #[cfg(test)]
+mod heads_tests;
+#[cfg(test)]
 mod quest_tests;
 #[cfg(test)]
 mod rank_tests;
@@ -411,3 +414,26 @@ mod tests;
 mod tournament_tests;
 #[cfg(test)]
 mod undo_tests;
+
+/// The head at `seq`, posted in the audit channel if the guild still has one and its hash was read.
+fn publish_head(
+    state: &GuildState,
+    seq: i64,
+    hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> (Vec<Event>, Outcome) {
+    match (state.settings.audit_channel, hash) {
+        (Some(channel), Some(hash)) if seq > state.heads.seq => (
+            vec![Event::ChainHeadPublished {
+                seq,
+                hash: hash.to_owned(),
+                at: now,
+            }],
+            Outcome::HeadPublished {
+                channel,
+                head: format!("{}:{seq}:{hash}", state.guild),
+            },
+        ),
+        _ => (Vec::new(), Outcome::Recorded),
+    }
+}

@@ -23,6 +23,7 @@ impl Command {
             Self::Contact { .. } => "contact",
             Self::Tournament(t) => t.kind(),
             Self::ReachRank { .. } => "reach_rank",
+            Self::PublishHead { .. } => "publish_head",
             Self::ChangeSettings { .. } => "change_settings",
             Self::Daily { .. } => "daily",
             Self::ClaimQuest { .. } => "claim_quest",

@@ -473,6 +473,11 @@ pub enum Outcome {
     Season {
         season: Option<studio_model::season::Season>,
     },
+    /// The chain head `<guild>:<seq>:<hex>` is posted in the audit channel.
+    HeadPublished {
+        channel: studio_schema::ChannelId,
+        head: String,
+    },
 }
 
 /// What happened to a commission.

@@ -1,10 +1,10 @@
 //! What the clock makes due: escrows whose review window passed, members whose time in the guild
-//! reached a rank. Each due command is keyed by what it acts on, so two replicas, a restart or a
+//! reached a rank, the chain head to post in the audit channel. Each due command is keyed by what it acts on, so two replicas, a restart or a
 //! repeated tick decide it once; the time it happened is decided in the command and written in
 //! its event.
 
 use super::{Command, Commission, GuildState};
-use crate::rules::tenure;
+use crate::rules::{heads, tenure};
 use chrono::{DateTime, Utc};
 use studio_model::commission::CommissionStatus;
 
@@ -36,7 +36,22 @@ pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
             )
         })
     });
-    let mut due: Vec<(String, Command)> = releases.chain(ranks).collect();
+    let head = heads::due(
+        state.settings.audit_channel,
+        &state.heads,
+        state.last_seq,
+        now,
+    )
+    .then(|| {
+        (
+            format!("chain-head:{}:{}", state.guild, state.last_seq),
+            Command::PublishHead {
+                seq: state.last_seq,
+                hash: None,
+            },
+        )
+    });
+    let mut due: Vec<(String, Command)> = releases.chain(ranks).chain(head).collect();
     // HashMap order is not stable; the log's order must not depend on it.
     due.sort_by(|a, b| a.0.cmp(&b.0));
     due

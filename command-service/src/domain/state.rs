@@ -11,6 +11,8 @@ pub struct GuildState {
     pub guild: GuildId,
     pub last_seq: i64,
     entities: Guild,
+    /// The last post of the chain head, for the scheduler ([`crate::rules::heads`]).
+    pub heads: crate::rules::heads::Published,
 }
 
 impl Deref for GuildState {
@@ -29,6 +31,7 @@ impl GuildState {
             guild,
             last_seq: 0,
             entities: Guild::default(),
+            heads: crate::rules::heads::Published::default(),
         }
     }
 
@@ -52,6 +55,7 @@ impl GuildState {
     /// Folds an appended event and moves the head to its sequence.
     pub fn apply(&mut self, seq: i64, event: &Event) {
         self.evolve(event);
+        self.heads.apply(seq, event);
         self.last_seq = seq;
     }
 }

@@ -336,6 +336,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
             change.no_xp_channel = Some((channel("channel")??, boolean("without_xp")?));
         }
         "level-up-channel" => change.level_up_channel = Some(channel("channel")?.unwrap_or(0)),
+        "audit-channel" => change.audit_channel = Some(channel("channel")?.unwrap_or(0)),
         "tax" => {
             change.tax_percent = Some([
                 o.int("beginner")?,

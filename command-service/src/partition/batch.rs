@@ -706,7 +706,8 @@ impl Worker<'_> {
     /// Decides what the clock made due (escrows whose review window passed) in the partition's guilds.
     pub async fn run_due(&mut self) -> Result<(), Lost> {
         let now = Utc::now();
-        let groups = self.writer.due(now);
+        let mut groups = self.writer.due(now);
+        self.read_heads(&mut groups).await;
         if groups.is_empty() {
             return Ok(());
         }
@@ -760,6 +761,29 @@ impl Worker<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Reads from the log the hash of each chain head due to be posted, so the decider stays pure. A
+    /// head whose hash could not be read is left for the next tick.
+    async fn read_heads(&self, groups: &mut Vec<(GuildId, Vec<Pending>)>) {
+        for (guild, pending) in groups.iter_mut() {
+            let mut kept = Vec::with_capacity(pending.len());
+            for mut p in std::mem::take(pending) {
+                if let Command::PublishHead { seq, hash } = &mut p.command {
+                    match studio_schema::log::hash_at(&self.shared.pool, *guild, *seq).await {
+                        Ok(Some(h)) => *hash = Some(h),
+                        Ok(None) => continue,
+                        Err(err) => {
+                            warn!(%guild, error = %err, "chain head not read; the next tick retries");
+                            continue;
+                        }
+                    }
+                }
+                kept.push(p);
+            }
+            *pending = kept;
+        }
+        groups.retain(|(_, pending)| !pending.is_empty());
     }
 
     /// Wakes the projector; a lost notice only delays it until its next poll.

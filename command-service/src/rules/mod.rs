@@ -2,6 +2,7 @@
 //! Each rule lives in exactly one place here; deciders and renderers call it.
 
 pub mod economy;
+pub mod heads;
 pub mod premium;
 pub mod profile;
 pub mod quest;

@@ -139,6 +139,12 @@ pub fn lines(settings: &Settings) -> Vec<String> {
                 |c| format!("<#{c}>")
             )
         ),
+        format!(
+            "Chain head posted in: {}",
+            settings
+                .audit_channel
+                .map_or_else(|| "nowhere".into(), |c| format!("<#{c}>"))
+        ),
         format!("Marketplace tax: Beginner {b} %, Learner {l} %, Expert {e} %, Master {m} %"),
         format!(
             "Beginners may sell: {}",
@@ -215,6 +221,15 @@ pub fn describe(change: &SettingsChange) -> String {
             "Level-ups are announced where they happen.".to_owned()
         } else {
             format!("Level-ups are announced in <#{c}>.")
+        });
+    }
+    if let Some(c) = change.audit_channel {
+        said.push(if c == 0 {
+            "The chain head is no longer posted.".to_owned()
+        } else {
+            format!(
+                "The log's chain head is posted in <#{c}> (soon, then hourly while the log grows)."
+            )
         });
     }
     if let Some([b, l, e, m]) = change.tax_percent {
