@@ -11,7 +11,7 @@ use studio_schema::UserId;
 pub fn text(p: &Preview, name: &dyn Fn(UserId) -> String) -> String {
     let mut out = String::new();
     let days = (p.now - p.since).num_days();
-    let _ = writeln!(out, "Ranks now: {}", p.after.ranks.describe());
+    let _ = writeln!(out, "Ranks with the change: {}", p.after.ranks.describe());
     if p.ranks.is_empty() {
         out.push_str("No member's rank would change.\n");
     }
