@@ -121,10 +121,12 @@ where
                 sellers.entry(sale.seller).or_default().add(sale.tax.0, new);
             }
             Event::QuestClaimed(claim) if recent => {
-                let new = shadow.quest_on(claim.member, claim.day).map_or(claim.reward, |a| {
-                    let base = p.after.quest_rewards[usize::from(a.quest.difficulty).min(2)];
-                    reward(base, claim.streak)
-                });
+                let new = shadow
+                    .quest_on(claim.member, claim.day)
+                    .map_or(claim.reward, |a| {
+                        let base = p.after.quest_rewards[usize::from(a.quest.difficulty).min(2)];
+                        reward(base, claim.streak)
+                    });
                 p.quests.add(claim.reward.0, new.0);
             }
             Event::MessagePosted {

@@ -129,8 +129,7 @@ async fn cli_preview(stack: &Stack, args: &[&str]) -> (i32, String) {
         .await;
     (
         out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
 }
 
@@ -178,11 +177,13 @@ async fn a_preview_writes_nothing_and_matches_what_the_change_then_does() {
     assert_ne!(preview.flags & EPHEMERAL, 0, "a preview is private");
     assert!(said.contains("Preview"), "{said}");
     assert!(
-        said.contains(&format!("<@{}> loses a rank: Expert → Learner", alice.user_id))
-            && said.contains(&format!(
-                "<@{}> gains a rank: Beginner → Learner",
-                newbie.user_id
-            )),
+        said.contains(&format!(
+            "<@{}> loses a rank: Expert → Learner",
+            alice.user_id
+        )) && said.contains(&format!(
+            "<@{}> gains a rank: Beginner → Learner",
+            newbie.user_id
+        )),
         "{said}"
     );
     for unmoved in [bob.user_id, carol.user_id, admin.user_id] {
@@ -230,13 +231,17 @@ async fn a_preview_writes_nothing_and_matches_what_the_change_then_does() {
     assert_eq!(code, 0, "{printed}");
     assert_eq!(line(&printed, "Marketplace tax, last 30 days"), sales);
     assert!(
-        printed.contains("Learner 10 % → 12 %") && printed.contains("No member's rank would change."),
+        printed.contains("Learner 10 % → 12 %")
+            && printed.contains("No member's rank would change."),
         "{printed}"
     );
     let (code, printed) = cli_preview(&stack, &["--ranks", "0,1,2"]).await;
     assert_eq!(code, 0, "{printed}");
     assert!(
-        printed.contains(&format!("member {} gains a rank: Learner → Master", alice.user_id)),
+        printed.contains(&format!(
+            "member {} gains a rank: Learner → Master",
+            alice.user_id
+        )),
         "{printed}"
     );
 

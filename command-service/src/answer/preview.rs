@@ -7,9 +7,9 @@ use crate::discord::render;
 use crate::rules::settings;
 use chrono::Utc;
 use studio_model::preview;
+use studio_schema::GuildId;
 use studio_schema::log::{self, ReadError, RecordedEvent};
 use studio_schema::settings::SettingsChange;
-use studio_schema::GuildId;
 use tracing::warn;
 use twilight_model::http::interaction::InteractionResponse;
 

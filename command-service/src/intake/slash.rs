@@ -324,9 +324,9 @@ fn season(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Comma
 
 /// Whether a `/settings` subcommand asks only for a preview (its `preview` option set).
 fn previewing(options: &Options<'_>) -> bool {
-    options.sub().is_some_and(|(_, o)| {
-        matches!(o.value("preview"), Some(CommandOptionValue::Boolean(true)))
-    })
+    options
+        .sub()
+        .is_some_and(|(_, o)| matches!(o.value("preview"), Some(CommandOptionValue::Boolean(true))))
 }
 
 fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {

@@ -17,7 +17,13 @@ pub fn text(p: &Preview, name: &dyn Fn(UserId) -> String) -> String {
     }
     for r in &p.ranks {
         let verb = if r.to > r.from { "gains" } else { "loses" };
-        let _ = writeln!(out, "- {} {verb} a rank: {} → {}", name(r.member), r.from, r.to);
+        let _ = writeln!(
+            out,
+            "- {} {verb} a rank: {} → {}",
+            name(r.member),
+            r.from,
+            r.to
+        );
     }
     let tiers: Vec<String> = RANKS
         .iter()
