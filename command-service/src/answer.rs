@@ -4,6 +4,7 @@
 //! (`crate::outbox`), after the outcome is durable.
 
 mod defer;
+mod preview;
 mod view;
 
 pub use defer::{ANSWER_DEADLINE, DEFER_AFTER, age, is_stale};

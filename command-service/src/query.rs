@@ -26,6 +26,11 @@ pub enum Query {
     Commissions { member: UserId },
     /// `/market disputes`, for an admin (the intake checked the Manage Server permission).
     Disputes,
+    /// `/settings … preview:true`, for an admin (the intake checked the Manage Server permission):
+    /// what the change would change now, from the log; nothing is written.
+    Preview {
+        change: Box<studio_schema::settings::SettingsChange>,
+    },
     /// A purchase's code, delivered again to `owner`.
     Code { listing: ListingId, owner: UserId },
 }

@@ -21,6 +21,7 @@ pub mod commission;
 pub mod guild;
 pub mod listing;
 pub mod member;
+pub mod preview;
 pub mod profile;
 pub mod purchase;
 pub mod quest;

@@ -3,7 +3,7 @@
 
 use crate::Entity;
 use chrono::NaiveDate;
-use studio_schema::{Event, UserId};
+use studio_schema::{Credits, Event, UserId};
 
 /// What a daily quest asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,6 +58,19 @@ pub const QUESTS: [Quest; 4] = [
 #[must_use]
 pub fn by_code(code: &str) -> Option<Quest> {
     QUESTS.iter().copied().find(|q| q.code == code)
+}
+
+/// Each consecutive day adds this percent to the reward …
+pub const STREAK_BONUS_PERCENT: i64 = 10;
+/// … up to this many days of bonus.
+pub const MAX_STREAK_BONUS_DAYS: u32 = 5;
+
+/// What a claim pays: the difficulty's base reward, plus the streak bonus from the second
+/// consecutive day on.
+#[must_use]
+pub fn reward(base: i64, streak: u32) -> Credits {
+    let bonus_days = i64::from(streak.saturating_sub(1).min(MAX_STREAK_BONUS_DAYS));
+    Credits(base * (100 + STREAK_BONUS_PERCENT * bonus_days) / 100)
 }
 
 /// A member's quest of one day.

@@ -216,6 +216,12 @@ impl Settings {
     }
 }
 
+/// `percent` of `amount`, rounded down (the payer keeps the fraction).
+#[must_use]
+pub fn percent_of(amount: Credits, percent: i64) -> Credits {
+    Credits(amount.0 * percent / 100)
+}
+
 /// The index of a rank that can have a role (Learner 0, Expert 1, Master 2), from its name.
 #[must_use]
 pub fn rank_role_index(rank: &str) -> Option<usize> {

@@ -1,6 +1,7 @@
 //! The command line: what each command takes ([`Cli`]) and what it does ([`run`]).
 
 mod audit;
+mod preview;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -30,6 +31,15 @@ enum Command {
     /// Listings' code, kept apart from the log.
     #[command(subcommand)]
     Content(ContentCommand),
+    /// What a settings change would change now, before an admin makes it: whose rank would move,
+    /// and the last 30 days' taxes, quest rewards and message XP re-decided under the new rules by
+    /// folding the log. Writes nothing; needs only a login that can read the log.
+    Preview {
+        /// The guild's id.
+        guild: u64,
+        #[command(flatten)]
+        change: preview::Change,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +152,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
         }
         Command::Migrate => migrate().await?,
         Command::Audit(command) => return audit::run(command).await,
+        Command::Preview { guild, change } => return preview::run(guild, change).await,
         Command::Content(ContentCommand::Forget { guild, listing }) => {
             let pool = studio_schema::config::operator_pool(
                 " (the command service's login, or the owner's)",

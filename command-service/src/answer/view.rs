@@ -58,6 +58,7 @@ impl Answerer {
                 let rows = commissions::of_member(pool, guild, *member, RECENT_ENTRIES).await?;
                 render::private_embed(shop::commissions_embed(&rows))
             }
+            Query::Preview { change } => self.preview(guild, change).await,
             Query::Disputes => {
                 let rows = market::disputes(pool, guild, DISPUTES).await?;
                 render::private_embed(shop::disputes_embed(&rows))

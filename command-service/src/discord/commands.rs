@@ -170,7 +170,8 @@ pub fn all() -> Vec<Command> {
                     IntegerBuilder::new("cooldown_seconds", "Seconds between rewarded messages")
                         .min_value(0)
                         .max_value(limits::MAX_COOLDOWN_SECS),
-                ),
+                )
+                .option(preview_option()),
         )
         .option(
             SubCommandBuilder::new(
@@ -202,13 +203,15 @@ pub fn all() -> Vec<Command> {
                 .option(bounded("beginner", "Percent", limits::MAX_TAX_PERCENT))
                 .option(bounded("learner", "Percent", limits::MAX_TAX_PERCENT))
                 .option(bounded("expert", "Percent", limits::MAX_TAX_PERCENT))
-                .option(bounded("master", "Percent", limits::MAX_TAX_PERCENT)),
+                .option(bounded("master", "Percent", limits::MAX_TAX_PERCENT))
+                .option(preview_option()),
         )
         .option(
             SubCommandBuilder::new("quest-rewards", "Credits daily quests pay by difficulty")
                 .option(bounded("easy", "Credits", limits::MAX_QUEST_REWARD))
                 .option(bounded("medium", "Credits", limits::MAX_QUEST_REWARD))
-                .option(bounded("hard", "Credits", limits::MAX_QUEST_REWARD)),
+                .option(bounded("hard", "Credits", limits::MAX_QUEST_REWARD))
+                .option(preview_option()),
         )
         .option(
             SubCommandBuilder::new("ranks", "Months in the server each rank needs")
@@ -226,7 +229,8 @@ pub fn all() -> Vec<Command> {
                     "master",
                     "Months in the server",
                     limits::MAX_RANK_MONTHS,
-                )),
+                ))
+                .option(preview_option()),
         )
         .option(
             SubCommandBuilder::new("team-fee", "What creating a team costs").option(
@@ -368,6 +372,14 @@ fn credit_adjust(name: &str, description: &str) -> SubCommandBuilder {
         .option(UserBuilder::new("member", "The member").required(true))
         .option(credits("amount", "How many credits"))
         .option(note("reason", "Why (kept in the ledger)"))
+}
+
+/// `preview`: see what a rule change would change now, privately, without making it.
+fn preview_option() -> BooleanBuilder {
+    BooleanBuilder::new(
+        "preview",
+        "True: only show (privately) what this would change now; nothing changes",
+    )
 }
 
 /// A required whole number from 0 to `max`.

@@ -152,8 +152,8 @@ pub const ENTRIES: &[Entry] = &[
     },
     Entry {
         name: "settings",
-        usage: "/settings show | xp [per_message] [cooldown_seconds] | no-xp channel without_xp | level-up-channel [channel] | audit-channel [channel] | tax beginner learner expert master | quest-rewards easy medium hard | team-fee amount | ranks learner expert master | rank-role rank [role] | rep-reaction emoji | beginners-sell allowed | prodev-role [role]",
-        what: "The server's rules: XP per message and its cooldown, channels without XP, where level-ups are announced, marketplace tax by rank (0–50 %), daily quest rewards, the team fee, the months each rank needs, a role for each rank, the reaction that gives reputation, whether Beginners sell, the Pro-Dev role; changing a role gives the new one and takes the old one from the members who hold it. A change counts from the moment it is made; what was earned before stays.",
+        usage: "/settings show | xp [per_message] [cooldown_seconds] [preview] | no-xp channel without_xp | level-up-channel [channel] | audit-channel [channel] | tax beginner learner expert master [preview] | quest-rewards easy medium hard [preview] | team-fee amount | ranks learner expert master [preview] | rank-role rank [role] | rep-reaction emoji | beginners-sell allowed | prodev-role [role]",
+        what: "The server's rules: XP per message and its cooldown, channels without XP, where level-ups are announced, marketplace tax by rank (0–50 %), daily quest rewards, the team fee, the months each rank needs, a role for each rank, the reaction that gives reputation, whether Beginners sell, the Pro-Dev role; changing a role gives the new one and takes the old one from the members who hold it. A change counts from the moment it is made; what was earned before stays. With preview:true, xp, tax, quest-rewards and ranks change nothing and show you privately what they would do now: whose rank moves, and the last 30 days' taxes, quest rewards and message XP under the new rules.",
         example: "/settings xp per_message:10 cooldown_seconds:30",
         admin: true,
     },

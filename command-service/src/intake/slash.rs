@@ -203,7 +203,22 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
             })))
         })()
         .ok_or_else(|| usage("undo"))?,
-        "settings" => settings(i, &options, actor).ok_or_else(|| usage("settings"))?,
+        "settings" => match settings(i, &options, actor).ok_or_else(|| usage("settings"))? {
+            Command::ChangeSettings {
+                actor_can_manage_guild,
+                change,
+                ..
+            } if previewing(&options) => {
+                if !actor_can_manage_guild {
+                    return Err(
+                        "❌ You need the Manage Server permission to preview a settings change."
+                            .to_owned(),
+                    );
+                }
+                return Ok(Asked::Query(Query::Preview { change }));
+            }
+            command => command,
+        },
         "season" => season(i, &options, actor).ok_or_else(|| usage("season"))?,
         "tournament" if is_view(&options, "list") => return Ok(Asked::Query(Query::Tournaments)),
         "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,
@@ -305,6 +320,13 @@ fn season(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Comma
         }),
         _ => None,
     }
+}
+
+/// Whether a `/settings` subcommand asks only for a preview (its `preview` option set).
+fn previewing(options: &Options<'_>) -> bool {
+    options
+        .sub()
+        .is_some_and(|(_, o)| matches!(o.value("preview"), Some(CommandOptionValue::Boolean(true))))
 }
 
 fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Command> {
@@ -755,6 +777,33 @@ mod tests {
         assert!(
             matches!(other, Ok(Incoming::Command { command: Command::ChangeSettings { ref role_facts, .. }, .. }) if role_facts.is_none()),
             "{other:?}"
+        );
+    }
+
+    #[test]
+    fn a_settings_preview_is_a_query_for_admins_only() {
+        let ranks = json!([{"name": "ranks", "type": 1, "options": [
+            {"name": "learner", "type": 4, "value": 0},
+            {"name": "expert", "type": 4, "value": 2},
+            {"name": "master", "type": 4, "value": 3},
+            {"name": "preview", "type": 5, "value": true}]}]);
+        let asked = read(
+            "INTERACTION_CREATE",
+            &slash("settings", &ranks),
+            chrono::Utc::now(),
+        );
+        assert!(
+            matches!(asked, Ok(Incoming::Query { query: crate::query::Query::Preview { ref change }, .. })
+                if change.rank_months == Some([0, 2, 3])),
+            "{asked:?}"
+        );
+        let member = String::from_utf8(slash("settings", &ranks))
+            .unwrap_or_default()
+            .replace(r#""permissions":"32""#, r#""permissions":"0""#);
+        let refused = read("INTERACTION_CREATE", member.as_bytes(), chrono::Utc::now());
+        assert!(
+            matches!(refused, Ok(Incoming::Refuse { ref reason, .. }) if reason.contains("Manage Server")),
+            "{refused:?}"
         );
     }
 

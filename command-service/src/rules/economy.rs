@@ -34,12 +34,8 @@ pub const REVIEW_CHARS: usize = 500;
 /// The marketplace tax by the seller's rank, Beginner to Master, in percent (the default; a guild
 /// may change it in its settings).
 pub use studio_model::settings::TAX_PERCENT;
-
-/// `percent` of `amount`, rounded down (the payer keeps the fraction).
-#[must_use]
-pub fn percent_of(amount: Credits, percent: i64) -> Credits {
-    Credits(amount.0 * percent / 100)
-}
+/// `percent` of an amount, rounded down (the payer keeps the fraction).
+pub use studio_model::settings::percent_of;
 
 /// The escrow fee on a commission of `amount`.
 #[must_use]

@@ -1,15 +1,13 @@
 //! Daily quests: how a roll picks one and what a claim pays. The catalogue is the model's.
 
-use studio_schema::{Credits, Xp};
+use studio_schema::Xp;
 
-pub use studio_model::quest::{Goal, QUESTS, Quest, by_code};
+pub use studio_model::quest::{
+    Goal, MAX_STREAK_BONUS_DAYS, QUESTS, Quest, STREAK_BONUS_PERCENT, by_code, reward,
+};
 
 /// XP a claimed quest gives.
 pub const QUEST_XP: Xp = Xp(50);
-/// Each consecutive day adds this percent to the reward …
-pub const STREAK_BONUS_PERCENT: i64 = 10;
-/// … up to this many days of bonus.
-pub const MAX_STREAK_BONUS_DAYS: u32 = 5;
 
 /// The quest a random `roll` picks.
 #[must_use]
@@ -31,17 +29,10 @@ pub fn describe(quest: &Quest) -> String {
     }
 }
 
-/// What a claim pays: the difficulty's base reward, plus the streak bonus from the second
-/// consecutive day on.
-#[must_use]
-pub fn reward(base: i64, streak: u32) -> Credits {
-    let bonus_days = i64::from(streak.saturating_sub(1).min(MAX_STREAK_BONUS_DAYS));
-    Credits(base * (100 + STREAK_BONUS_PERCENT * bonus_days) / 100)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use studio_schema::Credits;
 
     #[test]
     fn streaks_raise_the_reward_up_to_a_cap() {

@@ -77,7 +77,7 @@ pub async fn run(command: AuditCommand) -> anyhow::Result<bool> {
 }
 
 /// A read-only connection to `DATABASE_URL`.
-async fn connect() -> anyhow::Result<PgPool> {
+pub(super) async fn connect() -> anyhow::Result<PgPool> {
     let url = studio_schema::config::required(
         "DATABASE_URL",
         " (a login that can read event_log and the views, e.g. one in studio_auditor)",
