@@ -65,6 +65,11 @@ impl Entity for Purchase {
             Event::PurchaseRefunded(r) => each((r.listing, r.buyer)),
             Event::PurchaseDisputed(d) => each((d.listing, d.buyer)),
             Event::DisputeRejected(d) => each((d.listing, d.buyer)),
+            Event::ActionUndone(u) => {
+                if let Some(r) = u.redisputes {
+                    each((r.listing, r.buyer));
+                }
+            }
             _ => {}
         }
     }
@@ -99,6 +104,13 @@ impl Entity for Purchase {
             }
             (Event::DisputeRejected(_), PurchaseStatus::Disputed) => {
                 p.status = PurchaseStatus::Active;
+            }
+            // An admin's decision on its dispute was undone: it stands disputed again.
+            (Event::ActionUndone(u), _) => {
+                if let Some(r) = u.redisputes {
+                    p.status = PurchaseStatus::Disputed;
+                    p.seller_xp = Xp(p.seller_xp.0.saturating_add(r.seller_xp.0));
+                }
             }
             _ => {}
         }

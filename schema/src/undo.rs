@@ -4,7 +4,7 @@
 //! with it (XP given back or taken back, reputation restored, settings set back), so every reader
 //! of the log — the views, `explain`, an auditor's SQL — sees both the action and its undoing.
 
-use crate::ids::{TournamentId, UserId};
+use crate::ids::{ListingId, TournamentId, UserId, Xp};
 use crate::money::Posting;
 use serde::{Deserialize, Serialize};
 
@@ -22,4 +22,16 @@ pub struct ActionUndone {
     /// The tournament whose result this undoes: it is open for results again.
     #[serde(default)]
     pub reopens: Option<TournamentId>,
+    /// The purchase whose dispute decision this undoes: it is disputed again.
+    #[serde(default)]
+    pub redisputes: Option<Redispute>,
+}
+
+/// A purchase whose dispute an admin decided, disputed again by an undo; `seller_xp` is the sale's
+/// XP a refund had taken back, which the sale counts again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redispute {
+    pub listing: ListingId,
+    pub buyer: UserId,
+    pub seller_xp: Xp,
 }

@@ -167,7 +167,7 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "undo",
         usage: "/undo position reason",
-        what: "Undo an admin action (XP or credits given or taken, a reputation purge, a settings change, a tournament result) by its position in the log: Studio appends events that reverse it, and refuses when that would take a balance below zero. The action's answer also has an Undo button for 15 minutes.",
+        what: "Undo an admin action (XP or credits given or taken, a reputation purge, a settings change, a tournament result, a dispute decision) by its position in the log: Studio appends events that reverse it, and refuses when that would take a balance below zero. The action's answer also has an Undo button for 15 minutes.",
         example: "/undo position:1234 reason:granted to the wrong member",
         admin: true,
     },

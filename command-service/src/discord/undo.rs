@@ -13,7 +13,9 @@ use twilight_util::builder::message::ButtonBuilder;
 #[must_use]
 pub fn offered(outcome: &Outcome) -> bool {
     match outcome {
-        Outcome::XpAdjusted { .. } | Outcome::CreditsAdjusted { .. } => true,
+        Outcome::XpAdjusted { .. }
+        | Outcome::CreditsAdjusted { .. }
+        | Outcome::DisputeRejected { .. } => true,
         Outcome::RepPurged { count, .. } => *count > 0,
         Outcome::SettingChanged { roles, .. } => roles.is_empty(),
         Outcome::Tournament { step, .. } => {

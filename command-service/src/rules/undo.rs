@@ -22,6 +22,7 @@ pub enum Kind {
     ReputationPurge,
     Settings,
     TournamentResult,
+    DisputeDecision,
 }
 
 impl Kind {
@@ -36,6 +37,9 @@ impl Kind {
             Event::ReputationRevoked(r) if r.by.is_some() => Self::ReputationPurge,
             Event::GuildSettingsChanged { .. } => Self::Settings,
             Event::TournamentPaid(_) => Self::TournamentResult,
+            // A refund an admin decided on a dispute (a seller's own refund is not an admin's).
+            Event::PurchaseRefunded(r) if r.by != r.seller => Self::DisputeDecision,
+            Event::DisputeRejected(_) => Self::DisputeDecision,
             _ => return None,
         })
     }
@@ -51,6 +55,7 @@ impl Kind {
             Self::ReputationPurge => "reputation purge",
             Self::Settings => "settings change",
             Self::TournamentResult => "tournament result",
+            Self::DisputeDecision => "dispute decision",
         }
     }
 }
@@ -89,7 +94,7 @@ pub enum UndoRefusal {
     #[error("Studio could not read the log just now, so nothing was undone. Please try again.")]
     LogUnreadable,
     #[error(
-        "#{position} is a {event}: Studio undoes admin actions only (XP or credits given or taken, reputation purges, settings changes, tournament results)."
+        "#{position} is a {event}: Studio undoes admin actions only (XP or credits given or taken, reputation purges, settings changes, tournament results, dispute decisions)."
     )]
     NotUndoable { position: i64, event: String },
     #[error("#{original} was undone already; `projector audit explain` shows by whom.")]
@@ -127,6 +132,10 @@ pub enum UndoRefusal {
     RoleSetting { original: i64 },
     #[error("Tournament #{tournament}'s result cannot be undone now: its pool is not paid out.")]
     TournamentNotPaid { tournament: i64 },
+    #[error(
+        "The purchase of listing #{listing} moved on since #{original}, so its decision cannot be undone."
+    )]
+    DisputeMovedOn { original: i64, listing: i64 },
 }
 
 #[cfg(test)]

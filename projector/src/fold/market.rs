@@ -26,7 +26,7 @@ pub(super) fn keys(e: &RecordedEvent, keys: &mut Keys) {
         keys.purchases.push((g, listing.0, buyer.0));
         if matches!(
             e.event,
-            Event::ListingPurchased(_) | Event::PurchaseRefunded(_)
+            Event::ListingPurchased(_) | Event::PurchaseRefunded(_) | Event::ActionUndone(_)
         ) {
             keys.listings.push((g, listing.0));
         }
@@ -82,6 +82,8 @@ pub(super) fn apply(rows: &mut Rows, e: &RecordedEvent) {
     let (sales, refunds) = match (&e.event, counted(before), counted(after)) {
         (Event::ListingPurchased(_), false, true) => (1, 0),
         (Event::PurchaseRefunded(_), true, false) => (-1, 1),
+        // An undone refund: the sale counts again.
+        (Event::ActionUndone(_), false, true) => (1, -1),
         _ => (0, 0),
     };
     if let Event::ListingReviewed(r) = &e.event {
@@ -172,6 +174,33 @@ mod tests {
         let l = rows.listings[&(1, 1)].clone().expect("listing");
         assert_eq!((l.view.sales, l.view.refunds, l.view.last_seq), (1, 1, 5));
         assert_eq!((l.view.rating_sum, l.view.rating_count), (4, 1));
+    }
+
+    #[test]
+    fn an_undone_dispute_refund_counts_the_sale_again_and_leaves_it_disputed() {
+        let undone = Event::ActionUndone(studio_schema::undo::ActionUndone {
+            original: 3,
+            action: "dispute decision".into(),
+            by: UserId(1),
+            reason: "wrong call".into(),
+            postings: Vec::new(),
+            reopens: None,
+            redisputes: Some(studio_schema::undo::Redispute {
+                listing: ListingId(1),
+                buyer: UserId(20),
+                seller_xp: studio_schema::Xp(0),
+            }),
+        });
+        let rows = fold(vec![
+            listing(1, 10, 100),
+            purchase(1, 20, 10, 100, 0),
+            refund(1, 20, 10, 100),
+            undone,
+        ]);
+        let p = rows.purchases[&(1, 1, 20)].clone().expect("purchase");
+        assert_eq!(p.entity.status, PurchaseStatus::Disputed);
+        let l = rows.listings[&(1, 1)].clone().expect("listing");
+        assert_eq!((l.view.sales, l.view.refunds, l.view.last_seq), (1, 0, 4));
     }
 
     #[test]

@@ -4,10 +4,11 @@ use super::Decision;
 use crate::domain::command::{Found, Undo, UndoTarget};
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::undo::{self, Kind, UndoRefusal};
+use studio_model::purchase::PurchaseStatus;
 use studio_model::settings::Settings;
 use studio_model::tournament::TournamentStatus;
 use studio_schema::community::ReputationGiven;
-use studio_schema::undo::ActionUndone;
+use studio_schema::undo::{ActionUndone, Redispute};
 use studio_schema::{Credits, Event, Posting, Xp};
 
 fn refuse(why: UndoRefusal) -> Decision {
@@ -54,6 +55,7 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
         .collect();
     postings.retain(|p| p.amount != Credits::ZERO);
     let mut reopens = None;
+    let mut redisputes = None;
     let mut after: Vec<Event> = Vec::new();
     for event in events {
         match event {
@@ -110,6 +112,36 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
                 }
                 reopens = Some(p.tournament);
             }
+            Event::PurchaseRefunded(r) if r.by != r.seller => {
+                still(
+                    state,
+                    original,
+                    r.listing,
+                    r.buyer,
+                    PurchaseStatus::Refunded,
+                )?;
+                redisputes = Some(Redispute {
+                    listing: r.listing,
+                    buyer: r.buyer,
+                    seller_xp: r.seller_xp,
+                });
+                if r.seller_xp.0 > 0 {
+                    after.push(Event::XpGranted {
+                        member: r.seller,
+                        xp: r.seller_xp,
+                        reason: memo.clone(),
+                        by: cmd.actor,
+                    });
+                }
+            }
+            Event::DisputeRejected(d) => {
+                still(state, original, d.listing, d.buyer, PurchaseStatus::Active)?;
+                redisputes = Some(Redispute {
+                    listing: d.listing,
+                    buyer: d.buyer,
+                    seller_xp: Xp(0),
+                });
+            }
             // Money only (the mirrored lines above), or a fact an undo leaves standing (a rank
             // reached stays reached).
             _ => {}
@@ -123,6 +155,7 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
         reason: reason.to_owned(),
         postings,
         reopens,
+        redisputes,
     })];
     out.extend(after);
     Ok((
@@ -153,6 +186,28 @@ fn settings_back(
         return Err(Rejection::Undo(UndoRefusal::Superseded { original }));
     }
     Ok(before.restoring(change))
+}
+
+/// Refuses a dispute decision's undo once its purchase moved on from what the decision left.
+fn still(
+    state: &GuildState,
+    original: i64,
+    listing: studio_schema::ListingId,
+    buyer: studio_schema::UserId,
+    left: PurchaseStatus,
+) -> Result<(), Rejection> {
+    if state
+        .purchases
+        .get(&(listing, buyer))
+        .is_some_and(|p| p.status == left)
+    {
+        Ok(())
+    } else {
+        Err(Rejection::Undo(UndoRefusal::DisputeMovedOn {
+            original,
+            listing: listing.0,
+        }))
+    }
 }
 
 /// Refuses lines that would take an account that must stay at or above zero below it.

@@ -3,10 +3,10 @@
 
 use super::testing::{Scenario, days, given, secs};
 use super::*;
-use crate::domain::{Found, TournamentCmd, Undo, UndoTarget};
+use crate::domain::{Draft, Found, Market, TournamentCmd, Undo, UndoTarget};
 use crate::rules::undo::UndoRefusal;
 use studio_schema::settings::SettingsChange;
-use studio_schema::{Account, Credits, TournamentId, UserId};
+use studio_schema::{Account, Credits, ListingId, TournamentId, UserId};
 
 const ADMIN: UserId = UserId(1);
 const ALICE: UserId = UserId(10);
@@ -320,4 +320,99 @@ fn a_tournament_result_undone_takes_the_prizes_back_and_waits_for_results_again(
         "paid again, to the right winner"
     );
     assert!(s.audit().violations.is_empty());
+}
+
+/// A sale of 100 credits from a seller of 40 days to ALICE, then ALICE's dispute.
+fn disputed_sale(s: &mut Scenario) -> (UserId, ListingId) {
+    let seller = UserId(20);
+    s.given(&[Event::MemberSeen {
+        member: seller,
+        joined_at: days(-40),
+        bot: false,
+    }]);
+    s.when(credits(ALICE, 100, true)).outcome();
+    s.when(Command::Market(Market::Publish {
+        seller,
+        listing: None,
+        draft: Draft {
+            title: "Pathfinding".into(),
+            description: "A* for grids".into(),
+            language: "Rust".into(),
+            price: "100".into(),
+            code: "fn astar() {}".into(),
+        },
+    }))
+    .outcome();
+    let listing = ListingId(1);
+    s.when(Command::Market(Market::Buy {
+        buyer: ALICE,
+        listing,
+        version: 1,
+    }))
+    .outcome();
+    s.when(Command::Market(Market::Dispute {
+        buyer: ALICE,
+        listing,
+        reason: "does not compile".into(),
+    }))
+    .outcome();
+    (seller, listing)
+}
+
+fn resolve(listing: ListingId, refund: bool) -> Command {
+    Command::Market(Market::Resolve {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        listing,
+        buyer: ALICE,
+        refund,
+        note: "decided".into(),
+    })
+}
+
+#[test]
+fn a_dispute_decision_undone_puts_the_money_back_on_hold_and_it_can_be_decided_again() {
+    let mut s = world();
+    let (seller, listing) = disputed_sale(&mut s);
+    let held = s.balance(Account::Dispute(listing, ALICE));
+    assert!(held > 0);
+    let seller_xp = s.xp(seller);
+
+    // Refunded by an admin, then undone: the buyer's refund goes back on hold, the sale's XP back
+    // to the seller.
+    let refunded = next_seq(&s);
+    s.when(resolve(listing, true)).outcome();
+    assert_eq!(wallet(&s, ALICE), 100);
+    s.when(undo(&s, refunded, 1)).outcome();
+    assert_eq!(wallet(&s, ALICE), 0);
+    assert_eq!(s.balance(Account::Dispute(listing, ALICE)), held);
+    assert_eq!(s.xp(seller), seller_xp);
+
+    // Decided the other way, then undone too: the hold is back, and the decision can be made again.
+    let rejected = next_seq(&s);
+    s.when(resolve(listing, false)).outcome();
+    assert_eq!(s.balance(Account::Dispute(listing, ALICE)), 0);
+    s.when(undo(&s, rejected, 1)).outcome();
+    assert_eq!(s.balance(Account::Dispute(listing, ALICE)), held);
+    s.when(resolve(listing, true)).outcome();
+    assert_eq!(wallet(&s, ALICE), 100);
+    assert!(s.audit().violations.is_empty());
+}
+
+#[test]
+fn a_sellers_own_refund_is_not_an_admin_action() {
+    let mut s = world();
+    let (seller, listing) = disputed_sale(&mut s);
+    let refund = next_seq(&s);
+    s.when(Command::Market(Market::Refund {
+        seller,
+        listing,
+        buyer: ALICE,
+        reason: "sorry".into(),
+    }))
+    .outcome();
+    assert!(matches!(
+        s.when(undo(&s, refund, 1)).rejection(),
+        Rejection::Undo(UndoRefusal::NotUndoable { .. })
+    ));
 }
