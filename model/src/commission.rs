@@ -110,6 +110,11 @@ impl Entity for Commission {
             Event::CommissionDelivered(e) => each(e.commission),
             Event::CommissionDisputed(e) => each(e.commission),
             Event::CommissionSettled(e) => each(e.commission),
+            Event::ActionUndone(u) => {
+                if let Some(c) = u.commission_disputed {
+                    each(c);
+                }
+            }
             _ => {}
         }
     }
@@ -148,6 +153,11 @@ impl Entity for Commission {
             Event::CommissionSettled(s) => {
                 c.released = paid_to(c.developer, event, c.released);
                 c.status = CommissionStatus::Settled(s.settlement);
+            }
+            // An admin's settlement undone: what it paid the developer is back in escrow.
+            Event::ActionUndone(u) if u.commission_disputed.is_some() => {
+                c.released = paid_to(c.developer, event, c.released);
+                c.status = CommissionStatus::Disputed;
             }
             _ => {}
         }

@@ -4,7 +4,7 @@
 //! with it (XP given back or taken back, reputation restored, settings set back), so every reader
 //! of the log — the views, `explain`, an auditor's SQL — sees both the action and its undoing.
 
-use crate::ids::{ListingId, TournamentId, UserId, Xp};
+use crate::ids::{CommissionId, ListingId, TournamentId, UserId, Xp};
 use crate::money::Posting;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,10 @@ pub struct ActionUndone {
     /// The purchase whose dispute decision this undoes: it is disputed again.
     #[serde(default)]
     pub redisputes: Option<Redispute>,
+    /// The commission whose settlement by an admin this undoes: its escrow holds the money again,
+    /// and it is disputed again.
+    #[serde(default)]
+    pub commission_disputed: Option<CommissionId>,
 }
 
 /// A purchase whose dispute an admin decided, disputed again by an undo; `seller_xp` is the sale's

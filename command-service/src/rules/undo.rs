@@ -40,6 +40,8 @@ impl Kind {
             // A refund an admin decided on a dispute (a seller's own refund is not an admin's).
             Event::PurchaseRefunded(r) if r.by != r.seller => Self::DisputeDecision,
             Event::DisputeRejected(_) => Self::DisputeDecision,
+            // Settled by someone: the decider refuses the client's or the developer's own.
+            Event::CommissionSettled(s) if s.by.is_some() => Self::DisputeDecision,
             _ => return None,
         })
     }
@@ -136,6 +138,14 @@ pub enum UndoRefusal {
         "The purchase of listing #{listing} moved on since #{original}, so its decision cannot be undone."
     )]
     DisputeMovedOn { original: i64, listing: i64 },
+    #[error(
+        "#{original} was settled by a party to the commission, not decided by an admin: Studio undoes admin actions only."
+    )]
+    OwnSettlement { original: i64 },
+    #[error(
+        "Commission #{commission} moved on since #{original}, so its settlement cannot be undone."
+    )]
+    CommissionMovedOn { original: i64, commission: i64 },
 }
 
 #[cfg(test)]

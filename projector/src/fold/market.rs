@@ -190,6 +190,7 @@ mod tests {
                 buyer: UserId(20),
                 seller_xp: studio_schema::Xp(0),
             }),
+            commission_disputed: None,
         });
         let rows = fold(vec![
             listing(1, 10, 100),

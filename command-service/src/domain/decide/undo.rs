@@ -4,6 +4,7 @@ use super::Decision;
 use crate::domain::command::{Found, Undo, UndoTarget};
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::undo::{self, Kind, UndoRefusal};
+use studio_model::commission::CommissionStatus;
 use studio_model::purchase::PurchaseStatus;
 use studio_model::settings::Settings;
 use studio_model::tournament::TournamentStatus;
@@ -56,6 +57,7 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
     postings.retain(|p| p.amount != Credits::ZERO);
     let mut reopens = None;
     let mut redisputes = None;
+    let mut commission_disputed = None;
     let mut after: Vec<Event> = Vec::new();
     for event in events {
         match event {
@@ -134,6 +136,19 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
                     });
                 }
             }
+            Event::CommissionSettled(s) if s.by.is_some() => {
+                let c = state.commissions.get(&s.commission);
+                if c.is_some_and(|c| s.by == Some(c.client) || s.by == Some(c.developer)) {
+                    return refuse(UndoRefusal::OwnSettlement { original });
+                }
+                if !c.is_some_and(|c| c.status == CommissionStatus::Settled(s.settlement)) {
+                    return refuse(UndoRefusal::CommissionMovedOn {
+                        original,
+                        commission: s.commission.0,
+                    });
+                }
+                commission_disputed = Some(s.commission);
+            }
             Event::DisputeRejected(d) => {
                 still(state, original, d.listing, d.buyer, PurchaseStatus::Active)?;
                 redisputes = Some(Redispute {
@@ -156,6 +171,7 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
         postings,
         reopens,
         redisputes,
+        commission_disputed,
     })];
     out.extend(after);
     Ok((

@@ -416,3 +416,63 @@ fn a_sellers_own_refund_is_not_an_admin_action() {
         Rejection::Undo(UndoRefusal::NotUndoable { .. })
     ));
 }
+
+#[test]
+fn a_commission_settlement_undone_fills_the_escrow_again_for_a_new_decision() {
+    use crate::domain::{Commission as Cm, Resolution};
+    let mut s = world();
+    let dev = UserId(20);
+    s.given(&[Event::MemberSeen {
+        member: dev,
+        joined_at: days(-40),
+        bot: false,
+    }]);
+    s.when(credits(ALICE, 2000, true)).outcome();
+    let Outcome::Commission { commission, .. } = s
+        .when(Command::Commission(Cm::Offer {
+            client: ALICE,
+            developer: dev,
+            developer_is_bot: false,
+            amount: 1000,
+            description: "A boss fight".into(),
+            deadline_days: 10,
+        }))
+        .outcome()
+    else {
+        panic!("no offer")
+    };
+    s.when(Command::Commission(Cm::Accept {
+        developer: dev,
+        commission,
+    }))
+    .outcome();
+    s.when(Command::Commission(Cm::Fund {
+        client: ALICE,
+        commission,
+    }))
+    .outcome();
+    s.when(Command::Commission(Cm::Dispute {
+        actor: ALICE,
+        commission,
+        reason: "scope".into(),
+    }))
+    .outcome();
+    let escrow = s.balance(Account::Escrow(commission));
+    let resolve = |resolution| {
+        Command::Commission(Cm::Resolve {
+            actor: ADMIN,
+            actor_can_manage_guild: true,
+            commission,
+            resolution,
+        })
+    };
+    let released = next_seq(&s);
+    s.when(resolve(Resolution::Release)).outcome();
+    assert_eq!(wallet(&s, dev), 1000);
+    s.when(undo(&s, released, 1)).outcome();
+    assert_eq!(wallet(&s, dev), 0);
+    assert_eq!(s.balance(Account::Escrow(commission)), escrow);
+    s.when(resolve(Resolution::Refund)).outcome();
+    assert_eq!(wallet(&s, ALICE), 2000, "the client has it all back");
+    assert!(s.audit().violations.is_empty());
+}
