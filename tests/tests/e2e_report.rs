@@ -92,48 +92,9 @@ fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
     )
 }
 
-/// `seller` lists code at `price`; returns the listing's number.
-async fn sell(stack: &Stack, seller: &FakeMember, title: &str, price: i64) -> i64 {
-    let listed = original(
-        stack,
-        submit(
-            stack,
-            seller,
-            "f:sell",
-            &[
-                ("title", title),
-                ("description", "Drop-in and documented"),
-                ("language", "Rust"),
-                ("price", &price.to_string()),
-                ("code", &format!("// {title}\nfn main() {{}}")),
-            ],
-        ),
-    )
-    .await;
-    listed
-        .text()
-        .split("Listing #")
-        .nth(1)
-        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("a listing number in {}", listed.text()))
-}
-
 /// `buyer` buys `listing` from the shop, then reviews it with `stars`.
 async fn buy_and_review(stack: &Stack, buyer: &FakeMember, listing: i64, stars: u8) {
-    let shop = original(
-        stack,
-        stack.slash(buyer, MEMBER_PERMISSIONS, "shop", json!([])),
-    )
-    .await;
-    let bought = stack
-        .click(buyer, &button(&shop, &format!("Buy #{listing}")), &shop)
-        .await;
-    assert!(
-        bought.body.to_string().contains("You bought"),
-        "{}",
-        bought.body
-    );
+    buy(stack, buyer, listing).await;
     let reviewed = original(
         stack,
         submit(

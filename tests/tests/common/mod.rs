@@ -700,3 +700,47 @@ pub fn grant_as(
             {"name": "reason", "type": 3, "value": "jam prize"}]}]),
     )
 }
+
+/// `seller` lists code at `price`; returns the listing's number.
+pub async fn sell(stack: &Stack, seller: &FakeMember, title: &str, price: i64) -> i64 {
+    let listed = original(
+        stack,
+        submit(
+            stack,
+            seller,
+            "f:sell",
+            &[
+                ("title", title),
+                ("description", "Drop-in and documented"),
+                ("language", "Rust"),
+                ("price", &price.to_string()),
+                ("code", &format!("// {title}\nfn main() {{}}")),
+            ],
+        ),
+    )
+    .await;
+    listed
+        .text()
+        .split("Listing #")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a listing number in {}", listed.text()))
+}
+
+/// `buyer` buys listing `listing` from the marketplace's Buy button.
+pub async fn buy(stack: &Stack, buyer: &FakeMember, listing: i64) {
+    let shop = original(
+        stack,
+        stack.slash(buyer, MEMBER_PERMISSIONS, "shop", serde_json::json!([])),
+    )
+    .await;
+    let bought = stack
+        .click(buyer, &button(&shop, &format!("Buy #{listing}")), &shop)
+        .await;
+    assert!(
+        bought.body.to_string().contains("You bought"),
+        "{}",
+        bought.body
+    );
+}
