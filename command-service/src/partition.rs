@@ -8,6 +8,7 @@
 //! that lost its lease without noticing fails to commit, and never answers what it did not commit.
 
 mod batch;
+mod operator;
 
 use crate::answer::Answerer;
 use crate::outbox::dispatch::Dispatcher;
@@ -30,6 +31,8 @@ const LEASE_EVERY: Duration = Duration::from_millis(500);
 /// How often an owner moves its position past other partitions' dispatches ([`batch::Worker::catch_up`]):
 /// well within the stream's retention, so a quiet partition's position is never older than it.
 const CATCH_UP_EVERY: Duration = Duration::from_secs(10);
+/// How often an owner looks for operators' requests for its guilds (`projector undo` waits for them).
+const ASKED_EVERY: Duration = Duration::from_secs(1);
 /// Dispatches taken from JetStream per batch at most.
 const BATCH: usize = 512;
 
@@ -261,6 +264,8 @@ async fn own(
     catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut scheduler = tokio::time::interval(shared.scheduler_every);
     scheduler.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut asked = tokio::time::interval(ASKED_EVERY);
+    asked.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             _ = stop.changed() => if *stop.borrow() { break },
@@ -274,6 +279,7 @@ async fn own(
                 }
             }
             _ = scheduler.tick() => worker.run_due().await?,
+            _ = asked.tick() => worker.run_asked().await?,
             _ = catch_up.tick() => worker.catch_up(&filter).await?,
             next = messages.next() => match next {
                 Some(Ok(first)) => {

@@ -2,6 +2,7 @@
 
 mod audit;
 mod preview;
+mod undo;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -39,6 +40,23 @@ enum Command {
         guild: u64,
         #[command(flatten)]
         change: preview::Change,
+    },
+    /// Undoes an admin action (credits or XP given or taken, a reputation purge, a settings change,
+    /// a tournament result, a dispute decision), as an admin's `/undo` does: the command service
+    /// decides it, appends compensating events that name this login, and refuses an undo that
+    /// would take a balance below zero. Needs a login granted `studio_operator`. Exits 0 when
+    /// undone, 1 when refused, 3 when it could not ask or got no answer within --wait.
+    Undo {
+        /// The guild's id.
+        guild: u64,
+        /// The guild_seq of the action's first event (`audit explain` shows it).
+        position: i64,
+        /// Why, as the log will say.
+        #[arg(long)]
+        reason: String,
+        /// Seconds to wait for the command service's answer.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
     },
 }
 
@@ -153,6 +171,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
         Command::Migrate => migrate().await?,
         Command::Audit(command) => return audit::run(command).await,
         Command::Preview { guild, change } => return preview::run(guild, change).await,
+        Command::Undo {
+            guild,
+            position,
+            reason,
+            wait,
+        } => return undo::run(guild, position, reason, wait).await,
         Command::Content(ContentCommand::Forget { guild, listing }) => {
             let pool = studio_schema::config::operator_pool(
                 " (the command service's login, or the owner's)",

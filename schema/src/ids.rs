@@ -41,6 +41,12 @@ snowflake!(
     /// A Discord user, member of a guild.
     UserId
 );
+impl UserId {
+    /// Who an operator's request acts as (`projector undo`): no Discord user has id 0. The event that
+    /// records the request's decision names the operator's login beside it.
+    pub const OPERATOR: Self = Self(0);
+}
+
 snowflake!(
     /// A Discord channel.
     ChannelId

@@ -19,6 +19,7 @@ pub mod log;
 pub mod migrate;
 pub mod money;
 pub mod notice;
+pub mod operator;
 pub mod outbox;
 #[cfg(feature = "probes")]
 pub mod probes;

@@ -15,7 +15,11 @@ pub struct ActionUndone {
     pub original: i64,
     /// What was undone, in words ("credits granted", "reputation purge", …).
     pub action: String,
+    /// The admin who undid it ([`UserId::OPERATOR`] for an operator's request).
     pub by: UserId,
+    /// The operator's database login, when an operator undid it from the command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<String>,
     pub reason: String,
     /// The action's ledger lines, each with its sign flipped (empty when it moved no credits).
     pub postings: Vec<Posting>,

@@ -1,7 +1,8 @@
 //! Undo without deleting (issue 12): an admin's grant is undone from the Undo button on its own
 //! answer — once, however often the click is delivered, and by nobody else — and the undo is in the
 //! log, the ledger and `explain` beside the grant; an undo that would take a member below zero is
-//! refused and changes nothing.
+//! refused and changes nothing. An operator undoes from the command line (`projector undo`) with the
+//! same rules, once however many ask at the same time, and the log names the operator's login.
 
 mod common;
 
@@ -153,4 +154,125 @@ async fn an_admin_undoes_a_grant_from_its_answer_once_and_an_overdrawing_undo_is
     stack.projected().await;
     stack.assert_log_sound().await;
     stack.assert_replay_gives_the_same_views().await;
+}
+
+/// Runs `projector undo GUILD position --reason …` as a login granted `group`; exit code and output.
+async fn cli_undo(stack: &Stack, group: &str, position: i64, reason: &str) -> (i32, String) {
+    let role = format!(
+        "{}_{}",
+        &group[7..10],
+        &stack.database["studio_test_".len()..]
+    );
+    let _ = sqlx::raw_sql(&format!("CREATE ROLE {role} LOGIN IN ROLE {group}"))
+        .execute(&stack.pool)
+        .await;
+    let out = tokio::process::Command::new(binary("projector"))
+        .args(["undo", &GUILD.to_string(), &position.to_string()])
+        .args(["--reason", reason, "--wait", "20"])
+        .env("DATABASE_URL", with_user(&stack.database_url, &role))
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run projector undo");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[tokio::test]
+async fn an_operator_undoes_from_the_command_line_once_and_by_the_same_rules() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let _services = stack.services().await;
+
+    original(&stack, grant(&stack, &admin, alice.user_id, 500)).await;
+    let grant_seq = stack
+        .scalar("SELECT max(guild_seq) FROM event_log WHERE event_type = 'CreditsGranted'")
+        .await;
+
+    // An auditor may read, not ask.
+    let (code, out) = cli_undo(&stack, "studio_auditor", grant_seq, "not mine to undo").await;
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("studio_operator"), "{out}");
+    assert_eq!(shown_balance(&stack, &alice).await, 500);
+
+    // Two operators' requests for the same undo at once: one undoes it, the other is told it was
+    // undone already, and the credits move once.
+    let (first, second) = tokio::join!(
+        cli_undo(&stack, "studio_operator", grant_seq, "wrong member"),
+        cli_undo(&stack, "studio_operator", grant_seq, "wrong member"),
+    );
+    let mut results = [first, second];
+    results.sort_by_key(|(code, _)| *code);
+    let [(done_code, done), (again_code, again)] = results;
+    assert_eq!(done_code, 0, "{done}");
+    assert!(
+        done.contains(&format!("Undid #{grant_seq} (credits granted)")),
+        "{done}"
+    );
+    assert_eq!(again_code, 1, "{again}");
+    assert!(again.contains("undone already"), "{again}");
+    assert_eq!(
+        shown_balance(&stack, &alice).await,
+        0,
+        "the grant is undone on /balance"
+    );
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ActionUndone'")
+            .await,
+        1
+    );
+
+    // The log names the operator's login, and the undo's causation is the operator's request,
+    // which auditors can read with its answer.
+    let operator = format!("ope_{}", &stack.database["studio_test_".len()..]);
+    let named = stack
+        .scalar(&format!(
+            "SELECT count(*) FROM event_log e JOIN operator_requests r
+               ON e.causation_id = 'operator:' || r.id
+             WHERE e.event_type = 'ActionUndone' AND e.payload->>'operator' = '{operator}'
+               AND r.operator = '{operator}' AND r.accepted"
+        ))
+        .await;
+    assert_eq!(named, 1, "the undo names {operator} and its request");
+    let statement = explain(&stack, &format!("member:{}", alice.user_id)).await;
+    assert!(
+        statement.contains(&format!("(undoes #{grant_seq})")) && statement.contains("operator:"),
+        "{statement}"
+    );
+
+    // An undo that would overdraw is refused from the command line too, and changes nothing.
+    original(&stack, grant(&stack, &admin, alice.user_id, 300)).await;
+    let second = stack
+        .scalar("SELECT max(guild_seq) FROM event_log WHERE event_type = 'CreditsGranted'")
+        .await;
+    original(
+        &stack,
+        stack.slash(
+            &alice,
+            MEMBER_PERMISSIONS,
+            "pay",
+            json!([{"name": "member", "type": 6, "value": bob.user_id.to_string()},
+                   {"name": "amount", "type": 4, "value": 200}]),
+        ),
+    )
+    .await;
+    let (code, out) = cli_undo(&stack, "studio_operator", second, "wrong member").await;
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("below zero"), "{out}");
+    assert_eq!(shown_balance(&stack, &alice).await, 100);
+    assert_eq!(shown_balance(&stack, &bob).await, 200);
+
+    // The guild kept answering, and the views are what the log says.
+    stack.projected().await;
+    stack.assert_log_sound().await;
+    stack.assert_replay_gives_the_same_views().await;
+    for group in ["aud", "ope"] {
+        let role = format!("{group}_{}", &stack.database["studio_test_".len()..]);
+        let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {role}"))
+            .execute(&stack.pool)
+            .await;
+    }
 }

@@ -175,6 +175,9 @@ pub struct Undo {
     /// What the log holds for the target, read by the intake just before the undo is decided;
     /// `None` when it could not be read (the undo is refused then).
     pub found: Option<Found>,
+    /// The operator's login, when an operator asked from the command line (`actor` is then
+    /// [`studio_schema::UserId::OPERATOR`]).
+    pub operator: Option<String>,
 }
 
 /// The action an undo names, as the log holds it.

@@ -75,6 +75,7 @@ pub fn button(i: &Interaction, custom_id: &str, clicker: UserId) -> Result<Asked
             reason: "with the Undo button on its answer".into(),
             at: super::slash::created_at(i),
             found: None,
+            operator: None,
         }))),
         Action::ClaimQuest { .. } => command(Command::ClaimQuest {
             member: clicker,

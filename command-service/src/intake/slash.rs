@@ -200,6 +200,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
                 reason: options.text("reason")?.to_owned(),
                 at: created_at(i),
                 found: None,
+                operator: None,
             })))
         })()
         .ok_or_else(|| usage("undo"))?,

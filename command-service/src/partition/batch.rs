@@ -703,11 +703,27 @@ impl Worker<'_> {
         }
     }
 
-    /// Decides what the clock made due (escrows whose review window passed) in the partition's guilds.
+    /// Decides what the clock made due (escrows whose review window passed) in the partition's
+    /// guilds, and what operators asked for them.
     pub async fn run_due(&mut self) -> Result<(), Lost> {
         let now = Utc::now();
         let mut groups = self.writer.due(now);
         self.read_heads(&mut groups).await;
+        self.settle_due(groups, now).await
+    }
+
+    /// Decides what operators asked for the partition's guilds (checked more often than the clock's
+    /// due commands: an operator is waiting).
+    pub async fn run_asked(&mut self) -> Result<(), Lost> {
+        self.settle_due(Vec::new(), Utc::now()).await
+    }
+
+    async fn settle_due(
+        &mut self,
+        mut groups: Vec<(GuildId, Vec<Pending>)>,
+        now: chrono::DateTime<Utc>,
+    ) -> Result<(), Lost> {
+        let asked = super::operator::gather(self, &mut groups, now).await;
         if groups.is_empty() {
             return Ok(());
         }
@@ -735,8 +751,10 @@ impl Worker<'_> {
                         &plans,
                         started.elapsed(),
                     );
+                    let answers = super::operator::answers(&asked, &groups, &plans);
                     let to = self.position;
                     self.committed(to, plans, effects, ids, 0).await;
+                    super::operator::answer(&self.shared.pool, answers).await;
                     return Ok(());
                 }
                 Err(CommitError::Lost) => return Err(Lost::Fenced),

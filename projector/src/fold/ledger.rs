@@ -91,10 +91,13 @@ fn memo(rows: &Rows, e: &RecordedEvent) -> Option<String> {
         Event::CommissionSettled(s) => {
             Some(studio_model::commission::settlement_name(s.settlement).to_owned())
         }
-        Event::ActionUndone(u) => Some(format!(
-            "undo of #{} ({}): {}",
-            u.original, u.action, u.reason
-        )),
+        Event::ActionUndone(u) => Some(match &u.operator {
+            Some(login) => format!(
+                "undo of #{} ({}) by operator {login}: {}",
+                u.original, u.action, u.reason
+            ),
+            None => format!("undo of #{} ({}): {}", u.original, u.action, u.reason),
+        }),
         _ => None,
     }
 }

@@ -182,6 +182,7 @@ mod tests {
             original: 3,
             action: "dispute decision".into(),
             by: UserId(1),
+            operator: None,
             reason: "wrong call".into(),
             postings: Vec::new(),
             reopens: None,

@@ -167,6 +167,7 @@ pub(super) fn undo(state: &GuildState, cmd: &Undo) -> Decision {
         original,
         action: kind.name().to_owned(),
         by: cmd.actor,
+        operator: cmd.operator.clone(),
         reason: reason.to_owned(),
         postings,
         reopens,

@@ -52,6 +52,7 @@ fn undo(s: &Scenario, seq: i64, count: usize) -> Command {
         reason: "wrong member".into(),
         at: secs(60),
         found: Some(found(s, seq, count)),
+        operator: None,
     }))
 }
 
@@ -91,6 +92,27 @@ fn an_undone_grant_goes_back_to_the_mint_and_names_the_grant() {
         s.when(undo(&s, grant, 1)).rejection(),
         Rejection::Undo(UndoRefusal::AlreadyUndone { original: grant })
     );
+}
+
+#[test]
+fn an_operators_undo_names_the_operator_login() {
+    let mut s = world();
+    let grant = next_seq(&s);
+    s.when(credits(ALICE, 500, true)).outcome();
+    let Command::Undo(mut cmd) = undo(&s, grant, 1) else {
+        unreachable!("undo() builds an undo");
+    };
+    cmd.actor = UserId::OPERATOR;
+    cmd.operator = Some("bob_ops".into());
+    let events = s.when(Command::Undo(cmd)).events();
+    let [Event::ActionUndone(u)] = events.as_slice() else {
+        panic!("{events:?}");
+    };
+    assert_eq!(
+        (u.by, u.operator.as_deref()),
+        (UserId::OPERATOR, Some("bob_ops"))
+    );
+    assert_eq!(wallet(&s, ALICE), 0);
 }
 
 #[test]
