@@ -47,6 +47,7 @@ pub struct Shared {
     pub stream: jetstream::stream::Stream,
     pub subjects: Subjects,
     pub review_window: chrono::TimeDelta,
+    pub deadline_day: chrono::TimeDelta,
     pub scheduler_every: Duration,
     pub failpoint: crate::config::Failpoint,
     /// This instance's name on its Postgres connections, for counting live instances.

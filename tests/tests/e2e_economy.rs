@@ -770,6 +770,78 @@ fn id_option(id: i64) -> Value {
 }
 
 #[tokio::test]
+async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_by_itself() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    // A deadline "day" lasts 3 s here; two command services, so the refund is decided once
+    // whichever holds the guild.
+    let env = [
+        ("STUDIO_DEADLINE_DAY_SECS", "3"),
+        ("STUDIO_SCHEDULER_MS", "200"),
+    ];
+    let _projector = stack.spawn("projector", &[], &[]);
+    let _first = stack.spawn("command-service", &[], &env);
+    let _second = stack.spawn("command-service", &[], &env);
+    let _gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    original(&stack, grant(&stack, &admin, bob.user_id, 2000)).await;
+
+    let offer = commission(
+        &stack,
+        &bob,
+        "offer",
+        json!([{"name": "developer", "type": 6, "value": alice.user_id.to_string()},
+               {"name": "amount", "type": 4, "value": 1000},
+               {"name": "deadline_days", "type": 4, "value": 1},
+               {"name": "description", "type": 3, "value": "A level editor"}]),
+    );
+    original(&stack, offer).await;
+    original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
+    original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+    assert_eq!(
+        shown_balance(&stack, &bob).await,
+        850,
+        "1000 + 150 fee held"
+    );
+
+    // Nothing is delivered: at the deadline the escrow goes back to the client, fee included.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.commissions WHERE status = 'refunded_after_deadline'",
+            1,
+        )
+        .await;
+    assert_eq!(shown_balance(&stack, &bob).await, 2000);
+    assert_eq!(shown_balance(&stack, &alice).await, 0);
+    for member in [alice.user_id, bob.user_id] {
+        let told = stack
+            .discord
+            .wait_for(PATIENCE, |_| {
+                dms_to(&stack, member)
+                    .into_iter()
+                    .find(|m| m.text().contains("refunded after the missed deadline"))
+            })
+            .await;
+        assert!(told.is_some(), "member {member} is told by DM");
+    }
+
+    // A delivery after the refund is refused, and the credits moved once.
+    let late = original(&stack, commission(&stack, &alice, "deliver", id_option(1))).await;
+    assert!(late.ephemeral(), "{}", late.text());
+    assert_eq!(shown_balance(&stack, &alice).await, 0);
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'CommissionSettled'")
+            .await,
+        1,
+        "refunded once, however many ticks and instances saw it due"
+    );
+    stack.projected().await;
+    stack.assert_log_sound().await;
+}
+
+#[tokio::test]
 async fn commission_escrow_releases_itself_after_delivery_and_an_admin_splits_a_dispute() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;

@@ -26,20 +26,6 @@ fn click_as(
     (id, d)
 }
 
-/// The member's balance as `/balance` shows it to them.
-async fn shown_balance(stack: &Stack, who: &FakeMember) -> i64 {
-    let text = original(
-        stack,
-        stack.slash(who, MEMBER_PERMISSIONS, "balance", json!([])),
-    )
-    .await
-    .text();
-    text.split_once("Balance: **")
-        .and_then(|(_, rest)| rest.split_once(' '))
-        .and_then(|(n, _)| n.parse().ok())
-        .unwrap_or_else(|| panic!("no balance in {text}"))
-}
-
 /// `projector audit explain <guild> <account>` as the auditor; what it printed.
 async fn explain(stack: &Stack, account: &str) -> String {
     let out = tokio::process::Command::new(binary("projector"))

@@ -272,6 +272,9 @@ pub enum Commission {
         amount: i64,
         description: String,
         deadline_days: i64,
+        /// How long a deadline day lasts (a day; shorter only for tests and demos:
+        /// `STUDIO_DEADLINE_DAY_SECS`).
+        deadline_day: TimeDelta,
     },
     Accept {
         developer: UserId,
@@ -315,6 +318,9 @@ pub enum Commission {
     },
     /// The scheduler: release a delivered commission whose review window has passed.
     AutoRelease { commission: CommissionId },
+    /// The scheduler: refund the client of a funded commission whose deadline passed without a
+    /// delivery.
+    DeadlineRefund { commission: CommissionId },
 }
 
 /// Tournament commands.

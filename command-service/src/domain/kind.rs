@@ -66,6 +66,7 @@ impl Commission {
             Self::Dispute { .. } => "commission_dispute",
             Self::Resolve { .. } => "commission_resolve",
             Self::AutoRelease { .. } => "commission_auto_release",
+            Self::DeadlineRefund { .. } => "commission_deadline_refund",
         }
     }
 }

@@ -1,7 +1,8 @@
-//! What the clock makes due: escrows whose review window passed, members whose time in the guild
-//! reached a rank, the chain head to post in the audit channel. Each due command is keyed by what it acts on, so two replicas, a restart or a
-//! repeated tick decide it once; the time it happened is decided in the command and written in
-//! its event.
+//! What the clock makes due: escrows whose review window passed (released), funded commissions
+//! whose deadline passed without a delivery (refunded), members whose time in the guild reached a
+//! rank, the chain head to post in the audit channel. Each due command is keyed by what it acts on,
+//! so two replicas, a restart or a repeated tick decide it once; the time it happened is decided in
+//! the command and written in its event.
 
 use super::{Command, Commission, GuildState};
 use crate::rules::{heads, tenure};
@@ -18,6 +19,10 @@ pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
             CommissionStatus::Delivered { auto_release_at } if auto_release_at <= now => Some((
                 format!("auto-release:{}:{}", state.guild, id.0),
                 Command::Commission(Commission::AutoRelease { commission: *id }),
+            )),
+            CommissionStatus::Funded if c.deadline <= now => Some((
+                format!("deadline-refund:{}:{}", state.guild, id.0),
+                Command::Commission(Commission::DeadlineRefund { commission: *id }),
             )),
             _ => None,
         });

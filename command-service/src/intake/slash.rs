@@ -538,6 +538,7 @@ fn commission(
                 amount: o.int("amount")?,
                 description: o.text("description")?.to_owned(),
                 deadline_days: o.int("deadline_days")?,
+                deadline_day: chrono::TimeDelta::days(1),
             }
         }
         "accept" => Commission::Accept {

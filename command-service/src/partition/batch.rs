@@ -341,12 +341,15 @@ impl Worker<'_> {
                 mut command,
                 reply,
             } => {
-                if let Command::Commission(Commission::Deliver {
-                    review_window: window,
-                    ..
-                }) = &mut command
-                {
-                    *window = self.shared.review_window;
+                match &mut command {
+                    Command::Commission(Commission::Deliver {
+                        review_window: window,
+                        ..
+                    }) => *window = self.shared.review_window,
+                    Command::Commission(Commission::Offer { deadline_day, .. }) => {
+                        *deadline_day = self.shared.deadline_day;
+                    }
+                    _ => {}
                 }
                 if let ReplyTo::Interaction(Asker { interaction: i, .. }) = &reply
                     && answer::is_stale(&self.shared.answerer.metrics, i)

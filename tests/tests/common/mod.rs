@@ -616,6 +616,20 @@ pub fn submit(stack: &Stack, who: &FakeMember, form: &str, fields: &[(&str, &str
     id
 }
 
+/// The member's balance as `/balance` shows it to them.
+pub async fn shown_balance(stack: &Stack, who: &FakeMember) -> i64 {
+    let text = original(
+        stack,
+        stack.slash(who, MEMBER_PERMISSIONS, "balance", serde_json::json!([])),
+    )
+    .await
+    .text();
+    text.split_once("Balance: **")
+        .and_then(|(_, rest)| rest.split_once(' '))
+        .and_then(|(n, _)| n.parse().ok())
+        .unwrap_or_else(|| panic!("no balance in {text}"))
+}
+
 /// Direct messages the bot sent to `user`.
 pub fn dms_to(stack: &Stack, user: u64) -> Vec<studio_tests::SentMessage> {
     stack

@@ -7,7 +7,7 @@ use crate::domain::command::{Commission as Cmd, Resolution};
 use crate::domain::outcome::Step;
 use crate::domain::{GuildState, Outcome, Rejection};
 use crate::rules::economy as rules;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use studio_model::commission::{Commission, CommissionStatus};
 use studio_schema::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
@@ -25,6 +25,7 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
             amount,
             description,
             deadline_days,
+            deadline_day,
         } => {
             let amount = credits(*amount)?;
             if client == developer {
@@ -40,7 +41,13 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
             }
             let description = text(description, "The description", rules::DESCRIPTION_CHARS)?;
             let commission = state.next_commission();
-            let deadline = now + TimeDelta::days(*deadline_days);
+            let deadline = i32::try_from(*deadline_days)
+                .ok()
+                .and_then(|days| deadline_day.checked_mul(days))
+                .and_then(|d| now.checked_add_signed(d))
+                .ok_or(Rejection::BadDeadline {
+                    max: rules::MAX_DEADLINE_DAYS,
+                })?;
             let step = Step::Offered {
                 amount,
                 deadline,
@@ -186,6 +193,21 @@ pub(super) fn decide(state: &GuildState, command: &Cmd, now: DateTime<Utc>) -> D
                         auto_release_at,
                     ))
                 }
+                _ => Err(wrong_step(*commission, c)),
+            }
+        }
+        Cmd::DeadlineRefund { commission } => {
+            let c = find(state, *commission)?;
+            match c.status {
+                CommissionStatus::Funded if c.deadline <= now => Ok(settle(
+                    state,
+                    *commission,
+                    c,
+                    Settlement::RefundedAfterDeadline,
+                    None,
+                    0,
+                    c.deadline,
+                )),
                 _ => Err(wrong_step(*commission, c)),
             }
         }

@@ -375,6 +375,7 @@ fn funded(s: &mut Scenario) -> CommissionId {
             amount: 1000,
             description: "A boss fight".into(),
             deadline_days: 10,
+            deadline_day: TimeDelta::days(1),
         }))
         .outcome()
     else {
@@ -479,6 +480,61 @@ fn escrow_refunds_in_full_only_after_a_missed_deadline() {
 }
 
 #[test]
+fn a_funded_commission_past_its_deadline_refunds_itself_unless_delivered() {
+    let mut s = world(40);
+    let c = funded(&mut s);
+    let refund = Command::Commission(Cm::DeadlineRefund { commission: c });
+    assert!(
+        matches!(
+            s.when_at(&refund, days(9)).rejection(),
+            Rejection::WrongStep { .. }
+        ),
+        "the deadline has not passed"
+    );
+    let events = s.when_at(&refund, days(12)).events();
+    match &events[..] {
+        [Event::CommissionSettled(settled)] => {
+            assert_eq!(
+                (settled.at, settled.by),
+                (days(10), None),
+                "at the deadline, by nobody"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        settlement(&mut s, c, &events),
+        Some(Settlement::RefundedAfterDeadline)
+    );
+    assert_eq!(
+        (balance(&s, BUYER), s.balance(Account::Treasury)),
+        (2000, 0),
+        "the client gets everything back, the escrow fee included"
+    );
+
+    // Delivered in time: the deadline refunds nothing (the review window decides).
+    let mut s = world(40);
+    let c = funded(&mut s);
+    s.when_at(
+        Command::Commission(Cm::Deliver {
+            developer: SELLER,
+            commission: c,
+            review_window: TimeDelta::days(7),
+        }),
+        days(9),
+    )
+    .outcome();
+    assert!(matches!(
+        s.when_at(
+            Command::Commission(Cm::DeadlineRefund { commission: c }),
+            days(12)
+        )
+        .rejection(),
+        Rejection::WrongStep { .. }
+    ));
+}
+
+#[test]
 fn a_delivered_commission_releases_itself_at_the_written_time() {
     let mut s = world(40);
     let c = funded(&mut s);
@@ -575,6 +631,7 @@ fn an_offer_can_be_withdrawn_before_funding_but_not_by_a_stranger() {
         amount: 10,
         description: "x".into(),
         deadline_days: 1,
+        deadline_day: TimeDelta::days(1),
     }))
     .outcome();
     let c = CommissionId(1);
@@ -645,6 +702,7 @@ fn any_command() -> impl Strategy<Value = (Command, i64)> {
                 amount: a,
                 description: "d".into(),
                 deadline_days: 2,
+                deadline_day: TimeDelta::days(1),
             }
         )),
         (member.clone(), commission.clone(), 0_usize..7, amount).prop_map(|(m, c, step, a)| {
@@ -693,7 +751,10 @@ fn any_command() -> impl Strategy<Value = (Command, i64)> {
                 Resolution::Split(30)
             ][usize::try_from(s).unwrap_or(0)],
         })),
-        commission.prop_map(|c| Command::Commission(Cm::AutoRelease { commission: c })),
+        commission
+            .clone()
+            .prop_map(|c| Command::Commission(Cm::AutoRelease { commission: c })),
+        commission.prop_map(|c| Command::Commission(Cm::DeadlineRefund { commission: c })),
     ]
     .prop_flat_map(move |c| (Just(c), day.clone()))
 }

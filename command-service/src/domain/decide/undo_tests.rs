@@ -458,6 +458,7 @@ fn a_commission_settlement_undone_fills_the_escrow_again_for_a_new_decision() {
             amount: 1000,
             description: "A boss fight".into(),
             deadline_days: 10,
+            deadline_day: chrono::TimeDelta::days(1),
         }))
         .outcome()
     else {
