@@ -236,6 +236,14 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
         }
         Outcome::RankUp {
             member,
+            roles,
+            quiet: true,
+            ..
+        } => {
+            effects.extend(roles.iter().map(|r| role(*member, *r, true)));
+        }
+        Outcome::RankUp {
+            member,
             rank,
             roles,
             announce_in,
@@ -471,15 +479,37 @@ mod tests {
             member: UserId(2),
             rank: "Expert".into(),
             roles: vec![studio_schema::RoleId(44)],
-            announce_in: None,
+            announce_in: Some(studio_schema::ChannelId(9)),
+            quiet: false,
         };
         let effects = for_outcome(GuildId(1), None, &outcome);
-        assert!(matches!(effects[0], Effect::Dm(Dm { to: UserId(2), .. })));
-        assert!(effects.contains(&Effect::MemberRole {
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Dm(Dm { to: UserId(2), .. })))
+        );
+        assert!(
+            effects
+                .iter()
+                .any(|e| matches!(e, Effect::Post { channel: 9, .. }))
+        );
+        let given = Effect::MemberRole {
             guild: GuildId(1),
             member: UserId(2),
             role: studio_schema::RoleId(44),
-            give: true
-        }));
+            give: true,
+        };
+        assert!(effects.contains(&given));
+
+        // A rank crossed before Studio saw the member: the role, and no DM, no post.
+        let quiet = Outcome::RankUp {
+            guild: GuildId(1),
+            member: UserId(2),
+            rank: "Expert".into(),
+            roles: vec![studio_schema::RoleId(44)],
+            announce_in: Some(studio_schema::ChannelId(9)),
+            quiet: true,
+        };
+        assert_eq!(for_outcome(GuildId(1), None, &quiet), vec![given]);
     }
 }

@@ -48,6 +48,10 @@ pub enum Event {
         member: UserId,
         joined_at: DateTime<Utc>,
         bot: bool,
+        /// When Studio first saw them (absent in events recorded before it was kept): a rank the
+        /// member's tenure had crossed before then is recorded without announcing it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seen_at: Option<DateTime<Utc>>,
     },
     /// A member posted a message; `xp` is what it earned (0 inside the cooldown or when too short).
     /// `posted_at` is the message's own timestamp, which the cooldown is decided from, so a restart

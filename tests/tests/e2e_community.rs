@@ -345,6 +345,29 @@ async fn a_member_ranks_up_as_time_passes_and_keeps_the_pro_dev_role_across_leav
             .is_some(),
         "the rank-up is announced in the server's announcement channel"
     );
+    // Ranks crossed before Studio first saw a member (the admin's Expert, 800 days in; dave's
+    // Learner) are recorded but are not news: no DM, no announcement.
+    assert_eq!(
+        stack
+            .scalar(&format!(
+                "SELECT count(*) FROM event_log WHERE event_type = 'RankReached'
+                 AND payload->>'member' = '{}' AND payload->>'rank' = 'Expert'",
+                admin.user_id
+            ))
+            .await,
+        1
+    );
+    let told = stack.discord.channel_messages();
+    assert!(
+        !told.iter().any(|m| {
+            (m.is_dm_to == Some(admin.user_id) && m.text().contains("rank"))
+                || m.text().contains("**Learner** rank") && m.text().contains("1006")
+                || (m.is_dm_to == Some(1006) && m.text().contains("**Learner** rank"))
+                || m.text().contains(&format!("<@{}> reached", admin.user_id))
+        }),
+        "first-sight ranks are not announced: {:?}",
+        told.iter().map(|m| m.text()).collect::<Vec<_>>()
+    );
 
     // Leaving drops Discord's roles; coming back gives the role again (time away does not count,
     // and the rank is not announced twice).

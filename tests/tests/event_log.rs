@@ -14,6 +14,7 @@ fn seen(member: i64) -> NewEvent {
             member: UserId(member),
             joined_at: Utc::now(),
             bot: false,
+            seen_at: None,
         },
         actor_id: None,
         causation_id: format!("cause-{member}"),

@@ -311,6 +311,7 @@ mod tests {
                     rank: "Expert".into(),
                     roles: Vec::new(),
                     announce_in: None,
+                    quiet: false,
                 },
                 "🎖️ <@5> reached the **Expert** rank!",
             ),

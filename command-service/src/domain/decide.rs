@@ -140,6 +140,7 @@ pub fn decide(
                         rank: rank.to_string(),
                         roles: state.settings.roles_for(Some(*rank)),
                         announce_in: state.settings.level_up_channel,
+                        quiet: !tenure::is_news(at, state.first_seen(*member)),
                     },
                 )),
                 _ => Ok((Vec::new(), Outcome::Recorded)),
@@ -221,7 +222,7 @@ pub fn decide(
             content_chars,
             posted_at,
         } => {
-            let mut events = seen_if_new(state, author);
+            let mut events = seen_if_new(state, author, now);
             let before = state.member(author.member);
             let rule = (state.settings.message_xp, state.settings.xp_cooldown);
             let earned = if state.settings.earns_xp(*channel) {
@@ -290,7 +291,10 @@ pub fn decide(
             Ok((events, Outcome::Recorded))
         }
         Command::SeeMembers(members) => {
-            let events = members.iter().flat_map(|m| seen_if_new(state, m)).collect();
+            let events = members
+                .iter()
+                .flat_map(|m| seen_if_new(state, m, now))
+                .collect();
             Ok((events, Outcome::Recorded))
         }
         Command::AdjustXp {
@@ -372,12 +376,13 @@ pub fn decide(
 
 /// A `MemberSeen` for a member the guild has never seen, or a `MemberJoined` for one Discord shows
 /// in the guild again while Studio thought them away (a join it did not receive).
-fn seen_if_new(state: &GuildState, who: &SeenMember) -> Vec<Event> {
+fn seen_if_new(state: &GuildState, who: &SeenMember, now: DateTime<Utc>) -> Vec<Event> {
     if !state.knows(who.member) {
         vec![Event::MemberSeen {
             member: who.member,
             joined_at: who.joined_at,
             bot: who.bot,
+            seen_at: Some(now),
         }]
     } else if !state.is_present(who.member) {
         vec![Event::MemberJoined {

@@ -386,6 +386,11 @@ pub enum Outcome {
         /// The guild's announcement channel (its level-up channel), if it set one.
         #[serde(default)]
         announce_in: Option<studio_schema::ChannelId>,
+        /// The rank was crossed before Studio first saw the member (installed in an old server, a
+        /// big server's member first seen now): recorded and its roles given, but not news, so
+        /// nobody is told ([`crate::rules::tenure::is_news`]).
+        #[serde(default)]
+        quiet: bool,
     },
     /// A member of the Pro-Dev rank came back: the role is given again.
     Rejoined {

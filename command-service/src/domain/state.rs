@@ -1,6 +1,8 @@
 //! A guild's decision state: the model's [`Guild`] of every entity, at the log position it folds
 //! to. The entities and how events evolve them live in `studio-model`, shared with the projector.
 
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
 use std::ops::Deref;
 use studio_model::Guild;
 use studio_schema::{Event, GuildId, UserId};
@@ -13,6 +15,9 @@ pub struct GuildState {
     entities: Guild,
     /// The last post of the chain head, for the scheduler ([`crate::rules::heads`]).
     pub heads: crate::rules::heads::Published,
+    /// When Studio first saw each member join or be there, where the log says
+    /// ([`crate::rules::tenure::is_news`]).
+    first_seen: HashMap<UserId, DateTime<Utc>>,
 }
 
 impl Deref for GuildState {
@@ -32,6 +37,7 @@ impl GuildState {
             last_seq: 0,
             entities: Guild::default(),
             heads: crate::rules::heads::Published::default(),
+            first_seen: HashMap::new(),
         }
     }
 
@@ -39,6 +45,12 @@ impl GuildState {
     #[must_use]
     pub fn knows(&self, id: UserId) -> bool {
         self.members.get(&id).is_some_and(|m| m.seen)
+    }
+
+    /// When Studio first saw the member (`None`: before the log kept that moment, or never).
+    #[must_use]
+    pub fn first_seen(&self, id: UserId) -> Option<DateTime<Utc>> {
+        self.first_seen.get(&id).copied()
     }
 
     /// Whether the member is in the guild now.
@@ -50,6 +62,19 @@ impl GuildState {
     /// Folds one event into the state.
     pub fn evolve(&mut self, event: &Event) {
         self.entities.evolve(event);
+        match event {
+            Event::MemberJoined { member, at, .. } => {
+                self.first_seen.entry(*member).or_insert(*at);
+            }
+            Event::MemberSeen {
+                member,
+                seen_at: Some(at),
+                ..
+            } => {
+                self.first_seen.entry(*member).or_insert(*at);
+            }
+            _ => {}
+        }
     }
 
     /// Folds an appended event and moves the head to its sequence.

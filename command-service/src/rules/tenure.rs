@@ -7,6 +7,17 @@ pub use studio_model::rank::{
 };
 pub use studio_model::tenure::Tenure;
 
+/// Whether a rank crossed at `crossed_at` is news to announce: Studio had seen the member by then
+/// (a member first seen after crossing it, on install or in a big server, is not told). Members seen
+/// before Studio kept that moment (`None`) are announced as they always were.
+#[must_use]
+pub fn is_news(
+    crossed_at: chrono::DateTime<chrono::Utc>,
+    first_seen_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> bool {
+    first_seen_at.is_none_or(|seen| crossed_at >= seen)
+}
+
 /// What each rank unlocks, cumulatively.
 #[must_use]
 pub fn privileges(rank: Rank) -> Vec<&'static str> {

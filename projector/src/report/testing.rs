@@ -75,6 +75,7 @@ pub fn seen(who: UserId, joined_at: DateTime<Utc>) -> Event {
         member: who,
         joined_at,
         bot: false,
+        seen_at: None,
     }
 }
 

@@ -72,6 +72,7 @@ fn event(i: i64, (kind, a, b, c): (u8, u8, u8, u16)) -> Event {
             member: m,
             joined_at: now - TimeDelta::days(v % 500),
             bot: c % 9 == 0,
+            seen_at: None,
         },
         3 => Event::MessagePosted {
             member: m,

@@ -23,6 +23,7 @@ fn world(seller_days: i64) -> Scenario {
                 member: who,
                 joined_at: days(-d),
                 bot: false,
+                seen_at: None,
             }
         }),
     )

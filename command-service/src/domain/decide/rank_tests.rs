@@ -24,6 +24,7 @@ fn seen(days_ago_at_zero: i64) -> Scenario {
         member: DEV,
         joined_at: days(-days_ago_at_zero),
         bot: false,
+        seen_at: None,
     }])
 }
 
@@ -186,4 +187,42 @@ fn changing_the_pro_dev_role_or_a_rank_role_swaps_the_roles_members_hold() {
             .rejection(),
         Rejection::BadSetting(_)
     ));
+}
+
+#[test]
+fn a_rank_crossed_before_studio_first_saw_the_member_is_recorded_quietly() {
+    // Listed by Discord at day 0 (Studio installed in an old server), 400 days in: Expert already.
+    let mut s = super::testing::given(&[]);
+    s.when_at(
+        Command::SeeMembers(vec![crate::domain::SeenMember {
+            member: DEV,
+            joined_at: days(-400),
+            bot: false,
+        }]),
+        days(0),
+    )
+    .outcome();
+    let outcomes = tick(&mut s, days(0));
+    assert!(
+        matches!(&outcomes[..], [Outcome::RankUp { rank, quiet: true, .. }] if rank == "Expert"),
+        "recorded, not announced: {outcomes:?}"
+    );
+    assert!(tick(&mut s, days(1)).is_empty(), "once");
+
+    // A member Studio watched cross a rank is told.
+    let mut s = super::testing::given(&[]);
+    s.when_at(
+        Command::SeeMembers(vec![crate::domain::SeenMember {
+            member: DEV,
+            joined_at: days(-29),
+            bot: false,
+        }]),
+        days(0),
+    )
+    .outcome();
+    let outcomes = tick(&mut s, days(2));
+    assert!(
+        matches!(&outcomes[..], [Outcome::RankUp { rank, quiet: false, .. }] if rank == "Learner"),
+        "{outcomes:?}"
+    );
 }

@@ -34,6 +34,7 @@ fn joined(id: UserId) -> Event {
         member: id,
         joined_at: secs(-1000),
         bot: false,
+        seen_at: Some(secs(0)),
     }
 }
 
@@ -81,6 +82,7 @@ fn a_first_message_from_an_unseen_member_seeds_them_and_earns_five() {
                 member: ALICE,
                 joined_at: secs(-1000),
                 bot: false,
+                seen_at: Some(secs(0)),
             },
             Event::MessagePosted {
                 member: ALICE,

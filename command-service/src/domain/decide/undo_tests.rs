@@ -17,6 +17,7 @@ fn world() -> Scenario {
         member,
         joined_at: days(-1),
         bot: false,
+        seen_at: None,
     }))
 }
 
@@ -351,6 +352,7 @@ fn disputed_sale(s: &mut Scenario) -> (UserId, ListingId) {
         member: seller,
         joined_at: days(-40),
         bot: false,
+        seen_at: None,
     }]);
     s.when(credits(ALICE, 100, true)).outcome();
     s.when(Command::Market(Market::Publish {
@@ -448,6 +450,7 @@ fn a_commission_settlement_undone_fills_the_escrow_again_for_a_new_decision() {
         member: dev,
         joined_at: days(-40),
         bot: false,
+        seen_at: None,
     }]);
     s.when(credits(ALICE, 2000, true)).outcome();
     let Outcome::Commission { commission, .. } = s

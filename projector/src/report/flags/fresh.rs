@@ -23,6 +23,7 @@ fn join_times(history: &[&LoggedEvent]) -> BTreeMap<UserId, DateTime<Utc>> {
                 member,
                 joined_at,
                 bot,
+                ..
             } => (*member, *joined_at, *bot),
             _ => continue,
         };
