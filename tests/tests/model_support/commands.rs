@@ -180,6 +180,7 @@ fn command(s: &GuildState, step: &Step, now: DateTime<Utc>, n: i64) -> Command {
             amount: c64 % 300 + 10,
             description: text("a shader"),
             deadline_days: c64 % 5 + 1,
+            deadline_day: chrono::TimeDelta::days(1),
         }),
         13 => Command::Commission(Commission::Accept {
             developer,
