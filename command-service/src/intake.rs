@@ -13,7 +13,7 @@ mod slash;
 pub use clicks::owns_view;
 
 use crate::domain::{Command, SeenMember};
-use crate::query::Query;
+use crate::query::{Board, Query};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use studio_schema::{ChannelId, GuildId, MessageId, UserId};
@@ -332,11 +332,20 @@ fn interaction(i: Interaction) -> Incoming {
                 command: usage,
             }),
         },
-        Ok((Asked::Query(query), _)) => Incoming::Query {
-            guild,
-            interaction: Box::new(i),
-            query,
-        },
+        Ok((Asked::Query(mut query), _)) => {
+            if let Query::Board {
+                board: Board::Profile { target, name, .. },
+                ..
+            } = &mut query
+            {
+                *name = crate::discord::names::of(&i, *target);
+            }
+            Incoming::Query {
+                guild,
+                interaction: Box::new(i),
+                query,
+            }
+        }
         Err(reason) => refuse(i, reason),
     }
 }

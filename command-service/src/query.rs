@@ -44,6 +44,8 @@ pub enum Board {
         tab: ProfileTab,
         target: UserId,
         owner: UserId,
+        /// The target's name as the interaction showed it, for the rank card (`None`: not shown).
+        name: Option<String>,
     },
     /// `page` (from 0) of the `period` leaderboard.
     Leaderboard {

@@ -2,8 +2,8 @@
 //! latest events (so a member sees their own writes), rendered by [`crate::discord`].
 
 use super::Answerer;
-use crate::discord::custom_id::ShopTab;
-use crate::discord::{boards, forms, help, receipts, render, shop, teams};
+use crate::discord::custom_id::{ProfileTab, ShopTab};
+use crate::discord::{boards, card, forms, help, receipts, render, shop, teams};
 use crate::query::{Board, Opening, Query};
 use crate::views::{self, DISPUTES, FIND_PAGE, LISTED, PAGE, RECENT_ENTRIES, offset};
 use chrono::{DateTime, Utc};
@@ -100,10 +100,28 @@ impl Answerer {
     ) -> Result<InteractionResponse, sqlx::Error> {
         let pool = &self.pool;
         Ok(match board {
-            Board::Profile { tab, target, owner } => {
+            Board::Profile {
+                tab,
+                target,
+                owner,
+                name,
+            } => {
                 let view = views::member(pool, guild, *target, now).await?;
                 let rules = settings::current(pool, guild).await?;
-                render::profile(&view, &rules, *tab, *owner, now, update)
+                let card = if *tab == ProfileTab::Stats {
+                    let (view, rules, name, own) =
+                        (view.clone(), rules.clone(), name.clone(), target == owner);
+                    // About 10 ms of drawing: off the tasks that answer others.
+                    tokio::task::spawn_blocking(move || {
+                        card::rank_card(&view, &rules, name.as_deref(), own, now)
+                    })
+                    .await
+                    .ok()
+                    .flatten()
+                } else {
+                    None
+                };
+                render::profile(&view, &rules, *tab, *owner, now, update, card)
             }
             Board::Leaderboard {
                 period,

@@ -20,6 +20,17 @@ pub fn all() -> Vec<Command> {
         )
         .option(UserBuilder::new("member", "Whose profile (default: yours)"))
         .build(),
+        // The name members of other levelling bots type: the same profile, rank card first.
+        CommandBuilder::new(
+            "rank",
+            "Show a member's rank card: level, XP, rank and reputation",
+            CommandType::ChatInput,
+        )
+        .option(UserBuilder::new(
+            "member",
+            "Whose rank card (default: yours)",
+        ))
+        .build(),
         CommandBuilder::new(
             "leaderboard",
             "The members with the most XP: all time, this week, this month, this season",

@@ -20,8 +20,15 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "profile",
         usage: "/profile [member]",
-        what: "XP, level, rank, reputation; buttons for Stats, Portfolio and Rank Info. On your own profile, ✏️ Edit profile sets your role, years of experience, skills, links and whether you are open to work.",
+        what: "Your rank card (level, XP, rank, reputation; your credits on your own) and the numbers behind it; buttons for Stats, Portfolio and Rank Info. On your own profile, ✏️ Edit profile sets your role, years of experience, skills, links and whether you are open to work.",
         example: "/profile member:@alice",
+        admin: false,
+    },
+    Entry {
+        name: "rank",
+        usage: "/rank [member]",
+        what: "The same as /profile (the name other levelling bots use): the rank card first.",
+        example: "/rank member:@alice",
         admin: false,
     },
     Entry {

@@ -113,12 +113,16 @@ pub fn edit<'a>(
     token: &'a str,
     data: &'a InteractionResponseData,
 ) -> UpdateResponse<'a> {
-    client
+    let edit = client
         .update_response(token)
         .content(data.content.as_deref())
         .embeds(data.embeds.as_deref())
         .components(data.components.as_deref())
-        .allowed_mentions(Some(data.allowed_mentions.as_ref().unwrap_or(&NOBODY)))
+        .allowed_mentions(Some(data.allowed_mentions.as_ref().unwrap_or(&NOBODY)));
+    match data.attachments.as_deref() {
+        Some(files) => edit.attachments(files),
+        None => edit,
+    }
 }
 
 /// The JSON body of a message posted in a channel or a DM. Only [`body`] makes one, so every

@@ -2,12 +2,14 @@
 //! answers, and the REST client.
 
 pub mod boards;
+pub mod card;
 pub mod client;
 pub mod commands;
 pub mod custom_id;
 pub mod forms;
 pub mod help;
 pub mod mentions;
+pub mod names;
 pub mod outcome;
 pub mod paging;
 pub mod quests;

@@ -12,8 +12,11 @@ use chrono::{DateTime, Utc};
 use studio_schema::{UserId, Xp};
 use twilight_model::channel::message::component::{ActionRow, ButtonStyle, Component};
 use twilight_model::channel::message::{Embed, MessageFlags};
+use twilight_model::http::attachment::Attachment;
 use twilight_model::http::interaction::InteractionResponse;
-use twilight_util::builder::embed::{EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder};
+use twilight_util::builder::embed::{
+    EmbedBuilder, EmbedFieldBuilder, EmbedFooterBuilder, ImageSource,
+};
 use twilight_util::builder::message::{ActionRowBuilder, ButtonBuilder};
 
 /// Studio's accent colour.
@@ -53,7 +56,8 @@ pub fn level_up_text(member: UserId, level: i64) -> String {
     format!("🎉 <@{member}> reached level {level}!")
 }
 
-/// A profile tab, as a new message (slash command) or an update of the clicked view.
+/// A profile tab, as a new message (slash command) or an update of the clicked view. The Stats tab
+/// shows `card` (the rank card, [`super::card`]) as its image; the other tabs drop it.
 #[must_use]
 pub fn profile(
     view: &MemberView,
@@ -62,9 +66,18 @@ pub fn profile(
     owner: UserId,
     now: DateTime<Utc>,
     update: bool,
+    card: Option<Attachment>,
 ) -> InteractionResponse {
     let embed = match tab {
-        ProfileTab::Stats => stats_embed(view, rules, view.user == owner, now),
+        ProfileTab::Stats => {
+            let mut embed = stats_embed(view, rules, view.user == owner, now);
+            if let Some(card) = &card
+                && let Ok(source) = ImageSource::attachment(&card.filename)
+            {
+                embed.image = EmbedBuilder::new().image(source).build().image;
+            }
+            embed
+        }
         ProfileTab::Portfolio => portfolio_embed(view),
         ProfileTab::Rank => rank_embed(view, rules, now),
     };
@@ -99,7 +112,15 @@ pub fn profile(
     }
     let row = Component::ActionRow(row.build());
     // One's own profile shows one's credits, so only its owner sees it.
-    message(embed, vec![row], update, view.user == owner)
+    let mut response = message(embed, vec![row], update, view.user == owner);
+    if let Some(data) = response.data.as_mut() {
+        // A new card, or none: an updated view does not keep the previous tab's card.
+        let files: Vec<Attachment> = card.into_iter().collect();
+        if update || !files.is_empty() {
+            data.attachments = Some(files);
+        }
+    }
+    response
 }
 
 /// XP, level, activity and rank; the credits only on one's own profile.

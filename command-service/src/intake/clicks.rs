@@ -81,7 +81,12 @@ pub fn button(i: &Interaction, custom_id: &str, clicker: UserId) -> Result<Asked
             member: clicker,
             at: super::slash::created_at(i),
         }),
-        Action::Profile { tab, target, owner } => board(Board::Profile { tab, target, owner }),
+        Action::Profile { tab, target, owner } => board(Board::Profile {
+            tab,
+            target,
+            owner,
+            name: None,
+        }),
         Action::Leaderboard {
             period,
             page,

@@ -19,10 +19,11 @@ pub fn read(data: &CommandData, actor: UserId) -> Option<Result<Query, String>> 
         })
     };
     Some(match data.name.as_str() {
-        "profile" => board(Board::Profile {
+        "profile" | "rank" => board(Board::Profile {
             tab: ProfileTab::Stats,
             target: member(data).unwrap_or(actor),
             owner: actor,
+            name: None,
         }),
         "leaderboard" => board(Board::Leaderboard {
             period: Period::AllTime,
@@ -175,6 +176,7 @@ mod tests {
                     tab: ProfileTab::Stats,
                     target: UserId(500),
                     owner: ADA,
+                    name: None,
                 },
                 update: false,
             }
@@ -261,6 +263,7 @@ mod tests {
                     tab: ProfileTab::Rank,
                     target: UserId(500),
                     owner: ADA,
+                    name: None,
                 },
                 update: true,
             }

@@ -4,7 +4,7 @@
 
 use super::{ApiError, Ctx, Reply, Result, messages, messages::Origin, no_route, snowflake};
 use crate::{
-    records::{Callback, CallbackEvent, InteractionInfo, PeerEvent, SentMessage},
+    records::{Callback, CallbackEvent, InteractionInfo, PeerEvent, SentAttachment, SentMessage},
     state::{Inner, RestState, record},
     validate,
 };
@@ -29,7 +29,7 @@ pub(crate) fn callback(ctx: &Ctx<'_>, id: &str, token: &str) -> Result {
         )])
     })?;
     let mut rest = inner.rest();
-    let outcome = accept(inner, &mut rest, id, token, &body);
+    let outcome = accept(inner, &mut rest, id, token, &body, &ctx.body.files);
     let callback = Callback {
         interaction_id: id,
         token: token.to_owned(),
@@ -76,6 +76,7 @@ fn accept(
     id: u64,
     token: &str,
     body: &Value,
+    files: &[SentAttachment],
 ) -> Result<Option<SentMessage>> {
     let Some(info) = rest.interactions.get(&id).cloned() else {
         return Err(ApiError::unknown(
@@ -129,7 +130,7 @@ fn accept(
         interaction: Some(&info),
     };
     let message = match kind {
-        4 => Some(messages::create(inner, rest, &data, &[], &origin, 0)?),
+        4 => Some(messages::create(inner, rest, &data, files, &origin, 0)?),
         5 => {
             let flags = data.get("flags").cloned().unwrap_or(json!(0));
             let loading = json!({"content": "", "flags": flags});
@@ -143,7 +144,7 @@ fn accept(
             )?)
         }
         7 => match info.message_id.filter(|m| rest.messages.contains_key(m)) {
-            Some(message_id) => Some(messages::edit(inner, rest, message_id, &data, &[])?),
+            Some(message_id) => Some(messages::edit(inner, rest, message_id, &data, files)?),
             None => None,
         },
         _ => None,

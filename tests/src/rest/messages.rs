@@ -140,6 +140,31 @@ pub(crate) fn edit(
             };
         }
     }
+    // API v10: an edit's `attachments` lists every attachment to keep (by id) besides the new
+    // files; one not listed is removed.
+    if let Some(listed) = patch.get("attachments").and_then(Value::as_array) {
+        let keep: Vec<String> = listed
+            .iter()
+            .filter_map(|a| a.get("id"))
+            .map(|id| id.as_str().map_or_else(|| id.to_string(), str::to_owned))
+            .collect();
+        let shown = message
+            .get("attachments")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let (kept, kept_files): (Vec<Value>, Vec<SentAttachment>) = shown
+            .into_iter()
+            .zip(all_files)
+            .filter(|(a, _)| {
+                a.get("id")
+                    .and_then(Value::as_str)
+                    .is_some_and(|id| keep.iter().any(|k| k == id))
+            })
+            .unzip();
+        message["attachments"] = Value::Array(kept);
+        all_files = kept_files;
+    }
     let flags = message.get("flags").and_then(Value::as_u64).unwrap_or(0);
     let suppress = patch.get("flags").and_then(Value::as_u64).unwrap_or(0) & (1 << 2);
     message["flags"] = json!((flags & !LOADING) | suppress);
