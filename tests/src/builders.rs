@@ -326,22 +326,42 @@ impl FakeDiscord {
         custom_id: &str,
         fields: &[(&str, &str)],
     ) -> (u64, Value) {
-        let legacy = self
+        let shown = self
             .callbacks()
             .iter()
             .rev()
-            .map(|c| &c.body)
+            .map(|c| c.body.clone())
             .find(|b| {
                 b.get("type").and_then(Value::as_u64) == Some(9)
                     && b.pointer("/data/custom_id").and_then(Value::as_str) == Some(custom_id)
-            })
+            });
+        let legacy = shown
+            .as_ref()
             .and_then(|b| b.pointer("/data/components/0/type").and_then(Value::as_u64))
             == Some(1);
+        // The fields the modal shows as a menu (a select in a label): submitted as its choice.
+        let selects: Vec<String> = shown
+            .as_ref()
+            .and_then(|b| b.pointer("/data/components").and_then(Value::as_array))
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.get("component"))
+            .filter(|c| c.get("type").and_then(Value::as_u64) == Some(3))
+            .filter_map(|c| {
+                c.get("custom_id")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            })
+            .collect();
         let components: Vec<Value> = fields
             .iter()
             .zip(1..)
             .map(|(&(input, value), n)| {
-                let text = json!({"type": 4, "id": 2 * n, "custom_id": input, "value": value});
+                let text = if selects.iter().any(|s| s == input) {
+                    json!({"type": 3, "id": 2 * n, "custom_id": input, "values": [value]})
+                } else {
+                    json!({"type": 4, "id": 2 * n, "custom_id": input, "value": value})
+                };
                 if legacy {
                     json!({"type": 1, "id": 2 * n - 1, "components": [text]})
                 } else {

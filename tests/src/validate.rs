@@ -414,6 +414,25 @@ pub fn modal(data: &Value) -> Vec<String> {
             if let Some(id) = input.get("custom_id") {
                 ids.push(id.as_str().unwrap_or_default().to_owned());
             }
+            if kind(input) == 3 {
+                let options = array(input.get("options"));
+                if options.is_empty() || options.len() > 25 {
+                    problems.push(format!(
+                        "modal components[{i}] select has {} options (must be 1..=25)",
+                        options.len()
+                    ));
+                }
+                for o in options {
+                    for key in ["label", "value"] {
+                        check_len(
+                            &mut problems,
+                            &format!("modal components[{i}] select option {key}"),
+                            chars(o.get(key)),
+                            100,
+                        );
+                    }
+                }
+            }
             if kind(input) == 4 {
                 check_len(
                     &mut problems,

@@ -624,7 +624,14 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
     let artists: Vec<FakeMember> = (0..5)
         .map(|n| member(1010 + n, &format!("artist{n}"), 10))
         .collect();
-    let mut everyone = vec![alice.clone(), bob.clone(), carol.clone(), dave.clone()];
+    let builder = member(1006, "erin", 20);
+    let mut everyone = vec![
+        alice.clone(),
+        bob.clone(),
+        carol.clone(),
+        dave.clone(),
+        builder.clone(),
+    ];
     everyone.extend(artists.iter().cloned());
     let stack = Stack::start(everyone).await;
     let services = stack.services().await;
@@ -640,6 +647,15 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
         .await;
     assert_eq!(form.body["type"], 9, "a modal: {}", form.body);
     assert_eq!(form.body["data"]["custom_id"], "f:profile", "{}", form.body);
+    // The primary role is picked from a menu, Builder among the roles.
+    let role = &form.body["data"]["components"][0]["component"];
+    assert_eq!(role["type"], 3, "a select menu: {role}");
+    assert!(
+        role["options"]
+            .as_array()
+            .is_some_and(|o| o.iter().any(|o| o["value"] == "Builder")),
+        "{role}"
+    );
     let theirs = original(
         &stack,
         stack.slash(
@@ -687,9 +703,24 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
     for (n, a) in (1..).zip(&artists) {
         save_profile(&stack, a, "Artist", &n.to_string(), "yes");
     }
+    original(
+        &stack,
+        save_profile(&stack, &builder, "Builder", "3", "yes"),
+    )
+    .await;
     stack
-        .eventually_i64("SELECT count(*) FROM views.profiles", 8)
+        .eventually_i64("SELECT count(*) FROM views.profiles", 9)
         .await;
+    // The seed's own example, `/find builder 2`: a card with name, level, reputation, role and id.
+    let builders = original(&stack, find(&stack, &alice, "Builder", 2)).await;
+    let text = builders.text();
+    assert!(
+        text.contains("Builders with 2+ years")
+            && text.contains("Builder · 3 years")
+            && text.contains("<@1006> · level 1 · ⭐ 0 reputation")
+            && text.contains("ID 1006"),
+        "{text}"
+    );
     let portfolio = stack.click(&alice, &button(&own, "Portfolio"), &own).await;
     assert!(
         portfolio
@@ -768,10 +799,10 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
         3
     );
 
-    // Opting out takes alice off /find.
+    // Opting out takes alice off /find (7 stay open: six artists and the builder).
     save_profile(&stack, &alice, "Artist", "5", "no");
     stack
-        .eventually_i64("SELECT count(*) FROM views.profiles WHERE open_to_work", 6)
+        .eventually_i64("SELECT count(*) FROM views.profiles WHERE open_to_work", 7)
         .await;
     let after = original(&stack, find(&stack, &dave, "Artist", 2)).await;
     assert!(!after.text().contains("<@1001>"), "{}", after.text());

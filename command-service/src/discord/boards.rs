@@ -76,8 +76,13 @@ pub fn find(
             format!("{n}. {} · {} years", m.role, m.years),
             truncate(
                 &format!(
-                    "<@{}> · ⭐ {} reputation · {} XP{rating}\n{}",
-                    m.user_id, m.reputation, m.xp, m.skills
+                    "<@{}> · level {} · ⭐ {} reputation · {} XP{rating} · ID {}\n{}",
+                    m.user_id,
+                    crate::rules::xp::level(studio_schema::Xp(m.xp)),
+                    m.reputation,
+                    m.xp,
+                    m.user_id,
+                    m.skills
                 ),
                 400,
             ),

@@ -4,7 +4,9 @@ use super::custom_id::{Form, field};
 use crate::rules::economy as rules;
 use studio_views::market::ListingSummary;
 use twilight_model::channel::message::Component;
-use twilight_model::channel::message::component::{Label, TextInput, TextInputStyle};
+use twilight_model::channel::message::component::{
+    Label, SelectMenu, SelectMenuOption, SelectMenuType, TextInput, TextInputStyle,
+};
 use twilight_model::http::interaction::InteractionResponse;
 use twilight_util::builder::interaction_response::ModalBuilder;
 
@@ -42,6 +44,38 @@ fn input(i: Input<'_>) -> Component {
         description: None,
         id: None,
         label: i.label.to_owned(),
+    })
+}
+
+/// The primary role, picked from a menu of [`crate::rules::profile::ROLES`] (the saved one chosen).
+fn role_select(current: Option<&str>) -> Component {
+    let options = crate::rules::profile::ROLES
+        .iter()
+        .map(|role| SelectMenuOption {
+            default: current == Some(*role),
+            description: None,
+            emoji: None,
+            label: (*role).to_owned(),
+            value: (*role).to_owned(),
+        })
+        .collect();
+    Component::Label(Label {
+        component: Box::new(Component::SelectMenu(SelectMenu {
+            channel_types: None,
+            custom_id: field::ROLE.to_owned(),
+            default_values: None,
+            disabled: false,
+            id: None,
+            kind: SelectMenuType::Text,
+            max_values: Some(1),
+            min_values: Some(1),
+            options: Some(options),
+            placeholder: Some("Programmer, Artist, Builder…".to_owned()),
+            required: Some(true),
+        })),
+        description: None,
+        id: None,
+        label: "Primary role".to_owned(),
     })
 }
 
@@ -163,14 +197,7 @@ pub fn profile(current: Option<&studio_views::profiles::ProfileSummary>) -> Inte
         Form::Profile,
         "Your Studio profile",
         vec![
-            input(Input {
-                id: field::ROLE,
-                label: "Primary role",
-                max: 20,
-                long: false,
-                value: value(|p| p.role.clone()),
-                placeholder: "Programmer, Artist, 3D Modeler, Designer, Sound, Writer, Producer, Other",
-            }),
+            role_select(current.map(|p| p.role.as_str())),
             input(Input {
                 id: field::YEARS,
                 label: "Years of experience",

@@ -156,6 +156,12 @@ fn inputs(data: &ModalInteractionData) -> Result<Vec<(&str, &str)>, String> {
             }
             ModalInteractionComponent::Label(label) => walk(&label.component, out),
             ModalInteractionComponent::TextInput(t) => out.push((&t.custom_id, &t.value)),
+            // One choice (the profile's role); a forged empty choice is missing, and refused.
+            ModalInteractionComponent::StringSelect(s) => {
+                if let Some(value) = s.values.first() {
+                    out.push((&s.custom_id, value));
+                }
+            }
             _ => {}
         }
     }

@@ -1,8 +1,8 @@
 //! Profiles and recruitment: the roles a member can pick, field limits, how `/find` ranks, and
 //! how often a member may contact others.
 
-/// The primary roles of a game-dev team.
-pub const ROLES: [&str; 8] = [
+/// The primary roles of a game-dev team. Append only: a role's index is in `/find`'s buttons.
+pub const ROLES: [&str; 9] = [
     "Programmer",
     "Artist",
     "3D Modeler",
@@ -11,6 +11,7 @@ pub const ROLES: [&str; 8] = [
     "Writer",
     "Producer",
     "Other",
+    "Builder",
 ];
 /// Most years of experience a profile may claim.
 pub const MAX_YEARS: i64 = 60;
