@@ -68,7 +68,8 @@ pub struct LeaderboardPage {
     /// other periods).
     pub season: Option<Season>,
     pub page: u32,
-    pub rows: Vec<(UserId, Xp)>,
+    /// Each member with their XP (reputation, on the reputation board).
+    pub rows: Vec<(UserId, i64)>,
     pub total: i64,
 }
 
@@ -156,13 +157,17 @@ pub async fn leaderboard(
     let limit = i64::from(LEADERBOARD_PAGE);
     let offset = offset(page, limit);
     let mut season = None;
+    let xp = |(rows, total): (Vec<(UserId, Xp)>, i64)| {
+        (rows.into_iter().map(|(u, xp)| (u, xp.0)).collect(), total)
+    };
     let (rows, total) = match period {
-        Period::AllTime => members::ranked(pool, guild, limit, offset).await?,
+        Period::Reputation => members::ranked_by_reputation(pool, guild, limit, offset).await?,
+        Period::AllTime => xp(members::ranked(pool, guild, limit, offset).await?),
         Period::ThisWeek => {
-            members::ranked_in_week(pool, guild, week_start(now), limit, offset).await?
+            xp(members::ranked_in_week(pool, guild, week_start(now), limit, offset).await?)
         }
         Period::ThisMonth => {
-            members::ranked_in_month(pool, guild, month_start(now), limit, offset).await?
+            xp(members::ranked_in_month(pool, guild, month_start(now), limit, offset).await?)
         }
         Period::Season => match seasons::current(pool, guild).await? {
             Some(row) => {
@@ -170,7 +175,7 @@ pub async fn leaderboard(
                     seasons::ranked_in_season(pool, guild, row.season.number, limit, offset)
                         .await?;
                 season = Some(row.season);
-                ranked
+                xp(ranked)
             }
             None => (Vec::new(), 0),
         },

@@ -172,6 +172,34 @@ async fn a_season_ranks_the_xp_earned_since_it_started_and_all_time_keeps_everyt
     assert!(text.contains("this month"), "{text}");
     assert!(text.contains("**1.** <@1001> — 300 XP"), "{text}");
 
+    // The reputation board ranks the reputation members hold: alice thanked twice, bob once.
+    let rep = |from: &studio_tests::FakeMember, to: u64| {
+        stack.slash(
+            from,
+            MEMBER_PERMISSIONS,
+            "rep",
+            json!([{"name": "member", "type": 6, "value": to.to_string()}]),
+        )
+    };
+    for id in [rep(&bob, 1001), rep(&admin, 1001), rep(&alice, 1002)] {
+        original(&stack, id).await;
+    }
+    stack
+        .eventually_i64(
+            "SELECT coalesce(sum(reputation), 0)::bigint FROM views.members",
+            3,
+        )
+        .await;
+    let reputation = stack
+        .click(&bob, &button(&board, "Reputation"), &board)
+        .await;
+    let text = shown(&reputation);
+    assert!(text.contains("Leaderboard — reputation"), "{text}");
+    assert!(
+        text.contains("**1.** <@1001> — ⭐ 2") && text.contains("**2.** <@1002> — ⭐ 1"),
+        "{text}"
+    );
+
     // Anyone sees the season in force; a profile shows its season XP.
     let show = stack.slash(
         &alice,

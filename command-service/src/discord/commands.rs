@@ -33,7 +33,7 @@ pub fn all() -> Vec<Command> {
         .build(),
         CommandBuilder::new(
             "leaderboard",
-            "The members with the most XP: all time, this week, this month, this season",
+            "The members with the most XP (all time, week, month, season) or reputation",
             CommandType::ChatInput,
         )
         .build(),

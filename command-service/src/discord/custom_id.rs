@@ -21,11 +21,19 @@ pub enum Period {
     ThisMonth,
     /// The season in force: since an admin's `/season start`.
     Season,
+    /// Not XP: the reputation members hold now.
+    Reputation,
 }
 
 impl Period {
-    /// Every period, in the order the leaderboard's buttons show them.
-    pub const ALL: [Self; 4] = [Self::AllTime, Self::ThisWeek, Self::ThisMonth, Self::Season];
+    /// Every board, in the order the leaderboard's buttons show them.
+    pub const ALL: [Self; 5] = [
+        Self::AllTime,
+        Self::ThisWeek,
+        Self::ThisMonth,
+        Self::Season,
+        Self::Reputation,
+    ];
 }
 
 /// Which leaderboard button a custom id belongs to.
@@ -223,6 +231,7 @@ fn period_code(period: Period) -> &'static str {
         Period::ThisWeek => "week",
         Period::ThisMonth => "month",
         Period::Season => "season",
+        Period::Reputation => "rep",
     }
 }
 

@@ -294,15 +294,17 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             256,
         ),
         (Period::Season, None) => "🏆 Leaderboard — season".to_owned(),
+        (Period::Reputation, _) => "⭐ Leaderboard — reputation".to_owned(),
     };
     let first = page.page * LEADERBOARD_PAGE;
     let lines: Vec<String> = (first + 1..)
         .zip(&page.rows)
-        .map(|(place, (user, total))| {
-            format!(
+        .map(|(place, (user, total))| match page.period {
+            Period::Reputation => format!("**{place}.** <@{user}> — ⭐ {total}"),
+            _ => format!(
                 "**{place}.** <@{user}> — {total} XP (level {})",
-                xp::level(*total)
-            )
+                xp::level(Xp(*total))
+            ),
         })
         .collect();
     let description = match (page.period, &page.season) {
@@ -311,6 +313,9 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
             "No season has started yet. An admin starts one with `/season start`.".to_owned()
         }
         (Period::Season, Some(_)) => "Nobody has earned XP this season yet — say hello!".to_owned(),
+        (Period::Reputation, _) => {
+            "Nobody holds reputation yet — thank a helpful member with `/rep`.".to_owned()
+        }
         _ => "Nobody has earned XP yet — say hello!".to_owned(),
     };
     let pages = paging::pages(page.total, i64::from(LEADERBOARD_PAGE));
@@ -341,6 +346,7 @@ pub fn leaderboard(page: &LeaderboardPage, owner: UserId, update: bool) -> Inter
                     Period::ThisWeek => "This week",
                     Period::ThisMonth => "This month",
                     Period::Season => "Season",
+                    Period::Reputation => "⭐ Reputation",
                 },
                 if p == page.period {
                     ButtonStyle::Primary

@@ -101,6 +101,41 @@ pub async fn ranked(
     ))
 }
 
+/// One page of the members by the reputation they hold, most first; and how many hold any.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn ranked_by_reputation(
+    pool: &PgPool,
+    guild: GuildId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(UserId, i64)>, i64), sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT user_id, reputation FROM views.members
+         WHERE guild_id = $1 AND reputation > 0 AND NOT bot
+         ORDER BY reputation DESC, user_id LIMIT $2 OFFSET $3",
+        guild.0,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM views.members
+           WHERE guild_id = $1 AND reputation > 0 AND NOT bot"#,
+        guild.0
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| (UserId(r.user_id), r.reputation))
+            .collect(),
+        total,
+    ))
+}
+
 /// One page of the members who earned XP in the week starting `week`, most first; and how many
 /// there are in all.
 ///
