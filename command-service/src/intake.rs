@@ -282,6 +282,16 @@ fn message(m: MessageCreate) -> Incoming {
                 joined_at,
                 bot: false,
             },
+            roles: m
+                .member
+                .as_ref()
+                .map(|pm| {
+                    pm.roles
+                        .iter()
+                        .map(|r| studio_schema::RoleId::from_u64(r.get()))
+                        .collect()
+                })
+                .unwrap_or_default(),
             channel: ChannelId::from_u64(channel),
             message: MessageId::from_u64(id),
             content_chars: m.content.trim().chars().count(),

@@ -6,7 +6,7 @@
 use crate::rank::{self, PRO_DEV_RANK, Rank, Thresholds};
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use studio_schema::settings::SettingsChange;
 use studio_schema::{ChannelId, Credits, Event, RoleId, Xp};
 
@@ -50,6 +50,10 @@ pub struct Settings {
     /// Where the chain head is posted for auditors, if the guild set a channel.
     #[serde(default)]
     pub audit_channel: Option<ChannelId>,
+    /// The percent of a message's XP members of a role earn (0: none), for the roles that have
+    /// a rule ([`Settings::xp_percent`]).
+    #[serde(default)]
+    pub xp_roles: BTreeMap<RoleId, i64>,
 }
 
 impl Default for Settings {
@@ -68,6 +72,7 @@ impl Default for Settings {
             rank_roles: [None; 3],
             rep_reaction: REACTION.to_owned(),
             audit_channel: None,
+            xp_roles: BTreeMap::new(),
         }
     }
 }
@@ -112,6 +117,21 @@ impl Settings {
         roles.sort_unstable();
         roles.dedup();
         roles
+    }
+
+    /// The percent of a message's XP a member holding `roles` earns: none if any of their roles
+    /// earns none, else the highest rule among their roles, else 100.
+    #[must_use]
+    pub fn xp_percent(&self, roles: &[RoleId]) -> i64 {
+        let rules: Vec<i64> = roles
+            .iter()
+            .filter_map(|r| self.xp_roles.get(r).copied())
+            .collect();
+        if rules.contains(&0) {
+            0
+        } else {
+            rules.into_iter().max().unwrap_or(100)
+        }
     }
 
     /// Whether a channel's messages earn XP.
@@ -175,6 +195,13 @@ impl Settings {
         {
             self.rank_roles[i] = (*role != 0).then_some(RoleId(*role));
         }
+        if let Some((role, percent)) = c.xp_role {
+            if percent == 100 {
+                self.xp_roles.remove(&RoleId(role));
+            } else {
+                self.xp_roles.insert(RoleId(role), percent);
+            }
+        }
     }
 }
 
@@ -212,6 +239,12 @@ impl Settings {
             audit_channel: change
                 .audit_channel
                 .map(|_| self.audit_channel.map_or(0, |c| c.0)),
+            xp_role: change.xp_role.map(|(role, _)| {
+                (
+                    role,
+                    self.xp_roles.get(&RoleId(role)).copied().unwrap_or(100),
+                )
+            }),
         }
     }
 }

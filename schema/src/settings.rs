@@ -46,4 +46,8 @@ pub struct SettingsChange {
     /// Where the chain head is posted for auditors; `Some(0)` clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_channel: Option<i64>,
+    /// A role whose members' messages earn `percent` % of the XP (`(role, percent)`): 0 earns
+    /// none, 150 half as much again; 100 removes the role's rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub xp_role: Option<(i64, i64)>,
 }

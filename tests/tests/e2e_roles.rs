@@ -337,3 +337,64 @@ async fn an_admin_who_may_give_a_role_chooses_it_and_experts_get_it() {
     drop(services);
     stack.finish().await;
 }
+
+#[tokio::test]
+async fn a_roles_xp_rule_scales_its_members_messages_and_a_no_xp_role_earns_nothing() {
+    let (owner, alice, bob) = (owner(), alice(), bob());
+    let stack = Stack::start(vec![owner.clone(), alice.clone(), bob.clone()]).await;
+    let [boosters, muted] =
+        ["Boosters", "Muted"].map(|name| stack.discord.create_role(GUILD, FakeRole::new(name)));
+    stack.discord.give_role(GUILD, alice.user_id, boosters);
+    stack.discord.give_role(GUILD, bob.user_id, boosters);
+    stack.discord.give_role(GUILD, bob.user_id, muted);
+    let _services = stack.services().await;
+
+    let rule = |role: u64, percent: i64| {
+        settings(
+            &stack,
+            &owner,
+            MANAGE_SERVER,
+            "xp-role",
+            json!([{"name": "role", "type": 8, "value": role.to_string()},
+                   {"name": "percent", "type": 4, "value": percent}]),
+        )
+    };
+    let doubled = answer(&stack, rule(boosters, 200)).await;
+    assert!(doubled.contains("200 % XP"), "{doubled}");
+    let silenced = answer(&stack, rule(muted, 0)).await;
+    assert!(silenced.contains("no XP"), "{silenced}");
+    let refused = answer(&stack, rule(muted, 900)).await;
+    assert!(refused.contains("from 0 to 500"), "{refused}");
+    assert!(
+        shown(&stack)
+            .await
+            .contains(&format!("<@&{boosters}> 200 % XP · <@&{muted}> no XP")),
+        "{}",
+        shown(&stack).await
+    );
+
+    // Alice (a booster) earns twice the 5 XP; Bob, a booster who is also muted, earns nothing.
+    for who in [&alice, &bob] {
+        let (_, d) =
+            stack
+                .discord
+                .message_create(GUILD, CHANNEL, who, "a message long enough to count");
+        stack.discord.dispatch("MESSAGE_CREATE", d);
+    }
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM event_log WHERE event_type = 'MessagePosted'",
+            2,
+        )
+        .await;
+    stack.projected().await;
+    let board = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([])),
+    )
+    .await;
+    let text = board.text();
+    assert!(text.contains("**1.** <@1001> — 10 XP"), "{text}");
+    assert!(!text.contains("<@1002>"), "bob earned nothing: {text}");
+    stack.assert_log_sound().await;
+}

@@ -171,6 +171,19 @@ pub fn all() -> Vec<Command> {
             .option(RoleBuilder::new("role", "The role")),
         )
         .option(
+            SubCommandBuilder::new(
+                "xp-role",
+                "How much XP a role's messages earn (0: none, 150: half as much again, 100: as everyone)",
+            )
+            .option(RoleBuilder::new("role", "The role").required(true))
+            .option(
+                IntegerBuilder::new("percent", "Percent of the usual XP")
+                    .min_value(0)
+                    .max_value(limits::MAX_XP_PERCENT)
+                    .required(true),
+            ),
+        )
+        .option(
             SubCommandBuilder::new("xp", "XP per message and the cooldown between rewards")
                 .option(
                     IntegerBuilder::new("per_message", "XP a message earns")

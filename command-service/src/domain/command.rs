@@ -19,6 +19,8 @@ pub enum Command {
     /// A message was posted (MESSAGE_CREATE).
     PostMessage {
         author: SeenMember,
+        /// The author's roles as Discord sent them with the message (XP rules by role).
+        roles: Vec<studio_schema::RoleId>,
         channel: ChannelId,
         message: MessageId,
         content_chars: usize,

@@ -217,6 +217,7 @@ pub fn decide(
         Command::Commission(commission) => commission::decide(state, commission, now),
         Command::PostMessage {
             author,
+            roles,
             channel,
             message,
             content_chars,
@@ -224,7 +225,11 @@ pub fn decide(
         } => {
             let mut events = seen_if_new(state, author, now);
             let before = state.member(author.member);
-            let rule = (state.settings.message_xp, state.settings.xp_cooldown);
+            let percent = state.settings.xp_percent(roles);
+            let rule = (
+                xp::for_roles(state.settings.message_xp, percent),
+                state.settings.xp_cooldown,
+            );
             let earned = if state.settings.earns_xp(*channel) {
                 xp::message_xp(
                     rule,

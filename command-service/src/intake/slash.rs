@@ -374,6 +374,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         "team-fee" => change.team_fee = Some(o.int("amount")?),
         "rep-reaction" => change.rep_reaction = Some(o.text("emoji")?.to_owned()),
         "rank-role" => change.rank_role = Some((o.text("rank")?.to_owned(), role("role")?)),
+        "xp-role" => change.xp_role = Some((role("role")?, o.int("percent")?)),
         "ranks" => {
             change.rank_months = Some([o.int("learner")?, o.int("expert")?, o.int("master")?]);
         }

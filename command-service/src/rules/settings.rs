@@ -15,6 +15,9 @@ pub const MAX_TAX_PERCENT: i64 = 50;
 pub const MAX_QUEST_REWARD: i64 = 10_000;
 pub const MAX_TEAM_FEE: i64 = 100_000;
 pub const MAX_NO_XP_CHANNELS: usize = 50;
+/// The most a role may multiply message XP by, in percent, and how many roles may have a rule.
+pub const MAX_XP_PERCENT: i64 = 500;
+pub const MAX_XP_ROLES: usize = 25;
 /// The most months a rank may need (50 years).
 pub const MAX_RANK_MONTHS: i64 = 600;
 
@@ -81,6 +84,18 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
             ));
         }
     }
+    if let Some((role, percent)) = change.xp_role {
+        within(percent, MAX_XP_PERCENT, "A role's XP (percent)")?;
+        if role == 0 {
+            return Err(OutOfRange("Name the role.".into()));
+        }
+        let new = !settings.xp_roles.contains_key(&studio_schema::RoleId(role));
+        if new && percent != 100 && settings.xp_roles.len() >= MAX_XP_ROLES {
+            return Err(OutOfRange(format!(
+                "At most {MAX_XP_ROLES} roles can have an XP rule."
+            )));
+        }
+    }
     if let Some((_, true)) = change.no_xp_channel
         && settings.no_xp_channels.len() >= MAX_NO_XP_CHANNELS
     {
@@ -133,6 +148,19 @@ pub fn lines(settings: &Settings) -> Vec<String> {
         ),
         format!("Channels without XP: {channels}"),
         format!(
+            "XP by role: {}",
+            if settings.xp_roles.is_empty() {
+                "every role earns the same".to_owned()
+            } else {
+                settings
+                    .xp_roles
+                    .iter()
+                    .map(|(role, percent)| format!("<@&{role}> {}", xp_rule(*percent)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            }
+        ),
+        format!(
             "Level-ups announced in: {}",
             settings.level_up_channel.map_or_else(
                 || "the channel where they happen".into(),
@@ -179,6 +207,15 @@ pub fn lines(settings: &Settings) -> Vec<String> {
     ]
 }
 
+/// A role's XP rule in words: "no XP", "150 % XP".
+fn xp_rule(percent: i64) -> String {
+    if percent == 0 {
+        "no XP".to_owned()
+    } else {
+        format!("{percent} % XP")
+    }
+}
+
 /// What a change does, in words, for the admin's receipt.
 #[must_use]
 pub fn describe(change: &SettingsChange) -> String {
@@ -208,6 +245,12 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(v) = change.xp_cooldown_secs {
         said.push(format!("Messages earn XP at most once every {v} s."));
+    }
+    if let Some((role, percent)) = change.xp_role {
+        said.push(match percent {
+            100 => format!("Messages of <@&{role}> earn XP like everyone's again."),
+            _ => format!("Messages of <@&{role}> earn {}.", xp_rule(percent)),
+        });
     }
     if let Some((c, off)) = change.no_xp_channel {
         said.push(if off {

@@ -19,6 +19,13 @@ pub fn level(xp: Xp) -> i64 {
     xp.0.max(0) / XP_PER_LEVEL + 1
 }
 
+/// What a message earns a member whose roles earn `percent` % of `per_message` (rounded down; a
+/// role that earns none earns nothing, and its messages start no cooldown).
+#[must_use]
+pub fn for_roles(per_message: Xp, percent: i64) -> Xp {
+    Xp(per_message.0.saturating_mul(percent.max(0)) / 100)
+}
+
 /// XP gained inside the current level and the XP the level spans: `(into, span)`.
 #[must_use]
 pub fn level_progress(xp: Xp) -> (i64, i64) {

@@ -93,6 +93,7 @@ fn command(s: &GuildState, step: &Step, now: DateTime<Utc>, n: i64) -> Command {
     match step.kind {
         0 => Command::PostMessage {
             author: seen(a, now),
+            roles: Vec::new(),
             channel: ChannelId(10 + i64::from(step.b % 2)),
             message: MessageId(1_000_000 + n),
             content_chars: if c % 4 == 0 { 2 } else { 20 },

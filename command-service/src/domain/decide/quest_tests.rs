@@ -28,6 +28,7 @@ fn chat(s: &mut Scenario, at: DateTime<Utc>, n: i64) {
                 joined_at: hours(-1000),
                 bot: false,
             },
+            roles: Vec::new(),
             channel: ChannelId(5),
             message: MessageId(posted_at.timestamp() * 100 + k),
             content_chars: 20,

@@ -91,6 +91,7 @@ fn starting_a_season_resets_no_xp_and_anyone_may_ask_which_is_in_force() {
             joined_at: secs(-1000),
             bot: false,
         },
+        roles: Vec::new(),
         channel: ChannelId(5),
         message: MessageId(1),
         content_chars: 20,

@@ -17,6 +17,7 @@ fn post(message: i64, channel: i64, at: DateTime<Utc>) -> Command {
             joined_at: secs(-1000),
             bot: false,
         },
+        roles: Vec::new(),
         channel: ChannelId(channel),
         message: MessageId(message),
         content_chars: 20,
@@ -152,4 +153,73 @@ fn a_role_studio_may_not_hand_out_or_take_is_refused_and_changes_nothing() {
     s.when(pro_dev(0, None))
         .then_rejected(Rejection::Role(RoleRefusal::Unchecked));
     s.when(pro_dev(0, grantable(&[7]))).outcome();
+}
+
+#[test]
+fn a_roles_xp_rule_scales_its_members_messages_and_no_xp_wins() {
+    let mut s = given(&[]);
+    let rule = |role: i64, percent: i64| {
+        change(
+            true,
+            SettingsChange {
+                xp_role: Some((role, percent)),
+                ..SettingsChange::default()
+            },
+        )
+    };
+    s.when(rule(777, 0)).outcome();
+    s.when(rule(888, 200)).outcome();
+    let post_as = |message: i64, roles: &[i64], at: DateTime<Utc>| {
+        let Command::PostMessage {
+            author,
+            channel,
+            message,
+            content_chars,
+            posted_at,
+            ..
+        } = post(message, 5, at)
+        else {
+            unreachable!("post() builds a message");
+        };
+        Command::PostMessage {
+            author,
+            roles: roles.iter().map(|r| studio_schema::RoleId(*r)).collect(),
+            channel,
+            message,
+            content_chars,
+            posted_at,
+        }
+    };
+    let earned = |s: &mut super::testing::Scenario, cmd: Command, at| {
+        s.when_at(cmd, at)
+            .events()
+            .iter()
+            .find_map(|e| match e {
+                Event::MessagePosted { xp, .. } => Some(xp.0),
+                _ => None,
+            })
+            .unwrap_or(-1)
+    };
+    assert_eq!(
+        earned(&mut s, post_as(1, &[888], secs(0)), secs(0)),
+        10,
+        "double"
+    );
+    assert_eq!(
+        earned(&mut s, post_as(2, &[888, 777], secs(120)), secs(120)),
+        0,
+        "no XP wins"
+    );
+    assert_eq!(
+        earned(&mut s, post_as(3, &[], secs(240)), secs(240)),
+        5,
+        "no rule"
+    );
+    // 100 removes the rule.
+    s.when(rule(888, 100)).outcome();
+    assert_eq!(earned(&mut s, post_as(4, &[888], secs(360)), secs(360)), 5);
+    assert!(matches!(
+        s.when(rule(888, 501)).rejection(),
+        Rejection::BadSetting(_)
+    ));
 }

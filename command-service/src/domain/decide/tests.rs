@@ -22,6 +22,7 @@ fn member(id: UserId) -> SeenMember {
 fn post(id: UserId, message: i64, at: DateTime<Utc>, content: &str) -> Command {
     Command::PostMessage {
         author: member(id),
+        roles: Vec::new(),
         channel: ChannelId(5),
         message: MessageId(message),
         content_chars: content.chars().count(),
