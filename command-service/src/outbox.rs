@@ -224,6 +224,7 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
             member,
             level_up: Some(level),
             announce_in,
+            level_roles,
             ..
         } => {
             if let Some(channel) = announce_in.map(|c| c.get()).or(here) {
@@ -233,7 +234,13 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
                     crate::discord::render::level_up_text(*member, *level),
                 ));
             }
+            effects.extend(level_roles.iter().map(|r| role(*member, *r, true)));
         }
+        Outcome::XpAdjusted {
+            member,
+            level_roles,
+            ..
+        } => effects.extend(level_roles.iter().map(|r| role(*member, *r, true))),
         Outcome::RankUp {
             member,
             roles,
@@ -428,6 +435,7 @@ mod tests {
             xp: studio_schema::Xp(5),
             level_up: Some(2),
             announce_in: None,
+            level_roles: Vec::new(),
         };
         assert_eq!(
             for_outcome(GuildId(1), Some(30), &level_up),

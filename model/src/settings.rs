@@ -54,6 +54,9 @@ pub struct Settings {
     /// a rule ([`Settings::xp_percent`]).
     #[serde(default)]
     pub xp_roles: BTreeMap<RoleId, i64>,
+    /// The role members get on reaching each level that has one.
+    #[serde(default)]
+    pub level_roles: BTreeMap<i64, RoleId>,
 }
 
 impl Default for Settings {
@@ -73,6 +76,7 @@ impl Default for Settings {
             rep_reaction: REACTION.to_owned(),
             audit_channel: None,
             xp_roles: BTreeMap::new(),
+            level_roles: BTreeMap::new(),
         }
     }
 }
@@ -114,6 +118,25 @@ impl Settings {
         {
             roles.push(role);
         }
+        roles.sort_unstable();
+        roles.dedup();
+        roles
+    }
+
+    /// The roles of the levels up to `level`.
+    #[must_use]
+    pub fn level_roles_up_to(&self, level: i64) -> Vec<RoleId> {
+        self.level_roles
+            .range(..=level)
+            .map(|(_, role)| *role)
+            .collect()
+    }
+
+    /// Every role Studio hands a member of `rank` at `level`: their rank's roles and their levels'.
+    #[must_use]
+    pub fn member_roles(&self, rank: Option<Rank>, level: i64) -> Vec<RoleId> {
+        let mut roles = self.roles_for(rank);
+        roles.extend(self.level_roles_up_to(level));
         roles.sort_unstable();
         roles.dedup();
         roles
@@ -195,6 +218,13 @@ impl Settings {
         {
             self.rank_roles[i] = (*role != 0).then_some(RoleId(*role));
         }
+        if let Some((level, role)) = c.level_role {
+            if role == 0 {
+                self.level_roles.remove(&level);
+            } else {
+                self.level_roles.insert(level, RoleId(role));
+            }
+        }
         if let Some((role, percent)) = c.xp_role {
             if percent == 100 {
                 self.xp_roles.remove(&RoleId(role));
@@ -239,6 +269,9 @@ impl Settings {
             audit_channel: change
                 .audit_channel
                 .map(|_| self.audit_channel.map_or(0, |c| c.0)),
+            level_role: change
+                .level_role
+                .map(|(level, _)| (level, self.level_roles.get(&level).map_or(0, |r| r.0))),
             xp_role: change.xp_role.map(|(role, _)| {
                 (
                     role,

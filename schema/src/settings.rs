@@ -50,4 +50,7 @@ pub struct SettingsChange {
     /// none, 150 half as much again; 100 removes the role's rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xp_role: Option<(i64, i64)>,
+    /// A role members get on reaching a level (`(level, role)`); role 0 clears the level's role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level_role: Option<(i64, i64)>,
 }

@@ -398,3 +398,56 @@ async fn a_roles_xp_rule_scales_its_members_messages_and_a_no_xp_role_earns_noth
     assert!(!text.contains("<@1002>"), "bob earned nothing: {text}");
     stack.assert_log_sound().await;
 }
+
+#[tokio::test]
+async fn a_level_role_goes_to_members_at_that_level_now_and_to_those_who_reach_it() {
+    let (owner, alice, bob) = (owner(), alice(), bob());
+    let stack = Stack::start(vec![owner.clone(), alice.clone(), bob.clone()]).await;
+    let regulars = stack.discord.create_role(GUILD, FakeRole::new("Regulars"));
+    let _services = stack.services().await;
+    let give_xp = |to: u64, amount: i64| {
+        stack.slash(
+            &owner,
+            MANAGE_SERVER,
+            "xp",
+            json!([{"name": "give", "type": 1, "options": [
+                {"name": "member", "type": 6, "value": to.to_string()},
+                {"name": "amount", "type": 4, "value": amount},
+                {"name": "reason", "type": 3, "value": "jam"}]}]),
+        )
+    };
+    let has_role = |who: u64| stack.discord.member_roles(GUILD, who).contains(&regulars);
+
+    // Bob is level 2 already when the owner sets the role: he gets it at once.
+    original(&stack, give_xp(bob.user_id, 300)).await;
+    let set = settings(
+        &stack,
+        &owner,
+        MANAGE_SERVER,
+        "level-role",
+        json!([{"name": "level", "type": 4, "value": 2},
+               {"name": "role", "type": 8, "value": regulars.to_string()}]),
+    );
+    let said = answer(&stack, set).await;
+    assert!(said.contains("level 2 and above get"), "{said}");
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| has_role(bob.user_id).then_some(()))
+        .await
+        .expect("bob, at level 2, gets the level role");
+    assert!(!has_role(alice.user_id), "alice is level 1");
+    assert!(
+        shown(&stack)
+            .await
+            .contains(&format!("level 2 <@&{regulars}>"))
+    );
+
+    // Alice reaches level 2: she gets it then.
+    original(&stack, give_xp(alice.user_id, 250)).await;
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| has_role(alice.user_id).then_some(()))
+        .await
+        .expect("alice gets the level role on reaching level 2");
+    stack.assert_log_sound().await;
+}

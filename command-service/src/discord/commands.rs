@@ -172,6 +172,19 @@ pub fn all() -> Vec<Command> {
         )
         .option(
             SubCommandBuilder::new(
+                "level-role",
+                "The role members get on reaching a level (no role: stop giving one)",
+            )
+            .option(
+                IntegerBuilder::new("level", "The level")
+                    .min_value(2)
+                    .max_value(limits::MAX_ROLE_LEVEL)
+                    .required(true),
+            )
+            .option(RoleBuilder::new("role", "The role")),
+        )
+        .option(
+            SubCommandBuilder::new(
                 "xp-role",
                 "How much XP a role's messages earn (0: none, 150: half as much again, 100: as everyone)",
             )

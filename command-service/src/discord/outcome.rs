@@ -36,6 +36,7 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             level,
             level_up,
             reason,
+            ..
         } => {
             let cheer =
                 level_up.map_or_else(String::new, |l| format!("\n{}", level_up_text(*member, l)));
@@ -301,6 +302,7 @@ mod tests {
                     xp: Xp(15),
                     level_up: Some(2),
                     announce_in: None,
+                    level_roles: Vec::new(),
                 },
                 "✅ <@5> earned 15 XP.\n🎉 <@5> reached level 2!",
             ),
@@ -353,6 +355,7 @@ mod tests {
                     total: Xp(10),
                     level: 1,
                     level_up: None,
+                    level_roles: Vec::new(),
                     reason: hostile.clone(),
                 },
                 serde_json::json!(["5"]),

@@ -166,8 +166,9 @@ pub fn decide(
             }
             let mut after = state.settings.clone();
             after.apply(change);
-            let every =
-                |s: &crate::rules::settings::Settings| s.roles_for(Some(tenure::Rank::Master));
+            let every = |s: &crate::rules::settings::Settings| {
+                s.member_roles(Some(tenure::Rank::Master), i64::MAX)
+            };
             let kept = every(&after);
             for taken in every(&state.settings)
                 .into_iter()
@@ -182,7 +183,11 @@ pub fn decide(
                 .iter()
                 .filter(|(_, m)| m.present && !m.bot)
                 .filter_map(|(id, m)| {
-                    let (old, new) = (state.settings.roles_for(m.rank), after.roles_for(m.rank));
+                    let level = xp::level(m.xp);
+                    let (old, new) = (
+                        state.settings.member_roles(m.rank, level),
+                        after.member_roles(m.rank, level),
+                    );
                     let give: Vec<RoleId> =
                         new.iter().filter(|r| !old.contains(r)).copied().collect();
                     let take: Vec<RoleId> =
@@ -255,6 +260,7 @@ pub fn decide(
                     xp: earned,
                     level_up: (new > old).then_some(new),
                     announce_in: state.settings.level_up_channel,
+                    level_roles: new_level_roles(&state.settings, old, new),
                 }
             } else {
                 Outcome::Recorded
@@ -272,7 +278,8 @@ pub fn decide(
             }];
             // Discord drops a member's roles when they leave: coming back, they get again the
             // roles of the rank they reached (time away does not count).
-            let roles = state.settings.roles_for(state.member(who.member).rank);
+            let m = state.member(who.member);
+            let roles = state.settings.member_roles(m.rank, xp::level(m.xp));
             let outcome = if roles.is_empty() {
                 Outcome::Recorded
             } else {
@@ -361,6 +368,11 @@ pub fn decide(
                     total,
                     level: xp::level(total),
                     level_up: (xp::level(total) > xp::level(current)).then(|| xp::level(total)),
+                    level_roles: new_level_roles(
+                        &state.settings,
+                        xp::level(current),
+                        xp::level(total),
+                    ),
                     reason: reason.to_owned(),
                 },
             ))
@@ -377,6 +389,16 @@ pub fn decide(
             },
         )),
     }
+}
+
+/// The level roles a member moving from level `old` to `new` gets (none when the level fell).
+fn new_level_roles(settings: &crate::rules::settings::Settings, old: i64, new: i64) -> Vec<RoleId> {
+    let had = settings.level_roles_up_to(old);
+    settings
+        .level_roles_up_to(new)
+        .into_iter()
+        .filter(|r| !had.contains(r))
+        .collect()
 }
 
 /// A `MemberSeen` for a member the guild has never seen, or a `MemberJoined` for one Discord shows

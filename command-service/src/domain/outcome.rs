@@ -275,6 +275,9 @@ pub enum Outcome {
         /// The channel the guild announces level-ups in, if it chose one.
         #[serde(default)]
         announce_in: Option<studio_schema::ChannelId>,
+        /// The roles of the levels reached (`/settings level-role`).
+        #[serde(default)]
+        level_roles: Vec<studio_schema::RoleId>,
     },
     /// An admin changed a member's XP.
     XpAdjusted {
@@ -285,6 +288,9 @@ pub enum Outcome {
         /// The new level when the change reached one.
         #[serde(default)]
         level_up: Option<i64>,
+        /// The roles of the levels reached (`/settings level-role`).
+        #[serde(default)]
+        level_roles: Vec<studio_schema::RoleId>,
         reason: String,
     },
     /// A rule refused the command.

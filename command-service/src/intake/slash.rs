@@ -375,6 +375,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
         "rep-reaction" => change.rep_reaction = Some(o.text("emoji")?.to_owned()),
         "rank-role" => change.rank_role = Some((o.text("rank")?.to_owned(), role("role")?)),
         "xp-role" => change.xp_role = Some((role("role")?, o.int("percent")?)),
+        "level-role" => change.level_role = Some((o.int("level")?, role("role")?)),
         "ranks" => {
             change.rank_months = Some([o.int("learner")?, o.int("expert")?, o.int("master")?]);
         }

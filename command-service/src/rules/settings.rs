@@ -18,6 +18,9 @@ pub const MAX_NO_XP_CHANNELS: usize = 50;
 /// The most a role may multiply message XP by, in percent, and how many roles may have a rule.
 pub const MAX_XP_PERCENT: i64 = 500;
 pub const MAX_XP_ROLES: usize = 25;
+/// The levels that may have a role, and how many may.
+pub const MAX_ROLE_LEVEL: i64 = 1_000;
+pub const MAX_LEVEL_ROLES: usize = 25;
 /// The most months a rank may need (50 years).
 pub const MAX_RANK_MONTHS: i64 = 600;
 
@@ -96,6 +99,19 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
             )));
         }
     }
+    if let Some((level, role)) = change.level_role {
+        if !(2..=MAX_ROLE_LEVEL).contains(&level) {
+            return Err(OutOfRange(format!(
+                "A level role is for a level from 2 to {MAX_ROLE_LEVEL}."
+            )));
+        }
+        let new = !settings.level_roles.contains_key(&level);
+        if new && role != 0 && settings.level_roles.len() >= MAX_LEVEL_ROLES {
+            return Err(OutOfRange(format!(
+                "At most {MAX_LEVEL_ROLES} levels can have a role."
+            )));
+        }
+    }
     if let Some((_, true)) = change.no_xp_channel
         && settings.no_xp_channels.len() >= MAX_NO_XP_CHANNELS
     {
@@ -110,7 +126,7 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
 /// roles are gathered before it is decided.
 #[must_use]
 pub fn touches_roles(change: &SettingsChange) -> bool {
-    change.pro_dev_role.is_some() || change.rank_role.is_some()
+    change.pro_dev_role.is_some() || change.rank_role.is_some() || change.level_role.is_some()
 }
 
 /// The roles `change` has Studio hand out (a role it clears is not one): each must pass
@@ -121,6 +137,7 @@ pub fn handed_out(change: &SettingsChange) -> Vec<i64> {
         .pro_dev_role
         .into_iter()
         .chain(change.rank_role.as_ref().map(|(_, role)| *role))
+        .chain(change.level_role.map(|(_, role)| role))
         .filter(|role| *role != 0)
         .collect()
 }
@@ -204,6 +221,19 @@ pub fn lines(settings: &Settings) -> Vec<String> {
                 .collect::<Vec<_>>()
                 .join(" · ")
         ),
+        format!(
+            "Level roles: {}",
+            if settings.level_roles.is_empty() {
+                "none".to_owned()
+            } else {
+                settings
+                    .level_roles
+                    .iter()
+                    .map(|(level, role)| format!("level {level} <@&{role}>"))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            }
+        ),
     ]
 }
 
@@ -245,6 +275,13 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(v) = change.xp_cooldown_secs {
         said.push(format!("Messages earn XP at most once every {v} s."));
+    }
+    if let Some((level, role)) = change.level_role {
+        said.push(if role == 0 {
+            format!("Reaching level {level} no longer gives a role.")
+        } else {
+            format!("Members of level {level} and above get <@&{role}>.")
+        });
     }
     if let Some((role, percent)) = change.xp_role {
         said.push(match percent {
