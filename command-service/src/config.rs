@@ -32,9 +32,9 @@ pub struct Config {
     /// `STUDIO_REVIEW_WINDOW_SECS`: how long a client has after delivery to release or dispute a
     /// commission before its escrow releases itself (default 7 days). Written into each delivery.
     pub review_window: chrono::TimeDelta,
-    /// `STUDIO_DEADLINE_DAY_SECS`: how long one day of a commission's deadline lasts (default a
-    /// day; shorter only for tests and demos).
-    pub deadline_day: chrono::TimeDelta,
+    /// `STUDIO_DAY_SECS`: how long one day of a commission's deadline or a listing's time on sale
+    /// lasts (default a day; shorter only for tests and demos).
+    pub day: chrono::TimeDelta,
     /// `STUDIO_SCHEDULER_MS`: how often due escrow releases are looked for (default 30 000).
     pub scheduler_every: Duration,
     /// `STUDIO_FAILPOINT`: where to crash on purpose (recovery tests only).
@@ -90,9 +90,7 @@ impl Config {
                 )?
                 .max(1),
             ),
-            deadline_day: chrono::TimeDelta::seconds(
-                config::parsed("STUDIO_DEADLINE_DAY_SECS", 86_400i64)?.max(1),
-            ),
+            day: chrono::TimeDelta::seconds(config::parsed("STUDIO_DAY_SECS", 86_400i64)?.max(1)),
             scheduler_every: Duration::from_millis(
                 config::parsed("STUDIO_SCHEDULER_MS", 30_000u64)?.max(100),
             ),

@@ -273,6 +273,18 @@ pub fn for_outcome(guild: GuildId, here: Option<u64>, outcome: &Outcome) -> Vec<
             }));
             effects.extend(roles.iter().map(|r| role(*member, *r, true)));
         }
+        Outcome::ListingExpired {
+            listing,
+            seller,
+            title,
+        } => effects.push(Effect::Dm(Dm {
+            to: *seller,
+            content: format!(
+                "⌛ Your listing #{listing} **{title}** reached the end of its time on sale and is off the marketplace; buyers keep their copies. Put it back on sale with 🔁 Renew #{listing} in /shop → 📦 My Listings."
+            ),
+            embeds: Vec::new(),
+            pings: Pings::nobody(),
+        })),
         Outcome::HeadPublished { channel, head } => effects.push(Effect::Post {
             channel: channel.get(),
             content: crate::rules::heads::message(head),

@@ -47,7 +47,8 @@ pub struct Shared {
     pub stream: jetstream::stream::Stream,
     pub subjects: Subjects,
     pub review_window: chrono::TimeDelta,
-    pub deadline_day: chrono::TimeDelta,
+    /// How long a day of a deadline or a listing's time lasts ([`crate::config::Config::day`]).
+    pub day: chrono::TimeDelta,
     pub scheduler_every: Duration,
     pub failpoint: crate::config::Failpoint,
     /// This instance's name on its Postgres connections, for counting live instances.

@@ -141,7 +141,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         stream,
         subjects: subjects.clone(),
         review_window: config.review_window,
-        deadline_day: config.deadline_day,
+        day: config.day,
         scheduler_every: config.scheduler_every,
         failpoint: config.failpoint,
         instance: uuid::Uuid::new_v4().simple().to_string(),

@@ -107,11 +107,11 @@ impl Writer {
 
     /// The commands the clock has made due in each loaded guild at `now`.
     #[must_use]
-    pub fn due(&self, now: DateTime<Utc>) -> Vec<(GuildId, Vec<Pending>)> {
+    pub fn due(&self, now: DateTime<Utc>, day: chrono::TimeDelta) -> Vec<(GuildId, Vec<Pending>)> {
         self.guilds
             .iter()
             .filter_map(|(guild, state)| {
-                let due: Vec<Pending> = crate::domain::due(state, now)
+                let due: Vec<Pending> = crate::domain::due(state, now, day)
                     .into_iter()
                     .map(|(command_id, command)| Pending {
                         command_id,

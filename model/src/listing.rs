@@ -23,6 +23,8 @@ impl Entity for Listing {
         match event {
             Event::ListingCreated(p) | Event::ListingEdited(p) => each(p.listing),
             Event::ListingDelisted(d) => each(d.listing),
+            Event::ListingExpired(e) => each(e.listing),
+            Event::ListingRenewed(r) => each(r.listing),
             Event::ListingFeatured(f) => each(f.listing),
             _ => {}
         }
@@ -41,9 +43,14 @@ impl Entity for Listing {
                     featured_until,
                 });
             }
-            Event::ListingDelisted(_) => {
+            Event::ListingDelisted(_) | Event::ListingExpired(_) => {
                 if let Some(l) = slot {
                     l.active = false;
+                }
+            }
+            Event::ListingRenewed(_) => {
+                if let Some(l) = slot {
+                    l.active = true;
                 }
             }
             Event::ListingFeatured(f) => {

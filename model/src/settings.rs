@@ -20,6 +20,8 @@ pub const TAX_PERCENT: [i64; 4] = [15, 10, 5, 0];
 pub const QUEST_REWARDS: [i64; 3] = [50, 100, 150];
 /// What creating a team costs by default (to the treasury).
 pub const TEAM_FEE: Credits = Credits(100);
+/// Days a listing stays on sale before it expires unless renewed, by default.
+pub const LISTING_DAYS: i64 = 30;
 /// The reaction that gives reputation by default.
 pub const REACTION: &str = "⭐";
 
@@ -57,6 +59,13 @@ pub struct Settings {
     /// The role members get on reaching each level that has one.
     #[serde(default)]
     pub level_roles: BTreeMap<i64, RoleId>,
+    /// Days a listing stays on sale unless renewed (0: forever).
+    #[serde(default = "listing_days")]
+    pub listing_days: i64,
+}
+
+fn listing_days() -> i64 {
+    LISTING_DAYS
 }
 
 impl Default for Settings {
@@ -77,6 +86,7 @@ impl Default for Settings {
             audit_channel: None,
             xp_roles: BTreeMap::new(),
             level_roles: BTreeMap::new(),
+            listing_days: LISTING_DAYS,
         }
     }
 }
@@ -218,6 +228,9 @@ impl Settings {
         {
             self.rank_roles[i] = (*role != 0).then_some(RoleId(*role));
         }
+        if let Some(days) = c.listing_days {
+            self.listing_days = days;
+        }
         if let Some((level, role)) = c.level_role {
             if role == 0 {
                 self.level_roles.remove(&level);
@@ -269,6 +282,7 @@ impl Settings {
             audit_channel: change
                 .audit_channel
                 .map(|_| self.audit_channel.map_or(0, |c| c.0)),
+            listing_days: change.listing_days.map(|_| self.listing_days),
             level_role: change
                 .level_role
                 .map(|(level, _)| (level, self.level_roles.get(&level).map_or(0, |r| r.0))),

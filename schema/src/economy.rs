@@ -48,6 +48,27 @@ pub struct ListingPublished {
     pub seller: UserId,
     pub version: i64,
     pub details: ListingDetails,
+    /// When it went on sale (absent before listings expired): its time on the marketplace
+    /// counts from here (`/settings listing-days`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// A listing's time on the marketplace ran out at `at` (`/settings listing-days`): it is off sale
+/// until its seller renews it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingExpired {
+    pub listing: ListingId,
+    pub seller: UserId,
+    pub at: DateTime<Utc>,
+}
+
+/// A seller renewed a listing at `at`: on sale, for another listing period from then.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListingRenewed {
+    pub listing: ListingId,
+    pub seller: UserId,
+    pub at: DateTime<Utc>,
 }
 
 /// A listing was taken off the marketplace.

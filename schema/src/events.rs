@@ -12,8 +12,8 @@ use crate::community::{
 use crate::economy::{
     CommissionDelivered, CommissionDisputed, CommissionFunded, CommissionOffered,
     CommissionSettled, CommissionStep, CreditsAdjusted, CreditsTransferred, DisputeRejected,
-    ListingDelisted, ListingFeatured, ListingPublished, ListingPurchased, ListingReviewed,
-    MilestoneReleased, PurchaseDisputed, PurchaseRefunded,
+    ListingDelisted, ListingExpired, ListingFeatured, ListingPublished, ListingPurchased,
+    ListingRenewed, ListingReviewed, MilestoneReleased, PurchaseDisputed, PurchaseRefunded,
 };
 use crate::ids::{ChannelId, MessageId, SeasonId, UserId, Xp};
 use crate::money::Posting;
@@ -88,6 +88,10 @@ pub enum Event {
     /// A listing got a new version.
     ListingEdited(ListingPublished),
     ListingDelisted(ListingDelisted),
+    /// A listing's time on the marketplace ran out.
+    ListingExpired(ListingExpired),
+    /// A seller put a listing on sale for another period.
+    ListingRenewed(ListingRenewed),
     ListingPurchased(ListingPurchased),
     ListingReviewed(ListingReviewed),
     PurchaseRefunded(PurchaseRefunded),
@@ -180,6 +184,8 @@ impl Event {
             Self::ListingCreated(_) => "ListingCreated",
             Self::ListingEdited(_) => "ListingEdited",
             Self::ListingDelisted(_) => "ListingDelisted",
+            Self::ListingExpired(_) => "ListingExpired",
+            Self::ListingRenewed(_) => "ListingRenewed",
             Self::ListingPurchased(_) => "ListingPurchased",
             Self::ListingReviewed(_) => "ListingReviewed",
             Self::PurchaseRefunded(_) => "PurchaseRefunded",

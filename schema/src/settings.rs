@@ -50,6 +50,9 @@ pub struct SettingsChange {
     /// none, 150 half as much again; 100 removes the role's rule.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub xp_role: Option<(i64, i64)>,
+    /// Days a listing stays on sale before it expires unless renewed; 0: listings never expire.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub listing_days: Option<i64>,
     /// A role members get on reaching a level (`(level, role)`); role 0 clears the level's role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level_role: Option<(i64, i64)>,

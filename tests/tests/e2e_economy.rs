@@ -775,10 +775,7 @@ async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     // A deadline "day" lasts 3 s here; two command services, so the refund is decided once
     // whichever holds the guild.
-    let env = [
-        ("STUDIO_DEADLINE_DAY_SECS", "3"),
-        ("STUDIO_SCHEDULER_MS", "200"),
-    ];
+    let env = [("STUDIO_DAY_SECS", "3"), ("STUDIO_SCHEDULER_MS", "200")];
     let _projector = stack.spawn("projector", &[], &[]);
     let _first = stack.spawn("command-service", &[], &env);
     let _second = stack.spawn("command-service", &[], &env);
@@ -1059,4 +1056,86 @@ async fn a_payment_that_arrives_late_is_deferred_then_answered() {
     assert_sound_and_replayable(&stack, &[]).await;
     drop(services);
     stack.finish().await;
+}
+
+#[tokio::test]
+async fn a_listing_expires_after_its_days_on_sale_and_its_seller_renews_it_from_the_shop() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    // A "day" lasts 5 s here, and listings stay on sale one day.
+    let env = [("STUDIO_DAY_SECS", "5"), ("STUDIO_SCHEDULER_MS", "200")];
+    let _projector = stack.spawn("projector", &[], &[]);
+    let _command = stack.spawn("command-service", &[], &env);
+    let _gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    let days = stack.slash(
+        &admin,
+        ADMIN_PERMISSIONS,
+        "settings",
+        json!([{"name": "listing-days", "type": 1, "options": [
+            {"name": "days", "type": 4, "value": 1}]}]),
+    );
+    let said = original(&stack, days).await.text();
+    assert!(said.contains("stay on sale 1 days"), "{said}");
+    original(&stack, grant(&stack, &admin, bob.user_id, 500)).await;
+    let listing = common::sell(&stack, &alice, "Expiring shader", 100).await;
+
+    // Its day passes: it goes off sale, and its seller is told by DM.
+    let told = stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            dms_to(&stack, alice.user_id)
+                .into_iter()
+                .find(|m| m.text().contains("reached the end of its time on sale"))
+        })
+        .await;
+    assert!(told.is_some(), "the seller is told");
+    let shop = original(
+        &stack,
+        stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    assert!(
+        !shop.text().contains("Expiring shader"),
+        "an expired listing is not on the marketplace: {}",
+        shop.text()
+    );
+
+    // The seller renews it from My Listings, and it sells again.
+    let mine = original(
+        &stack,
+        stack.slash(&alice, MEMBER_PERMISSIONS, "shop", json!([])),
+    )
+    .await;
+    let tab = stack
+        .click(&alice, &button(&mine, "My Listings"), &mine)
+        .await;
+    let shown = stack
+        .discord
+        .message(mine.id)
+        .expect("the shop message is there");
+    assert_eq!(tab.status, 204, "{}", tab.body);
+    let renewed = stack
+        .click(
+            &alice,
+            &button(&shown, &format!("Renew #{listing}")),
+            &shown,
+        )
+        .await;
+    assert!(
+        renewed.body.to_string().contains("is on sale until"),
+        "{}",
+        renewed.body
+    );
+    common::buy(&stack, &bob, listing).await;
+    assert_eq!(shown_balance(&stack, &bob).await, 400);
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'ListingRenewed'")
+            .await,
+        1
+    );
+    stack.projected().await;
+    stack.assert_log_sound().await;
 }

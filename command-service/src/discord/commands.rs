@@ -277,6 +277,18 @@ pub fn all() -> Vec<Command> {
                     .required(true),
             ),
         )
+        .option(
+            SubCommandBuilder::new(
+                "listing-days",
+                "Days a listing stays on sale before its seller must renew it (0: forever)",
+            )
+            .option(
+                IntegerBuilder::new("days", "Days")
+                    .min_value(0)
+                    .max_value(limits::MAX_LISTING_DAYS)
+                    .required(true),
+            ),
+        )
         .build(),
         commission(),
         CommandBuilder::new(

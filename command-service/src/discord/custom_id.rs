@@ -88,6 +88,8 @@ pub enum Action {
     Edit { listing: ListingId, owner: UserId },
     /// Take one's listing off the marketplace.
     Delist { listing: ListingId, owner: UserId },
+    /// Put one's listing on sale for another period.
+    Renew { listing: ListingId, owner: UserId },
     /// Open the review form of a purchase.
     Review { listing: ListingId, owner: UserId },
     /// Open the dispute form of a purchase.
@@ -259,6 +261,7 @@ impl Action {
             | Self::Buy { owner, .. }
             | Self::Edit { owner, .. }
             | Self::Delist { owner, .. }
+            | Self::Renew { owner, .. }
             | Self::Review { owner, .. }
             | Self::Dispute { owner, .. }
             | Self::Refund { owner, .. }
@@ -309,6 +312,10 @@ impl Action {
                 owner: user(owner)?,
             }),
             ["dl", l, owner] => Some(Self::Delist {
+                listing: listing(l)?,
+                owner: user(owner)?,
+            }),
+            ["rn", l, owner] => Some(Self::Renew {
                 listing: listing(l)?,
                 owner: user(owner)?,
             }),
@@ -439,6 +446,7 @@ impl fmt::Display for Action {
             Self::Edit { listing, owner } => write!(f, "ed:{listing}:{owner}"),
             Self::Undo { action, owner } => write!(f, "un:{action}:{owner}"),
             Self::Delist { listing, owner } => write!(f, "dl:{listing}:{owner}"),
+            Self::Renew { listing, owner } => write!(f, "rn:{listing}:{owner}"),
             Self::Review { listing, owner } => write!(f, "rv:{listing}:{owner}"),
             Self::Dispute { listing, owner } => write!(f, "dp:{listing}:{owner}"),
             Self::Refund {

@@ -98,6 +98,20 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
         Outcome::Delisted { listing, title } => ephemeral(&format!(
             "✅ Listing #{listing} **{title}** is off the marketplace. Buyers keep their copies."
         )),
+        Outcome::ListingExpired { listing, title, .. } => ephemeral(&format!(
+            "⌛ Listing #{listing} **{title}** reached the end of its time on sale."
+        )),
+        Outcome::Renewed {
+            listing,
+            title,
+            until,
+        } => ephemeral(&match until {
+            Some(until) => format!(
+                "🔁 Listing #{listing} **{title}** is on sale until {}.",
+                until.format("%Y-%m-%d %H:%M UTC")
+            ),
+            None => format!("🔁 Listing #{listing} **{title}** is on sale."),
+        }),
         Outcome::Purchased {
             listing,
             title,

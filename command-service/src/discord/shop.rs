@@ -208,6 +208,21 @@ pub fn view(tab: &Tab<'_>, owner: UserId, now: DateTime<Utc>, update: bool) -> I
                     )
                 })
                 .collect()));
+            rows.extend(row(listings
+                .rows
+                .iter()
+                .map(|l| {
+                    button(
+                        &format!("🔁 Renew #{}", l.listing_id),
+                        &Action::Renew {
+                            listing: l.id(),
+                            owner,
+                        },
+                        ButtonStyle::Success,
+                        false,
+                    )
+                })
+                .collect()));
             rows.extend(pager(owner, ShopTab::Mine, *page, listings.total, None));
             listing_embed(
                 "📦 My Listings",

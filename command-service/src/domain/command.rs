@@ -214,6 +214,18 @@ pub enum Market {
         actor: UserId,
         listing: ListingId,
     },
+    /// The scheduler: a listing's time on sale ran out (`/settings listing-days`, days of `day`).
+    Expire {
+        listing: ListingId,
+        day: TimeDelta,
+    },
+    /// A seller puts a listing on sale for another period (it may have expired).
+    Renew {
+        seller: UserId,
+        listing: ListingId,
+        /// How long a day lasts (set by the intake from its configuration).
+        day: TimeDelta,
+    },
     /// Buy: `version` is the one the buyer was shown; a newer one is not bought blind.
     Buy {
         buyer: UserId,

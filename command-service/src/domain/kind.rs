@@ -43,6 +43,8 @@ impl Market {
         match self {
             Self::Publish { .. } => "market_publish",
             Self::Delist { .. } => "market_delist",
+            Self::Expire { .. } => "market_expire",
+            Self::Renew { .. } => "market_renew",
             Self::Buy { .. } => "market_buy",
             Self::Review { .. } => "market_review",
             Self::Refund { .. } => "market_refund",

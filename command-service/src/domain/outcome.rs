@@ -321,6 +321,18 @@ pub enum Outcome {
         listing: ListingId,
         title: String,
     },
+    /// A listing's time on sale ran out; its seller is told.
+    ListingExpired {
+        listing: ListingId,
+        seller: UserId,
+        title: String,
+    },
+    /// A seller renewed a listing: on sale until `until` (`None`: listings do not expire).
+    Renewed {
+        listing: ListingId,
+        title: String,
+        until: Option<DateTime<Utc>>,
+    },
     /// A purchase. The code the buyer now owns is delivered privately, read from where it is kept:
     /// it is never part of an outcome (outcomes are recorded with the commands).
     Purchased {

@@ -1,17 +1,17 @@
 //! What the clock makes due: escrows whose review window passed (released), funded commissions
 //! whose deadline passed without a delivery (refunded), members whose time in the guild reached a
-//! rank, the chain head to post in the audit channel. Each due command is keyed by what it acts on,
+//! rank, listings whose time on sale ran out, the chain head to post in the audit channel. Each due command is keyed by what it acts on,
 //! so two replicas, a restart or a repeated tick decide it once; the time it happened is decided in
 //! the command and written in its event.
 
-use super::{Command, Commission, GuildState};
-use crate::rules::{heads, tenure};
-use chrono::{DateTime, Utc};
+use super::{Command, Commission, GuildState, Market};
+use crate::rules::{economy, heads, tenure};
+use chrono::{DateTime, TimeDelta, Utc};
 use studio_model::commission::CommissionStatus;
 
 /// The commands due in `state` at `now`, each with its command id.
 #[must_use]
-pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
+pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(String, Command)> {
     let releases = state
         .commissions
         .iter()
@@ -56,7 +56,26 @@ pub fn due(state: &GuildState, now: DateTime<Utc>) -> Vec<(String, Command)> {
             },
         )
     });
-    let mut due: Vec<(String, Command)> = releases.chain(ranks).chain(head).collect();
+    let expiries = state.listing_clocks().filter_map(|(listing, clock)| {
+        let on_sale = state.listings.get(listing).is_some_and(|l| l.active);
+        let ends = economy::listing_expires_at(clock.since, state.settings.listing_days, day)?;
+        (on_sale && !clock.expired && ends <= now).then(|| {
+            (
+                format!(
+                    "listing-expiry:{}:{}:{}",
+                    state.guild,
+                    listing.0,
+                    clock.since.timestamp_micros()
+                ),
+                Command::Market(Market::Expire {
+                    listing: *listing,
+                    day,
+                }),
+            )
+        })
+    });
+    let mut due: Vec<(String, Command)> =
+        releases.chain(ranks).chain(head).chain(expiries).collect();
     // HashMap order is not stable; the log's order must not depend on it.
     due.sort_by(|a, b| a.0.cmp(&b.0));
     due

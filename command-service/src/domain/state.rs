@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::ops::Deref;
 use studio_model::Guild;
-use studio_schema::{Event, GuildId, UserId};
+use studio_schema::{Event, GuildId, ListingId, UserId};
 
 /// One guild's entities at `last_seq`.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +18,16 @@ pub struct GuildState {
     /// When Studio first saw each member join or be there, where the log says
     /// ([`crate::rules::tenure::is_news`]).
     first_seen: HashMap<UserId, DateTime<Utc>>,
+    /// When each listing went on sale or was renewed, and whether its time ran out
+    /// ([`crate::rules::economy::listing_expires_at`]).
+    listing_clocks: HashMap<ListingId, ListingClock>,
+}
+
+/// A listing's time on the marketplace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ListingClock {
+    pub since: DateTime<Utc>,
+    pub expired: bool,
 }
 
 impl Deref for GuildState {
@@ -38,6 +48,7 @@ impl GuildState {
             entities: Guild::default(),
             heads: crate::rules::heads::Published::default(),
             first_seen: HashMap::new(),
+            listing_clocks: HashMap::new(),
         }
     }
 
@@ -45,6 +56,17 @@ impl GuildState {
     #[must_use]
     pub fn knows(&self, id: UserId) -> bool {
         self.members.get(&id).is_some_and(|m| m.seen)
+    }
+
+    /// A listing's time on the marketplace (`None`: published before listings expired).
+    #[must_use]
+    pub fn listing_clock(&self, listing: ListingId) -> Option<ListingClock> {
+        self.listing_clocks.get(&listing).copied()
+    }
+
+    /// Every listing's time on the marketplace.
+    pub fn listing_clocks(&self) -> impl Iterator<Item = (&ListingId, &ListingClock)> {
+        self.listing_clocks.iter()
     }
 
     /// When Studio first saw the member (`None`: before the log kept that moment, or never).
@@ -65,6 +87,31 @@ impl GuildState {
         match event {
             Event::MemberJoined { member, at, .. } => {
                 self.first_seen.entry(*member).or_insert(*at);
+            }
+            Event::ListingCreated(p) | Event::ListingEdited(p) => {
+                if let Some(since) = p.published_at {
+                    self.listing_clocks.insert(
+                        p.listing,
+                        ListingClock {
+                            since,
+                            expired: false,
+                        },
+                    );
+                }
+            }
+            Event::ListingRenewed(r) => {
+                self.listing_clocks.insert(
+                    r.listing,
+                    ListingClock {
+                        since: r.at,
+                        expired: false,
+                    },
+                );
+            }
+            Event::ListingExpired(e) => {
+                if let Some(clock) = self.listing_clocks.get_mut(&e.listing) {
+                    clock.expired = true;
+                }
             }
             Event::MemberSeen {
                 member,

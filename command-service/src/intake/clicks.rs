@@ -58,6 +58,12 @@ pub fn button(i: &Interaction, custom_id: &str, clicker: UserId) -> Result<Asked
             actor: clicker,
             listing,
         })),
+        Action::Renew { listing, .. } => command(Command::Market(Market::Renew {
+            seller: clicker,
+            listing,
+            // The intake's configured day replaces it before the command is decided.
+            day: chrono::TimeDelta::days(1),
+        })),
         Action::Refund { listing, buyer, .. } => command(Command::Market(Market::Refund {
             seller: clicker,
             listing,

@@ -372,6 +372,7 @@ fn settings(i: &Interaction, options: &Options<'_>, actor: UserId) -> Option<Com
             change.quest_rewards = Some([o.int("easy")?, o.int("medium")?, o.int("hard")?]);
         }
         "team-fee" => change.team_fee = Some(o.int("amount")?),
+        "listing-days" => change.listing_days = Some(o.int("days")?),
         "rep-reaction" => change.rep_reaction = Some(o.text("emoji")?.to_owned()),
         "rank-role" => change.rank_role = Some((o.text("rank")?.to_owned(), role("role")?)),
         "xp-role" => change.xp_role = Some((role("role")?, o.int("percent")?)),

@@ -347,7 +347,10 @@ impl Worker<'_> {
                         ..
                     }) => *window = self.shared.review_window,
                     Command::Commission(Commission::Offer { deadline_day, .. }) => {
-                        *deadline_day = self.shared.deadline_day;
+                        *deadline_day = self.shared.day;
+                    }
+                    Command::Market(crate::domain::Market::Renew { day, .. }) => {
+                        *day = self.shared.day;
                     }
                     _ => {}
                 }
@@ -710,7 +713,7 @@ impl Worker<'_> {
     /// guilds, and what operators asked for them.
     pub async fn run_due(&mut self) -> Result<(), Lost> {
         let now = Utc::now();
-        let mut groups = self.writer.due(now);
+        let mut groups = self.writer.due(now, self.shared.day);
         self.read_heads(&mut groups).await;
         self.settle_due(groups, now).await
     }

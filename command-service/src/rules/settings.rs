@@ -21,6 +21,8 @@ pub const MAX_XP_ROLES: usize = 25;
 /// The levels that may have a role, and how many may.
 pub const MAX_ROLE_LEVEL: i64 = 1_000;
 pub const MAX_LEVEL_ROLES: usize = 25;
+/// The most days a listing may stay on sale before it must be renewed.
+pub const MAX_LISTING_DAYS: i64 = 365;
 /// The most months a rank may need (50 years).
 pub const MAX_RANK_MONTHS: i64 = 600;
 
@@ -62,6 +64,9 @@ pub fn check(settings: &Settings, change: &SettingsChange) -> Result<(), OutOfRa
     }
     if let Some(v) = change.team_fee {
         within(v, MAX_TEAM_FEE, "The team fee")?;
+    }
+    if let Some(v) = change.listing_days {
+        within(v, MAX_LISTING_DAYS, "Days a listing stays on sale")?;
     }
     if let Some(r) = &change.rep_reaction
         && (r.trim().is_empty() || r.chars().count() > super::reputation::REACTION_CHARS)
@@ -207,6 +212,13 @@ pub fn lines(settings: &Settings) -> Vec<String> {
         ),
         format!("Daily quest rewards: easy {easy}, medium {medium}, hard {hard} credits"),
         format!("Team creation fee: {} credits", settings.team_fee.0),
+        format!(
+            "Listings stay on sale: {}",
+            match settings.listing_days {
+                0 => "until delisted".to_owned(),
+                days => format!("{days} days, unless renewed"),
+            }
+        ),
         format!("Reaction that gives reputation: {}", settings.rep_reaction),
         format!("Ranks: {}", settings.ranks.describe()),
         format!(
@@ -324,6 +336,14 @@ pub fn describe(change: &SettingsChange) -> String {
     }
     if let Some(f) = change.team_fee {
         said.push(format!("Creating a team costs {f} credits."));
+    }
+    if let Some(days) = change.listing_days {
+        said.push(match days {
+            0 => "Listings stay on sale until delisted.".to_owned(),
+            days => format!(
+                "Listings stay on sale {days} days from when they were published or renewed."
+            ),
+        });
     }
     if let Some(r) = &change.rep_reaction {
         said.push(format!(

@@ -943,3 +943,84 @@ fn a_listing_s_code_is_kept_apart_and_its_event_proves_it_by_hash() {
         None
     );
 }
+
+#[test]
+fn a_listing_expires_after_its_days_on_sale_and_its_seller_renews_it() {
+    let day = TimeDelta::days(1);
+    let mut s = world(40);
+    let listing = sell(&mut s, "100");
+    let expire = Command::Market(Market::Expire { listing, day });
+    let due = |s: &Scenario, at| {
+        crate::domain::due(s.state(), at, day)
+            .into_iter()
+            .filter(|(key, _)| key.starts_with("listing-expiry"))
+            .collect::<Vec<_>>()
+    };
+    assert!(due(&s, days(29)).is_empty(), "30 days on sale by default");
+    assert_eq!(due(&s, days(31)).len(), 1);
+    s.when_at(&expire, days(29)).then(&[]);
+    let events = s.when_at(&expire, days(31)).events();
+    assert!(
+        matches!(&events[..], [Event::ListingExpired(e)] if e.at == days(30)),
+        "off sale at the moment its time ran out: {events:?}"
+    );
+    assert!(due(&s, days(40)).is_empty(), "once");
+    assert_eq!(
+        s.when_at(buy(BUYER, listing, 1), days(32)).rejection(),
+        Rejection::ListingInactive(listing),
+        "an expired listing cannot be bought"
+    );
+    // Only its seller renews it; then it is on sale for another 30 days from the renewal.
+    let renew = |who| {
+        Command::Market(Market::Renew {
+            seller: who,
+            listing,
+            day,
+        })
+    };
+    assert!(matches!(
+        s.when_at(renew(BUYER), days(33)).rejection(),
+        Rejection::NotTheSeller(_)
+    ));
+    match s.when_at(renew(SELLER), days(33)).outcome() {
+        Outcome::Renewed { until, .. } => assert_eq!(until, Some(days(63))),
+        other => panic!("{other:?}"),
+    }
+    grant(&mut s, BUYER, 500);
+    s.when_at(buy(BUYER, listing, 1), days(34)).outcome();
+    assert!(due(&s, days(62)).is_empty() && due(&s, days(64)).len() == 1);
+
+    // A delisted listing is not renewed; with listing-days 0, nothing expires.
+    let mut s = world(40);
+    let listing = sell(&mut s, "100");
+    s.when(Command::Market(Market::Delist {
+        actor: SELLER,
+        listing,
+    }))
+    .outcome();
+    assert_eq!(
+        s.when(renew_of(listing, day)).rejection(),
+        Rejection::ListingInactive(listing)
+    );
+    let mut s = world(40);
+    sell(&mut s, "100");
+    s.when(Command::ChangeSettings {
+        actor: ADMIN,
+        actor_can_manage_guild: true,
+        change: Box::new(studio_schema::settings::SettingsChange {
+            listing_days: Some(0),
+            ..Default::default()
+        }),
+        role_facts: None,
+    })
+    .outcome();
+    assert!(due(&s, days(400)).is_empty());
+}
+
+fn renew_of(listing: ListingId, day: TimeDelta) -> Command {
+    Command::Market(Market::Renew {
+        seller: SELLER,
+        listing,
+        day,
+    })
+}

@@ -30,7 +30,7 @@ fn some_change() -> Event {
 
 /// The scheduler's due commands at `now`, each given the hash `"ab"` as if read from the log.
 fn tick(s: &mut Scenario, now: DateTime<Utc>) -> Vec<Outcome> {
-    due(s.state(), now)
+    due(s.state(), now, chrono::TimeDelta::days(1))
         .into_iter()
         .map(|(_, command)| match command {
             Command::PublishHead { seq, .. } => Command::PublishHead {

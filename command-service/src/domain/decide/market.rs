@@ -10,8 +10,9 @@ use studio_model::listing::Listing;
 use studio_model::purchase::{Purchase, PurchaseStatus};
 use studio_schema::content::{self, Content};
 use studio_schema::economy::{
-    DisputeRejected, ListingDelisted, ListingDetails, ListingFeatured, ListingPublished,
-    ListingPurchased, ListingReviewed, PurchaseDisputed, PurchaseRefunded,
+    DisputeRejected, ListingDelisted, ListingDetails, ListingExpired, ListingFeatured,
+    ListingPublished, ListingPurchased, ListingRenewed, ListingReviewed, PurchaseDisputed,
+    PurchaseRefunded,
 };
 use studio_schema::money::Postings;
 use studio_schema::{Account, Credits, Event, ListingId, UserId, Xp};
@@ -40,6 +41,12 @@ pub(super) fn decide(state: &GuildState, command: &Market, now: DateTime<Utc>) -
                 },
             ))
         }
+        Market::Expire { listing, day } => Ok(expire(state, *listing, *day, now)),
+        Market::Renew {
+            seller,
+            listing,
+            day,
+        } => renew(state, *seller, *listing, *day, now),
         Market::Buy {
             buyer,
             listing,
@@ -296,6 +303,7 @@ fn publish(
         seller,
         version,
         details,
+        published_at: Some(now),
     };
     let event = if version == 1 {
         Event::ListingCreated(published)
@@ -303,6 +311,63 @@ fn publish(
         Event::ListingEdited(published)
     };
     Ok((vec![event], outcome))
+}
+
+/// A listing whose time on sale ran out goes off sale, at the moment it ran out; anything else
+/// (renewed since, delisted, not due yet) records nothing.
+fn expire(
+    state: &GuildState,
+    listing: ListingId,
+    day: TimeDelta,
+    now: DateTime<Utc>,
+) -> (Vec<Event>, Outcome) {
+    let (Some(l), Some(clock)) = (state.listings.get(&listing), state.listing_clock(listing))
+    else {
+        return (Vec::new(), Outcome::Recorded);
+    };
+    match rules::listing_expires_at(clock.since, state.settings.listing_days, day) {
+        Some(at) if l.active && !clock.expired && at <= now => (
+            vec![Event::ListingExpired(ListingExpired {
+                listing,
+                seller: l.seller,
+                at,
+            })],
+            Outcome::ListingExpired {
+                listing,
+                seller: l.seller,
+                title: l.details.title.clone(),
+            },
+        ),
+        _ => (Vec::new(), Outcome::Recorded),
+    }
+}
+
+/// The seller puts their listing on sale for another period: one on sale or whose time ran out,
+/// not one taken off the marketplace.
+fn renew(
+    state: &GuildState,
+    seller: UserId,
+    listing: ListingId,
+    day: TimeDelta,
+    now: DateTime<Utc>,
+) -> Decision {
+    let l = own_listing(state, listing, seller)?;
+    let expired = state.listing_clock(listing).is_some_and(|c| c.expired);
+    if !l.active && !expired {
+        return Err(Rejection::ListingInactive(listing));
+    }
+    Ok((
+        vec![Event::ListingRenewed(ListingRenewed {
+            listing,
+            seller,
+            at: now,
+        })],
+        Outcome::Renewed {
+            listing,
+            title: l.details.title.clone(),
+            until: rules::listing_expires_at(now, state.settings.listing_days, day),
+        },
+    ))
 }
 
 fn buy(

@@ -12,7 +12,7 @@ const ADMIN: UserId = UserId(1);
 
 /// Decides, at `now`, every command the scheduler finds due.
 fn tick(s: &mut Scenario, now: DateTime<Utc>) -> Vec<Outcome> {
-    due(s.state(), now)
+    due(s.state(), now, chrono::TimeDelta::days(1))
         .into_iter()
         .map(|(_, command)| s.when_at(command, now).outcome())
         .collect()

@@ -83,13 +83,13 @@ fn new_rank_thresholds_bring_rank_ups_due_from_then_on() {
     let mut s = given(&[]);
     s.when(post(1, 5, secs(0))).outcome(); // alice is seen
     // Joined 1000 s before: a Beginner under the default thresholds, with nothing due.
-    assert!(due(s.state(), secs(10)).is_empty());
+    assert!(due(s.state(), secs(10), chrono::TimeDelta::days(1)).is_empty());
     let faster = SettingsChange {
         rank_months: Some([0, 1, 2]),
         ..SettingsChange::default()
     };
     s.when_at(change(true, faster), secs(11)).outcome();
-    let due = due(s.state(), secs(12));
+    let due = due(s.state(), secs(12), chrono::TimeDelta::days(1));
     assert!(
         matches!(&due[..], [(_, Command::ReachRank { member: ALICE, rank })] if *rank == crate::rules::tenure::Rank::Learner),
         "{due:?}"
