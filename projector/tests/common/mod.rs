@@ -150,6 +150,7 @@ pub fn publish(id: i64, seller: i64, version: i64, price: i64) -> Event {
                 "https://example.invalid/{id}/{version}"
             )),
         },
+        published_at: None,
     };
     if version == 1 {
         Event::ListingCreated(published)

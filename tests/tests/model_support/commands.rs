@@ -459,7 +459,7 @@ impl Scratch {
                 self.decide_and_append(&mut state, &first, now).await?;
                 i += 1;
             }
-            for (_, due) in due(&state, now) {
+            for (_, due) in due(&state, now, chrono::TimeDelta::days(1)) {
                 self.decide_and_append(&mut state, &due, now).await?;
             }
         }

@@ -119,6 +119,7 @@ fn event(i: i64, (kind, a, b, c): (u8, u8, u8, u16)) -> Event {
                     price: Credits(v % 100 + 1),
                     code_sha256: studio_schema::content::sha256_hex(&format!("code {c}")),
                 },
+                published_at: None,
             };
             if kind == 8 {
                 Event::ListingCreated(p)
