@@ -74,8 +74,8 @@ fn published(id: i64, seller: i64, version: i64, title: String, price: i64) -> L
             price: Credits(price),
             code_sha256: studio_schema::content::sha256_hex(&format!("code {version}")),
         },
-    },
         published_at: None,
+    }
 }
 
 /// Listing `id`'s first version, titled "listing {id}".
