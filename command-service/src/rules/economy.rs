@@ -83,6 +83,21 @@ pub fn language(raw: &str) -> Option<String> {
     (!l.is_empty() && l.chars().count() <= LANGUAGE_CHARS && !l.contains(':')).then_some(l)
 }
 
+/// When a listing on sale since `since` expires, with listings staying `days` days of `day` each
+/// (`/settings listing-days`; a day lasts less only in tests and demos); `None`: never.
+#[must_use]
+pub fn listing_expires_at(
+    since: chrono::DateTime<chrono::Utc>,
+    days: i64,
+    day: chrono::TimeDelta,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    if days <= 0 {
+        return None;
+    }
+    let span = day.checked_mul(i32::try_from(days).ok()?)?;
+    since.checked_add_signed(span)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,19 +138,4 @@ mod tests {
         assert_eq!(language("  Rust  / Bevy "), Some("rust / bevy".into()));
         assert_eq!(language("a:b"), None);
     }
-}
-
-/// When a listing on sale since `since` expires, with listings staying `days` days of `day` each
-/// (`/settings listing-days`; a day lasts less only in tests and demos); `None`: never.
-#[must_use]
-pub fn listing_expires_at(
-    since: chrono::DateTime<chrono::Utc>,
-    days: i64,
-    day: chrono::TimeDelta,
-) -> Option<chrono::DateTime<chrono::Utc>> {
-    if days <= 0 {
-        return None;
-    }
-    let span = day.checked_mul(i32::try_from(days).ok()?)?;
-    since.checked_add_signed(span)
 }
