@@ -101,6 +101,65 @@ pub async fn ranked(
     ))
 }
 
+/// One page of the members with reputation (bots left out), most first, then by XP; and how
+/// many there are in all.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn ranked_by_reputation(
+    pool: &PgPool,
+    guild: GuildId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<(UserId, i64)>, i64), sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT user_id, reputation FROM views.members
+         WHERE guild_id = $1 AND reputation > 0 AND NOT bot
+         ORDER BY reputation DESC, xp DESC, user_id LIMIT $2 OFFSET $3",
+        guild.0,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM views.members
+           WHERE guild_id = $1 AND reputation > 0 AND NOT bot"#,
+        guild.0
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((
+        rows.into_iter()
+            .map(|r| (UserId(r.user_id), r.reputation))
+            .collect(),
+        total,
+    ))
+}
+
+/// A member's place on the all-time XP board (1 for the most XP; ties by user id, as [`ranked`]
+/// orders them), or `None` when they are not on it (no XP, or a bot).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn place(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (SELECT count(*) FROM views.members o
+                   WHERE o.guild_id = m.guild_id AND o.xp > 0 AND NOT o.bot
+                     AND (o.xp > m.xp OR (o.xp = m.xp AND o.user_id < m.user_id))) + 1 AS "place!"
+           FROM views.members m
+           WHERE m.guild_id = $1 AND m.user_id = $2 AND m.xp > 0 AND NOT m.bot"#,
+        guild.0,
+        user.0
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// One page of the members who earned XP in the week starting `week`, most first; and how many
 /// there are in all.
 ///
