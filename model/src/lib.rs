@@ -11,14 +11,15 @@
 //! entity as a row of its views, plus columns only the views need (counters, timestamps from the
 //! log's envelope). So a member is never refused on a state the views never showed them.
 //!
-//! The rules both sides compute — the rank a tenure earns, the tax of a rank, a team's progress,
-//! the week or month an event counts toward — live here too. Pure: no I/O, no clock, no Discord
-//! types.
+//! The rules both sides compute — the rank a tenure earns, the level XP reaches, the tax of a rank,
+//! a team's progress, the week or month an event counts toward — live here too. Pure: no I/O, no
+//! clock, no Discord types.
 
 pub mod account;
 pub mod calendar;
 pub mod commission;
 pub mod guild;
+pub mod level;
 pub mod listing;
 pub mod member;
 pub mod preview;

@@ -37,6 +37,19 @@ impl Tenure {
     }
 }
 
+/// "1 y 2 mo 3 d"-style text for a duration (a month is 30 days, a year 365).
+#[must_use]
+pub fn describe(d: TimeDelta) -> String {
+    let days = d.num_days().max(0);
+    let (years, rest) = (days / 365, days % 365);
+    let (months, days) = (rest / 30, rest % 30);
+    match (years, months) {
+        (0, 0) => format!("{days} d"),
+        (0, m) => format!("{m} mo {days} d"),
+        (y, m) => format!("{y} y {m} mo {days} d"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -44,6 +57,12 @@ mod tests {
 
     fn day(n: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_600_000_000, 0).single().expect("valid") + TimeDelta::days(n)
+    }
+
+    #[test]
+    fn durations_read_in_years_months_and_days() {
+        assert_eq!(describe(TimeDelta::days(3)), "3 d");
+        assert_eq!(describe(TimeDelta::days(400)), "1 y 1 mo 5 d");
     }
 
     #[test]

@@ -19,6 +19,11 @@ pub struct Config {
     pub metrics_addr: Option<std::net::SocketAddr>,
     /// What the tail and a rebuild count, for `/metrics`.
     pub counters: std::sync::Arc<crate::metrics::Counters>,
+    /// `STUDIO_WEB_ADDR`: where the running projector serves the web pages ([`crate::web`]).
+    pub web_addr: crate::web::Addr,
+    /// `STUDIO_AUDIT_TOKEN`: the token the auditors' web pages ask for; without it they are not
+    /// served (404).
+    pub audit_token: Option<crate::web::Token>,
 }
 
 impl Config {
@@ -37,6 +42,13 @@ impl Config {
                 .is_some_and(|f| f == "crash-mid-batch"),
             metrics_addr: config::metrics_addr()?,
             counters: std::sync::Arc::default(),
+            web_addr: crate::web::Addr::parse(std::env::var("STUDIO_WEB_ADDR").ok().as_deref())
+                .map_err(|(value, reason)| EnvError::Invalid {
+                    name: "STUDIO_WEB_ADDR",
+                    value,
+                    reason,
+                })?,
+            audit_token: config::optional("STUDIO_AUDIT_TOKEN").map(crate::web::Token::new),
         })
     }
 }

@@ -1,9 +1,9 @@
 //! Studio's projector: folds the event log into the query views in Postgres (schema `views`),
 //! applying each batch and its checkpoint in one transaction, and rebuilds them with `replay`.
 //! [`audit`] proves the ledger from the log alone, for auditors, and [`report`] reads the economy
-//! and its fraud flags out of it. The views' tables, row types and
-//! statements are `studio_views`'; the projector owns the pure [`fold`] and when it runs ([`tail`],
-//! [`replay`], [`store`] for one batch).
+//! and its fraud flags out of it; [`web`] serves the views as read-only web pages. The views'
+//! tables, row types and statements are `studio_views`'; the projector owns the pure [`fold`] and
+//! when it runs ([`tail`], [`replay`], [`store`] for one batch).
 //!
 //! It must never write the log, and never patch a view by hand: a view is a pure fold of the log
 //! ([`fold`]), so a replay from the first event gives byte-identical views.
@@ -18,6 +18,7 @@ pub mod replay;
 pub mod report;
 pub mod store;
 pub mod tail;
+pub mod web;
 
 pub use config::Config;
 
@@ -39,6 +40,8 @@ pub enum Error {
     Nats(String),
     #[error("cannot serve metrics on STUDIO_METRICS_ADDR {0}: {1}")]
     Metrics(std::net::SocketAddr, std::io::Error),
+    #[error("cannot serve the web pages on STUDIO_WEB_ADDR {0}: {1}")]
+    Web(std::net::SocketAddr, std::io::Error),
     #[error("{0}")]
     Usage(String),
 }

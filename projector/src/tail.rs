@@ -54,6 +54,13 @@ pub async fn run(
             .await
             .map_err(|e| Error::Metrics(addr, e))?;
     }
+    // The pages read the views as they are, a rebuild's old ones included, from their own pool.
+    crate::web::serve(
+        config.web_addr,
+        &config.common.database_url,
+        config.audit_token.clone(),
+    )
+    .await?;
     let layout = ensure_views(&pool).await?;
     if layout != Some(ddl::LAYOUT_VERSION) {
         // Views are rebuilt, never patched: views of an older layout lack tables this build writes.

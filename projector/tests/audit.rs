@@ -76,6 +76,8 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
             crash_mid_batch: false,
             metrics_addr: None,
             counters: std::sync::Arc::default(),
+            web_addr: projector::web::Addr::Off,
+            audit_token: None,
         };
         for _ in 0..500 {
             projector::tail::step(&pool, &config).await.expect("step");

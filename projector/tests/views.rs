@@ -24,6 +24,8 @@ fn config(database_url: String, batch: i64) -> Config {
         crash_mid_batch: false,
         metrics_addr: None,
         counters: std::sync::Arc::default(),
+        web_addr: projector::web::Addr::Off,
+        audit_token: None,
     }
 }
 

@@ -30,7 +30,8 @@ async fn profile_and_rank_show_a_rank_card_with_the_members_numbers() {
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let _services = stack.services().await;
 
-    // Alice: 600 XP (level 3: 500..750), 250 credits, one reputation point, 400 days in (Expert).
+    // Alice: 600 XP (level 3: 500..750; first on the board), 250 credits, one reputation point,
+    // 400 days in (Expert).
     let give = json!([{"name": "give", "type": 1, "options": [
         {"name": "member", "type": 6, "value": alice.user_id.to_string()},
         {"name": "amount", "type": 4, "value": 600},
@@ -50,7 +51,7 @@ async fn profile_and_rank_show_a_rank_card_with_the_members_numbers() {
         rank: "Expert",
         reputation: 1,
         credits,
-        leaderboard_position: None,
+        leaderboard_position: Some(1),
     };
 
     // Her own /profile: the card, with her credits, private to her.

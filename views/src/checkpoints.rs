@@ -104,6 +104,25 @@ pub async fn projected(pool: &PgPool, guild: GuildId) -> Result<Option<i64>, sql
     }
 }
 
+/// Every guild the live views include, in id order, with the last seq they folded (none before
+/// the projector created the views).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn guilds(pool: &PgPool) -> Result<Vec<(GuildId, i64)>, sqlx::Error> {
+    match sqlx::query!("SELECT guild_id, last_seq FROM views.guild_checkpoints ORDER BY guild_id")
+        .fetch_all(pool)
+        .await
+    {
+        Ok(rows) => Ok(rows
+            .into_iter()
+            .map(|r| (GuildId(r.guild_id), r.last_seq))
+            .collect()),
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("42P01") => Ok(Vec::new()),
+        Err(other) => Err(other),
+    }
+}
+
 /// How many events the views trail the log by, over every guild (the heads' seqs beyond the
 /// views' checkpoints).
 ///

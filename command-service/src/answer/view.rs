@@ -109,11 +109,12 @@ impl Answerer {
                 let view = views::member(pool, guild, *target, now).await?;
                 let rules = settings::current(pool, guild).await?;
                 let card = if *tab == ProfileTab::Stats {
+                    let place = studio_views::members::place(pool, guild, *target).await?;
                     let (view, rules, name, own) =
                         (view.clone(), rules.clone(), name.clone(), target == owner);
                     // About 10 ms of drawing: off the tasks that answer others.
                     tokio::task::spawn_blocking(move || {
-                        card::rank_card(&view, &rules, name.as_deref(), own, now)
+                        card::rank_card(&view, &rules, name.as_deref(), own, place, now)
                     })
                     .await
                     .ok()

@@ -11,14 +11,16 @@ use twilight_model::http::attachment::Attachment;
 /// The card's file name; the Stats embed shows it as `attachment://rank-card.png`.
 pub const FILE: &str = "rank-card.png";
 
-/// `view`'s rank card, named `name` (the member's id when the interaction did not show it); the
-/// credits only on one's own card. `None` (and a warning) if it could not be drawn.
+/// `view`'s rank card, named `name` (the member's id when the interaction did not show it), with
+/// their `place` on the all-time board; the credits only on one's own card. `None` (and a
+/// warning) if it could not be drawn.
 #[must_use]
 pub fn rank_card(
     view: &MemberView,
     rules: &Settings,
     name: Option<&str>,
     own: bool,
+    place: Option<i64>,
     now: DateTime<Utc>,
 ) -> Option<Attachment> {
     let total = Xp(view.xp);
@@ -35,7 +37,7 @@ pub fn rank_card(
         rank: &rank,
         reputation: view.reputation,
         credits: own.then_some(view.credits),
-        leaderboard_position: None,
+        leaderboard_position: place.and_then(|p| u32::try_from(p).ok()),
     };
     match studio_card::render(&card) {
         Ok(png) => Some(Attachment::from_bytes(FILE.to_owned(), png, 0)),

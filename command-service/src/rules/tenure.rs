@@ -1,11 +1,10 @@
 //! Ranks as members read them: what each unlocks and how long a tenure reads. The ranks, their
 //! thresholds and the rank a tenure earns are the model's (`studio_model::rank`).
 
-use chrono::TimeDelta;
 pub use studio_model::rank::{
     MONTH, PRO_DEV_RANK, RANKS, Rank, Thresholds, next_rank, rank, reached_at,
 };
-pub use studio_model::tenure::Tenure;
+pub use studio_model::tenure::{Tenure, describe};
 
 /// Whether a rank crossed at `crossed_at` is news to announce: Studio had seen the member by then
 /// (a member first seen after crossing it, on install or in a big server, is not told). Members seen
@@ -36,28 +35,9 @@ pub fn privileges(rank: Rank) -> Vec<&'static str> {
         .collect()
 }
 
-/// "1 y 2 mo 3 d"-style text for a duration.
-#[must_use]
-pub fn describe(d: TimeDelta) -> String {
-    let days = d.num_days().max(0);
-    let (years, rest) = (days / 365, days % 365);
-    let (months, days) = (rest / 30, rest % 30);
-    match (years, months) {
-        (0, 0) => format!("{days} d"),
-        (0, m) => format!("{m} mo {days} d"),
-        (y, m) => format!("{y} y {m} mo {days} d"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_read_in_years_months_and_days() {
-        assert_eq!(describe(TimeDelta::days(3)), "3 d");
-        assert_eq!(describe(TimeDelta::days(400)), "1 y 1 mo 5 d");
-    }
 
     #[test]
     fn privileges_add_up_by_rank() {

@@ -3,33 +3,21 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_schema::Xp;
 
+/// Levels and their progress: the model's, which the projector's web pages show too.
+pub use studio_model::level::{XP_PER_LEVEL, level, level_progress};
 /// XP a message earns its author, and at most one rewarded message per member in the cooldown
 /// window, measured on the messages' own timestamps (the defaults; a guild may set its own).
 pub use studio_model::settings::{MESSAGE_COOLDOWN, MESSAGE_XP};
 /// Messages shorter than this (in characters, trimmed) earn nothing.
 pub const MIN_MESSAGE_CHARS: usize = 5;
-/// XP per level: `level = xp / XP_PER_LEVEL + 1`.
-pub const XP_PER_LEVEL: i64 = 250;
 /// The most XP one admin action may give or take.
 pub const MAX_ADJUSTMENT: i64 = 1_000_000;
-
-/// The level reached with `xp`.
-#[must_use]
-pub fn level(xp: Xp) -> i64 {
-    xp.0.max(0) / XP_PER_LEVEL + 1
-}
 
 /// What a message earns a member whose roles earn `percent` % of `per_message` (rounded down; a
 /// role that earns none earns nothing, and its messages start no cooldown).
 #[must_use]
 pub fn for_roles(per_message: Xp, percent: i64) -> Xp {
     Xp(per_message.0.saturating_mul(percent.max(0)) / 100)
-}
-
-/// XP gained inside the current level and the XP the level spans: `(into, span)`.
-#[must_use]
-pub fn level_progress(xp: Xp) -> (i64, i64) {
-    (xp.0.max(0) % XP_PER_LEVEL, XP_PER_LEVEL)
 }
 
 /// What a message posted at `posted_at` earns, given when the member's last rewarded message was

@@ -143,6 +143,7 @@ pub async fn run(settings: Settings) -> Result<Report> {
         ("STUDIO_CONTENT_KEY", "chaos-content-key".to_owned()),
         ("STUDIO_ACK_WAIT_SECS", settings.ack_wait_secs.to_string()),
         ("STUDIO_PROJECTOR_POLL_MS", "250".to_owned()),
+        ("STUDIO_WEB_ADDR", "off".to_owned()),
         (
             "RUST_LOG",
             std::env::var("CHAOS_RUST_LOG").unwrap_or_else(|_| "info".to_owned()),

@@ -232,6 +232,8 @@ impl Stack {
             ("DISCORD_APPLICATION_ID", "100".into()),
             ("STUDIO_CONTENT_KEY", CONTENT_KEY.into()),
             ("STUDIO_PROJECTOR_POLL_MS", "250".into()),
+            // Tests run side by side: none takes the pages' default port (e2e_web sets its own).
+            ("STUDIO_WEB_ADDR", "off".into()),
             (
                 "RUST_LOG",
                 std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into()),
@@ -302,7 +304,15 @@ impl Stack {
 
     /// The three services, started and connected.
     pub async fn services(&self) -> (Service, Service, Service) {
-        let projector = self.spawn("projector", &[], &[]);
+        self.services_with_projector(&[]).await
+    }
+
+    /// [`Stack::services`], the projector started with `extra` in its environment.
+    pub async fn services_with_projector(
+        &self,
+        extra: &[(&'static str, &str)],
+    ) -> (Service, Service, Service) {
+        let projector = self.spawn("projector", &[], extra);
         let command = self.spawn("command-service", &[], &[]);
         let gateway = self.spawn("gateway-worker", &[], &[]);
         assert!(

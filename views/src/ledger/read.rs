@@ -1,4 +1,5 @@
-//! What answers and auditors read of `accounts` and `postings`: balances and statements.
+//! What answers and auditors read of `accounts` and `postings`: balances, statements and the
+//! guild's ledger page by page.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -64,6 +65,52 @@ pub async fn statement(
         balance: Credits(balance),
         entries,
     })
+}
+
+/// One line of the guild's ledger: a posting of a money event to one account.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Posting {
+    pub guild_seq: i64,
+    /// Its 1-based index among the event's postings.
+    pub line: i32,
+    pub account: String,
+    pub amount: i64,
+    pub balance_after: i64,
+    pub event_type: String,
+    pub memo: Option<String>,
+    pub counterparts: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One page of the guild's ledger, the latest event first (its lines in order); and how many lines
+/// there are in all.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn entries(
+    pool: &PgPool,
+    guild: GuildId,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Posting>, i64), sqlx::Error> {
+    let rows = sqlx::query_as!(
+        Posting,
+        "SELECT guild_seq, line, account, amount, balance_after, event_type, memo, counterparts, at
+         FROM views.postings WHERE guild_id = $1
+         ORDER BY guild_seq DESC, line LIMIT $2 OFFSET $3",
+        guild.0,
+        limit,
+        offset
+    )
+    .fetch_all(pool)
+    .await?;
+    let total = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "n!" FROM views.postings WHERE guild_id = $1"#,
+        guild.0
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((rows, total))
 }
 
 /// What the views say about an account, for an auditor: its balance (`None` without a row) as of

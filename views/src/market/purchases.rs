@@ -1,5 +1,5 @@
 //! What answers read of `purchases` and `reviews`: what a buyer owns, a member's purchases and
-//! sales, the disputes, and the reviews a seller received.
+//! sales, the disputes, the reviews a seller received and a listing's reviews.
 
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
@@ -34,6 +34,38 @@ pub struct ReviewReceived {
     pub reviewer: i64,
     pub stars: i64,
     pub text: String,
+}
+
+/// A review of one listing, as its page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingReview {
+    pub reviewer: i64,
+    pub stars: i64,
+    pub text: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The latest `limit` reviews of one listing, the latest first.
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn reviews_of(
+    pool: &PgPool,
+    guild: GuildId,
+    listing: ListingId,
+    limit: i64,
+) -> Result<Vec<ListingReview>, sqlx::Error> {
+    sqlx::query_as!(
+        ListingReview,
+        "SELECT reviewer, stars, text, at FROM views.reviews
+         WHERE guild_id = $1 AND listing_id = $2
+         ORDER BY at DESC, reviewer LIMIT $3",
+        guild.0,
+        listing.0,
+        limit
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// The title and version a buyer owns (the one they bought), unless the purchase was refunded.

@@ -101,7 +101,8 @@ pub async fn ranked(
     ))
 }
 
-/// One page of the members by the reputation they hold, most first; and how many hold any.
+/// One page of the members with reputation (bots left out), most first, then by XP; and how
+/// many there are in all.
 ///
 /// # Errors
 /// The database is unreachable.
@@ -114,7 +115,7 @@ pub async fn ranked_by_reputation(
     let rows = sqlx::query!(
         "SELECT user_id, reputation FROM views.members
          WHERE guild_id = $1 AND reputation > 0 AND NOT bot
-         ORDER BY reputation DESC, user_id LIMIT $2 OFFSET $3",
+         ORDER BY reputation DESC, xp DESC, user_id LIMIT $2 OFFSET $3",
         guild.0,
         limit,
         offset
@@ -134,6 +135,29 @@ pub async fn ranked_by_reputation(
             .collect(),
         total,
     ))
+}
+
+/// A member's place on the all-time XP board (1 for the most XP; ties by user id, as [`ranked`]
+/// orders them), or `None` when they are not on it (no XP, or a bot).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn place(
+    pool: &PgPool,
+    guild: GuildId,
+    user: UserId,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT (SELECT count(*) FROM views.members o
+                   WHERE o.guild_id = m.guild_id AND o.xp > 0 AND NOT o.bot
+                     AND (o.xp > m.xp OR (o.xp = m.xp AND o.user_id < m.user_id))) + 1 AS "place!"
+           FROM views.members m
+           WHERE m.guild_id = $1 AND m.user_id = $2 AND m.xp > 0 AND NOT m.bot"#,
+        guild.0,
+        user.0
+    )
+    .fetch_optional(pool)
+    .await
 }
 
 /// One page of the members who earned XP in the week starting `week`, most first; and how many
