@@ -33,6 +33,11 @@ pub enum Query {
     },
     /// A purchase's code, delivered again to `owner`.
     Code { listing: ListingId, owner: UserId },
+    /// `/export me`: the member's own data as a file.
+    ExportMine { member: UserId },
+    /// `/export guild`, for an admin (the intake checked the Manage Server permission): every
+    /// member's XP as CSV.
+    ExportGuild,
 }
 
 /// The boards: `owner` is the member who opened it, the only one whose clicks move it.

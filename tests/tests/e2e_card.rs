@@ -119,3 +119,61 @@ fn tiny_png_size(png: &[u8]) -> (u32, u32) {
     let word = |at: usize| u32::from_be_bytes([png[at], png[at + 1], png[at + 2], png[at + 3]]);
     (word(16), word(20))
 }
+
+#[tokio::test]
+async fn a_member_exports_their_own_data_and_an_admin_the_servers_xp() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let _services = stack.services().await;
+    let give = json!([{"name": "give", "type": 1, "options": [
+        {"name": "member", "type": 6, "value": alice.user_id.to_string()},
+        {"name": "amount", "type": 4, "value": 300},
+        {"name": "reason", "type": 3, "value": "jam"}]}]);
+    original(&stack, stack.slash(&admin, ADMIN_PERMISSIONS, "xp", give)).await;
+    original(&stack, grant(&stack, &admin, alice.user_id, 250)).await;
+    let pay = json!([{"name": "member", "type": 6, "value": bob.user_id.to_string()},
+                     {"name": "amount", "type": 4, "value": 40}]);
+    original(&stack, stack.slash(&alice, MEMBER_PERMISSIONS, "pay", pay)).await;
+    stack.projected().await;
+
+    let export = |who: &studio_tests::FakeMember, permissions: u64, sub: &str| {
+        stack.slash(
+            who,
+            permissions,
+            "export",
+            json!([{"name": sub, "type": 1, "options": []}]),
+        )
+    };
+    // Alice's own data: a private JSON file with her numbers and every ledger entry.
+    let mine = original(&stack, export(&alice, MEMBER_PERMISSIONS, "me")).await;
+    assert!(mine.ephemeral());
+    let [file] = mine.attachments.as_slice() else {
+        panic!("one file: {:?}", mine.attachments);
+    };
+    assert_eq!(
+        file.filename,
+        format!("studio-export-{}.json", alice.user_id)
+    );
+    let data: serde_json::Value = serde_json::from_slice(&file.content).expect("JSON");
+    assert_eq!(data["xp"]["total"], 300);
+    assert_eq!(data["xp"]["level"], 2);
+    assert_eq!(data["credits"], 210);
+    assert_eq!(data["rank"], "Expert");
+    let amounts: Vec<i64> = data["ledger"]
+        .as_array()
+        .expect("ledger")
+        .iter()
+        .filter_map(|e| e["amount"].as_i64())
+        .collect();
+    assert_eq!(amounts, vec![-40, 250], "every entry, latest first");
+
+    // The server's XP: for admins only.
+    let refused = original(&stack, export(&bob, MEMBER_PERMISSIONS, "guild")).await;
+    assert!(refused.text().contains("Manage Server") && refused.attachments.is_empty());
+    let all = original(&stack, export(&admin, ADMIN_PERMISSIONS, "guild")).await;
+    let [csv] = all.attachments.as_slice() else {
+        panic!("one file: {:?}", all.attachments);
+    };
+    let text = String::from_utf8_lossy(&csv.content);
+    assert_eq!(text, format!("user_id,xp,level\n{},300,2\n", alice.user_id));
+}

@@ -3,7 +3,7 @@
 
 use super::Answerer;
 use crate::discord::custom_id::{ProfileTab, ShopTab};
-use crate::discord::{boards, card, forms, help, receipts, render, shop, teams};
+use crate::discord::{boards, card, export, forms, help, receipts, render, shop, teams};
 use crate::query::{Board, Opening, Query};
 use crate::views::{self, DISPUTES, FIND_PAGE, LISTED, PAGE, RECENT_ENTRIES, offset};
 use chrono::{DateTime, Utc};
@@ -50,6 +50,19 @@ impl Answerer {
                 render::private_embed(shop::statement_embed(&statement))
             }
             Query::Help { command } => render::private_embed(help::embed(command.as_deref())),
+            Query::ExportMine { member } => {
+                let now = Utc::now();
+                let view = views::member(pool, guild, *member, now).await?;
+                let rules = settings::current(pool, guild).await?;
+                let account = Account::Member(*member);
+                let statement = ledger::statement(pool, guild, account, export::ENTRIES).await?;
+                export::mine(guild, &view, &rules, &statement, now)
+            }
+            Query::ExportGuild => {
+                let (rows, _) =
+                    studio_views::members::ranked(pool, guild, export::MEMBERS, 0).await?;
+                export::guild(guild, &rows)
+            }
             Query::Tournaments => {
                 let rows = tournaments::latest(pool, guild, LISTED).await?;
                 render::private_embed(boards::tournaments(&rows))

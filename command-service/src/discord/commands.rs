@@ -20,6 +20,20 @@ pub fn all() -> Vec<Command> {
         )
         .option(UserBuilder::new("member", "Whose profile (default: yours)"))
         .build(),
+        CommandBuilder::new(
+            "export",
+            "Download data as a file: yours, or the server's XP (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .option(SubCommandBuilder::new(
+            "me",
+            "Your profile, XP and ledger as a JSON file (only you get it)",
+        ))
+        .option(SubCommandBuilder::new(
+            "guild",
+            "Every member's XP and level as CSV (Manage Server)",
+        ))
+        .build(),
         // The name members of other levelling bots type: the same profile, rank card first.
         CommandBuilder::new(
             "rank",

@@ -25,6 +25,13 @@ pub const ENTRIES: &[Entry] = &[
         admin: false,
     },
     Entry {
+        name: "export",
+        usage: "/export me | /export guild",
+        what: "Your own data — profile, XP, rank, reputation, credits and every ledger entry — as a JSON file only you get; admins (Manage Server) get every member's XP and level as CSV.",
+        example: "/export me",
+        admin: false,
+    },
+    Entry {
         name: "rank",
         usage: "/rank [member]",
         what: "The same as /profile (the name other levelling bots use): the rank card first.",

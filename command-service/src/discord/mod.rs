@@ -6,6 +6,7 @@ pub mod card;
 pub mod client;
 pub mod commands;
 pub mod custom_id;
+pub mod export;
 pub mod forms;
 pub mod help;
 pub mod mentions;

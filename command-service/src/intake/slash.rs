@@ -223,6 +223,18 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
         "season" => season(i, &options, actor).ok_or_else(|| usage("season"))?,
         "tournament" if is_view(&options, "list") => return Ok(Asked::Query(Query::Tournaments)),
         "tournament" => tournament(i, &options, actor).ok_or_else(|| usage("tournament"))?,
+        "export" if is_view(&options, "me") => {
+            return Ok(Asked::Query(Query::ExportMine { member: actor }));
+        }
+        "export" if is_view(&options, "guild") => {
+            if !can_manage_guild(i) {
+                return Err(
+                    "❌ You need the Manage Server permission to export the server's data."
+                        .to_owned(),
+                );
+            }
+            return Ok(Asked::Query(Query::ExportGuild));
+        }
         "market" if is_view(&options, "disputes") => {
             if !can_manage_guild(i) {
                 return Err("❌ You need the Manage Server permission to see disputes.".to_owned());
