@@ -1,6 +1,8 @@
 //! The command line: what each command takes ([`Cli`]) and what it does ([`run`]).
 
+mod ask;
 mod audit;
+mod import;
 mod preview;
 mod undo;
 
@@ -54,6 +56,22 @@ enum Command {
         /// Why, as the log will say.
         #[arg(long)]
         reason: String,
+        /// Seconds to wait for the command service's answer.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+    },
+    /// Imports members' levels from another bot: MEE6's leaderboard JSON, or a CSV of member id,
+    /// XP and optionally credits. The command service grants them as one action that names the
+    /// file (undo it whole with `projector undo` or `/undo` at its first position). Needs a login
+    /// granted `studio_operator`. Exits 0 when imported, 1 when refused, 3 when it could not ask.
+    Import {
+        /// The guild's id.
+        guild: u64,
+        /// The file's format.
+        #[arg(long, value_enum)]
+        format: import::Format,
+        /// The file.
+        file: PathBuf,
         /// Seconds to wait for the command service's answer.
         #[arg(long, default_value_t = 30)]
         wait: u64,
@@ -177,6 +195,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<bool> {
             reason,
             wait,
         } => return undo::run(guild, position, reason, wait).await,
+        Command::Import {
+            guild,
+            format,
+            file,
+            wait,
+        } => return import::run(guild, format, &file, wait).await,
         Command::Content(ContentCommand::Forget { guild, listing }) => {
             let pool = studio_schema::config::operator_pool(
                 " (the command service's login, or the owner's)",

@@ -13,6 +13,7 @@ pub mod config;
 pub mod ddl;
 pub mod export;
 pub mod fold;
+pub mod import;
 pub mod metrics;
 pub mod replay;
 pub mod report;

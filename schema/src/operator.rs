@@ -18,6 +18,21 @@ use uuid::Uuid;
 pub enum Request {
     /// Undo the admin action whose first event is at `position` (a `guild_seq`).
     Undo { position: i64, reason: String },
+    /// Import members' XP (and credits) from another bot's export: `source` names it in the log
+    /// ("MEE6 leaderboard, sha256 …"); one action, undone as one.
+    Import {
+        source: String,
+        rows: Vec<ImportRow>,
+    },
+}
+
+/// One member of an import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportRow {
+    pub member: i64,
+    pub xp: i64,
+    #[serde(default)]
+    pub credits: i64,
 }
 
 /// A request not answered yet.

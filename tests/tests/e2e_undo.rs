@@ -262,3 +262,96 @@ async fn an_operator_undoes_from_the_command_line_once_and_by_the_same_rules() {
             .await;
     }
 }
+
+/// Runs `projector import GUILD --format F FILE` as an operator's login; exit code and output.
+async fn cli_import(stack: &Stack, format: &str, body: &str) -> (i32, String) {
+    let role = format!("ope_{}", &stack.database["studio_test_".len()..]);
+    let _ = sqlx::raw_sql(&format!("CREATE ROLE {role} LOGIN IN ROLE studio_operator"))
+        .execute(&stack.pool)
+        .await;
+    let file = std::env::temp_dir().join(format!("{}-{format}.import", stack.database));
+    std::fs::write(&file, body).expect("write the import file");
+    let out = tokio::process::Command::new(binary("projector"))
+        .args(["import", &GUILD.to_string(), "--format", format])
+        .arg(&file)
+        .args(["--wait", "20"])
+        .env("DATABASE_URL", with_user(&stack.database_url, &role))
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run projector import");
+    let _ = std::fs::remove_file(&file);
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+#[tokio::test]
+async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let _services = stack.services().await;
+    let board = || async {
+        original(
+            &stack,
+            stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([])),
+        )
+        .await
+        .text()
+    };
+
+    // MEE6's leaderboard, ids as strings: alice 1200 XP (level 5), bob 300.
+    let mee6 = format!(
+        r#"{{"page": 0, "players": [
+            {{"id": "{}", "username": "alice", "xp": 1200, "level": 5, "message_count": 90}},
+            {{"id": "{}", "username": "bob", "xp": 300, "level": 2, "message_count": 20}}]}}"#,
+        alice.user_id, bob.user_id
+    );
+    let (code, out) = cli_import(&stack, "mee6", &mee6).await;
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("Imported 2 members from MEE6 leaderboard"),
+        "{out}"
+    );
+    stack.projected().await;
+    let text = board().await;
+    assert!(
+        text.contains("**1.** <@1001> — 1200 XP (level 5)")
+            && text.contains("**2.** <@1002> — 300 XP"),
+        "{text}"
+    );
+    // The log says where they came from, as one action.
+    let (first, named) = (
+        stack
+            .scalar("SELECT min(guild_seq) FROM event_log WHERE event_type = 'XpGranted'")
+            .await,
+        stack
+            .scalar(
+                "SELECT count(DISTINCT causation_id) FROM event_log WHERE event_type = 'XpGranted'
+                 AND payload->>'reason' LIKE 'imported from MEE6 leaderboard%'",
+            )
+            .await,
+    );
+    assert_eq!(named, 1, "one action, naming its source");
+
+    // Undone whole: both members' imported XP goes.
+    let (code, out) = cli_undo(&stack, "studio_operator", first, "wrong server's board").await;
+    assert_eq!(code, 0, "{out}");
+    stack.projected().await;
+    let text = board().await;
+    assert!(text.contains("Nobody has earned XP yet"), "{text}");
+
+    // A CSV with credits: they land on /balance, from the mint.
+    let csv = format!("member_id,xp,credits\n{},10,75\n", alice.user_id);
+    let (code, out) = cli_import(&stack, "csv", &csv).await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(shown_balance(&stack, &alice).await, 75);
+    stack.projected().await;
+    stack.assert_log_sound().await;
+    stack.assert_replay_gives_the_same_views().await;
+    let role = format!("ope_{}", &stack.database["studio_test_".len()..]);
+    let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {role}"))
+        .execute(&stack.pool)
+        .await;
+}

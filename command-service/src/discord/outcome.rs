@@ -98,6 +98,14 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
         Outcome::Delisted { listing, title } => ephemeral(&format!(
             "✅ Listing #{listing} **{title}** is off the marketplace. Buyers keep their copies."
         )),
+        Outcome::Imported {
+            source,
+            members,
+            xp,
+            credits,
+        } => ephemeral(&format!(
+            "📥 Imported {members} members from {source}: {xp} XP and {credits} credits in all. One action: undo it as one with /undo (or projector undo) at its first position."
+        )),
         Outcome::ListingExpired { listing, title, .. } => ephemeral(&format!(
             "⌛ Listing #{listing} **{title}** reached the end of its time on sale."
         )),

@@ -155,6 +155,11 @@ pub enum Command {
     ShowSeason,
     /// An admin undoes an earlier admin action (`/undo`, or the Undo button on its answer).
     Undo(Box<Undo>),
+    /// An operator imports members' XP and credits from another bot (`projector import`).
+    Import {
+        source: String,
+        rows: Vec<studio_schema::operator::ImportRow>,
+    },
 }
 
 /// Which action an undo names: a log position (`/undo`), or the command whose answer carried the

@@ -7,6 +7,7 @@ use studio_schema::{Event, RoleId, Xp};
 
 mod commission;
 mod credits;
+mod import;
 mod market;
 mod quest;
 mod recruitment;
@@ -100,6 +101,7 @@ pub fn decide(
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
         Command::Tournament(t) => tournament::decide(state, t, now),
         Command::Undo(u) => undo::undo(state, u),
+        Command::Import { source, rows } => import::import(state, source, rows),
         Command::SetProfile {
             member,
             role,

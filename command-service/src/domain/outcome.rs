@@ -321,6 +321,13 @@ pub enum Outcome {
         listing: ListingId,
         title: String,
     },
+    /// An operator's import: `members` members given `xp` XP and `credits` credits in all.
+    Imported {
+        source: String,
+        members: usize,
+        xp: i64,
+        credits: i64,
+    },
     /// A listing's time on sale ran out; its seller is told.
     ListingExpired {
         listing: ListingId,

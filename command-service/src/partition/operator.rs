@@ -42,7 +42,7 @@ pub(super) async fn gather(
         .into_iter()
         .filter(|w| worker.shared.subjects.partition_of(Some(w.guild.get())) == number)
     {
-        let Some(Request::Undo { position, reason }) = w.request else {
+        let Some(request) = w.request else {
             let _ = operator::answer(
                 &pool,
                 w.id,
@@ -57,22 +57,31 @@ pub(super) async fn gather(
             warn!(guild = %w.guild, error = %err, "guild not loaded; the operator's request waits");
             continue;
         }
-        let target = UndoTarget::Position(position);
-        let found = crate::undo::find(&pool, w.guild, &target).await;
+        let command = match request {
+            Request::Undo { position, reason } => {
+                let target = UndoTarget::Position(position);
+                let found = crate::undo::find(&pool, w.guild, &target).await;
+                Command::Undo(Box::new(Undo {
+                    actor: UserId::OPERATOR,
+                    // The database let this login ask only because it was granted studio_operator.
+                    actor_can_manage_guild: true,
+                    target,
+                    reason,
+                    at: now,
+                    found,
+                    operator: Some(w.operator),
+                }))
+            }
+            Request::Import { source, rows } => Command::Import {
+                source: format!("{source}, asked by operator {}", w.operator),
+                rows,
+            },
+        };
         let command_id = operator::command_id(w.id);
         let pending = Pending {
             command_id: command_id.clone(),
             actor: None,
-            command: Command::Undo(Box::new(Undo {
-                actor: UserId::OPERATOR,
-                // The database let this login ask only because it was granted studio_operator.
-                actor_can_manage_guild: true,
-                target,
-                reason,
-                at: now,
-                found,
-                operator: Some(w.operator),
-            })),
+            command,
         };
         match groups.iter_mut().find(|(g, _)| *g == w.guild) {
             Some((_, batch)) => batch.push(pending),
@@ -108,7 +117,7 @@ pub(super) fn answers(
             Some((
                 request.id,
                 !matches!(outcome, Outcome::Rejected(_)),
-                plain(&crate::discord::outcome::answer(outcome, Some("undo"))),
+                plain(&crate::discord::outcome::answer(outcome, None)),
             ))
         })
         .collect()
