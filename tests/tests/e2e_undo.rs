@@ -142,8 +142,9 @@ async fn an_admin_undoes_a_grant_from_its_answer_once_and_an_overdrawing_undo_is
     stack.assert_replay_gives_the_same_views().await;
 }
 
-/// Runs `projector undo GUILD position --reason …` as a login granted `group`; exit code and output.
-async fn cli_undo(stack: &Stack, group: &str, position: i64, reason: &str) -> (i32, String) {
+/// Runs `projector args…` as a login granted `group` (created for this test's database); its exit
+/// code and output.
+async fn as_login_in(stack: &Stack, group: &str, args: &[&std::ffi::OsStr]) -> (i32, String) {
     let role = format!(
         "{}_{}",
         &group[7..10],
@@ -153,17 +154,24 @@ async fn cli_undo(stack: &Stack, group: &str, position: i64, reason: &str) -> (i
         .execute(&stack.pool)
         .await;
     let out = tokio::process::Command::new(binary("projector"))
-        .args(["undo", &GUILD.to_string(), &position.to_string()])
-        .args(["--reason", reason, "--wait", "20"])
+        .args(args)
+        .args(["--wait", "20"])
         .env("DATABASE_URL", with_user(&stack.database_url, &role))
         .env("RUST_LOG", "warn")
         .output()
         .await
-        .expect("run projector undo");
+        .expect("run projector");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
     )
+}
+
+/// Runs `projector undo GUILD position --reason …` as a login granted `group`.
+async fn cli_undo(stack: &Stack, group: &str, position: i64, reason: &str) -> (i32, String) {
+    let (guild, position) = (GUILD.to_string(), position.to_string());
+    let args = ["undo", &guild, &position, "--reason", reason].map(std::ffi::OsStr::new);
+    as_login_in(stack, group, &args).await
 }
 
 #[tokio::test]
@@ -263,28 +271,16 @@ async fn an_operator_undoes_from_the_command_line_once_and_by_the_same_rules() {
     }
 }
 
-/// Runs `projector import GUILD --format F FILE` as an operator's login; exit code and output.
+/// Runs `projector import GUILD --format F FILE` (holding `body`) as an operator's login.
 async fn cli_import(stack: &Stack, format: &str, body: &str) -> (i32, String) {
-    let role = format!("ope_{}", &stack.database["studio_test_".len()..]);
-    let _ = sqlx::raw_sql(&format!("CREATE ROLE {role} LOGIN IN ROLE studio_operator"))
-        .execute(&stack.pool)
-        .await;
     let file = std::env::temp_dir().join(format!("{}-{format}.import", stack.database));
     std::fs::write(&file, body).expect("write the import file");
-    let out = tokio::process::Command::new(binary("projector"))
-        .args(["import", &GUILD.to_string(), "--format", format])
-        .arg(&file)
-        .args(["--wait", "20"])
-        .env("DATABASE_URL", with_user(&stack.database_url, &role))
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run projector import");
+    let guild = GUILD.to_string();
+    let args = ["import", &guild, "--format", format].map(std::ffi::OsStr::new);
+    let args: Vec<&std::ffi::OsStr> = args.into_iter().chain([file.as_os_str()]).collect();
+    let ran = as_login_in(stack, "studio_operator", &args).await;
     let _ = std::fs::remove_file(&file);
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
-    )
+    ran
 }
 
 #[tokio::test]
