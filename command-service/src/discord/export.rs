@@ -13,8 +13,9 @@ use studio_views::ledger::Statement;
 use twilight_model::http::attachment::Attachment;
 use twilight_model::http::interaction::InteractionResponse;
 
-/// The most ledger entries and members an export holds.
-pub const ENTRIES: i64 = 100_000;
+/// The most ledger entries and members an export holds: about 4 MB and 3 MB at most, well under
+/// Discord's limit on a file (an export that reaches it says so, in `ledger_truncated`).
+pub const ENTRIES: i64 = 20_000;
 pub const MEMBERS: i64 = 100_000;
 
 /// The member's own data: profile, XP, rank, reputation, credits and every ledger entry.
@@ -49,6 +50,7 @@ pub fn mine(
             "open_to_work": p.open_to_work,
         })),
         "teams": view.teams,
+        "ledger_truncated": i64::try_from(statement.entries.len()).unwrap_or(i64::MAX) >= ENTRIES,
         "ledger": statement.entries.iter().map(|e| json!({
             "guild_seq": e.guild_seq, "at": e.at.to_rfc3339(), "event": e.event_type,
             "amount": e.amount, "balance_after": e.balance_after, "memo": e.memo,
