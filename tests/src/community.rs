@@ -3,7 +3,11 @@
 //! and occasionally join or leave. It only acts while the bot is connected, and prints what
 //! members do; [`crate::narrator`] prints what the bot answers.
 
-use crate::{FakeDiscord, FakeGuild, FakeMember, payloads::EVERYONE_PERMISSIONS};
+use crate::{
+    FakeDiscord, FakeGuild, FakeMember,
+    payloads::EVERYONE_PERMISSIONS,
+    tour::{self, act::Stage},
+};
 use chrono::{Duration as Days, Local, Utc};
 use rand::{Rng, SeedableRng, rngs::StdRng, seq::IndexedRandom};
 use serde_json::{Value, json};
@@ -19,7 +23,8 @@ pub const GENERAL_ID: u64 = 1_000_000_000_000_000_002;
 /// MANAGE_GUILD, the admin's extra permission.
 pub const MANAGE_GUILD: u64 = 0x20;
 
-const LINES: &[&str] = &[
+/// What members chat about.
+pub const LINES: &[&str] = &[
     "working on my shader graph",
     "anyone tried the new physics solver?",
     "my pathfinding finally handles stairs",
@@ -111,8 +116,16 @@ struct Sim {
     unanswered: Vec<(u64, Instant)>,
 }
 
-/// Runs the community forever; `speed` > 1 makes everything happen faster.
+/// Runs the community forever; `speed` > 1 makes everything happen faster. Once the bot has
+/// connected and registered its commands, the members play [`tour`] (every feature once) while
+/// the chatter goes on; members join and leave only after it.
 pub async fn run(fake: FakeDiscord, cast: Cast, speed: f64) {
+    let stage = Stage {
+        fake: fake.clone(),
+        guild: GUILD_ID,
+        channel: GENERAL_ID,
+    };
+    let tour = tokio::spawn(play_tour(stage, tour::Cast::from(&cast.present), speed));
     let mut sim = Sim {
         fake,
         cast,
@@ -131,17 +144,32 @@ pub async fn run(fake: FakeDiscord, cast: Cast, speed: f64) {
         }
         sim.report_unanswered();
         sim.chat();
-        if Instant::now() >= next_command {
+        if Instant::now() >= next_command && tour.is_finished() {
             sim.act();
             let gap = sim.rng.random_range(10.0..20.0);
             next_command = Instant::now() + sim.scaled(gap);
         }
-        if Instant::now() >= next_membership {
+        if Instant::now() >= next_membership && tour.is_finished() {
             sim.join_or_leave();
             let gap = sim.rng.random_range(30.0..90.0);
             next_membership = Instant::now() + sim.scaled(gap);
         }
     }
+}
+
+/// Waits for the bot to connect and register its commands, then plays the tour once.
+async fn play_tour(stage: Stage, cast: Option<tour::Cast>, speed: f64) {
+    let Some(cast) = cast else {
+        return;
+    };
+    loop {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if stage.fake.connected() && !stage.fake.registered_commands().is_empty() {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_secs_f64(3.0 / speed.max(0.01))).await;
+    tour::run(&stage, &cast, speed).await;
 }
 
 impl Sim {
@@ -214,11 +242,19 @@ impl Sim {
         if self.rng.random_bool(0.35) && self.click(&user) {
             return;
         }
-        let roll = self.rng.random_range(0..10);
+        let roll: usize = self.rng.random_range(0..14);
         if roll < 2 && user.is_admin() && self.registered("xp") {
             self.xp_give(&user);
-        } else if roll < 6 && self.registered("profile") {
+        } else if roll < 5 && self.registered("profile") {
             self.profile(&user);
+        } else if roll < 7 && self.registered("rep") {
+            self.thank(&user);
+        } else if roll < 11 {
+            // The private views members open now and then: their answers show only to them.
+            let name = ["balance", "shop", "daily", "teams"][roll % 4];
+            if self.registered(name) {
+                self.slash(&user, name, json!([]), format!("/{name}"));
+            }
         } else if self.registered("leaderboard") {
             self.slash(&user, "leaderboard", json!([]), "/leaderboard".to_owned());
         }
@@ -250,6 +286,23 @@ impl Sim {
             }
             _ => self.slash(user, "profile", json!([]), "/profile".to_owned()),
         }
+    }
+
+    /// `user` thanks another member with `/rep` (once a day per pair: later thanks are refused).
+    fn thank(&mut self, user: &SimMember) {
+        let Some(other) = self
+            .pick(true)
+            .filter(|o| o.member.user_id != user.member.user_id)
+        else {
+            return;
+        };
+        let options = json!([{"name": "member", "type": 6, "value": other.member.user_id.to_string()},
+                             {"name": "reason", "type": 3, "value": "thanks for the help"}]);
+        let shown = format!(
+            "/rep member:@{} reason:\"thanks for the help\"",
+            other.member.username
+        );
+        self.slash(user, "rep", options, shown);
     }
 
     fn xp_give(&mut self, admin: &SimMember) {

@@ -26,6 +26,7 @@ pub mod roles;
 mod sessions;
 pub mod snowflake;
 mod state;
+pub mod tour;
 pub mod validate;
 
 pub use config::{FakeConfig, FakeGuild, FakeMember};

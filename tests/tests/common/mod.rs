@@ -174,6 +174,21 @@ impl Stack {
         nats_url: String,
         nats_users: Option<NatsUsers>,
     ) -> Stack {
+        let guild = FakeGuild {
+            id: GUILD,
+            name: "Indie Devs".into(),
+            members,
+            channels: vec![CHANNEL, ANNOUNCEMENTS],
+        };
+        Self::start_with(guild, nats_url, nats_users).await
+    }
+
+    /// [`Stack::start_on`] with the local Discord serving `guild`.
+    pub async fn start_with(
+        guild: FakeGuild,
+        nats_url: String,
+        nats_users: Option<NatsUsers>,
+    ) -> Stack {
         let admin_url = std::env::var("DATABASE_URL")
             .expect("DATABASE_URL must point at a Postgres server (scripts/test sets it up)");
         let id = uuid::Uuid::new_v4().simple().to_string();
@@ -199,12 +214,7 @@ impl Stack {
             .await
             .expect("migrations");
         let discord = FakeDiscord::start(FakeConfig {
-            guilds: vec![FakeGuild {
-                id: GUILD,
-                name: "Indie Devs".into(),
-                members,
-                channels: vec![CHANNEL, ANNOUNCEMENTS],
-            }],
+            guilds: vec![guild],
             ..FakeConfig::default()
         })
         .await
