@@ -43,6 +43,8 @@ pub struct Shared {
     pub answerer: Answerer,
     /// Discord's facts about a guild's roles, for a settings command that names one.
     pub role_facts: crate::discord::role_facts::RoleFacts,
+    /// Fetches the files members attach to a command (`/import`).
+    pub uploads: crate::discord::uploads::Uploads,
     pub nats: async_nats::Client,
     pub stream: jetstream::stream::Stream,
     pub subjects: Subjects,

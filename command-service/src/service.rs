@@ -137,6 +137,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         database_url: config.common.database_url.clone(),
         answerer: answerer.clone(),
         role_facts: crate::discord::role_facts::RoleFacts::new(answerer.http.clone()),
+        uploads: crate::discord::uploads::Uploads::new(config.api_host.as_deref()),
         nats: client,
         stream,
         subjects: subjects.clone(),

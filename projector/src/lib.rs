@@ -13,7 +13,6 @@ pub mod config;
 pub mod ddl;
 pub mod export;
 pub mod fold;
-pub mod import;
 pub mod metrics;
 pub mod replay;
 pub mod report;

@@ -14,6 +14,7 @@ pub mod events;
 pub mod exposition;
 pub mod hex;
 pub mod ids;
+pub mod import;
 pub mod intake;
 pub mod log;
 pub mod migrate;

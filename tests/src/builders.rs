@@ -220,24 +220,40 @@ impl FakeDiscord {
             .and_then(|c| id_of(c.get("id")))
     }
 
-    /// `data.resolved` for the user options (type 6) anywhere in `options`.
+    /// `data.resolved` for the user options (type 6) and attachment options (type 11, files
+    /// from [`FakeDiscord::upload`]) anywhere in `options`.
     fn resolved(&self, guild: u64, options: &Value) -> Option<Value> {
-        fn user_ids(options: &Value, out: &mut Vec<u64>) {
+        fn ids_of(kind: u64, options: &Value, out: &mut Vec<u64>) {
             for option in options.as_array().into_iter().flatten() {
-                if option.get("type").and_then(Value::as_u64) == Some(6) {
+                if option.get("type").and_then(Value::as_u64) == Some(kind) {
                     out.extend(id_of(option.get("value")));
                 }
                 if let Some(nested) = option.get("options") {
-                    user_ids(nested, out);
+                    ids_of(kind, nested, out);
                 }
             }
         }
-        let mut ids = Vec::new();
-        user_ids(options, &mut ids);
-        if ids.is_empty() {
+        let (mut ids, mut files) = (Vec::new(), Vec::new());
+        ids_of(6, options, &mut ids);
+        ids_of(11, options, &mut files);
+        if ids.is_empty() && files.is_empty() {
             return None;
         }
         let rest = self.inner.rest();
+        let mut attachments = Map::new();
+        for id in files {
+            if let Some(file) = rest.uploads.get(&id) {
+                let url = format!(
+                    "http://{}/attachments/{id}/{}",
+                    self.api_host, file.filename
+                );
+                attachments.insert(
+                    id.to_string(),
+                    json!({"id": id.to_string(), "filename": file.filename,
+                           "size": file.content.len(), "url": url, "proxy_url": url}),
+                );
+            }
+        }
         let mut users = Map::new();
         let mut members = Map::new();
         for id in ids {
@@ -254,7 +270,7 @@ impl FakeDiscord {
                 members.insert(id.to_string(), member);
             }
         }
-        Some(json!({"users": users, "members": members}))
+        Some(json!({"users": users, "members": members, "attachments": attachments}))
     }
 
     /// INTERACTION_CREATE `d` for `user` clicking button `custom_id`. Pass the message the

@@ -167,6 +167,22 @@ impl FakeDiscord {
         self.inner.gateway().frames.clone()
     }
 
+    /// A member attaches `content` as file `filename` to a command they are about to send:
+    /// returns the attachment id, for an attachment option (type 11) of
+    /// [`FakeDiscord::slash_command`], whose `data.resolved.attachments` then describes it.
+    /// The bot fetches it from the URL given there, as from Discord's CDN.
+    pub fn upload(&self, filename: &str, content: &[u8]) -> u64 {
+        let id = self.next_id();
+        self.inner.rest().uploads.insert(
+            id,
+            crate::records::SentAttachment {
+                filename: filename.to_owned(),
+                content: content.to_vec(),
+            },
+        );
+        id
+    }
+
     // ---- REST records --------------------------------------------------------------------
 
     pub fn requests(&self) -> Vec<RecordedRequest> {

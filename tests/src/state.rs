@@ -215,6 +215,8 @@ pub(crate) struct RestState {
     pub rate_limits: Vec<(String, usize)>,
     /// Injected outages: (path prefix, requests left to answer 503).
     pub outages: Vec<(String, usize)>,
+    /// Files members attached to commands, by attachment id, served under `/attachments/`.
+    pub uploads: HashMap<u64, crate::records::SentAttachment>,
 }
 
 impl RestState {

@@ -351,3 +351,140 @@ async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
         .execute(&stack.pool)
         .await;
 }
+
+/// `/import format file` by `who`, the file uploaded to the local Discord first.
+fn import_in_discord(
+    stack: &Stack,
+    who: &FakeMember,
+    permissions: u64,
+    format: &str,
+    name: &str,
+    content: &str,
+) -> u64 {
+    let file = stack.discord.upload(name, content.as_bytes());
+    stack.slash(
+        who,
+        permissions,
+        "import",
+        json!([{"name": "format", "type": 3, "value": format},
+               {"name": "file", "type": 11, "value": file.to_string()}]),
+    )
+}
+
+#[tokio::test]
+async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let _services = stack.services().await;
+    let board = || async {
+        original(
+            &stack,
+            stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([])),
+        )
+        .await
+        .text()
+    };
+    let mee6 = format!(
+        r#"{{"page": 0, "players": [
+            {{"id": "{}", "username": "alice", "xp": 1200, "level": 5}},
+            {{"id": "{}", "username": "bob", "xp": 300, "level": 2}}]}}"#,
+        alice.user_id, bob.user_id
+    );
+    let xp_events = "SELECT count(*) FROM event_log WHERE event_type = 'XpGranted'";
+
+    // A member is refused, privately, and nothing is written.
+    let refused = original(
+        &stack,
+        import_in_discord(
+            &stack,
+            &bob,
+            MEMBER_PERMISSIONS,
+            "mee6",
+            "levels.json",
+            &mee6,
+        ),
+    )
+    .await;
+    assert!(
+        refused.ephemeral() && refused.text().contains("Manage Server"),
+        "{}",
+        refused.text()
+    );
+    // A file that is not MEE6's format is refused, saying why.
+    let wrong = original(
+        &stack,
+        import_in_discord(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "mee6",
+            "x.json",
+            "id,xp\n1,2",
+        ),
+    )
+    .await;
+    assert!(
+        wrong.ephemeral() && wrong.text().contains("could not import x.json"),
+        "{}",
+        wrong.text()
+    );
+    assert_eq!(stack.scalar(xp_events).await, 0);
+
+    // The admin's upload: one action naming the file and the admin.
+    let imported = original(
+        &stack,
+        import_in_discord(
+            &stack,
+            &admin,
+            ADMIN_PERMISSIONS,
+            "mee6",
+            "levels.json",
+            &mee6,
+        ),
+    )
+    .await;
+    assert!(
+        imported
+            .text()
+            .contains("Imported 2 members from MEE6 leaderboard levels.json"),
+        "{}",
+        imported.text()
+    );
+    stack.projected().await;
+    let text = board().await;
+    assert!(
+        text.contains("**1.** <@1001> — 1200 XP (level 5)")
+            && text.contains("**2.** <@1002> — 300 XP"),
+        "{text}"
+    );
+    let first = stack
+        .scalar("SELECT min(guild_seq) FROM event_log WHERE event_type = 'XpGranted'")
+        .await;
+    assert_eq!(
+        stack
+            .scalar(&format!(
+                "SELECT count(DISTINCT causation_id) FROM event_log WHERE event_type = 'XpGranted'
+                 AND payload->>'by' = '{}'
+                 AND payload->>'reason' LIKE 'imported from MEE6 leaderboard levels.json (sha256 %), uploaded by admin {}'",
+                admin.user_id, admin.user_id
+            ))
+            .await,
+        1,
+        "one action, by the admin, naming the file"
+    );
+
+    // Undone whole from Discord.
+    let undo = stack.slash(
+        &admin,
+        ADMIN_PERMISSIONS,
+        "undo",
+        json!([{"name": "position", "type": 4, "value": first},
+               {"name": "reason", "type": 3, "value": "wrong server's board"}]),
+    );
+    original(&stack, undo).await;
+    stack.projected().await;
+    assert!(board().await.contains("Nobody has earned XP yet"));
+    stack.assert_log_sound().await;
+    stack.assert_replay_gives_the_same_views().await;
+    assert_eq!(stack.discord.violations(), Vec::<String>::new());
+}

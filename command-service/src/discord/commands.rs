@@ -5,8 +5,8 @@ use crate::rules::settings as limits;
 use twilight_model::application::command::{Command, CommandType};
 use twilight_model::guild::Permissions;
 use twilight_util::builder::command::{
-    BooleanBuilder, ChannelBuilder, CommandBuilder, IntegerBuilder, RoleBuilder, StringBuilder,
-    SubCommandBuilder, UserBuilder,
+    AttachmentBuilder, BooleanBuilder, ChannelBuilder, CommandBuilder, IntegerBuilder, RoleBuilder,
+    StringBuilder, SubCommandBuilder, UserBuilder,
 };
 
 /// Every slash command, as registered with Discord.
@@ -397,6 +397,22 @@ pub fn all() -> Vec<Command> {
                 .max_length(len(crate::rules::undo::REASON_CHARS))
                 .required(true),
         )
+        .build(),
+        CommandBuilder::new(
+            "import",
+            "Import members' levels from another bot's export (Manage Server)",
+            CommandType::ChatInput,
+        )
+        .default_member_permissions(Permissions::MANAGE_GUILD)
+        .option(
+            StringBuilder::new("format", "The file's format")
+                .choices([
+                    ("MEE6 leaderboard JSON", "mee6"),
+                    ("CSV: member id, XP[, credits]", "csv"),
+                ])
+                .required(true),
+        )
+        .option(AttachmentBuilder::new("file", "The export file").required(true))
         .build(),
     ]
 }

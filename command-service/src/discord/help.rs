@@ -181,8 +181,15 @@ pub const ENTRIES: &[Entry] = &[
     Entry {
         name: "undo",
         usage: "/undo position reason",
-        what: "Undo an admin action (XP or credits given or taken, a reputation purge, a settings change, a tournament result, a dispute decision) by its position in the log: Studio appends events that reverse it, and refuses when that would take a balance below zero. The action's answer also has an Undo button for 15 minutes.",
+        what: "Undo an admin action (XP, credits, a reputation purge, settings, a tournament result, a dispute decision) by its log position: Studio appends events that reverse it, never overdrawing. Its answer has an Undo button (15 min).",
         example: "/undo position:1234 reason:granted to the wrong member",
+        admin: true,
+    },
+    Entry {
+        name: "import",
+        usage: "/import format file",
+        what: "Levels from a MEE6 leaderboard JSON or a CSV (id, XP[, credits]); undo takes it back whole.",
+        example: "/import format:mee6 file:levels.json",
         admin: true,
     },
 ];

@@ -20,3 +20,4 @@ pub mod role_facts;
 pub mod shop;
 pub mod teams;
 pub mod undo;
+pub mod uploads;

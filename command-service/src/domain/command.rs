@@ -155,11 +155,39 @@ pub enum Command {
     ShowSeason,
     /// An admin undoes an earlier admin action (`/undo`, or the Undo button on its answer).
     Undo(Box<Undo>),
-    /// An operator imports members' XP and credits from another bot (`projector import`).
-    Import {
-        source: String,
-        rows: Vec<studio_schema::operator::ImportRow>,
-    },
+    /// Members' XP and credits imported from another bot's export: by an operator
+    /// (`projector import`) or by an admin who uploads the file (`/import`).
+    Import(Box<Import>),
+}
+
+/// An import of members' levels ([`Command::Import`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    /// The admin who uploaded the file, or [`UserId::OPERATOR`].
+    pub by: UserId,
+    pub by_can_manage_guild: bool,
+    pub file: ImportFile,
+}
+
+/// The file an import reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ImportFile {
+    /// Read already (by the operator's command line).
+    Read(studio_schema::import::Read),
+    /// Uploaded to Discord: fetched and read before deciding, so the decider stays pure.
+    Upload(Upload),
+}
+
+/// A file an admin attached to `/import`, as Discord describes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    pub url: String,
+    pub filename: String,
+    /// Its size in bytes, as Discord gives it.
+    pub size: u64,
+    pub format: studio_schema::import::Format,
+    /// The file read, or why it could not be; `None` before the intake fetched it.
+    pub read: Option<Result<studio_schema::import::Read, String>>,
 }
 
 /// Which action an undo names: a log position (`/undo`), or the command whose answer carried the

@@ -101,7 +101,7 @@ pub fn decide(
         } => reputation::purge(state, *actor, *actor_can_manage_guild, *giver, reason),
         Command::Tournament(t) => tournament::decide(state, t, now),
         Command::Undo(u) => undo::undo(state, u),
-        Command::Import { source, rows } => import::import(state, source, rows),
+        Command::Import(i) => import::decide(state, i),
         Command::SetProfile {
             member,
             role,

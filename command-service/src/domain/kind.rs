@@ -24,7 +24,7 @@ impl Command {
             Self::Tournament(t) => t.kind(),
             Self::ReachRank { .. } => "reach_rank",
             Self::PublishHead { .. } => "publish_head",
-            Self::Import { .. } => "import",
+            Self::Import(_) => "import",
             Self::ChangeSettings { .. } => "change_settings",
             Self::Daily { .. } => "daily",
             Self::ClaimQuest { .. } => "claim_quest",

@@ -10,8 +10,8 @@ mod outcome;
 mod state;
 
 pub use command::{
-    Command, Commission, Draft, Found, Market, Resolution, SeenMember, TeamCmd, TournamentCmd,
-    Undo, UndoTarget,
+    Command, Commission, Draft, Found, Import, ImportFile, Market, Resolution, SeenMember, TeamCmd,
+    TournamentCmd, Undo, UndoTarget, Upload,
 };
 pub use decide::{Decision, decide, published_code};
 pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};

@@ -4,7 +4,8 @@
 
 use super::Asked;
 use crate::domain::{
-    Command, Commission, Market, Resolution, TeamCmd, TournamentCmd, Undo, UndoTarget,
+    Command, Commission, Import, ImportFile, Market, Resolution, TeamCmd, TournamentCmd, Undo,
+    UndoTarget, Upload,
 };
 use crate::query::Query;
 use crate::rules::roles::{Chooser, RoleFacts};
@@ -204,6 +205,7 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
             })))
         })()
         .ok_or_else(|| usage("undo"))?,
+        "import" => import(i, data, &options, actor).ok_or_else(|| usage("import"))?,
         "settings" => match settings(i, &options, actor).ok_or_else(|| usage("settings"))? {
             Command::ChangeSettings {
                 actor_can_manage_guild,
@@ -253,6 +255,31 @@ pub fn read(i: &Interaction, data: &CommandData, actor: UserId) -> Result<Asked,
         }
     };
     Ok(Asked::Command(command))
+}
+
+/// `/import format file`: the file Discord holds, to fetch and read before deciding.
+fn import(
+    i: &Interaction,
+    data: &CommandData,
+    options: &Options<'_>,
+    actor: UserId,
+) -> Option<Command> {
+    let format = studio_schema::import::Format::parse(options.text("format")?)?;
+    let CommandOptionValue::Attachment(id) = options.value("file")? else {
+        return None;
+    };
+    let file = data.resolved.as_ref()?.attachments.get(id)?;
+    Some(Command::Import(Box::new(Import {
+        by: actor,
+        by_can_manage_guild: can_manage_guild(i),
+        file: ImportFile::Upload(Upload {
+            url: file.url.clone(),
+            filename: studio_schema::import::file_name(&file.filename),
+            size: file.size,
+            format,
+            read: None,
+        }),
+    })))
 }
 
 /// Whether the command's subcommand is `name`, one that only shows a view.

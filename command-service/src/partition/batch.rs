@@ -9,7 +9,7 @@
 use super::{Lost, Shared};
 use crate::answer::{self, DEFER_AFTER};
 use crate::config::Failpoint;
-use crate::domain::{Command, Commission, Outcome};
+use crate::domain::{Command, Commission, ImportFile, Outcome};
 use crate::intake::{self, Asker, Incoming, ReplyTo};
 use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
 use crate::outbox::{self, Effect, Reply, WhenLate};
@@ -213,6 +213,7 @@ impl Worker<'_> {
         let mut batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
         self.gather_role_facts(&mut batch).await;
         self.gather_undone(&mut batch).await;
+        self.gather_uploads(&mut batch).await;
         self.settle(batch).await
     }
 
@@ -228,6 +229,42 @@ impl Worker<'_> {
                 continue;
             };
             undo.found = crate::undo::find(&self.shared.pool, *guild, &undo.target).await;
+        }
+    }
+
+    /// Fetches and reads the file each import of the batch names, so the decider stays pure. An
+    /// import whose file could not be fetched or read keeps why, and the rule refuses it. Only an
+    /// admin's import is fetched: anyone else's is refused without Studio fetching anything.
+    async fn gather_uploads(&self, batch: &mut [Dispatch]) {
+        for dispatch in batch.iter_mut() {
+            let Item::Command { pending, .. } = &mut dispatch.item else {
+                continue;
+            };
+            let Command::Import(import) = &mut pending.command else {
+                continue;
+            };
+            let can = import.by_can_manage_guild;
+            let ImportFile::Upload(upload) = &mut import.file else {
+                continue;
+            };
+            if !can || upload.read.is_some() {
+                continue;
+            }
+            let limit = studio_schema::import::MAX_FILE_BYTES;
+            upload.read = Some(
+                if usize::try_from(upload.size).map_or(true, |s| s > limit) {
+                    Err(format!("the file is larger than {limit} bytes"))
+                } else {
+                    self.shared
+                        .uploads
+                        .fetch(&upload.url, limit)
+                        .await
+                        .and_then(|bytes| {
+                            studio_schema::import::read(upload.format, &upload.filename, &bytes)
+                                .map_err(|e| e.to_string())
+                        })
+                },
+            );
         }
     }
 

@@ -7,7 +7,7 @@
 //! outcome.
 
 use super::batch::Worker;
-use crate::domain::{Command, Outcome, Undo, UndoTarget};
+use crate::domain::{Command, Import, ImportFile, Outcome, Undo, UndoTarget};
 use crate::writer::{GuildPlan, Pending, Settled};
 use chrono::{DateTime, Utc};
 use studio_schema::operator::{self, Request};
@@ -72,10 +72,15 @@ pub(super) async fn gather(
                     operator: Some(w.operator),
                 }))
             }
-            Request::Import { source, rows } => Command::Import {
-                source: format!("{source}, asked by operator {}", w.operator),
-                rows,
-            },
+            Request::Import { source, rows } => Command::Import(Box::new(Import {
+                by: UserId::OPERATOR,
+                // The database let this login ask only because it was granted studio_operator.
+                by_can_manage_guild: true,
+                file: ImportFile::Read(studio_schema::import::Read {
+                    source: format!("{source}, asked by operator {}", w.operator),
+                    rows,
+                }),
+            })),
         };
         let command_id = operator::command_id(w.id);
         let pending = Pending {

@@ -3,9 +3,8 @@
 //! `/undo` or `projector undo` takes back whole.
 
 use anyhow::Context;
-use sha2::Digest;
 use std::path::Path;
-use studio_schema::operator::Request;
+use studio_schema::{import, operator::Request};
 
 /// Which bot's export the file is.
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -21,25 +20,16 @@ pub enum Format {
 /// # Errors
 /// The file cannot be read or parsed, or see [`super::ask::ask`].
 pub async fn run(guild: u64, format: Format, file: &Path, wait: u64) -> anyhow::Result<bool> {
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
-    let rows = match format {
-        Format::Mee6 => projector::import::mee6(&text),
-        Format::Csv => projector::import::csv(&text),
-    }
-    .with_context(|| format!("reading {}", file.display()))?;
-    let digest = studio_schema::hex::encode(&sha2::Sha256::digest(text.as_bytes()));
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let name = file
         .file_name()
         .map_or_else(|| "a file".to_owned(), |n| n.to_string_lossy().into_owned());
-    let source = format!(
-        "{} {name} (sha256 {})",
-        match format {
-            Format::Mee6 => "MEE6 leaderboard",
-            Format::Csv => "CSV",
-        },
-        &digest[..16]
-    );
+    let format = match format {
+        Format::Mee6 => import::Format::Mee6,
+        Format::Csv => import::Format::Csv,
+    };
+    let import::Read { source, rows } = import::read(format, &name, &bytes)
+        .with_context(|| format!("reading {}", file.display()))?;
     eprintln!("{} members read from {}", rows.len(), file.display());
     super::ask::ask(guild, &Request::Import { source, rows }, wait).await
 }

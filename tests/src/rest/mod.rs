@@ -158,6 +158,7 @@ pub(crate) async fn serve(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let app = Router::new()
+        .route("/attachments/{id}/{name}", axum::routing::get(attachment))
         .fallback(handle)
         .with_state(Arc::clone(&inner));
     let stop = async move {
@@ -168,6 +169,26 @@ pub(crate) async fn serve(
         .await
     {
         inner.violation(format!("REST server stopped: {error}"));
+    }
+}
+
+/// A file a member attached to a command, as Discord's CDN serves it (no token needed).
+async fn attachment(
+    State(inner): State<Arc<Inner>>,
+    axum::extract::Path((id, name)): axum::extract::Path<(String, String)>,
+) -> Response {
+    let file = id
+        .parse::<u64>()
+        .ok()
+        .and_then(|id| inner.rest().uploads.get(&id).cloned())
+        .filter(|file| file.filename == name);
+    match file {
+        Some(file) => (
+            [(header::CONTENT_TYPE, "application/octet-stream")],
+            file.content,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
     }
 }
 

@@ -1,10 +1,11 @@
-//! An operator's import of levels from another bot (`projector import`): each member's XP, and
-//! credits when the file had them, given as ordinary admin grants that name where they came
-//! from. One command, so one action in the log: `/undo` (or `projector undo`) takes it back whole.
+//! An import of levels from another bot, by an operator (`projector import`) or an admin who
+//! uploads the file (`/import`): each member's XP, and credits when the file had them, given as
+//! ordinary grants by the importer that name where they came from. One command, so one action in
+//! the log: `/undo` (or `projector undo`) takes it back whole.
 
 use super::Decision;
 use super::credits::credits;
-use crate::domain::{GuildState, Outcome, Rejection};
+use crate::domain::{GuildState, Import, ImportFile, Outcome, Rejection};
 use crate::rules::xp;
 use std::collections::HashSet;
 use studio_schema::economy::CreditsAdjusted;
@@ -15,7 +16,31 @@ use studio_schema::{Account, Event, UserId, Xp};
 /// The most members one import holds.
 pub const MAX_ROWS: usize = 10_000;
 
-pub(super) fn import(state: &GuildState, source: &str, rows: &[ImportRow]) -> Decision {
+/// Decides an import: an admin's (or operator's), of a file read without fault.
+pub(super) fn decide(state: &GuildState, import: &Import) -> Decision {
+    if !import.by_can_manage_guild {
+        return Err(Rejection::AdminOnly);
+    }
+    match &import.file {
+        ImportFile::Read(read) => grant(state, import.by, &read.source, &read.rows),
+        ImportFile::Upload(upload) => match &upload.read {
+            Some(Ok(read)) => {
+                let source = format!("{}, uploaded by admin {}", read.source, import.by);
+                grant(state, import.by, &source, &read.rows)
+            }
+            Some(Err(why)) => Err(Rejection::BadSetting(format!(
+                "Studio could not import {}: {why}.",
+                upload.filename
+            ))),
+            None => Err(Rejection::BadSetting(format!(
+                "Studio could not fetch {} from Discord; please try again.",
+                upload.filename
+            ))),
+        },
+    }
+}
+
+fn grant(state: &GuildState, by: UserId, source: &str, rows: &[ImportRow]) -> Decision {
     let bad = |why: String| Err(Rejection::BadSetting(why));
     if rows.is_empty() || rows.len() > MAX_ROWS {
         return bad(format!("An import holds 1 to {MAX_ROWS} members."));
@@ -47,7 +72,7 @@ pub(super) fn import(state: &GuildState, source: &str, rows: &[ImportRow]) -> De
                 member,
                 xp: Xp(row.xp),
                 reason: reason.clone(),
-                by: UserId::OPERATOR,
+                by,
             });
         }
         if row.credits > 0 {
@@ -57,7 +82,7 @@ pub(super) fn import(state: &GuildState, source: &str, rows: &[ImportRow]) -> De
                 member,
                 amount,
                 reason: reason.clone(),
-                by: UserId::OPERATOR,
+                by,
                 postings: Postings::new()
                     .mov(Account::Mint, Account::Member(member), amount)
                     .build(),

@@ -1,9 +1,74 @@
-//! Reading another bot's export for `projector import`: MEE6's public leaderboard JSON
-//! (`{"players": [{"id": "…", "xp": …}, …]}`) or a CSV of `member id, XP[, credits]` (a header
-//! row is skipped). Pure: it only parses.
+//! Reading another bot's export, for `projector import` and an admin's `/import`: MEE6's public
+//! leaderboard JSON (`{"players": [{"id": "…", "xp": …}, …]}`) or a CSV of
+//! `member id, XP[, credits]` (a header row names the columns). Pure: it only parses, and names
+//! the file the way the log will.
 
+use crate::operator::ImportRow;
 use serde::Deserialize;
-use studio_schema::operator::ImportRow;
+use sha2::Digest;
+
+/// Which bot's export a file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// MEE6's public leaderboard JSON (`{"players": [{"id", "xp", …}]}`).
+    Mee6,
+    /// `member id, XP[, credits]` (a header row names the columns; Studio's own `/export guild` works).
+    Csv,
+}
+
+impl Format {
+    /// `mee6` or `csv`, as commands take it.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<Format> {
+        match code {
+            "mee6" => Some(Format::Mee6),
+            "csv" => Some(Format::Csv),
+            _ => None,
+        }
+    }
+}
+
+/// The most bytes an imported file may have (MEE6's largest boards are well under this).
+pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
+
+/// A file read for import: what the log will say it came from, and its rows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Read {
+    /// `MEE6 leaderboard levels.json (sha256 0123456789abcdef)`.
+    pub source: String,
+    pub rows: Vec<ImportRow>,
+}
+
+/// A file's name as Studio shows and logs it: without control characters, at most 100 of them.
+#[must_use]
+pub fn file_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(100).collect()
+}
+
+/// Reads `bytes`, the file `name`, as `format`.
+///
+/// # Errors
+/// The file is too big, not UTF-8, or not in the format (see [`mee6`] and [`csv`]).
+pub fn read(format: Format, name: &str, bytes: &[u8]) -> Result<Read, ImportError> {
+    if bytes.len() > MAX_FILE_BYTES {
+        return Err(ImportError::TooBig);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| ImportError::NotText)?;
+    let rows = match format {
+        Format::Mee6 => mee6(text)?,
+        Format::Csv => csv(text)?,
+    };
+    let digest = crate::hex::encode(&sha2::Sha256::digest(bytes));
+    let kind = match format {
+        Format::Mee6 => "MEE6 leaderboard",
+        Format::Csv => "CSV",
+    };
+    let name = file_name(name);
+    Ok(Read {
+        source: format!("{kind} {name} (sha256 {})", &digest[..16]),
+        rows,
+    })
+}
 
 /// Why a file cannot be imported, naming the line or entry.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -14,6 +79,10 @@ pub enum ImportError {
     Csv { line: usize, why: String },
     #[error("the file lists nobody")]
     Empty,
+    #[error("the file is larger than {} bytes", MAX_FILE_BYTES)]
+    TooBig,
+    #[error("the file is not UTF-8 text")]
+    NotText,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +179,26 @@ pub fn csv(text: &str) -> Result<Vec<ImportRow>, ImportError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_file_is_named_by_its_kind_name_and_digest() {
+        let read = read(Format::Csv, "levels.csv", b"1001,300\n").expect("CSV");
+        assert!(
+            read.source.starts_with("CSV levels.csv (sha256 "),
+            "{}",
+            read.source
+        );
+        assert_eq!(read.rows.len(), 1);
+        assert_eq!(
+            super::read(Format::Mee6, "x", &[0xff, 0xfe]),
+            Err(ImportError::NotText)
+        );
+        let big = vec![b'1'; MAX_FILE_BYTES + 1];
+        assert_eq!(
+            super::read(Format::Csv, "x", &big),
+            Err(ImportError::TooBig)
+        );
+    }
 
     #[test]
     fn reads_mee6_leaderboards_with_string_ids() {
