@@ -1,12 +1,22 @@
 //! `scripts/bench`: throughput of the core through the real release binaries, against real Postgres
-//! and NATS. Prints figures; asserts nothing about speed.
+//! and NATS, each figure beside the raw primitive it rests on, measured first in the same run.
+//! Prints one table (and writes it as JSON, see [`support::report`]); asserts correctness, nothing
+//! about speed.
 //!
+//! 0. The raw primitives: JetStream pipelined publish and pull consume, Postgres `COPY`, and a
+//!    catch-up read of the event log (the replay's log, just before the replay).
 //! 1. Messages per second from gateway dispatch (local Discord → gateway-worker → JetStream →
 //!    command-service) to durable `MessagePosted` events in Postgres.
-//! 2. The time of `projector replay` over 100 000 events.
+//! 2. `projector replay` over `BENCH_REPLAY_EVENTS` events.
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/raw.rs"]
+mod raw;
+#[path = "support/report.rs"]
+mod report;
+
+use report::Row;
 
 use chrono::Utc;
 use common::{Stack, member};
@@ -25,6 +35,32 @@ fn arg(name: &str, default: i64) -> i64 {
 async fn main() {
     let messages = arg("BENCH_MESSAGES", 20_000);
     let replay_events = arg("BENCH_REPLAY_EVENTS", 100_000);
+    let raw_messages = usize::try_from(arg("BENCH_RAW_MESSAGES", 200_000)).unwrap_or(200_000);
+    let mut rows = Vec::new();
+
+    // 0. The raw primitives, on a stack of their own.
+    let stack = Stack::start(vec![]).await;
+    let subjects = studio_schema::subjects::Subjects::new(&format!("{}raw", stack.prefix), 1);
+    let (publish, consume) = raw::jetstream(
+        stack.nats_as("gateway-worker").await,
+        stack.nats_as("command-service").await,
+        &subjects,
+        raw_messages,
+    )
+    .await;
+    let copy = raw::copy(&stack.pool, raw_messages).await;
+    rows.push(Row::raw(
+        "raw: JetStream publish, pipelined",
+        publish,
+        "msg/s",
+    ));
+    rows.push(Row::raw("raw: JetStream pull consume", consume, "msg/s"));
+    rows.push(Row::raw(
+        "raw: Postgres COPY (event-log rows)",
+        copy,
+        "rows/s",
+    ));
+    stack.finish().await;
     let members: Vec<_> = (0..200)
         .map(|i| member(10_000 + i, &format!("m{i}"), 90))
         .collect();
@@ -61,6 +97,16 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let durable = started.elapsed();
+    rows.push(
+        Row::goal(
+            &format!("messages → durable XP events ({messages})"),
+            messages as f64 / durable.as_secs_f64(),
+            "msg/s",
+            true,
+            50_000.0,
+        )
+        .against("JetStream publish", publish, Some(0.4)),
+    );
     let transactions = stack
         .scalar("SELECT count(DISTINCT tx_id::text) FROM event_log")
         .await;
@@ -104,13 +150,28 @@ async fn main() {
             .await
             .expect("append");
     }
+    let read = raw::catch_up_read(&stack.pool).await;
+    rows.push(Row::raw(
+        "raw: catch-up read of the event log",
+        read,
+        "events/s",
+    ));
     let started = Instant::now();
     stack.replay().await;
     let took = started.elapsed();
+    rows.push(
+        Row::studio(
+            &format!("projector replay ({replay_events} events)"),
+            replay_events as f64 / took.as_secs_f64(),
+            "events/s",
+        )
+        .against("catch-up read", read, Some(0.8)),
+    );
     println!(
         "replay: {replay_events} events rebuilt and swapped in {:.2} s → {:.0} events/s",
         took.as_secs_f64(),
         replay_events as f64 / took.as_secs_f64()
     );
     stack.finish().await;
+    report::print(&rows);
 }

@@ -1,0 +1,155 @@
+//! The benchmark's one table: each metric as measured, its goal, and its ratio to the raw
+//! primitive measured in the same run; printed, and written as JSON for comparing runs
+//! (`BENCH_REPORT`, default `target/bench-report.json`). Pass or fail is reported, never asserted:
+//! a benchmark asserts correctness only.
+
+use serde::Serialize;
+
+/// One metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub metric: String,
+    pub measured: f64,
+    pub unit: String,
+    /// `≥ 50000`, `< 20`: the goal, as the issue states it; `None` for raw primitives.
+    pub goal: Option<Goal>,
+    /// The raw primitive this is compared to, and the ratio goal if any.
+    pub raw: Option<Raw>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Goal {
+    pub at_least: bool,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Raw {
+    pub name: String,
+    pub value: f64,
+    /// The least ratio the goal asks for, if it asks for one.
+    pub min_ratio: Option<f64>,
+}
+
+impl Row {
+    /// A raw primitive's figure.
+    pub fn raw(metric: &str, measured: f64, unit: &str) -> Row {
+        Row {
+            metric: metric.to_owned(),
+            measured,
+            unit: unit.to_owned(),
+            goal: None,
+            raw: None,
+        }
+    }
+
+    /// Studio's figure whose goal is only a ratio to a raw primitive (see [`Row::against`]).
+    pub fn studio(metric: &str, measured: f64, unit: &str) -> Row {
+        Row::raw(metric, measured, unit)
+    }
+
+    /// Studio's figure with a goal: `at_least` (higher is better) or below `value`.
+    pub fn goal(metric: &str, measured: f64, unit: &str, at_least: bool, value: f64) -> Row {
+        Row {
+            goal: Some(Goal { at_least, value }),
+            ..Row::raw(metric, measured, unit)
+        }
+    }
+
+    /// Compared to raw primitive `name` measured at `value`, needing at least `min_ratio` of it.
+    pub fn against(mut self, name: &str, value: f64, min_ratio: Option<f64>) -> Row {
+        self.raw = Some(Raw {
+            name: name.to_owned(),
+            value,
+            min_ratio,
+        });
+        self
+    }
+
+    fn ratio(&self) -> Option<f64> {
+        self.raw
+            .as_ref()
+            .filter(|r| r.value > 0.0)
+            .map(|r| self.measured / r.value)
+    }
+
+    /// Whether every goal of the row holds; `None` for raw primitives.
+    pub fn pass(&self) -> Option<bool> {
+        let min_ratio = self.raw.as_ref().and_then(|r| r.min_ratio);
+        if self.goal.is_none() && min_ratio.is_none() {
+            return None;
+        }
+        let value_ok = self.goal.as_ref().is_none_or(|goal| {
+            if goal.at_least {
+                self.measured >= goal.value
+            } else {
+                self.measured < goal.value
+            }
+        });
+        let ratio_ok = match (self.ratio(), min_ratio) {
+            (Some(ratio), Some(min)) => ratio >= min,
+            (None, Some(_)) => false,
+            _ => true,
+        };
+        Some(value_ok && ratio_ok)
+    }
+}
+
+/// Prints the table and writes it as JSON.
+pub fn print(rows: &[Row]) {
+    println!();
+    println!(
+        "{:<58} {:>14} {:>16} {:>22} {:>6}",
+        "metric", "measured", "goal", "ratio to raw", "pass"
+    );
+    for row in rows {
+        let goal = row.goal.as_ref().map_or_else(String::new, |g| {
+            format!("{} {}", if g.at_least { "≥" } else { "<" }, figure(g.value))
+        });
+        let ratio = match (row.ratio(), &row.raw) {
+            (Some(ratio), Some(raw)) => match raw.min_ratio {
+                Some(min) => format!("{ratio:.2} (≥ {min}) {}", raw.name),
+                None => format!("{ratio:.2} {}", raw.name),
+            },
+            _ => String::new(),
+        };
+        let pass = match row.pass() {
+            Some(true) => "pass",
+            Some(false) => "FAIL",
+            None => "raw",
+        };
+        println!(
+            "{:<58} {:>14} {:>16} {:>22} {:>6}",
+            row.metric,
+            format!("{} {}", figure(row.measured), row.unit),
+            goal,
+            ratio,
+            pass
+        );
+    }
+    let path = std::env::var("BENCH_REPORT").unwrap_or_else(|_| "target/bench-report.json".into());
+    match serde_json::to_string_pretty(rows) {
+        Ok(json) => match std::fs::write(&path, json) {
+            Ok(()) => println!("\n(the table as JSON: {path})"),
+            Err(e) => println!("\n(could not write {path}: {e})"),
+        },
+        Err(e) => println!("\n(could not encode the table: {e})"),
+    }
+}
+
+fn figure(v: f64) -> String {
+    if v >= 100.0 {
+        let whole = v.round() as i64;
+        let s = whole.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    } else {
+        format!("{v:.2}")
+    }
+}
