@@ -125,7 +125,7 @@ pub async fn run(fake: FakeDiscord, cast: Cast, speed: f64) {
         guild: GUILD_ID,
         channel: GENERAL_ID,
     };
-    let tour = tokio::spawn(play_tour(stage, tour::Cast::from(&cast.present), speed));
+    let tour = tokio::spawn(play_tour(stage, tour::Cast::find(&cast.present), speed));
     let mut sim = Sim {
         fake,
         cast,

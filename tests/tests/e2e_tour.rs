@@ -28,7 +28,7 @@ async fn the_simulated_members_use_every_feature_in_the_tour() {
         guild: GUILD_ID,
         channel: GENERAL_ID,
     };
-    let cast = tour::Cast::from(&cast.present).expect("the community has the tour's cast");
+    let cast = tour::Cast::find(&cast.present).expect("the community has the tour's cast");
     let started = std::time::Instant::now();
     let steps = tour::run(&stage, &cast, 50.0).await;
     eprintln!("the tour took {:?} at speed 50", started.elapsed());
