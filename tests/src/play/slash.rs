@@ -297,7 +297,11 @@ fn value_of(option: &Value, raw: &str, ctx: &Context<'_>) -> Result<Value, Strin
 
 /// With choices, the value must be one of them (by name or value); the choice's value is sent.
 fn choice(option: &Value, raw: &str, value: Value) -> Result<Value, String> {
-    let Some(choices) = option.get("choices").and_then(Value::as_array) else {
+    let Some(choices) = option
+        .get("choices")
+        .and_then(Value::as_array)
+        .filter(|c| !c.is_empty())
+    else {
         return Ok(value);
     };
     choices
@@ -378,7 +382,8 @@ mod tests {
             json!({"name": "pay", "type": 1, "description": "Pay", "options": [
                 {"name": "member", "type": 6, "description": "Who to pay", "required": true},
                 {"name": "amount", "type": 4, "description": "How many", "required": true, "min_value": 1},
-                {"name": "note", "type": 3, "description": "What for", "max_length": 20}]}),
+                {"name": "note", "type": 3, "description": "What for", "max_length": 20,
+                 "choices": []}]}),
             json!({"name": "team", "type": 1, "description": "Teams", "options": [
                 {"name": "deposit", "type": 1, "description": "Deposit", "options": [
                     {"name": "team", "type": 4, "description": "Team", "required": true},
