@@ -1,9 +1,10 @@
 //! "Play in it yourself" end to end: the local Discord's web page ([`studio_tests::play`]) with the
-//! real services behind it, driven by a real headless Chromium over the DevTools protocol. As bob,
-//! the browser types `/balance` and sees his balance; types `/shop`, clicks the real "Buy #N"
-//! button and sees the purchase receipt with the code, privately: alice's page never shows it.
-//! A hostile `/pay` is refused on the page and changes nothing. Without /usr/bin/chromium the
-//! browser part fails, unless `STUDIO_SKIP_BROWSER=1` (then the same page is checked over HTTP).
+//! real services behind it, driven by a real headless Chromium over the DevTools protocol. As
+//! alice, the browser types `/sell` and fills the form the bot opens; as bob, it types `/balance`
+//! and sees his balance, types `/shop`, clicks the real "Buy #N" button and sees the receipt with
+//! the code, privately: alice's page never shows it. A hostile `/pay` is refused on the page and
+//! changes nothing. Without /usr/bin/chromium the browser part fails, unless
+//! `STUDIO_SKIP_BROWSER=1` (then the same page is checked over plain HTTP).
 
 mod common;
 
@@ -248,6 +249,29 @@ impl Browser {
             .await;
     }
 
+    /// Fills the open form's fields (`custom_id`, value) and clicks its Submit button.
+    async fn fill_form(&mut self, fields: &[(&str, &str)]) {
+        let values: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(id, value)| (format!("field:{id}"), json!(value)))
+            .collect();
+        let script = format!(
+            "(() => {{ const form = document.querySelector('.modal form');
+                if (!form) return false;
+                for (const [name, value] of Object.entries({})) {{
+                    const input = form.querySelector(`[name=\"${{name}}\"]`);
+                    if (!input) return false;
+                    input.value = value;
+                }}
+                const submit = [...form.querySelectorAll('button')]
+                    .find(b => b.innerText.trim() === 'Submit');
+                if (!submit) return false; submit.click(); return true; }})()",
+            Value::Object(values)
+        );
+        self.click_and_wait(&script, "the form's fields and Submit")
+            .await;
+    }
+
     /// Clicks the button whose label contains `label`.
     async fn click_button(&mut self, label: &str) {
         let literal = serde_json::to_string(label).expect("a JS string");
@@ -333,31 +357,6 @@ async fn a_newcomer_plays_bob_in_the_browser_and_buys_code_privately() {
     let _services = stack.services().await;
     let addr = play_page(&stack, &admin).await;
 
-    // Alice sells code that holds a marker; only a buyer may ever see it.
-    let marker = format!("PLAY-CODE-{}", uuid::Uuid::new_v4().simple());
-    let listed = original(
-        &stack,
-        submit(
-            &stack,
-            &alice,
-            "f:sell",
-            &[
-                ("title", "Flow fields <fast>"),
-                ("description", "Crowd pathfinding"),
-                ("language", "Rust"),
-                ("price", &PRICE.to_string()),
-                ("code", &format!("fn flow() {{ /* {marker} */ }}")),
-            ],
-        ),
-    )
-    .await;
-    let listing: i64 = listed
-        .text()
-        .split("Listing #")
-        .nth(1)
-        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("a listing number in {}", listed.text()));
     original(&stack, grant(&stack, &admin, bob.user_id, GRANT)).await;
 
     if !Path::new(CHROMIUM).exists() {
@@ -373,6 +372,38 @@ async fn a_newcomer_plays_bob_in_the_browser_and_buys_code_privately() {
 
     let mut browser = Browser::launch().await;
     let base = format!("http://{addr}");
+
+    // Alice sells code that holds a marker through the form /sell opens; only a buyer may ever
+    // see the code.
+    let marker = format!("PLAY-CODE-{}", uuid::Uuid::new_v4().simple());
+    browser.open(&format!("{base}/as/{}", alice.user_id)).await;
+    browser.type_and_send("/sell").await;
+    let form = browser.text().await;
+    assert!(
+        form.contains("Sell code on the marketplace"),
+        "the form:\n{form}"
+    );
+    let code = format!("fn flow() {{ /* {marker} */ }}");
+    browser
+        .fill_form(&[
+            ("title", "Flow fields <fast>"),
+            ("description", "Crowd pathfinding"),
+            ("language", "Rust"),
+            ("price", &PRICE.to_string()),
+            ("code", &code),
+        ])
+        .await;
+    let listed = browser.text().await;
+    let listing: i64 = listed
+        .split("Listing #")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("a listing number on alice's page:\n{listed}"));
+    assert!(
+        !listed.contains("Sell code on the marketplace"),
+        "the form closed:\n{listed}"
+    );
 
     // Pick bob among the members.
     browser.open(&format!("{base}/")).await;

@@ -90,6 +90,12 @@ pub(crate) fn parse(input: &str, ctx: &Context<'_>) -> Result<Slash, String> {
     if name.is_empty() {
         return Err("Type a command after the slash, e.g. /balance.".to_owned());
     }
+    if commands.is_empty() {
+        return Err(
+            "The bot has registered no commands yet (is it connected?), so Discord knows no /commands."
+                .to_owned(),
+        );
+    }
     let Some(command) = commands.iter().find(|c| text(c, "name") == name) else {
         let known: Vec<String> = commands
             .iter()
@@ -479,6 +485,21 @@ mod tests {
                 .options,
             json!([{"name": "period", "type": 3, "value": "week"}])
         );
+    }
+
+    #[test]
+    fn without_registered_commands_nothing_is_a_command() {
+        let general = |_: &str| None;
+        let refused = parse(
+            "/balance",
+            &Context {
+                commands: &[],
+                members: &members(),
+                permissions: 0,
+                channel_named: &general,
+            },
+        );
+        assert!(refused.is_err_and(|e| e.contains("registered no commands")));
     }
 
     #[test]
