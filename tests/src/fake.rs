@@ -5,7 +5,7 @@
 use crate::{
     config::{FakeConfig, FakeMember},
     gateway,
-    records::{Callback, InteractionInfo, PeerEvent, RecordedRequest, SentMessage},
+    records::{Callback, InteractionInfo, MemberMessage, PeerEvent, RecordedRequest, SentMessage},
     rest,
     sessions::{Outgoing, envelope},
     state::Inner,
@@ -193,6 +193,17 @@ impl FakeDiscord {
         self.inner.rest().callbacks.clone()
     }
 
+    /// The accepted callback (status 204) that answered interaction `id`, if any.
+    pub fn answer_to(&self, interaction_id: u64) -> Option<Callback> {
+        self.inner
+            .rest()
+            .callbacks
+            .iter()
+            .rev()
+            .find(|c| c.interaction_id == interaction_id && c.status == 204)
+            .cloned()
+    }
+
     /// Messages posted with `POST /channels/{id}/messages` (guild channels and DMs).
     pub fn channel_messages(&self) -> Vec<SentMessage> {
         self.inner.rest().channel_messages.clone()
@@ -224,6 +235,27 @@ impl FakeDiscord {
             _ => None,
         })?;
         rest.messages.get(&id).cloned()
+    }
+
+    /// Current state of every message the bot made that `keep` accepts (deleted ones are gone),
+    /// oldest first.
+    pub fn messages_where(&self, keep: impl Fn(&SentMessage) -> bool) -> Vec<SentMessage> {
+        let mut found: Vec<SentMessage> = self
+            .inner
+            .rest()
+            .messages
+            .values()
+            .filter(|m| keep(m))
+            .cloned()
+            .collect();
+        found.sort_by_key(|m| m.id);
+        found
+    }
+
+    /// The latest messages members posted through [`FakeDiscord::dispatch`] (a bounded
+    /// window), oldest first; the bot's own echoed messages are not among them.
+    pub fn member_messages(&self) -> Vec<MemberMessage> {
+        self.inner.rest().heard.iter().cloned().collect()
     }
 
     /// Current state of a message the bot made.

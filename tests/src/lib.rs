@@ -9,7 +9,7 @@
 //!
 //! It must never talk to the real Discord, and it does not decide anything for the bot: it
 //! only plays Discord's part. The `local-discord` binary wraps it in a simulated community
-//! (see [`community`]).
+//! (see [`community`]), and serves a web page where a newcomer plays a member ([`play`]).
 
 mod builders;
 pub mod chaos;
@@ -20,6 +20,7 @@ mod gateway;
 pub mod narrator;
 pub mod nats_users;
 pub mod payloads;
+pub mod play;
 mod records;
 mod rest;
 pub mod roles;
@@ -32,7 +33,7 @@ pub mod validate;
 pub use config::{FakeConfig, FakeGuild, FakeMember};
 pub use fake::FakeDiscord;
 pub use records::{
-    Callback, CallbackEvent, InteractionInfo, PeerEvent, Pings, RecordedRequest, SentAttachment,
-    SentMessage,
+    Callback, CallbackEvent, InteractionInfo, MemberMessage, PeerEvent, Pings, RecordedRequest,
+    SentAttachment, SentMessage,
 };
 pub use roles::FakeRole;

@@ -1,5 +1,5 @@
 //! What the fake saw and answered, in the shapes tests assert on: REST requests, interaction
-//! callbacks, messages the bot sent, and the live [`PeerEvent`] feed the local-discord
+//! callbacks, messages the bot sent, what members said, and the live [`PeerEvent`] feed the local-discord
 //! narrator prints.
 
 use chrono::{DateTime, Utc};
@@ -228,6 +228,17 @@ impl Pings {
     pub fn nobody(&self) -> bool {
         !self.everyone && self.users.is_empty() && self.roles.is_empty()
     }
+}
+
+/// A message a member posted in a channel (a MESSAGE_CREATE the fake dispatched that the bot did not
+/// write), as the channel shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberMessage {
+    pub id: u64,
+    pub channel_id: u64,
+    pub author_id: u64,
+    pub author: String,
+    pub content: String,
 }
 
 /// An interaction the fake delivered, as the REST side tracks it.

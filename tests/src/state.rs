@@ -6,14 +6,14 @@
 use crate::{
     config::{FakeConfig, FakeMember},
     payloads::{self, EVERYONE_PERMISSIONS, GuildJson},
-    records::{Callback, InteractionInfo, PeerEvent, RecordedRequest, SentMessage},
+    records::{Callback, InteractionInfo, MemberMessage, PeerEvent, RecordedRequest, SentMessage},
     sessions::GatewayState,
     snowflake::{self, Snowflakes},
 };
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use std::{
-    collections::{BTreeMap, HashMap, HashSet},
+    collections::{BTreeMap, HashMap, HashSet, VecDeque},
     sync::{Mutex, MutexGuard},
 };
 use tokio::sync::broadcast;
@@ -21,6 +21,9 @@ use tokio::sync::broadcast;
 /// Longest any recording list grows before its oldest half is dropped (local-discord runs
 /// for hours).
 const RECORDS_MAX: usize = 50_000;
+
+/// How many member messages the fake remembers (what a channel page shows).
+const HEARD_MAX: usize = 500;
 
 /// Pushes onto a recording list, keeping it bounded.
 pub(crate) fn record<T>(list: &mut Vec<T>, item: T) {
@@ -97,7 +100,8 @@ impl Inner {
     /// Sends a dispatch, first applying what it means to the REST world (an interaction
     /// becomes answerable, a joining member becomes known).
     pub fn dispatch(&self, event_type: &str, d: Value) -> u64 {
-        self.rest().observe_dispatch(event_type, &d);
+        self.rest()
+            .observe_dispatch(event_type, &d, self.config.bot_user_id);
         self.gateway().dispatch(event_type, d)
     }
 }
@@ -211,6 +215,8 @@ pub(crate) struct RestState {
     /// Every message state a create or edit produced, whatever the route, in order.
     pub sent: Vec<SentMessage>,
     pub dms_closed: HashSet<u64>,
+    /// The latest messages members posted (MESSAGE_CREATE dispatched), oldest first.
+    pub heard: VecDeque<MemberMessage>,
     /// `(path prefix, remaining 429s)`
     pub rate_limits: Vec<(String, usize)>,
     /// Injected outages: (path prefix, requests left to answer 503).
@@ -338,9 +344,10 @@ impl RestState {
             })
     }
 
-    fn observe_dispatch(&mut self, event_type: &str, d: &Value) {
+    fn observe_dispatch(&mut self, event_type: &str, d: &Value, bot_user_id: u64) {
         match event_type {
             "INTERACTION_CREATE" => self.register_interaction(d),
+            "MESSAGE_CREATE" => self.hear(d, bot_user_id),
             "GUILD_MEMBER_ADD" => {
                 let (Some(guild), Some(member)) = (id_of(d.get("guild_id")), member_of(d)) else {
                     return;
@@ -366,6 +373,34 @@ impl RestState {
             }
             _ => {}
         }
+    }
+
+    /// Remembers a member's message (not the bot's own, echoed back), keeping the latest
+    /// [`HEARD_MAX`].
+    fn hear(&mut self, d: &Value, bot_user_id: u64) {
+        let author = d.get("author");
+        let (Some(id), Some(channel_id), Some(author_id)) = (
+            id_of(d.get("id")),
+            id_of(d.get("channel_id")),
+            id_of(author.and_then(|a| a.get("id"))),
+        ) else {
+            return;
+        };
+        if author_id == bot_user_id {
+            return;
+        }
+        let text =
+            |value: Option<&Value>| value.and_then(Value::as_str).unwrap_or_default().to_owned();
+        if self.heard.len() >= HEARD_MAX {
+            self.heard.pop_front();
+        }
+        self.heard.push_back(MemberMessage {
+            id,
+            channel_id,
+            author_id,
+            author: text(author.and_then(|a| a.get("username"))),
+            content: text(d.get("content")),
+        });
     }
 
     fn register_interaction(&mut self, d: &Value) {
