@@ -283,27 +283,33 @@ async fn cli_import(stack: &Stack, format: &str, body: &str) -> (i32, String) {
     ran
 }
 
+/// The leaderboard as `who` sees it.
+async fn leaderboard(stack: &Stack, who: &FakeMember) -> String {
+    original(
+        stack,
+        stack.slash(who, MEMBER_PERMISSIONS, "leaderboard", json!([])),
+    )
+    .await
+    .text()
+}
+
+/// MEE6's leaderboard, ids as strings: alice 1200 XP (level 5), bob 300.
+fn mee6_board(alice: &FakeMember, bob: &FakeMember) -> String {
+    format!(
+        r#"{{"page": 0, "players": [
+            {{"id": "{}", "username": "alice", "xp": 1200, "level": 5, "message_count": 90}},
+            {{"id": "{}", "username": "bob", "xp": 300, "level": 2, "message_count": 20}}]}}"#,
+        alice.user_id, bob.user_id
+    )
+}
+
 #[tokio::test]
 async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let _services = stack.services().await;
-    let board = || async {
-        original(
-            &stack,
-            stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([])),
-        )
-        .await
-        .text()
-    };
 
-    // MEE6's leaderboard, ids as strings: alice 1200 XP (level 5), bob 300.
-    let mee6 = format!(
-        r#"{{"page": 0, "players": [
-            {{"id": "{}", "username": "alice", "xp": 1200, "level": 5, "message_count": 90}},
-            {{"id": "{}", "username": "bob", "xp": 300, "level": 2, "message_count": 20}}]}}"#,
-        alice.user_id, bob.user_id
-    );
+    let mee6 = mee6_board(&alice, &bob);
     let (code, out) = cli_import(&stack, "mee6", &mee6).await;
     assert_eq!(code, 0, "{out}");
     assert!(
@@ -311,7 +317,7 @@ async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
         "{out}"
     );
     stack.projected().await;
-    let text = board().await;
+    let text = leaderboard(&stack, &bob).await;
     assert!(
         text.contains("**1.** <@1001> — 1200 XP (level 5)")
             && text.contains("**2.** <@1002> — 300 XP"),
@@ -335,7 +341,7 @@ async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
     let (code, out) = cli_undo(&stack, "studio_operator", first, "wrong server's board").await;
     assert_eq!(code, 0, "{out}");
     stack.projected().await;
-    let text = board().await;
+    let text = leaderboard(&stack, &bob).await;
     assert!(text.contains("Nobody has earned XP yet"), "{text}");
 
     // A CSV with credits: they land on /balance, from the mint.
@@ -376,20 +382,7 @@ async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole()
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
     let _services = stack.services().await;
-    let board = || async {
-        original(
-            &stack,
-            stack.slash(&bob, MEMBER_PERMISSIONS, "leaderboard", json!([])),
-        )
-        .await
-        .text()
-    };
-    let mee6 = format!(
-        r#"{{"page": 0, "players": [
-            {{"id": "{}", "username": "alice", "xp": 1200, "level": 5}},
-            {{"id": "{}", "username": "bob", "xp": 300, "level": 2}}]}}"#,
-        alice.user_id, bob.user_id
-    );
+    let mee6 = mee6_board(&alice, &bob);
     let xp_events = "SELECT count(*) FROM event_log WHERE event_type = 'XpGranted'";
 
     // A member is refused, privately, and nothing is written.
@@ -451,7 +444,7 @@ async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole()
         imported.text()
     );
     stack.projected().await;
-    let text = board().await;
+    let text = leaderboard(&stack, &bob).await;
     assert!(
         text.contains("**1.** <@1001> — 1200 XP (level 5)")
             && text.contains("**2.** <@1002> — 300 XP"),
@@ -483,7 +476,11 @@ async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole()
     );
     original(&stack, undo).await;
     stack.projected().await;
-    assert!(board().await.contains("Nobody has earned XP yet"));
+    assert!(
+        leaderboard(&stack, &bob)
+            .await
+            .contains("Nobody has earned XP yet")
+    );
     stack.assert_log_sound().await;
     stack.assert_replay_gives_the_same_views().await;
     assert_eq!(stack.discord.violations(), Vec::<String>::new());
