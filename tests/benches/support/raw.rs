@@ -12,7 +12,7 @@ use std::time::Instant;
 const PAYLOAD: &[u8] = &[b'x'; 600];
 
 /// Messages per second JetStream stores with every publish in flight at once (acks awaited in
-/// windows of 10 000), and messages per second a pull consumer reads them back. `publisher`
+/// windows of 5 000), and messages per second a pull consumer reads them back. `publisher`
 /// publishes and creates the stream as the gateway worker does (`subjects`' gateway stream);
 /// `reader` reads as the command service does.
 pub async fn jetstream(
@@ -21,14 +21,18 @@ pub async fn jetstream(
     subjects: &studio_schema::subjects::Subjects,
     messages: usize,
 ) -> (f64, f64) {
-    let js = jetstream::new(publisher);
+    // Publishes wait for room when 10 000 acks are pending, rather than failing.
+    let js = jetstream::context::ContextBuilder::new()
+        .max_ack_inflight(10_000)
+        .backpressure_on_inflight(true)
+        .build(publisher);
     let name = subjects.gateway_stream();
     let subject = subjects.gateway_subject(Some(42), "RAW");
     js.get_or_create_stream(subjects.gateway_stream_config())
         .await
         .expect("raw stream");
 
-    let window = 10_000;
+    let window = 5_000;
     let started = Instant::now();
     let mut acks = Vec::with_capacity(window);
     for _ in 0..messages {
@@ -47,6 +51,7 @@ pub async fn jetstream(
         ack.await.expect("ack");
     }
     let publish = per_second(messages, started);
+    eprintln!("raw: {messages} published ({publish:.0}/s); reading them back");
 
     let stream = jetstream::new(reader)
         .get_stream(&name)

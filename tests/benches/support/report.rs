@@ -1,6 +1,6 @@
 //! The benchmark's one table: each metric as measured, its goal, and its ratio to the raw
 //! primitive measured in the same run; printed, and written as JSON for comparing runs
-//! (`BENCH_REPORT`, default `target/bench-report.json`). Pass or fail is reported, never asserted:
+//! (`BENCH_REPORT`, default `target/bench-report.json` of the workspace). Pass or fail is reported, never asserted:
 //! a benchmark asserts correctness only.
 
 use serde::Serialize;
@@ -127,7 +127,9 @@ pub fn print(rows: &[Row]) {
             pass
         );
     }
-    let path = std::env::var("BENCH_REPORT").unwrap_or_else(|_| "target/bench-report.json".into());
+    let path = std::env::var("BENCH_REPORT").unwrap_or_else(|_| {
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-report.json").to_owned()
+    });
     match serde_json::to_string_pretty(rows) {
         Ok(json) => match std::fs::write(&path, json) {
             Ok(()) => println!("\n(the table as JSON: {path})"),
