@@ -481,6 +481,37 @@ async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole()
             .await
             .contains("Nobody has earned XP yet")
     );
+
+    // A CSV with credits, delivered twice (a redelivery past the deduplication window): it is
+    // imported and answered once, and alice's /balance shows the credits once.
+    let file = stack.discord.upload(
+        "credits.csv",
+        format!("member_id,xp,credits\n{},10,75\n", alice.user_id).as_bytes(),
+    );
+    let (id, d) = stack.discord.slash_command(
+        GUILD,
+        CHANNEL,
+        &admin,
+        ADMIN_PERMISSIONS,
+        "import",
+        json!([{"name": "format", "type": 3, "value": "csv"},
+               {"name": "file", "type": 11, "value": file.to_string()}]),
+    );
+    stack.discord.dispatch("INTERACTION_CREATE", d.clone());
+    assert!(
+        original(&stack, id)
+            .await
+            .text()
+            .contains("Imported 1 member from CSV credits.csv")
+    );
+    let answers = redeliver(&stack, id, &d).await;
+    assert_eq!(
+        answers.len(),
+        1,
+        "one answer to the import, however often it arrives"
+    );
+    assert_eq!(shown_balance(&stack, &alice).await, 75);
+
     stack.assert_log_sound().await;
     stack.assert_replay_gives_the_same_views().await;
     assert_eq!(stack.discord.violations(), Vec::<String>::new());

@@ -104,7 +104,8 @@ pub fn answer(outcome: &Outcome, command: Option<&str>) -> InteractionResponse {
             xp,
             credits,
         } => ephemeral(&format!(
-            "📥 Imported {members} members from {source}: {xp} XP and {credits} credits in all. One action: undo it as one with /undo (or projector undo) at its first position."
+            "📥 Imported {members} member{} from {source}: {xp} XP and {credits} credits in all. One action: undo it as one with /undo (or projector undo) at its first position.",
+            if *members == 1 { "" } else { "s" }
         )),
         Outcome::ListingExpired { listing, title, .. } => ephemeral(&format!(
             "⌛ Listing #{listing} **{title}** reached the end of its time on sale."
