@@ -72,6 +72,14 @@ async fn answered(play: &Shared, user: u64, id: u64, typed: &str) {
     }
 }
 
+/// Sends interaction `d` (id `id`) as `user`'s client would, waits for the bot's answer, and goes
+/// back to the member's page.
+async fn interact(play: &Shared, user: u64, (id, d): (u64, Value)) -> Response {
+    play.fake.dispatch("INTERACTION_CREATE", d);
+    answered(play, user, id, "").await;
+    back(user)
+}
+
 /// POST `/as/{user}/send`: a message, or a slash command when it starts with `/`.
 pub(crate) async fn send(
     State(play): State<Shared>,
@@ -166,7 +174,7 @@ pub(crate) async fn click(
             return back(user);
         }
     };
-    let (id, d) = play.fake.button_click(
+    let interaction = play.fake.button_click(
         play.guild,
         play.channel,
         &member,
@@ -174,9 +182,7 @@ pub(crate) async fn click(
         field(&form, "custom_id"),
         Some(&message),
     );
-    play.fake.dispatch("INTERACTION_CREATE", d);
-    answered(&play, user, id, "").await;
-    back(user)
+    interact(&play, user, interaction).await
 }
 
 /// POST `/as/{user}/select`: a choice in a string (or user) select.
@@ -226,7 +232,7 @@ pub(crate) async fn select(
         );
         return back(user);
     }
-    let (id, d) = play.fake.select_menu(
+    let interaction = play.fake.select_menu(
         play.guild,
         play.channel,
         &member,
@@ -235,9 +241,7 @@ pub(crate) async fn select(
         &values,
         Some(&message),
     );
-    play.fake.dispatch("INTERACTION_CREATE", d);
-    answered(&play, user, id, "").await;
-    back(user)
+    interact(&play, user, interaction).await
 }
 
 /// POST `/as/{user}/modal`: the form the bot opened, filled in.
@@ -268,7 +272,7 @@ pub(crate) async fn submit_modal(
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let (id, d) = play.fake.modal_submit(
+    let interaction = play.fake.modal_submit(
         play.guild,
         play.channel,
         &member,
@@ -276,9 +280,7 @@ pub(crate) async fn submit_modal(
         modal::custom_id(&body),
         &fields,
     );
-    play.fake.dispatch("INTERACTION_CREATE", d);
-    answered(&play, user, id, "").await;
-    back(user)
+    interact(&play, user, interaction).await
 }
 
 /// POST `/as/{user}/dismiss`: closes the open form without sending it (as Discord's Cancel).
