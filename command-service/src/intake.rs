@@ -7,6 +7,7 @@
 mod clicks;
 #[cfg(test)]
 mod fuzz;
+mod message;
 mod queries;
 mod slash;
 
@@ -21,7 +22,7 @@ use twilight_model::application::interaction::{Interaction, InteractionData};
 use twilight_model::channel::message::EmojiReactionType;
 use twilight_model::gateway::GatewayReaction;
 use twilight_model::gateway::payload::incoming::{
-    GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove, MessageCreate,
+    GuildCreate, InteractionCreate, MemberAdd, MemberChunk, MemberRemove,
 };
 use twilight_model::guild::Member;
 use twilight_model::id::marker::GuildMarker;
@@ -109,7 +110,9 @@ pub fn read(
     received_at: DateTime<Utc>,
 ) -> Result<Incoming, serde_json::Error> {
     Ok(match event_type {
-        "MESSAGE_CREATE" => message(serde_json::from_slice::<Frame<MessageCreate>>(payload)?.d),
+        "MESSAGE_CREATE" => {
+            message::message(serde_json::from_slice::<Frame<message::Posted>>(payload)?.d)
+        }
         "INTERACTION_CREATE" => match serde_json::from_slice::<Frame<InteractionCreate>>(payload) {
             Ok(frame) => interaction(frame.d.0),
             Err(err) => {
@@ -247,57 +250,6 @@ fn reaction(added: bool, r: GatewayReaction, received_at: DateTime<Utc>) -> Inco
             at: received_at,
         },
         reply: ReplyTo::Nobody,
-    }
-}
-
-fn message(m: MessageCreate) -> Incoming {
-    let m = m.message;
-    let (Some(guild), Some(author), Some(channel), Some(id)) = (
-        m.guild_id.and_then(snowflake),
-        user(m.author.id),
-        snowflake(m.channel_id),
-        snowflake(m.id),
-    ) else {
-        return Incoming::Ignore;
-    };
-    if m.author.bot || m.webhook_id.is_some() {
-        return Incoming::Ignore;
-    }
-    let Some(posted_at) = time(m.timestamp) else {
-        return Incoming::Ignore;
-    };
-    // Discord's joined_at seeds a member first seen through a message; without it, the message time.
-    let joined_at = m
-        .member
-        .as_ref()
-        .and_then(|pm| pm.joined_at)
-        .and_then(time)
-        .unwrap_or(posted_at);
-    Incoming::Command {
-        guild: guild_id(guild),
-        own_id: Some(m.id.to_string()),
-        command: Command::PostMessage {
-            author: SeenMember {
-                member: author,
-                joined_at,
-                bot: false,
-            },
-            roles: m
-                .member
-                .as_ref()
-                .map(|pm| {
-                    pm.roles
-                        .iter()
-                        .map(|r| studio_schema::RoleId::from_u64(r.get()))
-                        .collect()
-                })
-                .unwrap_or_default(),
-            channel: ChannelId::from_u64(channel),
-            message: MessageId::from_u64(id),
-            content_chars: m.content.trim().chars().count(),
-            posted_at,
-        },
-        reply: ReplyTo::Channel(ChannelId::from_u64(channel)),
     }
 }
 

@@ -23,7 +23,7 @@ use studio_schema::GuildId;
 use studio_schema::intake::{self, Partition};
 use studio_schema::outbox;
 use studio_schema::subjects::Subjects;
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 use tracing::{error, info, warn};
 
 /// How often a standby tries for a lease, and an owner checks it still holds it.
@@ -35,6 +35,8 @@ const CATCH_UP_EVERY: Duration = Duration::from_secs(10);
 const ASKED_EVERY: Duration = Duration::from_secs(1);
 /// Dispatches taken from JetStream per batch at most.
 const BATCH: usize = 512;
+/// Dispatches read from JetStream ahead of the batch being applied, at most.
+const READ_AHEAD: usize = 4 * BATCH;
 
 /// What every partition of an instance shares.
 pub struct Shared {
@@ -258,7 +260,7 @@ async fn own(
     info!(%partition, position = worker.position, released,
           "partition owned: reading from just after its position");
 
-    let mut messages = consumer(shared, partition, worker.position).await?;
+    let mut messages = read_ahead(consumer(shared, partition, worker.position).await?);
     let mut lease_check = tokio::time::interval(LEASE_EVERY);
     let filter = shared.subjects.gateway_partition_filter(number);
     // Not at once: check_retention just looked, and the first batch and the scheduler's first look
@@ -285,24 +287,33 @@ async fn own(
             _ = scheduler.tick() => worker.run_due().await?,
             _ = asked.tick() => worker.run_asked().await?,
             _ = catch_up.tick() => worker.catch_up(&filter).await?,
-            next = messages.next() => match next {
+            next = messages.queue.recv() => match next {
                 Some(Ok(first)) => {
                     let mut chunk = vec![first];
-                    // Whatever else is already here joins the batch (group commit).
+                    // Whatever else is already here joins the batch (group commit); an error waits
+                    // for the next turn, after the dispatches before it.
                     while chunk.len() < BATCH {
-                        match futures_util::FutureExt::now_or_never(messages.next()) {
-                            Some(Some(Ok(m))) => chunk.push(m),
-                            _ => break,
+                        match messages.queue.try_recv() {
+                            Ok(Ok(m)) => chunk.push(m),
+                            Ok(Err(err)) => {
+                                messages.ended = Some(err);
+                                break;
+                            }
+                            Err(_) => break,
                         }
                     }
                     worker.apply(chunk).await?;
+                    if let Some(err) = messages.ended.take() {
+                        warn!(%partition, error = %err, "JetStream delivery error; reading again from the position");
+                        messages = read_ahead(consumer(shared, partition, worker.position).await?);
+                    }
                 }
                 Some(Err(err)) => {
                     warn!(%partition, error = %err, "JetStream delivery error; reading again from the position");
-                    messages = consumer(shared, partition, worker.position).await?;
+                    messages = read_ahead(consumer(shared, partition, worker.position).await?);
                 }
                 None => {
-                    messages = consumer(shared, partition, worker.position).await?;
+                    messages = read_ahead(consumer(shared, partition, worker.position).await?);
                 }
             },
         }
@@ -313,6 +324,45 @@ async fn own(
     info!(%partition, position = worker.position, "partition released");
     drop(lease);
     Ok(())
+}
+
+/// Dispatches read ahead of the batches, in stream order.
+struct ReadAhead {
+    queue: mpsc::Receiver<Result<batch::Taken, String>>,
+    /// An error taken from the queue while a batch was gathered, handled after that batch.
+    ended: Option<String>,
+    reader: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for ReadAhead {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Reads `messages` into a bounded queue from a task of its own, so JetStream keeps delivering (the
+/// consumer asks for more only while it is read) and the intake reads each dispatch while a batch is
+/// decided and committed. The queue
+/// ends with the consumer's error, if any, after every dispatch before it; one reader, one queue, so
+/// the order is the stream's.
+fn read_ahead(mut messages: jetstream::consumer::pull::Ordered) -> ReadAhead {
+    let (tx, queue) = mpsc::channel(READ_AHEAD);
+    let reader = tokio::spawn(async move {
+        while let Some(next) = messages.next().await {
+            let failed = next.is_err();
+            let taken = next
+                .map(|m| batch::Taken::read(&m))
+                .map_err(|e| e.to_string());
+            if tx.send(taken).await.is_err() || failed {
+                return;
+            }
+        }
+    });
+    ReadAhead {
+        queue,
+        ended: None,
+        reader,
+    }
 }
 
 /// An ordered consumer of the partition's subjects from just after `position`: stream order, no acks,

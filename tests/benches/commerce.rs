@@ -27,10 +27,13 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "support/report.rs"]
+mod report;
 
 use common::{ADMIN_PERMISSIONS, CHANNEL, GUILD, MEMBER_PERMISSIONS, PATIENCE, Stack, member};
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng, rngs::StdRng};
+use report::Row;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::process::Stdio;
@@ -521,7 +524,7 @@ struct Scenario {
     clippy::too_many_lines,
     reason = "one scenario, read top to bottom: setup, race, report, checks"
 )]
-async fn run(s: &Scenario) {
+async fn run(s: &Scenario) -> Vec<Row> {
     let admin = member(1003, "ada-admin", 800);
     let buyers: Vec<FakeMember> = (0..s.buyers)
         .map(|i| member(20_000 + i as u64, &format!("buyer{i}"), 10))
@@ -1013,6 +1016,37 @@ async fn run(s: &Scenario) {
     drop((gateway, projector));
     stack.finish().await;
     assert!(failures.is_empty(), "commerce failed: {failures:#?}");
+    let name = if s.standby {
+        "contended commerce, owner killed mid-race"
+    } else {
+        "contended commerce, one guild"
+    };
+    let mut rows = vec![
+        Row::goal(
+            &format!("{name}: commands decided (offered {offered_rate:.0}/s)"),
+            rate,
+            "cmd/s",
+            true,
+            10_000.0,
+        ),
+        Row::goal(
+            &format!("{name}: double-spends"),
+            double_spenders.len() as f64,
+            "",
+            false,
+            1.0,
+        ),
+    ];
+    for (writer, st) in &stopped {
+        rows.push(Row::goal(
+            &format!("{name}: decision→durable p99 [{writer}]"),
+            st.f64("decision_to_durable_p99_ms"),
+            "ms",
+            false,
+            20.0,
+        ));
+    }
+    rows
 }
 
 #[tokio::main]
@@ -1028,8 +1062,9 @@ async fn main() {
         seed: arg("BENCH_SEED", 7) as u64,
         standby,
     };
-    run(&scenario(false)).await;
+    let mut rows = run(&scenario(false)).await;
     if arg("BENCH_STANDBY", 1) != 0 {
-        run(&scenario(true)).await;
+        rows.extend(run(&scenario(true)).await);
     }
+    report::print_as(&rows, "commerce");
 }

@@ -62,6 +62,51 @@ struct Dispatch {
     item: Item,
 }
 
+/// A dispatch taken from the stream and read by the intake, before any state is looked at: pure,
+/// so the read-ahead ([`super::read_ahead`]) does it while the batch before it commits.
+pub(super) struct Taken {
+    seq: u64,
+    subject: String,
+    /// The gateway's idempotency key for the dispatch (`Nats-Msg-Id`).
+    command_id: Option<String>,
+    /// What the intake read, or why it could not (where and what kind of error, never the text:
+    /// serde quotes the offending value, and auditors read the rejections).
+    read: Result<Incoming, String>,
+}
+
+impl Taken {
+    pub(super) fn read(message: &Message) -> Self {
+        let info = message.info().ok();
+        let seq = info.as_ref().map_or(0, |i| i.stream_sequence);
+        // When JetStream stored it: the gateway's receive time, decided once for the command.
+        let received_at = info
+            .as_ref()
+            .and_then(|i| i64::try_from(i.published.unix_timestamp_nanos()).ok())
+            .map_or_else(Utc::now, chrono::DateTime::from_timestamp_nanos);
+        let subject = message.subject.to_string();
+        let event_type = subject.rsplit('.').next().unwrap_or_default();
+        let command_id = message
+            .headers
+            .as_ref()
+            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
+            .map(|v| v.as_str().to_owned());
+        let read = intake::read(event_type, &message.payload, received_at).map_err(|err| {
+            format!(
+                "undecodable {event_type}: {:?} error at line {} column {}",
+                err.classify(),
+                err.line(),
+                err.column()
+            )
+        });
+        Self {
+            seq,
+            subject,
+            command_id,
+            read,
+        }
+    }
+}
+
 /// The owner's working parts for one partition.
 pub(super) struct Worker<'a> {
     pub shared: &'a Shared,
@@ -209,8 +254,8 @@ impl Worker<'_> {
     }
 
     /// Applies a batch taken from the stream, in order.
-    pub async fn apply(&mut self, messages: Vec<Message>) -> Result<(), Lost> {
-        let mut batch: Vec<Dispatch> = messages.iter().map(|m| self.read(m)).collect();
+    pub async fn apply(&mut self, taken: Vec<Taken>) -> Result<(), Lost> {
+        let mut batch: Vec<Dispatch> = taken.into_iter().map(|t| self.read(t)).collect();
         self.gather_role_facts(&mut batch).await;
         self.gather_undone(&mut batch).await;
         self.gather_uploads(&mut batch).await;
@@ -291,35 +336,16 @@ impl Worker<'_> {
         }
     }
 
-    fn read(&self, message: &Message) -> Dispatch {
-        let info = message.info().ok();
-        let seq = info.as_ref().map_or(0, |i| i.stream_sequence);
-        // When JetStream stored it: the gateway's receive time, decided once for the command.
-        let received_at = info
-            .as_ref()
-            .and_then(|i| i64::try_from(i.published.unix_timestamp_nanos()).ok())
-            .map_or_else(Utc::now, chrono::DateTime::from_timestamp_nanos);
-        let subject = message.subject.to_string();
-        let event_type = subject.rsplit('.').next().unwrap_or_default().to_owned();
-        let command_id = message
-            .headers
-            .as_ref()
-            .and_then(|h| h.get(async_nats::header::NATS_MESSAGE_ID))
-            .map(|v| v.as_str().to_owned());
-        let item = match intake::read(&event_type, &message.payload, received_at) {
-            // Where and what kind of error, never the text: serde quotes the offending value, and
-            // auditors read the rejections.
-            Err(err) => Item::Reject {
-                reason: format!(
-                    "undecodable {event_type}: {:?} error at line {} column {}",
-                    err.classify(),
-                    err.line(),
-                    err.column()
-                ),
-            },
-            Ok(incoming) => self.item(incoming, command_id),
+    fn read(&self, taken: Taken) -> Dispatch {
+        let item = match taken.read {
+            Err(reason) => Item::Reject { reason },
+            Ok(incoming) => self.item(incoming, taken.command_id),
         };
-        Dispatch { seq, subject, item }
+        Dispatch {
+            seq: taken.seq,
+            subject: taken.subject,
+            item,
+        }
     }
 
     fn item(&self, incoming: Incoming, command_id: Option<String>) -> Item {

@@ -3,6 +3,9 @@
 //! (`BENCH_REPORT`, default `target/bench-report.json` of the workspace). Pass or fail is reported, never asserted:
 //! a benchmark asserts correctness only.
 
+// Shared by the benches, each of which uses part of it.
+#![allow(dead_code)]
+
 use serde::Serialize;
 
 /// One metric.
@@ -95,8 +98,13 @@ impl Row {
     }
 }
 
-/// Prints the table and writes it as JSON.
+/// Prints the table and writes it as JSON to `BENCH_REPORT` (default `target/bench-report.json`).
 pub fn print(rows: &[Row]) {
+    print_as(rows, "");
+}
+
+/// [`print`], the file's name with `suffix` before `.json` (one report per bench).
+pub fn print_as(rows: &[Row], suffix: &str) {
     println!();
     println!(
         "{:<58} {:>14} {:>16} {:>22} {:>6}",
@@ -130,6 +138,10 @@ pub fn print(rows: &[Row]) {
     let path = std::env::var("BENCH_REPORT").unwrap_or_else(|_| {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../target/bench-report.json").to_owned()
     });
+    let path = match path.strip_suffix(".json") {
+        Some(stem) if !suffix.is_empty() => format!("{stem}-{suffix}.json"),
+        _ => path,
+    };
     match serde_json::to_string_pretty(rows) {
         Ok(json) => match std::fs::write(&path, json) {
             Ok(()) => println!("\n(the table as JSON: {path})"),

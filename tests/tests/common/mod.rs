@@ -67,6 +67,20 @@ impl Service {
             .any(|l| l.contains(needle))
     }
 
+    /// The process's resident memory in bytes (VmRSS), while it runs.
+    pub fn rss_bytes(&self) -> Option<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()?)).ok()?;
+        let kb = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()?;
+        Some(kb * 1024)
+    }
+
     /// Kills the process at once (SIGKILL): no shutdown, no flush.
     pub async fn kill(mut self) {
         let _ = self.child.kill().await;

@@ -1,0 +1,78 @@
+//! A long log of one guild: `projector replay` over it, then a command service's cold start on it
+//! (from the process's start to the first message decided and durable) and its memory afterwards,
+//! with every member of the guild in its state.
+
+use super::Durable;
+use crate::common::{GUILD, PATIENCE, Stack, member};
+use crate::raw;
+use crate::report::Row;
+use std::time::{Duration, Instant};
+use studio_schema::GuildId;
+
+pub async fn run() -> Vec<Row> {
+    let events = crate::arg("BENCH_REPLAY_EVENTS", 100_000);
+    let members = crate::arg("BENCH_MEMBERS", 100_000).min(events);
+    let mut rows = Vec::new();
+    let stack = Stack::start(vec![]).await;
+    crate::log::fill(&stack.pool, GuildId::from_u64(GUILD), members, events).await;
+    let read = raw::catch_up_read(&stack.pool).await;
+    rows.push(Row::raw(
+        "raw: catch-up read of the event log",
+        read,
+        "events/s",
+    ));
+    let started = Instant::now();
+    stack.replay().await;
+    let took = started.elapsed();
+    rows.push(
+        Row::studio(
+            &format!("projector replay ({events} events)"),
+            events as f64 / took.as_secs_f64(),
+            "events/s",
+        )
+        .against("catch-up read", read, Some(0.8)),
+    );
+    println!(
+        "replay: {events} events ({members} members) rebuilt and swapped in {:.2} s → {:.0} events/s",
+        took.as_secs_f64(),
+        events as f64 / took.as_secs_f64()
+    );
+
+    // Cold start: the message waits in the stream for the command service to own the guild.
+    let gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(
+        stack.discord.wait_identified(PATIENCE).await,
+        "the gateway worker never identified"
+    );
+    let started = Instant::now();
+    let command = stack.spawn("command-service", &[], &[]);
+    let mut durable = Durable::new();
+    durable.after = events;
+    stack.say(&member(1, "m1", 90), "first words after a restart");
+    let first = durable.wait(&stack, 1).await - started;
+    println!(
+        "cold start: first message durable {:.2} s after the command service started on {events} events",
+        first.as_secs_f64()
+    );
+    rows.push(Row::goal(
+        &format!("cold start to first decision ({events} events)"),
+        first.as_secs_f64(),
+        "s",
+        false,
+        2.0,
+    ));
+    // Settled: what the allocator keeps once loading is over.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let rss = command.rss_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    println!("memory: command service {rss:.0} MB RSS with {members} members in its guild");
+    rows.push(Row::goal(
+        &format!("command-service memory, {members} members in one guild"),
+        rss,
+        "MB RSS",
+        false,
+        300.0,
+    ));
+    drop((gateway, command));
+    stack.finish().await;
+    rows
+}
