@@ -37,6 +37,9 @@ pub struct Config {
     pub day: chrono::TimeDelta,
     /// `STUDIO_SCHEDULER_MS`: how often due escrow releases are looked for (default 30 000).
     pub scheduler_every: Duration,
+    /// `STUDIO_SNAPSHOT_EVERY`: a guild's state is snapshotted after this many events since its last
+    /// snapshot (default 50 000; 0: never), so a start folds at most that many.
+    pub snapshot_every: i64,
     /// `STUDIO_FAILPOINT`: where to crash on purpose (recovery tests only).
     pub failpoint: Failpoint,
     /// `STUDIO_CONTENT_KEY`: the secret that seals listings' code in the database (which never
@@ -94,6 +97,7 @@ impl Config {
             scheduler_every: Duration::from_millis(
                 config::parsed("STUDIO_SCHEDULER_MS", 30_000u64)?.max(100),
             ),
+            snapshot_every: config::parsed("STUDIO_SNAPSHOT_EVERY", 50_000i64)?.max(0),
             failpoint: match config::optional("STUDIO_FAILPOINT").as_deref() {
                 Some("crash-after-append") => Failpoint::AfterAppend,
                 Some("crash-before-answer") => Failpoint::BeforeAnswer,

@@ -15,6 +15,7 @@ pub mod latency;
 pub mod outbox;
 pub mod query;
 pub mod rules;
+pub mod snapshots;
 pub mod tally;
 pub mod undo;
 pub mod views;

@@ -54,6 +54,8 @@ pub struct Shared {
     /// How long a day of a deadline or a listing's time lasts ([`crate::config::Config::day`]).
     pub day: chrono::TimeDelta,
     pub scheduler_every: Duration,
+    /// Events after which a guild's state is snapshotted again (0: never).
+    pub snapshot_every: i64,
     pub failpoint: crate::config::Failpoint,
     /// This instance's name on its Postgres connections, for counting live instances.
     pub instance: String,
@@ -240,7 +242,7 @@ async fn own(
 ) -> Result<(), Lost> {
     let position = intake::position(&shared.pool, partition).await?;
     let released = outbox::release_claims(&shared.pool, partition).await?;
-    let mut writer = Writer::new(shared.pool.clone());
+    let mut writer = Writer::new(shared.pool.clone(), shared.snapshot_every);
     let number = u64::try_from(partition.partition).unwrap_or(0);
     let owned = |g: GuildId| shared.subjects.partition_of(Some(g.get())) == number;
     match writer.load_known(owned).await {

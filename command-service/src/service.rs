@@ -144,6 +144,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         review_window: config.review_window,
         day: config.day,
         scheduler_every: config.scheduler_every,
+        snapshot_every: config.snapshot_every,
         failpoint: config.failpoint,
         instance: uuid::Uuid::new_v4().simple().to_string(),
         held: AtomicUsize::new(0),

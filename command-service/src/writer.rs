@@ -53,14 +53,20 @@ pub enum WriteError {
 pub struct Writer {
     pool: PgPool,
     guilds: HashMap<GuildId, GuildState>,
+    /// Events after which a guild's state is snapshotted again (0: never).
+    snapshot_every: i64,
+    /// The position of each guild's latest snapshot (read or taken) this writer knows.
+    snapshotted: HashMap<GuildId, i64>,
 }
 
 impl Writer {
     #[must_use]
-    pub fn new(pool: PgPool) -> Self {
+    pub fn new(pool: PgPool, snapshot_every: i64) -> Self {
         Self {
             pool,
             guilds: HashMap::new(),
+            snapshot_every,
+            snapshotted: HashMap::new(),
         }
     }
 
@@ -74,10 +80,16 @@ impl Writer {
 
     async fn state(&mut self, guild: GuildId) -> Result<&mut GuildState, WriteError> {
         if !self.guilds.contains_key(&guild) {
-            let mut state = GuildState::new(guild);
+            let mut state = crate::snapshots::load(&self.pool, guild)
+                .await
+                .unwrap_or_else(|| GuildState::new(guild));
+            let snapshot = state.last_seq;
             catch_up(&self.pool, &mut state).await?;
-            info!(%guild, seq = state.last_seq, members = state.members.len(), "guild loaded");
+            info!(%guild, seq = state.last_seq, from_snapshot = snapshot,
+                  members = state.members.len(), "guild loaded");
             self.guilds.insert(guild, state);
+            self.snapshotted.insert(guild, snapshot);
+            self.snapshot_if_due(guild);
         }
         self.guilds
             .get_mut(&guild)
@@ -152,6 +164,20 @@ impl Writer {
     /// Forgets a guild (its state is suspect after a failed write); it is loaded again when needed.
     pub fn forget(&mut self, guild: GuildId) {
         self.guilds.remove(&guild);
+        self.snapshotted.remove(&guild);
+    }
+
+    /// Snapshots the guild's state when its log grew by `snapshot_every` events since its last
+    /// snapshot. Only a committed state is ever snapshotted (a loaded or an adopted one).
+    fn snapshot_if_due(&mut self, guild: GuildId) {
+        let (Some(state), Some(last)) = (self.guilds.get(&guild), self.snapshotted.get_mut(&guild))
+        else {
+            return;
+        };
+        if self.snapshot_every > 0 && state.last_seq - *last >= self.snapshot_every {
+            *last = state.last_seq;
+            crate::snapshots::take(self.pool.clone(), state.clone());
+        }
     }
 
     /// Decides each guild's commands in order on a copy of its state (loaded beforehand with
@@ -204,7 +230,9 @@ impl Writer {
     /// Takes the plans' states as the guilds' own once their transaction committed.
     pub fn adopt(&mut self, plans: Vec<GuildPlan>) {
         for plan in plans {
-            self.guilds.insert(plan.guild, plan.working);
+            let guild = plan.guild;
+            self.guilds.insert(guild, plan.working);
+            self.snapshot_if_due(guild);
         }
     }
 

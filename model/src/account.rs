@@ -4,7 +4,7 @@ use crate::Entity;
 use studio_schema::{Account, Credits, Event};
 
 /// An account's balance.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Balance(pub Credits);
 
 impl Entity for Balance {

@@ -7,7 +7,7 @@ use studio_schema::economy::Settlement;
 use studio_schema::{Account, CommissionId, Credits, Event, UserId};
 
 /// Where a commission stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CommissionStatus {
     Offered,
     Accepted,
@@ -84,7 +84,7 @@ pub fn settlement_name(settlement: Settlement) -> &'static str {
 }
 
 /// A commission between a client and a developer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Commission {
     pub client: UserId,
     pub developer: UserId,

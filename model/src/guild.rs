@@ -21,18 +21,25 @@ use studio_schema::money::TeamId;
 use studio_schema::{Account, CommissionId, Credits, Event, ListingId, TournamentId, UserId};
 
 /// One guild's entities, each folded by its own [`Entity::evolve`].
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Guild {
+    #[serde(with = "crate::sorted")]
     pub members: HashMap<UserId, Member>,
+    #[serde(with = "crate::sorted")]
     pub balances: HashMap<Account, Balance>,
     pub listings: BTreeMap<ListingId, Listing>,
+    #[serde(with = "crate::sorted")]
     pub purchases: HashMap<(ListingId, UserId), Purchase>,
     pub commissions: BTreeMap<CommissionId, Commission>,
     pub teams: BTreeMap<TeamId, Team>,
     pub tournaments: BTreeMap<TournamentId, Tournament>,
+    #[serde(with = "crate::sorted")]
     pub quests: HashMap<UserId, QuestLog>,
+    #[serde(with = "crate::sorted")]
     pub profiles: HashMap<UserId, Profile>,
+    #[serde(with = "crate::sorted")]
     pub outreach: HashMap<UserId, Outreach>,
+    #[serde(with = "crate::sorted")]
     pub reputation_given: HashMap<UserId, Given>,
     pub settings: Settings,
     /// The season in force, once an admin started one.

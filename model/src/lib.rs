@@ -18,6 +18,7 @@
 pub mod account;
 pub mod calendar;
 pub mod commission;
+pub mod decision;
 pub mod guild;
 pub mod level;
 pub mod listing;
@@ -30,6 +31,8 @@ pub mod rank;
 pub mod reputation;
 pub mod season;
 pub mod settings;
+pub mod snapshot;
+mod sorted;
 pub mod team;
 pub mod tenure;
 pub mod tournament;

@@ -6,7 +6,7 @@ use studio_schema::economy::ListingDetails;
 use studio_schema::{Event, ListingId, UserId};
 
 /// A listing as it stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Listing {
     pub seller: UserId,
     /// The current version; buyers of older versions keep theirs.

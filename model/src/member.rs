@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use studio_schema::{Event, UserId, Xp};
 
 /// One member of a guild, as the rules and the views see them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Member {
     pub xp: Xp,
     /// Timestamp of the last message that earned XP (the cooldown's anchor).

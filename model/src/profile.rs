@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use studio_schema::{Event, UserId};
 
 /// A member's profile, as last saved.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     /// Primary role: Programmer, Artist, 3D Modeler, …
     pub role: String,
@@ -41,7 +41,7 @@ impl Entity for Profile {
 
 /// What the recruitment rules remember of a member's outreach: contacts of their latest day, and
 /// their last spotlight. The rules' memory only; no view shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Outreach {
     /// Contacts sent, with their day; only the latest day's are kept.
     pub contacts: Vec<(UserId, NaiveDate)>,

@@ -4,7 +4,7 @@ use crate::Entity;
 use studio_schema::{Credits, Event, ListingId, UserId, Xp};
 
 /// Where a purchase stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PurchaseStatus {
     Active,
     Disputed,
@@ -32,7 +32,7 @@ impl PurchaseStatus {
 }
 
 /// A buyer's latest purchase of a listing (buying again after a refund replaces it).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Purchase {
     pub seller: UserId,
     pub version: i64,

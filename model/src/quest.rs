@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use studio_schema::{Credits, Event, UserId};
 
 /// What a daily quest asks for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Goal {
     /// Send messages in the server that day.
     Messages,
@@ -74,16 +74,17 @@ pub fn reward(base: i64, streak: u32) -> Credits {
 }
 
 /// A member's quest of one day.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Active {
     pub day: NaiveDate,
+    #[serde(with = "by_code")]
     pub quest: Quest,
     pub progress: u32,
     pub claimed: bool,
 }
 
 /// One member's quests: the latest assigned, and the last claim with the streak it made.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct QuestLog {
     pub current: Option<Active>,
     /// The last day the member claimed, and the streak that day ended.
@@ -168,5 +169,24 @@ impl Entity for QuestLog {
                 }
             }
         }
+    }
+}
+
+/// A quest written as its code, and read back as the quest of [`QUESTS`] with that code.
+mod by_code {
+    use super::{QUESTS, Quest};
+    use serde::{Deserialize, Deserializer, Serializer, de::Error};
+
+    pub fn serialize<S: Serializer>(quest: &Quest, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(quest.code)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Quest, D::Error> {
+        let code = String::deserialize(deserializer)?;
+        QUESTS
+            .iter()
+            .find(|q| q.code == code)
+            .copied()
+            .ok_or_else(|| D::Error::custom(format!("no quest {code}")))
     }
 }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use studio_schema::{Event, MessageId, UserId};
 
 /// One reputation point still in force.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Grant {
     pub receiver: UserId,
     pub day: NaiveDate,
@@ -14,7 +14,7 @@ pub struct Grant {
 }
 
 /// The grants of one giver still in force.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Given(pub Vec<Grant>);
 
 impl Given {

@@ -8,7 +8,7 @@ use studio_schema::teams::{Membership, MilestoneStep};
 use studio_schema::{Credits, Event, UserId};
 
 /// A milestone of a team.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Milestone {
     pub title: String,
     /// What each member gets when it is completed.
@@ -17,7 +17,7 @@ pub struct Milestone {
 }
 
 /// One team.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Team {
     pub name: String,
     pub description: String,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use studio_schema::{Account, Credits, Event, TournamentId, UserId};
 
 /// Where a tournament stands.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum TournamentStatus {
     /// Taking entries or waiting for results.
     Open,
@@ -28,7 +28,7 @@ impl TournamentStatus {
 }
 
 /// One tournament.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tournament {
     pub name: String,
     pub prize: Credits,

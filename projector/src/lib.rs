@@ -16,6 +16,7 @@ pub mod fold;
 pub mod metrics;
 pub mod replay;
 pub mod report;
+pub mod snapshots;
 pub mod store;
 pub mod tail;
 pub mod web;

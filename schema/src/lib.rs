@@ -27,6 +27,7 @@ pub mod probes;
 pub mod sessions;
 pub mod settings;
 pub mod shutdown;
+pub mod snapshots;
 pub mod subjects;
 pub mod teams;
 pub mod telemetry;

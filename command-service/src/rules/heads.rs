@@ -7,37 +7,14 @@
 //! event itself is never covered by a head already posted; the next post covers it.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use studio_schema::{ChannelId, Event};
+use studio_schema::ChannelId;
 
 /// The least time between two posts of a growing log's head.
 pub const HEAD_EVERY: TimeDelta = TimeDelta::hours(1);
 /// Events after which the head is posted without waiting for [`HEAD_EVERY`].
 pub const HEAD_AFTER_EVENTS: i64 = 1_000;
 
-/// The guild's last post of its head, as the log records it.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Published {
-    /// When it was posted; `None` before any post, or since the audit channel changed.
-    pub at: Option<DateTime<Utc>>,
-    /// The seq of the `ChainHeadPublished` event (0 before any).
-    pub seq: i64,
-}
-
-impl Published {
-    /// Folds the event at `seq`.
-    pub fn apply(&mut self, seq: i64, event: &Event) {
-        match event {
-            Event::ChainHeadPublished { at, .. } => {
-                self.at = Some(*at);
-                self.seq = seq;
-            }
-            Event::GuildSettingsChanged { change, .. } if change.audit_channel.is_some() => {
-                self.at = None;
-            }
-            _ => {}
-        }
-    }
-}
+pub use studio_model::decision::Published;
 
 /// Whether the head at `last_seq` is due in `channel` at `now`, after `published`.
 #[must_use]
@@ -69,6 +46,7 @@ pub fn message(head: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use studio_schema::Event;
     use studio_schema::settings::SettingsChange;
 
     fn t(minutes: i64) -> DateTime<Utc> {

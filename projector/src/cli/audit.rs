@@ -123,6 +123,11 @@ async fn verify(kept: &[String]) -> anyhow::Result<bool> {
     }
     let violations: usize = audits.iter().map(|a| a.violations.len()).sum();
     let lost = audit::intake_findings(&pool).await;
+    let snapshots = projector::snapshots::verify(&pool)
+        .await
+        .context("snapshots")?;
+    print!("{}", projector::snapshots::render(&snapshots));
+    let snapshots_sound = snapshots.iter().all(|c| c.finding.sound());
     pool.close().await;
     if lost > 0 {
         println!(
@@ -130,7 +135,7 @@ async fn verify(kept: &[String]) -> anyhow::Result<bool> {
              the command service applied them: dispatches in them were never applied"
         );
     }
-    let sound = audit::sound(&audits) && chains_sound && lost == 0;
+    let sound = audit::sound(&audits) && chains_sound && lost == 0 && snapshots_sound;
     if sound {
         println!("{} guilds audited: the ledger is sound", audits.len());
     } else {
