@@ -38,24 +38,43 @@ pub async fn run() -> Vec<Row> {
         events as f64 / took.as_secs_f64()
     );
 
-    // Cold start: the message waits in the stream for the command service to own the guild.
+    // Cold starts: the message waits in the stream for the command service to own the guild. The
+    // first start folds the whole log (and snapshots it); the second starts from the snapshot.
     let gateway = stack.spawn("gateway-worker", &[], &[]);
     assert!(
         stack.discord.wait_identified(PATIENCE).await,
         "the gateway worker never identified"
     );
-    let started = Instant::now();
-    let command = stack.spawn("command-service", &[], &[]);
     let mut durable = Durable::new();
     durable.after = events;
-    stack.say(&member(1, "m1", 90), "first words after a restart");
-    let first = durable.wait(&stack, 1).await - started;
+    let (first, command) = first_decision(&stack, &mut durable, "first words").await;
     println!(
-        "cold start: first message durable {:.2} s after the command service started on {events} events",
+        "cold start without a snapshot: first message durable {:.2} s after the command service started on {events} events",
+        first.as_secs_f64()
+    );
+    rows.push(Row::studio(
+        &format!("cold start, no snapshot yet ({events} events)"),
+        first.as_secs_f64(),
+        "s",
+    ));
+    let waited = Instant::now();
+    while stack.scalar("SELECT count(*) FROM guild_snapshots").await == 0 {
+        assert!(waited.elapsed() < super::LIMIT, "no snapshot was taken");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let bytes = stack
+        .scalar("SELECT max(length(state))::bigint FROM guild_snapshots")
+        .await;
+    command.kill().await;
+    let (first, command) =
+        first_decision(&stack, &mut durable, "first words after a restart").await;
+    println!(
+        "cold start from the snapshot ({:.1} MB): first message durable {:.2} s after the command service started",
+        bytes as f64 / 1e6,
         first.as_secs_f64()
     );
     rows.push(Row::goal(
-        &format!("cold start to first decision ({events} events)"),
+        &format!("cold start to first decision ({events} events, snapshot)"),
         first.as_secs_f64(),
         "s",
         false,
@@ -75,4 +94,18 @@ pub async fn run() -> Vec<Row> {
     drop((gateway, command));
     stack.finish().await;
     rows
+}
+
+/// Starts a command service and says one message at once: how long until it is durable.
+async fn first_decision(
+    stack: &Stack,
+    durable: &mut Durable,
+    words: &str,
+) -> (Duration, crate::common::Service) {
+    let started = Instant::now();
+    let command = stack.spawn("command-service", &[], &[]);
+    stack.say(&member(1, "m1", 90), words);
+    let want = durable.seen + 1;
+    let first = durable.wait(stack, want).await - started;
+    (first, command)
 }

@@ -11,7 +11,7 @@ use studio_schema::GuildId;
 use studio_tests::FakeMember;
 
 /// Interactions offered per second in the round-trip measure, and for how long.
-const ROUND_TRIP_RATE: u64 = 500;
+const ROUND_TRIP_RATE: i64 = 500;
 const ROUND_TRIP_FOR: Duration = Duration::from_secs(10);
 
 pub async fn run(members: &[FakeMember], publish: f64) -> Vec<Row> {
@@ -91,8 +91,9 @@ pub async fn run(members: &[FakeMember], publish: f64) -> Vec<Row> {
 /// INTERACTION_CREATE sent to the callback received, as the local Discord saw them. Every
 /// interaction must get exactly one answer.
 async fn round_trip(stack: &Stack, members: &[FakeMember]) -> Vec<Row> {
-    let total = ROUND_TRIP_RATE * ROUND_TRIP_FOR.as_secs();
-    let every = Duration::from_secs(1) / u32::try_from(ROUND_TRIP_RATE).unwrap_or(500);
+    let rate = crate::arg("BENCH_ROUND_TRIP_RATE", ROUND_TRIP_RATE).max(1);
+    let total = u64::try_from(rate).unwrap_or(1) * ROUND_TRIP_FOR.as_secs();
+    let every = Duration::from_secs(1) / u32::try_from(rate).unwrap_or(500);
     let mut sent = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Burst);
@@ -136,7 +137,7 @@ async fn round_trip(stack: &Stack, members: &[FakeMember]) -> Vec<Row> {
         lag::quantile_ms(&mut times, 0.99),
     );
     println!(
-        "round trip: {total} /balance at {ROUND_TRIP_RATE}/s, each answered once ({deferred} deferred first): \
+        "round trip: {total} /balance at {rate}/s, each answered once ({deferred} deferred first): \
          p50 {p50:.1} ms, p99 {p99:.1} ms"
     );
     vec![

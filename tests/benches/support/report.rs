@@ -18,6 +18,8 @@ pub struct Row {
     pub goal: Option<Goal>,
     /// The raw primitive this is compared to, and the ratio goal if any.
     pub raw: Option<Raw>,
+    /// Whether this is a raw primitive's figure (else Studio's).
+    pub primitive: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -38,24 +40,28 @@ impl Row {
     /// A raw primitive's figure.
     pub fn raw(metric: &str, measured: f64, unit: &str) -> Row {
         Row {
+            primitive: true,
+            ..Row::studio(metric, measured, unit)
+        }
+    }
+
+    /// Studio's figure, with no goal or a ratio to a raw primitive only (see [`Row::against`]).
+    pub fn studio(metric: &str, measured: f64, unit: &str) -> Row {
+        Row {
             metric: metric.to_owned(),
             measured,
             unit: unit.to_owned(),
             goal: None,
             raw: None,
+            primitive: false,
         }
-    }
-
-    /// Studio's figure whose goal is only a ratio to a raw primitive (see [`Row::against`]).
-    pub fn studio(metric: &str, measured: f64, unit: &str) -> Row {
-        Row::raw(metric, measured, unit)
     }
 
     /// Studio's figure with a goal: `at_least` (higher is better) or below `value`.
     pub fn goal(metric: &str, measured: f64, unit: &str, at_least: bool, value: f64) -> Row {
         Row {
             goal: Some(Goal { at_least, value }),
-            ..Row::raw(metric, measured, unit)
+            ..Row::studio(metric, measured, unit)
         }
     }
 
@@ -124,7 +130,8 @@ pub fn print_as(rows: &[Row], suffix: &str) {
         let pass = match row.pass() {
             Some(true) => "pass",
             Some(false) => "FAIL",
-            None => "raw",
+            None if row.primitive => "raw",
+            None => "info",
         };
         println!(
             "{:<58} {:>14} {:>16} {:>22} {:>6}",
