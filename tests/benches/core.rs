@@ -9,7 +9,9 @@
 //!    then the interaction round trip at 500 /s on the same stack ([`phases::messages`]).
 //! 2. The drain rate: dispatches already in the stream, the command service started cold
 //!    ([`phases::drain`]).
-//! 3. `projector replay` over `BENCH_REPLAY_EVENTS` events of a guild of `BENCH_MEMBERS` members; then
+//! 3. The same load over four guilds in four partitions, with one command service, then two
+//!    ([`phases::partitions`]).
+//! 4. `projector replay` over `BENCH_REPLAY_EVENTS` events of a guild of `BENCH_MEMBERS` members; then
 //!    a command service's cold start on that log and its memory ([`phases::cold`]).
 
 #[path = "../tests/common/mod.rs"]
@@ -69,6 +71,7 @@ async fn main() {
         .collect();
     rows.extend(phases::messages::run(&members, publish).await);
     rows.extend(phases::drain::run(&members, consume).await);
+    rows.extend(phases::partitions::run(&members).await);
     rows.extend(phases::cold::run().await);
     report::print(&rows);
 }

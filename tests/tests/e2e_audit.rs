@@ -12,22 +12,6 @@ async fn verify(stack: &Stack, args: &[&str]) -> (bool, String) {
     audit(stack, &[&["verify"], args].concat()).await
 }
 
-/// Runs `projector audit` with `args`; its success and what it printed.
-async fn audit(stack: &Stack, args: &[&str]) -> (bool, String) {
-    let out = tokio::process::Command::new(binary("projector"))
-        .arg("audit")
-        .args(args)
-        .env("DATABASE_URL", &stack.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run projector audit verify");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 /// The `<guild>:<seq>:<hex>` head `verify` printed.
 fn head(report: &str) -> String {
     report

@@ -10,16 +10,6 @@ use serde_json::{Value, json};
 use std::time::Duration;
 use studio_tests::{FakeMember, SentMessage};
 
-fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: Value) -> u64 {
-    stack.slash(
-        from,
-        MEMBER_PERMISSIONS,
-        "pay",
-        json!([{"name": "member", "type": 6, "value": to.to_string()},
-               {"name": "amount", "type": 4, "value": amount}]),
-    )
-}
-
 fn sell(stack: &Stack, seller: &FakeMember, title: &str, price: &str) -> u64 {
     submit(
         stack,

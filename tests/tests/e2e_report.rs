@@ -72,16 +72,6 @@ async fn report(url: &str, args: &[&str]) -> (i32, String) {
     )
 }
 
-fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: i64) -> u64 {
-    stack.slash(
-        from,
-        MEMBER_PERMISSIONS,
-        "pay",
-        json!([{"name": "member", "type": 6, "value": to.to_string()},
-               {"name": "amount", "type": 4, "value": amount}]),
-    )
-}
-
 fn rep(stack: &Stack, from: &FakeMember, to: u64) -> u64 {
     stack.slash(
         from,

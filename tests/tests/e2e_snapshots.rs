@@ -6,20 +6,9 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use studio_tests::FakeMember;
 
 /// Events after which the command service snapshots a guild, in these tests.
 const EVERY: &str = "3";
-
-fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: i64) -> u64 {
-    stack.slash(
-        from,
-        MEMBER_PERMISSIONS,
-        "pay",
-        json!([{"name": "member", "type": 6, "value": to.to_string()},
-               {"name": "amount", "type": 4, "value": amount}]),
-    )
-}
 
 /// What the member who paid was told.
 async fn told(stack: &Stack, id: u64) -> String {
@@ -67,20 +56,6 @@ async fn started(stack: &Stack) -> ((Service, Service, Service), (u64, Value)) {
     ((gateway, command, projector), (paid, d))
 }
 
-async fn verify(stack: &Stack) -> (bool, String) {
-    let out = tokio::process::Command::new(binary("projector"))
-        .args(["audit", "verify"])
-        .env("DATABASE_URL", &stack.database_url)
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .expect("run projector audit verify");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
 /// Restarts the command service (SIGKILL, then a new one) and waits until it owns the partition.
 async fn restart(stack: &Stack, old: Service) -> Service {
     old.kill().await;
@@ -119,7 +94,7 @@ async fn a_restarted_command_service_starts_from_the_snapshot_and_decides_as_the
     assert_eq!(shown_balance(&stack, &bob).await, 0);
     assert_eq!(shown_balance(&stack, &alice).await, 100);
 
-    let (sound, report) = verify(&stack).await;
+    let (sound, report) = audit(&stack, &["verify"]).await;
     assert!(sound, "{report}");
     assert!(
         report.contains("matches a fresh fold of the log"),
@@ -158,7 +133,7 @@ async fn a_snapshot_altered_in_the_database_is_found_by_the_audit_and_not_starte
         .execute(&stack.pool)
         .await
         .expect("alter the snapshot");
-    let (sound, report) = verify(&stack).await;
+    let (sound, report) = audit(&stack, &["verify"]).await;
     assert!(!sound, "{report}");
     assert!(report.contains("altered"), "{report}");
 
@@ -178,7 +153,7 @@ async fn a_snapshot_altered_in_the_database_is_found_by_the_audit_and_not_starte
         .execute(&stack.pool)
         .await
         .expect("recompute the hash");
-    let (sound, report) = verify(&stack).await;
+    let (sound, report) = audit(&stack, &["verify"]).await;
     assert!(!sound, "{report}");
     assert!(
         report.contains("differs from a fresh fold of the log"),

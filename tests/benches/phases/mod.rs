@@ -3,6 +3,7 @@
 pub mod cold;
 pub mod drain;
 pub mod messages;
+pub mod partitions;
 
 use crate::common::{GUILD, Stack};
 use std::time::{Duration, Instant};
@@ -14,6 +15,7 @@ pub const LIMIT: Duration = Duration::from_secs(600);
 /// since the last look (an index range): counting the whole log every few milliseconds would load
 /// Postgres more than the writer does.
 pub struct Durable {
+    guild: u64,
     pub seen: i64,
     /// The guild sequence counted up to.
     pub after: i64,
@@ -21,7 +23,16 @@ pub struct Durable {
 
 impl Durable {
     pub fn new() -> Self {
-        Self { seen: 0, after: 0 }
+        Self::of(GUILD)
+    }
+
+    /// Counts `guild`'s messages.
+    pub fn of(guild: u64) -> Self {
+        Self {
+            guild,
+            seen: 0,
+            after: 0,
+        }
     }
 
     /// Waits until at least `want` messages are durable; returns when they were seen.
@@ -32,7 +43,7 @@ impl Durable {
                 "SELECT count(*) FILTER (WHERE event_type = 'MessagePosted'), max(guild_seq)
                  FROM event_log WHERE guild_id = $1 AND guild_seq > $2",
             )
-            .bind(i64::try_from(GUILD).expect("a guild id"))
+            .bind(i64::try_from(self.guild).expect("a guild id"))
             .bind(self.after)
             .fetch_one(&stack.pool)
             .await

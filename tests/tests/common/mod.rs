@@ -203,6 +203,15 @@ impl Stack {
         nats_url: String,
         nats_users: Option<NatsUsers>,
     ) -> Stack {
+        Self::start_with_guilds(vec![guild], nats_url, nats_users).await
+    }
+
+    /// [`Stack::start_on`] with the local Discord serving `guilds`.
+    pub async fn start_with_guilds(
+        guilds: Vec<FakeGuild>,
+        nats_url: String,
+        nats_users: Option<NatsUsers>,
+    ) -> Stack {
         let admin_url = std::env::var("DATABASE_URL")
             .expect("DATABASE_URL must point at a Postgres server (scripts/test sets it up)");
         let id = uuid::Uuid::new_v4().simple().to_string();
@@ -228,7 +237,7 @@ impl Stack {
             .await
             .expect("migrations");
         let discord = FakeDiscord::start(FakeConfig {
-            guilds: vec![guild],
+            guilds,
             ..FakeConfig::default()
         })
         .await
@@ -723,6 +732,34 @@ pub async fn redeliver(
         .into_iter()
         .filter(|c| c.interaction_id == id)
         .collect()
+}
+
+/// `from` runs `/pay` to `to` for `amount` (a number, or anything a forger might send); returns the
+/// interaction id.
+pub fn pay(stack: &Stack, from: &FakeMember, to: u64, amount: impl serde::Serialize) -> u64 {
+    stack.slash(
+        from,
+        MEMBER_PERMISSIONS,
+        "pay",
+        serde_json::json!([{"name": "member", "type": 6, "value": to.to_string()},
+                           {"name": "amount", "type": 4, "value": amount}]),
+    )
+}
+
+/// Runs `projector audit` with `args` as an auditor would; its success and what it printed.
+pub async fn audit(stack: &Stack, args: &[&str]) -> (bool, String) {
+    let out = Command::new(binary("projector"))
+        .arg("audit")
+        .args(args)
+        .env("DATABASE_URL", &stack.database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .expect("run projector audit");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 /// An admin grants `member` credits; returns the interaction id.
