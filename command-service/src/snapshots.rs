@@ -19,18 +19,26 @@ pub async fn load(pool: &PgPool, guild: GuildId) -> Option<GuildState> {
             return None;
         }
     };
-    match snapshot::decode(&row.state, &row.state_hash) {
-        Ok(state) if state.guild == guild && state.last_seq == row.last_seq => {
-            info!(%guild, seq = row.last_seq, "guild state read from its snapshot");
+    // Decoding a large guild takes a while: off the runtime's threads.
+    let seq = row.last_seq;
+    let decoded =
+        tokio::task::spawn_blocking(move || snapshot::decode(&row.state, &row.state_hash)).await;
+    let Ok(decoded) = decoded else {
+        warn!(%guild, seq, "snapshot not decoded; folding the whole log");
+        return None;
+    };
+    match decoded {
+        Ok(state) if state.guild == guild && state.last_seq == seq => {
+            info!(%guild, seq, "guild state read from its snapshot");
             Some(state)
         }
         Ok(state) => {
-            warn!(%guild, seq = row.last_seq, holds = %state.guild, at = state.last_seq,
+            warn!(%guild, seq, holds = %state.guild, at = state.last_seq,
                   "snapshot holds another guild or position; folding the whole log");
             None
         }
         Err(err) => {
-            warn!(%guild, seq = row.last_seq, error = %err, "snapshot not used; folding the whole log");
+            warn!(%guild, seq, error = %err, "snapshot not used; folding the whole log");
             None
         }
     }
