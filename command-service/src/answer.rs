@@ -43,4 +43,6 @@ pub struct Answerer {
     pub metrics: Arc<Metrics>,
     /// Seals and opens listings' code (see `studio_schema::content`).
     pub sealer: studio_schema::content::Sealer,
+    /// How far the views reach, as the projector's notices say.
+    pub projected: crate::projected::Projected,
 }

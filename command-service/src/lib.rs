@@ -13,6 +13,7 @@ pub mod domain;
 pub mod intake;
 pub mod latency;
 pub mod outbox;
+pub mod projected;
 pub mod query;
 pub mod rules;
 pub mod snapshots;

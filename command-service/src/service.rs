@@ -127,7 +127,14 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
         application_id,
         metrics: Arc::new(Metrics::default()),
         sealer,
+        projected: crate::projected::Projected::default(),
     };
+    let following = tokio::spawn(
+        answerer
+            .projected
+            .clone()
+            .follow(client.clone(), subjects.projected_notice()),
+    );
     let partitions: Vec<u64> = match config.partition {
         Some(p) => vec![p],
         None => (0..subjects.partitions()).collect(),
@@ -171,6 +178,7 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     shutdown.await;
     let _ = stop.send(true);
     while owners.join_next().await.is_some() {}
+    following.abort();
     let m = &answerer.metrics;
     info!(
         effects_sent = m.effects_sent.load(Ordering::Relaxed),

@@ -5,6 +5,7 @@
 
 use crate::discord::custom_id::Period;
 use crate::discord::render::LEADERBOARD_PAGE;
+use crate::projected::Projected;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::time::Duration;
@@ -73,26 +74,52 @@ pub struct LeaderboardPage {
     pub total: i64,
 }
 
-/// Waits until the views of `guild` include its events up to `seq`, polling for at most `limit`.
-/// Returns whether they caught up.
+/// How long a waiter sleeps before reading the checkpoint again when no notice wakes it.
+const RECHECK: Duration = Duration::from_millis(15);
+
+/// Waits until the views of `guild` include its events up to `seq`, for at most `limit`. Returns
+/// whether they caught up. What the projector's notices said ([`Projected`]) is enough when it
+/// reaches `seq`; otherwise the checkpoint is read, and read again when a notice arrives or every
+/// [`RECHECK`].
 ///
 /// # Errors
 /// The database is unreachable.
 pub async fn wait_for(
     pool: &PgPool,
+    projected: &Projected,
     guild: GuildId,
     seq: i64,
     limit: Duration,
 ) -> Result<bool, sqlx::Error> {
     let deadline = tokio::time::Instant::now() + limit;
+    let mut read_at: Option<tokio::time::Instant> = None;
     loop {
-        if checkpoints::projected(pool, guild).await?.unwrap_or(0) >= seq {
+        // Made before looking, so a notice that arrives while the checkpoint is read still wakes.
+        let moved = projected.moved();
+        tokio::pin!(moved);
+        moved.as_mut().enable();
+        if projected.of(guild) >= seq {
             return Ok(true);
         }
-        if tokio::time::Instant::now() >= deadline {
+        let now = tokio::time::Instant::now();
+        if read_at.is_none_or(|at| now >= at + RECHECK) {
+            read_at = Some(now);
+            let read = checkpoints::projected(pool, guild).await?.unwrap_or(0);
+            projected.reached(guild, read);
+            if read >= seq {
+                return Ok(true);
+            }
+        }
+        let now = tokio::time::Instant::now();
+        if now >= deadline {
             return Ok(false);
         }
-        tokio::time::sleep(Duration::from_millis(15)).await;
+        let next_read = read_at.map_or(now, |at| at + RECHECK);
+        let _ = tokio::time::timeout(
+            next_read.min(deadline).saturating_duration_since(now),
+            moved,
+        )
+        .await;
     }
 }
 

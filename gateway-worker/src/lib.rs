@@ -12,6 +12,7 @@ pub mod dispatch;
 pub mod metrics;
 mod relay;
 pub mod resume;
+mod saver;
 
 pub use config::Config;
 pub use relay::{Error, run};

@@ -6,18 +6,18 @@ use crate::config::Config;
 use crate::connection::{Seen, Tracker};
 use crate::dispatch::{self, Frame};
 use crate::metrics::Counters;
+use crate::saver::Saver;
 use async_nats::jetstream::{self, context::PublishErrorKind, message::PublishMessage};
 use bytes::Bytes;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesOrdered;
 use secrecy::ExposeSecret;
-use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use studio_schema::sessions::{self, StoredSession};
 use studio_schema::subjects::Subjects;
 use tracing::{debug, error, info, warn};
@@ -27,8 +27,8 @@ use twilight_model::id::{Id, marker::GuildMarker};
 
 /// Publishes awaiting their JetStream ack at most.
 const MAX_IN_FLIGHT: usize = 1024;
-/// How often the session position is written while events flow.
-const SAVE_EVERY: Duration = Duration::from_millis(200);
+/// How long a stopping worker waits for its last position to be saved.
+const LAST_SAVE: Duration = Duration::from_secs(5);
 
 /// Why the worker stopped.
 #[derive(Debug, thiserror::Error)]
@@ -108,26 +108,18 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     let mut relay = Relay {
         js,
         subjects,
-        pool,
-        shard_id: config.shard,
         in_flight: FuturesOrdered::new(),
-        saved_at: Instant::now(),
-        dirty: false,
+        saver: Saver::start(pool, config.shard),
         counters,
         tracker: Tracker::default(),
     };
 
     tokio::pin!(shutdown);
-    // Positions reached while events flow are saved at most every SAVE_EVERY, and a quiet moment
-    // never leaves the last ones unsaved.
-    let mut tick = tokio::time::interval(SAVE_EVERY);
     let result = loop {
         tokio::select! {
             () = &mut shutdown => break Ok(()),
-            _ = tick.tick() => relay.save_if_due(current.as_ref(), false).await,
             Some(done) = relay.in_flight.next(), if !relay.in_flight.is_empty() => {
                 relay.published(&mut current, done);
-                relay.save_if_due(current.as_ref(), false).await;
             }
             frame = shard.next(), if relay.in_flight.len() < MAX_IN_FLIGHT => match frame {
                 Some(Ok(Message::Text(json))) => {
@@ -157,7 +149,9 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
     while let Some(done) = relay.in_flight.next().await {
         relay.published(&mut current, done);
     }
-    relay.save_if_due(current.as_ref(), true).await;
+    if let Some(session) = &current {
+        relay.saver.flush(session, LAST_SAVE).await;
+    }
     info!("gateway worker stopped; session kept for resume");
     result
 }
@@ -165,12 +159,10 @@ pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(
 struct Relay {
     js: jetstream::Context,
     subjects: Subjects,
-    pool: PgPool,
-    shard_id: u32,
     /// Each dispatch in order, resolving to its (session, sequence) once safely published.
     in_flight: FuturesOrdered<BoxFuture<'static, (String, u64)>>,
-    saved_at: Instant,
-    dirty: bool,
+    /// Writes the session's position from a task of its own.
+    saver: Saver,
     /// What `/metrics` shows, and the connection as the shard's messages tell it.
     counters: Arc<Counters>,
     tracker: Tracker,
@@ -295,35 +287,13 @@ impl Relay {
             && s.session_id == session
         {
             s.sequence = s.sequence.max(seq);
-            self.dirty = true;
+            self.saver.want(s);
         }
     }
 
-    /// Saves `session` now, retrying until Postgres takes it: a new session must not be lost.
+    /// Saves a new session now: a new session must not be lost.
     async fn save_now(&mut self, session: &StoredSession) {
-        let mut delay = Duration::from_millis(100);
-        while let Err(err) = sessions::save(&self.pool, self.shard_id, session).await {
-            warn!(error = %err, "new session not saved; retrying");
-            tokio::time::sleep(delay).await;
-            delay = (delay * 2).min(Duration::from_secs(5));
-        }
-        // Any unsaved position belonged to the replaced session.
-        self.dirty = false;
-        self.saved_at = Instant::now();
-    }
-
-    async fn save_if_due(&mut self, current: Option<&StoredSession>, force: bool) {
-        let Some(session) = current else { return };
-        if !self.dirty || (!force && self.saved_at.elapsed() < SAVE_EVERY) {
-            return;
-        }
-        match sessions::save(&self.pool, self.shard_id, session).await {
-            Ok(()) => {
-                self.dirty = false;
-                self.saved_at = Instant::now();
-            }
-            Err(err) => warn!(error = %err, "session position not saved; will retry"),
-        }
+        self.saver.save_now(session).await;
     }
 }
 

@@ -8,6 +8,9 @@ use futures_util::StreamExt;
 use sqlx::PgPool;
 use std::future::Future;
 use std::sync::atomic::Ordering;
+use studio_schema::GuildId;
+use studio_schema::notice::SeqNotice;
+use studio_schema::subjects::Subjects;
 use studio_schema::views::SCHEMA;
 use tracing::{debug, info, warn};
 
@@ -37,6 +40,24 @@ pub async fn step(pool: &PgPool, config: &Config) -> Result<Applied, Error> {
     let applied = store::apply_next(&mut tx, config.batch, config.crash_mid_batch).await?;
     tx.commit().await?;
     Ok(applied)
+}
+
+/// Tells the command services how far each guild's views now reach, so an answer waiting for them
+/// goes at once; a lost notice only makes it read the checkpoint.
+async fn tell_projected(client: &async_nats::Client, subjects: &Subjects, applied: &Applied) {
+    for (guild, last_seq) in &applied.guilds {
+        let notice = SeqNotice {
+            guild_id: GuildId(*guild),
+            last_seq: *last_seq,
+        };
+        if let Ok(body) = serde_json::to_vec(&notice)
+            && let Err(err) = client
+                .publish(subjects.projected_notice(), body.into())
+                .await
+        {
+            warn!(error = %err, "projected notice not published");
+        }
+    }
 }
 
 /// Tails the log until `shutdown` completes.
@@ -93,6 +114,7 @@ pub async fn run(
                         .events_applied
                         .fetch_add(applied.events as u64, Ordering::Relaxed);
                     debug!(events = applied.events, "batch applied");
+                    tell_projected(&client, &subjects, &applied).await;
                 }
                 Err(err) => {
                     config

@@ -30,6 +30,12 @@ mod report;
 use common::{Stack, member};
 use report::Row;
 
+/// Whether phase `name` runs: all of them unless `BENCH_ONLY` names some (comma-separated: `raw`,
+/// `messages`, `drain`, `partitions`, `cold`), for looking at one while changing it.
+fn runs(name: &str) -> bool {
+    std::env::var("BENCH_ONLY").map_or(true, |only| only.split(',').any(|p| p.trim() == name))
+}
+
 pub fn arg(name: &str, default: i64) -> i64 {
     std::env::var(name)
         .ok()
@@ -43,6 +49,31 @@ async fn main() {
     let mut rows = Vec::new();
 
     // 0. The raw primitives, on a stack of their own.
+    let (mut publish, mut consume) = (f64::NAN, f64::NAN);
+    if runs("raw") {
+        (publish, consume) = raw_primitives(raw_messages, &mut rows).await;
+    }
+    let members: Vec<_> = (0..200)
+        .map(|i| member(10_000 + i, &format!("m{i}"), 90))
+        .collect();
+    if runs("messages") {
+        rows.extend(phases::messages::run(&members, publish).await);
+    }
+    if runs("drain") {
+        rows.extend(phases::drain::run(&members, consume).await);
+    }
+    if runs("partitions") {
+        rows.extend(phases::partitions::run(&members).await);
+    }
+    if runs("cold") {
+        rows.extend(phases::cold::run().await);
+    }
+    report::print(&rows);
+}
+
+/// JetStream's pipelined publish and pull consume, and Postgres COPY; returns publish and consume
+/// rates, which later rows are compared with.
+async fn raw_primitives(raw_messages: usize, rows: &mut Vec<Row>) -> (f64, f64) {
     let stack = Stack::start(vec![]).await;
     let subjects = studio_schema::subjects::Subjects::new(&format!("{}raw", stack.prefix), 1);
     let (publish, consume) = raw::jetstream(
@@ -65,13 +96,5 @@ async fn main() {
         "rows/s",
     ));
     stack.finish().await;
-
-    let members: Vec<_> = (0..200)
-        .map(|i| member(10_000 + i, &format!("m{i}"), 90))
-        .collect();
-    rows.extend(phases::messages::run(&members, publish).await);
-    rows.extend(phases::drain::run(&members, consume).await);
-    rows.extend(phases::partitions::run(&members).await);
-    rows.extend(phases::cold::run().await);
-    report::print(&rows);
+    (publish, consume)
 }

@@ -30,6 +30,12 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => {
+                    // Each dispatch goes out as it is made, as Discord's gateway sends it: with
+                    // Nagle's algorithm a dispatch written while the one before is unacknowledged
+                    // waits for the client's delayed ACK (up to 40 ms on Linux).
+                    if let Err(error) = stream.set_nodelay(true) {
+                        tracing::warn!(%error, "local Discord: TCP_NODELAY not set");
+                    }
                     tokio::spawn(connection(stream, Arc::clone(&inner), shutdown.clone()));
                 }
                 Err(error) => {

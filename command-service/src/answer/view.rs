@@ -37,7 +37,7 @@ impl Answerer {
         query: &Query,
     ) -> Result<InteractionResponse, sqlx::Error> {
         let pool = &self.pool;
-        let caught_up = views::wait_for(pool, guild, head, VIEW_WAIT).await?;
+        let caught_up = views::wait_for(pool, &self.projected, guild, head, VIEW_WAIT).await?;
         if !caught_up {
             debug!(%guild, head, "views still catching up; answering with what they have");
         }

@@ -14,6 +14,7 @@ use crate::{
     records::RecordedRequest,
     state::{Inner, record},
 };
+use axum::serve::ListenerExt;
 use axum::{
     Router,
     body::Bytes,
@@ -164,6 +165,12 @@ pub(crate) async fn serve(
     let stop = async move {
         let _ = shutdown.changed().await;
     };
+    // Answers go out as they are written (no Nagle delay), as Discord's API sends them.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "local Discord: TCP_NODELAY not set");
+        }
+    });
     if let Err(error) = axum::serve(listener, app)
         .with_graceful_shutdown(stop)
         .await
