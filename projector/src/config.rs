@@ -11,6 +11,11 @@ pub struct Config {
     pub poll: Duration,
     /// `STUDIO_PROJECTOR_BATCH`: events per transaction (default 1000).
     pub batch: i64,
+    /// `STUDIO_REPLAY_BATCH`: events a rebuild reads at a time (default 50 000).
+    pub replay_batch: i64,
+    /// `STUDIO_REPLAY_FLUSH_ROWS`: view rows a rebuild holds in memory before writing them (default
+    /// 2 000 000, about 400 MB at most; fewer rows, less memory, more writes).
+    pub replay_flush_rows: usize,
     /// `STUDIO_FAILPOINT=crash-mid-batch`: crash inside a batch, before its commit (recovery tests only).
     pub crash_mid_batch: bool,
     /// `STUDIO_METRICS_ADDR`: where `/metrics`, `/healthz` and `/readyz` are served by the running
@@ -38,6 +43,8 @@ impl Config {
                 config::parsed("STUDIO_PROJECTOR_POLL_MS", 1000u64)?.max(10),
             ),
             batch: config::parsed("STUDIO_PROJECTOR_BATCH", 1000i64)?.clamp(1, 100_000),
+            replay_batch: config::parsed("STUDIO_REPLAY_BATCH", 50_000i64)?.clamp(1, 1_000_000),
+            replay_flush_rows: config::parsed("STUDIO_REPLAY_FLUSH_ROWS", 2_000_000usize)?.max(1),
             crash_mid_batch: config::optional("STUDIO_FAILPOINT")
                 .is_some_and(|f| f == "crash-mid-batch"),
             metrics_addr: config::metrics_addr()?,

@@ -9,6 +9,7 @@
 //! ([`fold`]), so a replay from the first event gives byte-identical views.
 
 pub mod audit;
+pub mod carry;
 pub mod config;
 pub mod ddl;
 pub mod export;
@@ -45,6 +46,8 @@ pub enum Error {
     Web(std::net::SocketAddr, std::io::Error),
     #[error("{0}")]
     Usage(String),
+    #[error("a rebuild's fold stopped: {0}")]
+    Internal(String),
 }
 
 /// Connects to Postgres and runs the log's migrations.

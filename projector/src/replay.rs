@@ -4,24 +4,24 @@
 //! Its own statements drop and rename schemas by name, built with `format!`: sqlx cannot check
 //! them at compile time, so they run unchecked.
 
+use crate::carry::Carried;
 use crate::config::Config;
 use crate::metrics::Counters;
 use crate::{Error, ddl, store};
 use indicatif::{ProgressBar, ProgressStyle};
+use sqlx::Connection;
 use sqlx::PgPool;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
-use studio_schema::log::{self, GlobalCursor};
+use studio_schema::log::{self, GlobalCursor, ReadError, RecordedEvent};
 use studio_schema::views::SCHEMA;
+use tokio::sync::mpsc;
 use tracing::info;
 
 /// Where replays build.
 const BUILD_SCHEMA: &str = "views_replay";
-/// Events per transaction while rebuilding. A batch's cost is mostly its rows (each member, account
-/// or listing it touches is loaded and written once per batch), not its events: on the benchmark's
-/// log (1 000 000 events over 5 000 members) 5 000 gave 33 k events/s, 20 000 gave 58 k/s and
-/// 50 000 gave 93 k/s (`scripts/bench core`).
-const REPLAY_BATCH: i64 = 50_000;
+/// Batches read ahead of the fold, at most.
+const READ_AHEAD: usize = 2;
 
 /// What a replay did.
 #[derive(Clone, Copy, Debug)]
@@ -72,6 +72,83 @@ impl Drop for Progress<'_> {
     }
 }
 
+/// Folds the log into the build schema: a task of its own reads the log ahead (decoding each
+/// event) while the batch before is folded, and the fold is carried in memory across batches
+/// ([`Carried`]). Returns the events folded.
+async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Result<u64, Error> {
+    // Its own connection, closed when done: it is pointed at the build schema.
+    let mut conn = pool.acquire().await?.detach();
+    sqlx::query(&format!(
+        "SET search_path TO {}, public",
+        ddl::quote(BUILD_SCHEMA)
+    ))
+    .execute(&mut conn)
+    .await?;
+    let mut carried = Carried::start(&mut conn, config.replay_flush_rows).await?;
+    let (batches, mut read) = mpsc::channel(READ_AHEAD);
+    let reader = tokio::spawn(read_log(
+        pool.clone(),
+        carried.cursor(),
+        config.replay_batch,
+        batches,
+    ));
+    let mut events = 0u64;
+    while let Some(batch) = read.recv().await {
+        let (cursor, batch) = batch?;
+        carried.prepare(&mut conn, &batch).await?;
+        // Pure and CPU-bound: off the runtime's threads, so the reader keeps reading meanwhile.
+        carried = tokio::task::spawn_blocking(move || {
+            carried.fold(&batch, cursor);
+            carried
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))?;
+        if carried.full() {
+            let mut tx = conn.begin().await?;
+            store::lock(&mut tx).await?;
+            let n = carried.flush(&mut tx).await?;
+            tx.commit().await?;
+            events += n as u64;
+            progress.add(n as u64);
+        }
+    }
+    reader.abort();
+    let mut tx = conn.begin().await?;
+    store::lock(&mut tx).await?;
+    let n = carried.flush(&mut tx).await?;
+    tx.commit().await?;
+    events += n as u64;
+    progress.add(n as u64);
+    Ok(events)
+}
+
+/// Reads the log from just after `after` in batches of `limit`, in commit order, into
+/// `batches`, until it is read to its end (or reading fails: the error goes in last).
+async fn read_log(
+    pool: PgPool,
+    mut after: GlobalCursor,
+    limit: i64,
+    batches: mpsc::Sender<Result<(GlobalCursor, Vec<RecordedEvent>), ReadError>>,
+) {
+    loop {
+        let read = log::read_global(&pool, after, limit).await;
+        let batch = match read {
+            Ok(rows) => {
+                let Some((last, _)) = rows.last() else {
+                    return;
+                };
+                after = *last;
+                Ok((after, rows.into_iter().map(|(_, e)| e).collect()))
+            }
+            Err(err) => Err(err),
+        };
+        let failed = batch.is_err();
+        if batches.send(batch).await.is_err() || failed {
+            return;
+        }
+    }
+}
+
 /// Rebuilds the views from the first event and swaps them in.
 ///
 /// # Errors
@@ -95,25 +172,15 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
         u64::try_from(total).unwrap_or(0),
         progress,
     );
-    let mut events = 0u64;
-    loop {
-        let mut tx = pool.begin().await?;
-        store::use_schema(&mut tx, BUILD_SCHEMA).await?;
-        let applied = store::apply_next(&mut tx, REPLAY_BATCH, false).await?;
-        tx.commit().await?;
-        if applied.events == 0 {
-            break;
-        }
-        events += applied.events as u64;
-        progress.add(applied.events as u64);
-    }
+    let mut events = fold_log(pool, config, &progress).await?;
 
     // Catch up with what was appended meanwhile and swap, holding the projector lock so the live
     // tail pauses for the swap and continues on the new views from their checkpoint.
     let mut tx = pool.begin().await?;
     store::use_schema(&mut tx, BUILD_SCHEMA).await?;
     loop {
-        let applied = store::apply_next(&mut tx, REPLAY_BATCH, config.crash_mid_batch).await?;
+        let applied =
+            store::apply_next(&mut tx, config.replay_batch, config.crash_mid_batch).await?;
         if applied.events == 0 {
             break;
         }

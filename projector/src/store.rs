@@ -163,7 +163,8 @@ fn found<K: Ord, V>(slots: &mut BTreeMap<K, Option<V>>, rows: Vec<(K, V)>) {
     }
 }
 
-async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
+/// Writes `rows` back to the views of the transaction's schema.
+pub(crate) async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
     members::write(conn, &present(&rows.members)).await?;
     members::write_weekly(conn, &all(&rows.weekly)).await?;
     members::write_monthly(conn, &all(&rows.monthly)).await?;

@@ -73,6 +73,8 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
             },
             poll: std::time::Duration::from_millis(10),
             batch: 100,
+            replay_batch: 50_000,
+            replay_flush_rows: 2_000_000,
             crash_mid_batch: false,
             metrics_addr: None,
             counters: std::sync::Arc::default(),

@@ -21,6 +21,8 @@ fn config(database_url: String, batch: i64) -> Config {
         },
         poll: Duration::from_millis(10),
         batch,
+        replay_batch: 50_000,
+        replay_flush_rows: 2_000_000,
         crash_mid_batch: false,
         metrics_addr: None,
         counters: std::sync::Arc::default(),
@@ -121,9 +123,20 @@ async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() 
         catch_up(&pool, &one_by_one).await;
         let live = digest(&pool).await;
 
-        replay::replay(&pool, &config(url, 5_000), false)
+        replay::replay(&pool, &config(url.clone(), 5_000), false)
             .await
             .expect("replay");
+        catch_up(&pool, &one_by_one).await;
+        assert_eq!(digest(&pool).await, live);
+
+        // A rebuild that reads 2 events at a time and writes its rows whenever it holds 5 loads
+        // back, batch after batch, what it wrote before: the same views.
+        let small = Config {
+            replay_batch: 2,
+            replay_flush_rows: 5,
+            ..config(url, 5_000)
+        };
+        replay::replay(&pool, &small, false).await.expect("replay");
         catch_up(&pool, &one_by_one).await;
         assert_eq!(digest(&pool).await, live);
 

@@ -1,0 +1,184 @@
+//! A rebuild's fold, carried across batches: the rows stay in memory from batch to batch and are
+//! written once, when they grow past a limit (`STUDIO_REPLAY_FLUSH_ROWS`) or the log is read to its end, instead of being
+//! loaded and written back every batch.
+//!
+//! A member touched by every batch of a 100 000-member guild was loaded and written once per
+//! batch; carried, it is written once per flush. The fold is the live tail's ([`crate::fold`]):
+//! rows a batch names that are not held yet are loaded from what earlier flushes wrote (nothing,
+//! before the first), exactly as [`crate::store::apply_next`] loads them.
+
+use crate::fold::{self, Keys, Rows};
+use crate::store;
+use sqlx::PgConnection;
+use std::collections::BTreeMap;
+use studio_schema::log::{GlobalCursor, RecordedEvent};
+use studio_views::checkpoints::{self, Checkpoint};
+
+/// Rows folded and not yet written, with the position they fold to.
+#[derive(Debug, Default)]
+pub struct Carried {
+    rows: Rows,
+    /// Whether earlier flushes wrote rows a batch may need to load.
+    flushed: bool,
+    /// The last event folded, and how many events the views hold with those folded.
+    cursor: Option<GlobalCursor>,
+    events: i64,
+    /// The checkpoint the fold started from.
+    start: GlobalCursor,
+    /// Events folded since the last flush.
+    pending: usize,
+    /// Rows held at most before they are written.
+    flush_rows: usize,
+}
+
+impl Carried {
+    /// Starts from the views' checkpoint (a fresh build schema's is the log's beginning), holding at
+    /// most `flush_rows` rows.
+    ///
+    /// # Errors
+    /// The views are unavailable.
+    pub async fn start(conn: &mut PgConnection, flush_rows: usize) -> Result<Self, sqlx::Error> {
+        let checkpoint = checkpoints::read(conn).await?;
+        Ok(Self {
+            flushed: checkpoint.events > 0,
+            events: checkpoint.events,
+            start: checkpoint.cursor,
+            flush_rows,
+            ..Self::default()
+        })
+    }
+
+    /// The last event the views hold, folded or written.
+    #[must_use]
+    pub fn cursor(&self) -> GlobalCursor {
+        self.cursor.unwrap_or(self.start)
+    }
+
+    /// Takes in the rows `batch` names that are not held yet, so [`Self::fold`] can apply it.
+    ///
+    /// # Errors
+    /// The views are unavailable.
+    pub async fn prepare(
+        &mut self,
+        conn: &mut PgConnection,
+        batch: &[RecordedEvent],
+    ) -> Result<(), sqlx::Error> {
+        let missing = missing(&fold::keys(batch), &self.rows);
+        let mut loaded = if self.flushed {
+            store::load(conn, &missing).await?
+        } else {
+            Rows::absent(&missing)
+        };
+        take_in(&mut self.rows, &mut loaded);
+        Ok(())
+    }
+
+    /// Folds `batch` (after [`Self::prepare`]), which ends at `cursor`. Pure: a rebuild runs it off
+    /// the runtime's threads.
+    pub fn fold(&mut self, batch: &[RecordedEvent], cursor: GlobalCursor) {
+        for e in batch {
+            fold::apply(&mut self.rows, e);
+        }
+        self.cursor = Some(cursor);
+        self.events += i64::try_from(batch.len()).unwrap_or(0);
+        self.pending += batch.len();
+    }
+
+    /// Whether the rows held should be written before more are folded.
+    #[must_use]
+    pub fn full(&self) -> bool {
+        held(&self.rows) >= self.flush_rows
+    }
+
+    /// Writes the rows held and the checkpoint of the last event folded, in `conn`'s transaction,
+    /// and starts holding afresh. Returns the events the write covers.
+    ///
+    /// # Errors
+    /// The views are unavailable.
+    pub async fn flush(&mut self, conn: &mut PgConnection) -> Result<usize, sqlx::Error> {
+        let Some(cursor) = self.cursor else {
+            return Ok(0);
+        };
+        store::write(conn, &self.rows).await?;
+        checkpoints::advance(
+            conn,
+            Checkpoint {
+                cursor,
+                events: self.events,
+            },
+        )
+        .await?;
+        self.rows = Rows::default();
+        self.flushed = true;
+        Ok(std::mem::take(&mut self.pending))
+    }
+}
+
+/// The keys of `keys` whose rows `rows` does not hold.
+fn missing(keys: &Keys, rows: &Rows) -> Keys {
+    fn not_in<K: Ord + Clone, V>(keys: &[K], held: &BTreeMap<K, V>) -> Vec<K> {
+        keys.iter()
+            .filter(|k| !held.contains_key(k))
+            .cloned()
+            .collect()
+    }
+    Keys {
+        members: not_in(&keys.members, &rows.members),
+        weekly: not_in(&keys.weekly, &rows.weekly),
+        monthly: not_in(&keys.monthly, &rows.monthly),
+        seasons: not_in(&keys.seasons, &rows.seasons),
+        accounts: not_in(&keys.accounts, &rows.accounts),
+        listings: not_in(&keys.listings, &rows.listings),
+        purchases: not_in(&keys.purchases, &rows.purchases),
+        reviews: not_in(&keys.reviews, &rows.reviews),
+        commissions: not_in(&keys.commissions, &rows.commissions),
+        tournaments: not_in(&keys.tournaments, &rows.tournaments),
+        teams: not_in(&keys.teams, &rows.teams),
+        profiles: not_in(&keys.profiles, &rows.profiles),
+        quests: not_in(&keys.quests, &rows.quests),
+        settings: not_in(&keys.settings, &rows.settings),
+    }
+}
+
+/// Moves the rows loaded for missing keys into the rows held (their keys are not held: no row
+/// folded so far is replaced).
+fn take_in(rows: &mut Rows, loaded: &mut Rows) {
+    rows.members.append(&mut loaded.members);
+    rows.weekly.append(&mut loaded.weekly);
+    rows.monthly.append(&mut loaded.monthly);
+    rows.seasons.append(&mut loaded.seasons);
+    rows.accounts.append(&mut loaded.accounts);
+    rows.listings.append(&mut loaded.listings);
+    rows.purchases.append(&mut loaded.purchases);
+    rows.reviews.append(&mut loaded.reviews);
+    rows.commissions.append(&mut loaded.commissions);
+    rows.tournaments.append(&mut loaded.tournaments);
+    rows.teams.append(&mut loaded.teams);
+    rows.profiles.append(&mut loaded.profiles);
+    rows.quests.append(&mut loaded.quests);
+    rows.settings.append(&mut loaded.settings);
+}
+
+/// How many rows are held.
+fn held(rows: &Rows) -> usize {
+    rows.members.len()
+        + rows.weekly.len()
+        + rows.monthly.len()
+        + rows.seasonal.len()
+        + rows.seasons.len()
+        + rows.started.len()
+        + rows.adjustments.len()
+        + rows.accounts.len()
+        + rows.postings.len()
+        + rows.listings.len()
+        + rows.versions.len()
+        + rows.purchases.len()
+        + rows.reviews.len()
+        + rows.commissions.len()
+        + rows.tournaments.len()
+        + rows.profiles.len()
+        + rows.quests.len()
+        + rows.settings.len()
+        + rows.teams.len()
+        + rows.team_members.len()
+}
