@@ -104,22 +104,26 @@ async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Re
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
         if carried.full() {
-            let mut tx = conn.begin().await?;
-            store::lock(&mut tx).await?;
-            let n = carried.flush(&mut tx).await?;
-            tx.commit().await?;
-            events += n as u64;
-            progress.add(n as u64);
+            events += flush(&mut conn, &mut carried, progress).await?;
         }
     }
     reader.abort();
+    events += flush(&mut conn, &mut carried, progress).await?;
+    Ok(events)
+}
+
+/// Writes what `carried` holds in a transaction of its own; returns the events it covers.
+async fn flush(
+    conn: &mut sqlx::PgConnection,
+    carried: &mut Carried,
+    progress: &Progress<'_>,
+) -> Result<u64, Error> {
     let mut tx = conn.begin().await?;
     store::lock(&mut tx).await?;
-    let n = carried.flush(&mut tx).await?;
+    let n = carried.flush(&mut tx).await? as u64;
     tx.commit().await?;
-    events += n as u64;
-    progress.add(n as u64);
-    Ok(events)
+    progress.add(n);
+    Ok(n)
 }
 
 /// Reads the log from just after `after` in batches of `limit`, in commit order, into
