@@ -140,6 +140,50 @@ async fn a_forged_interaction_published_with_the_wrong_nats_credentials_is_refus
     let stored_before = stored_on(&stack, &subject).await;
     assert_eq!(stored_before, 1, "the /profile dispatch");
 
+    // The projector tells the command services how far its views reach (answers wait for it): the
+    // notice after alice's message reaches the command service's user.
+    let projected = format!("{}.studio.views.projected", stack.prefix);
+    let listener = stack.nats_as("command-service").await;
+    let mut heard = listener
+        .subscribe(projected.clone())
+        .await
+        .expect("the command service may listen");
+    listener.flush().await.expect("flush");
+    stack.say(&alice, "Has anyone tried the new shader graph tools yet?");
+    let notice = tokio::time::timeout(PATIENCE, heard.next())
+        .await
+        .expect("no projector notice reached the command service")
+        .expect("the subscription");
+    let notice: serde_json::Value = serde_json::from_slice(&notice.payload).expect("a notice");
+    assert_eq!(notice["guild_id"], json!(GUILD as i64), "{notice}");
+    // No other service may publish one: a forged notice would let an answer read views that do not
+    // hold the guild's latest events yet.
+    for user in ["gateway-worker", "command-service"] {
+        let password = users.password(user).expect("a Studio user");
+        let (client, refusals) = connect(&stack.nats_url, Some((user, password)))
+            .await
+            .expect("a valid user connects");
+        client
+            .publish(projected.clone(), "{}".into())
+            .await
+            .expect("sent");
+        client.flush().await.expect("flush");
+        let violation = format!("Permissions Violation for Publish to \"{projected}\"");
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while !refusals
+            .lock()
+            .expect("refusals")
+            .iter()
+            .any(|e| e.contains(&violation))
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{user} published a projector notice unrefused"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     // No anonymous user, and a wrong password is no user either: refused when connecting.
     for (who, user) in [
         ("anonymous", None),
