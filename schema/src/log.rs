@@ -60,6 +60,10 @@ pub enum AppendError {
     Database(#[source] sqlx::Error),
 }
 
+/// A payload as Postgres sends it, decoded straight into its event by [`Event::decode_text`]
+/// (select it as `payload AS "payload: StoredPayload"`).
+type StoredPayload = sqlx::types::Json<Box<serde_json::value::RawValue>>;
+
 /// Builds a [`RecordedEvent`] from a row of any query selecting the log's columns.
 macro_rules! recorded {
     ($r:ident) => {
@@ -68,7 +72,7 @@ macro_rules! recorded {
             guild_id: GuildId($r.guild_id),
             guild_seq: $r.guild_seq,
             event_id: $r.event_id,
-            event: Event::decode(&$r.event_type, $r.schema_version, $r.payload)?,
+            event: Event::decode_text(&$r.event_type, $r.schema_version, $r.payload.0.get())?,
             actor_id: $r.actor_id.map(UserId),
             causation_id: $r.causation_id,
             occurred_at: $r.occurred_at,
@@ -291,10 +295,10 @@ pub async fn read_guild(
     limit: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
-                actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log WHERE guild_id = $1 AND guild_seq > $2
-         ORDER BY guild_seq LIMIT $3",
+         ORDER BY guild_seq LIMIT $3"#,
         guild.0,
         after_seq,
         limit
@@ -315,13 +319,13 @@ pub async fn action_at(
     seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
-                actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log
          WHERE guild_id = $1
            AND causation_id = (SELECT causation_id FROM event_log
                                WHERE guild_id = $1 AND guild_seq = $2)
-         ORDER BY guild_seq",
+         ORDER BY guild_seq"#,
         guild.0,
         seq
     )
@@ -340,10 +344,10 @@ pub async fn action_of(
     causation_id: &str,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
-                actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log WHERE guild_id = $1 AND causation_id = $2
-         ORDER BY guild_seq",
+         ORDER BY guild_seq"#,
         guild.0,
         causation_id
     )
@@ -363,11 +367,11 @@ pub async fn settings_changes_before(
     before_seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        "SELECT position, guild_id, guild_seq, event_id, event_type, schema_version, payload,
-                actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log
          WHERE guild_id = $1 AND event_type = 'GuildSettingsChanged' AND guild_seq < $2
-         ORDER BY guild_seq",
+         ORDER BY guild_seq"#,
         guild.0,
         before_seq
     )
@@ -400,8 +404,8 @@ pub async fn read_global<'e>(
 ) -> Result<Vec<(GlobalCursor, RecordedEvent)>, ReadError> {
     let rows = sqlx::query!(
         r#"SELECT tx_id::text::bigint AS "tx_id!", position, guild_id, guild_seq, event_id,
-                  event_type, schema_version, payload, actor_id, causation_id, occurred_at,
-                  recorded_at
+                  event_type, schema_version, payload AS "payload: StoredPayload", actor_id,
+                  causation_id, occurred_at, recorded_at
            FROM event_log
            WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
              AND (tx_id, position) > ($1::bigint::text::xid8, $2)
