@@ -126,29 +126,44 @@ async fn flush(
     Ok(n)
 }
 
+/// A batch of the log, decoded, with the position after it.
+type Batch = Result<(GlobalCursor, Vec<RecordedEvent>), Error>;
+
 /// Reads the log from just after `after` in batches of `limit`, in commit order, into
-/// `batches`, until it is read to its end (or reading fails: the error goes in last).
-async fn read_log(
-    pool: PgPool,
-    mut after: GlobalCursor,
-    limit: i64,
-    batches: mpsc::Sender<Result<(GlobalCursor, Vec<RecordedEvent>), ReadError>>,
-) {
+/// `batches`, until it is read to its end (or reading fails: the error goes in last). Each batch is
+/// decoded on a thread of its own while the next is fetched; batches still go out in order.
+async fn read_log(pool: PgPool, mut after: GlobalCursor, limit: i64, batches: mpsc::Sender<Batch>) {
+    let mut decoding: Option<tokio::task::JoinHandle<Batch>> = None;
     loop {
-        let read = log::read_global(&pool, after, limit).await;
-        let batch = match read {
+        let fetched = log::fetch_global(&pool, after, limit).await;
+        if let Some(previous) = decoding.take() {
+            let decoded = previous
+                .await
+                .unwrap_or_else(|e| Err(Error::Internal(e.to_string())));
+            let failed = decoded.is_err();
+            if batches.send(decoded).await.is_err() || failed {
+                return;
+            }
+        }
+        match fetched {
             Ok(rows) => {
-                let Some((last, _)) = rows.last() else {
+                let Some(last) = rows.last() else {
                     return;
                 };
-                after = *last;
-                Ok((after, rows.into_iter().map(|(_, e)| e).collect()))
+                after = last.cursor();
+                let cursor = after;
+                decoding = Some(tokio::task::spawn_blocking(move || {
+                    let events = rows
+                        .into_iter()
+                        .map(|row| row.decode().map(|(_, event)| event))
+                        .collect::<Result<Vec<_>, ReadError>>()?;
+                    Ok((cursor, events))
+                }));
             }
-            Err(err) => Err(err),
-        };
-        let failed = batch.is_err();
-        if batches.send(batch).await.is_err() || failed {
-            return;
+            Err(err) => {
+                let _ = batches.send(Err(err.into())).await;
+                return;
+            }
         }
     }
 }

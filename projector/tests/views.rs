@@ -302,3 +302,35 @@ async fn views_of_an_older_layout_are_rebuilt_when_the_projector_starts() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_replay_that_meets_an_event_it_cannot_read_stops_there_and_leaves_the_live_views() {
+    common::with_scratch(|pool, url| async move {
+        scenario(&pool).await;
+        tail::ensure_views(&pool).await.expect("views");
+        catch_up(&pool, &config(url.clone(), 1)).await;
+        let live = digest(&pool).await;
+        // An event no version of Studio wrote, then more events behind it: the reader has
+        // batches after it in flight when it fails.
+        sqlx::query(
+            "INSERT INTO event_log (guild_id, guild_seq, event_id, event_type, schema_version,
+                                    payload, causation_id, occurred_at)
+             VALUES (7, 1, gen_random_uuid(), 'Nope', 1, '{\"type\": \"Nope\"}', 'forged', now())",
+        )
+        .execute(&pool)
+        .await
+        .expect("insert");
+        append(&pool, 8, (1..=9).map(|id| message(2, id)).collect()).await;
+
+        let small = Config {
+            replay_batch: 2,
+            ..config(url, 5_000)
+        };
+        let err = replay::replay(&pool, &small, false)
+            .await
+            .expect_err("a replay over an unreadable event fails");
+        assert!(err.to_string().contains("Nope"), "{err}");
+        assert_eq!(digest(&pool).await, live, "the live views are untouched");
+    })
+    .await;
+}

@@ -387,6 +387,50 @@ pub struct GlobalCursor {
     pub position: i64,
 }
 
+/// A row of the log as [`fetch_global`] reads it: its payload not decoded yet, so a reader can
+/// decode one batch while it fetches the next.
+#[derive(Debug)]
+pub struct StoredEvent {
+    tx_id: i64,
+    position: i64,
+    guild_id: i64,
+    guild_seq: i64,
+    event_id: Uuid,
+    event_type: String,
+    schema_version: i32,
+    payload: StoredPayload,
+    actor_id: Option<i64>,
+    causation_id: String,
+    occurred_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
+}
+
+impl StoredEvent {
+    /// Its place in the commit order.
+    #[must_use]
+    pub fn cursor(&self) -> GlobalCursor {
+        GlobalCursor {
+            tx_id: self.tx_id,
+            position: self.position,
+        }
+    }
+
+    /// The event, with its place in the commit order.
+    ///
+    /// # Errors
+    /// The payload does not match any known version of its type.
+    pub fn decode(self) -> Result<(GlobalCursor, RecordedEvent), ReadError> {
+        let r = self;
+        Ok((
+            GlobalCursor {
+                tx_id: r.tx_id,
+                position: r.position,
+            },
+            recorded!(r),
+        ))
+    }
+}
+
 /// Events of all guilds after `after`, in commit order, at most `limit`.
 ///
 /// Reads only events of transactions older than the oldest transaction still in flight, ordered by
@@ -402,7 +446,24 @@ pub async fn read_global<'e>(
     after: GlobalCursor,
     limit: i64,
 ) -> Result<Vec<(GlobalCursor, RecordedEvent)>, ReadError> {
-    let rows = sqlx::query!(
+    fetch_global(executor, after, limit)
+        .await?
+        .into_iter()
+        .map(StoredEvent::decode)
+        .collect()
+}
+
+/// [`read_global`]'s rows, their payloads not decoded yet ([`StoredEvent::decode`]).
+///
+/// # Errors
+/// The database is unreachable.
+pub async fn fetch_global<'e>(
+    executor: impl PgExecutor<'e>,
+    after: GlobalCursor,
+    limit: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        StoredEvent,
         r#"SELECT tx_id::text::bigint AS "tx_id!", position, guild_id, guild_seq, event_id,
                   event_type, schema_version, payload AS "payload: StoredPayload", actor_id,
                   causation_id, occurred_at, recorded_at
@@ -416,18 +477,7 @@ pub async fn read_global<'e>(
         limit
     )
     .fetch_all(executor)
-    .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok((
-                GlobalCursor {
-                    tx_id: r.tx_id,
-                    position: r.position,
-                },
-                recorded!(r),
-            ))
-        })
-        .collect()
+    .await
 }
 
 /// The number of events a global reader would still see after `after` (for progress bars).
