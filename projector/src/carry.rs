@@ -90,16 +90,24 @@ impl Carried {
         held(&self.rows) >= self.flush_rows
     }
 
-    /// Writes the rows held and the checkpoint of the last event folded, in `conn`'s transaction,
-    /// and starts holding afresh. Returns the events the write covers.
+    /// Writes the rows held and the checkpoint of the last event folded, in the transactions of
+    /// `conn` and `other` (half the rows each, written at once: Postgres then inserts on two
+    /// cores), and starts holding afresh. Returns the events the write covers. The caller commits
+    /// both, or neither.
     ///
     /// # Errors
     /// The views are unavailable.
-    pub async fn flush(&mut self, conn: &mut PgConnection) -> Result<usize, sqlx::Error> {
+    pub async fn flush(
+        &mut self,
+        conn: &mut PgConnection,
+        other: &mut PgConnection,
+    ) -> Result<usize, sqlx::Error> {
         let Some(cursor) = self.cursor else {
             return Ok(0);
         };
-        store::write(conn, &self.rows).await?;
+        let mut rows = std::mem::take(&mut self.rows);
+        let half = split_half(&mut rows);
+        tokio::try_join!(store::write(conn, &rows), store::write(other, &half))?;
         checkpoints::advance(
             conn,
             Checkpoint {
@@ -108,9 +116,66 @@ impl Carried {
             },
         )
         .await?;
-        self.rows = Rows::default();
         self.flushed = true;
         Ok(std::mem::take(&mut self.pending))
+    }
+}
+
+/// Moves the upper half of each of `rows`' tables out (keys are disjoint, so the halves can be
+/// written in any order).
+fn split_half(rows: &mut Rows) -> Rows {
+    fn half<K: Ord + Clone, V>(map: &mut BTreeMap<K, V>) -> BTreeMap<K, V> {
+        match map.keys().nth(map.len() / 2).cloned() {
+            Some(middle) => map.split_off(&middle),
+            None => BTreeMap::new(),
+        }
+    }
+    // Every field named, so a new table cannot be left out unnoticed.
+    let Rows {
+        members,
+        weekly,
+        monthly,
+        seasonal,
+        seasons,
+        started,
+        adjustments,
+        guilds,
+        accounts,
+        postings,
+        listings,
+        versions,
+        purchases,
+        reviews,
+        commissions,
+        tournaments,
+        profiles,
+        quests,
+        settings,
+        teams,
+        team_members,
+    } = rows;
+    Rows {
+        members: half(members),
+        weekly: half(weekly),
+        monthly: half(monthly),
+        seasonal: half(seasonal),
+        seasons: half(seasons),
+        started: half(started),
+        adjustments: half(adjustments),
+        guilds: half(guilds),
+        accounts: half(accounts),
+        postings: half(postings),
+        listings: half(listings),
+        versions: half(versions),
+        purchases: half(purchases),
+        reviews: half(reviews),
+        commissions: half(commissions),
+        tournaments: half(tournaments),
+        profiles: half(profiles),
+        quests: half(quests),
+        settings: half(settings),
+        teams: half(teams),
+        team_members: half(team_members),
     }
 }
 
@@ -181,4 +246,35 @@ fn held(rows: &Rows) -> usize {
         + rows.settings.len()
         + rows.teams.len()
         + rows.team_members.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_halves_hold_every_row_once() {
+        let mut rows = Rows::default();
+        for user in 0..7 {
+            rows.members.insert((1, user), None);
+            rows.guilds.insert(user, user * 10);
+        }
+        rows.settings.insert(1, None);
+        let whole = (
+            rows.members.clone(),
+            rows.guilds.clone(),
+            rows.settings.clone(),
+        );
+        let half = split_half(&mut rows);
+        assert_eq!((rows.members.len(), half.members.len()), (3, 4));
+        assert_eq!((rows.settings.len(), half.settings.len()), (0, 1));
+        assert!(half.weekly.is_empty() && rows.weekly.is_empty());
+        let mut members = rows.members.clone();
+        members.extend(half.members);
+        let mut guilds = rows.guilds.clone();
+        guilds.extend(half.guilds);
+        let mut settings = rows.settings.clone();
+        settings.extend(half.settings);
+        assert_eq!((members, guilds, settings), whole);
+    }
 }

@@ -76,14 +76,9 @@ impl Drop for Progress<'_> {
 /// event) while the batch before is folded, and the fold is carried in memory across batches
 /// ([`Carried`]). Returns the events folded.
 async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Result<u64, Error> {
-    // Its own connection, closed when done: it is pointed at the build schema.
-    let mut conn = pool.acquire().await?.detach();
-    sqlx::query(&format!(
-        "SET search_path TO {}, public",
-        ddl::quote(BUILD_SCHEMA)
-    ))
-    .execute(&mut conn)
-    .await?;
+    // Its own connections, closed when done: they are pointed at the build schema.
+    let mut conn = build_connection(pool).await?;
+    let mut other = build_connection(pool).await?;
     let mut carried = Carried::start(&mut conn, config.replay_flush_rows).await?;
     let (batches, mut read) = mpsc::channel(READ_AHEAD);
     let reader = tokio::spawn(read_log(
@@ -104,23 +99,39 @@ async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Re
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
         if carried.full() {
-            events += flush(&mut conn, &mut carried, progress).await?;
+            events += flush([&mut conn, &mut other], &mut carried, progress).await?;
         }
     }
     reader.abort();
-    events += flush(&mut conn, &mut carried, progress).await?;
+    events += flush([&mut conn, &mut other], &mut carried, progress).await?;
     Ok(events)
 }
 
-/// Writes what `carried` holds in a transaction of its own; returns the events it covers.
+/// A connection of its own (not the pool's) whose unqualified names are the build schema's.
+async fn build_connection(pool: &PgPool) -> Result<sqlx::PgConnection, Error> {
+    let mut conn = pool.acquire().await?.detach();
+    sqlx::query(&format!(
+        "SET search_path TO {}, public",
+        ddl::quote(BUILD_SCHEMA)
+    ))
+    .execute(&mut conn)
+    .await?;
+    Ok(conn)
+}
+
+/// Writes what `carried` holds, half on each connection, in a transaction on each; returns the
+/// events it covers. The second commits first: had the first failed to commit, the replay fails
+/// and its build schema is dropped by the next one.
 async fn flush(
-    conn: &mut sqlx::PgConnection,
+    [conn, other]: [&mut sqlx::PgConnection; 2],
     carried: &mut Carried,
     progress: &Progress<'_>,
 ) -> Result<u64, Error> {
     let mut tx = conn.begin().await?;
     store::lock(&mut tx).await?;
-    let n = carried.flush(&mut tx).await? as u64;
+    let mut second = other.begin().await?;
+    let n = carried.flush(&mut tx, &mut second).await? as u64;
+    second.commit().await?;
     tx.commit().await?;
     progress.add(n);
     Ok(n)
