@@ -355,14 +355,19 @@ impl Event {
 mod tests {
     use super::*;
 
-    #[test]
-    fn an_event_round_trips_through_its_stored_form() {
-        let event = Event::XpGranted {
+    /// Member 7 granted 50 XP by member 1 for `reason`.
+    fn granted(reason: &str) -> Event {
+        Event::XpGranted {
             member: UserId(7),
             xp: Xp(50),
-            reason: "great demo".into(),
+            reason: reason.into(),
             by: UserId(1),
-        };
+        }
+    }
+
+    #[test]
+    fn an_event_round_trips_through_its_stored_form() {
+        let event = granted("great demo");
         let payload = event.encode().expect("encodes");
         assert_eq!(payload["type"], "XpGranted");
         let back = Event::decode(event.event_type(), SCHEMA_VERSION, payload).expect("decodes");
@@ -404,12 +409,7 @@ mod tests {
 
     #[test]
     fn the_stored_text_decodes_to_what_the_value_decodes_to() {
-        let event = Event::XpGranted {
-            member: UserId(7),
-            xp: Xp(50),
-            reason: "great \"demo\" \u{1f3ae}".into(),
-            by: UserId(1),
-        };
+        let event = granted("great \"demo\" \u{1f3ae}");
         let payload = event.encode().expect("encodes");
         // Postgres gives jsonb back with its keys reordered: the tag is not first.
         let text = r#"{"by": 1, "xp": 50, "type": "XpGranted", "member": 7, "reason": "great \"demo\" 🎮"}"#;
