@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sqlx::Connection;
 use sqlx::PgPool;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use studio_schema::log::{self, GlobalCursor, ReadError, RecordedEvent};
 use studio_schema::views::SCHEMA;
 use tokio::sync::mpsc;
@@ -20,6 +20,10 @@ use tracing::info;
 
 /// Where replays build.
 const BUILD_SCHEMA: &str = "views_replay";
+/// How long a rebuild waits, at most, for events committed before it started that an older
+/// transaction still in flight keeps unreadable, and how often it looks again meanwhile.
+const SETTLE: Duration = Duration::from_secs(2);
+const SETTLE_POLL: Duration = Duration::from_millis(10);
 /// Batches read ahead of the fold, at most.
 const READ_AHEAD: usize = 2;
 
@@ -208,11 +212,19 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
     // tail pauses for the swap and continues on the new views from their checkpoint.
     let mut tx = pool.begin().await?;
     store::use_schema(&mut tx, BUILD_SCHEMA).await?;
+    let settling = Instant::now();
     loop {
         let applied =
             store::apply_next(&mut tx, config.replay_batch, config.crash_mid_batch).await?;
         if applied.events == 0 {
-            break;
+            // Every event counted at the start was committed, but one stays unreadable while an
+            // older transaction is in flight anywhere in the cluster: wait for it a moment (the
+            // live tail folds whatever is still left after that).
+            if events >= u64::try_from(total).unwrap_or(0) || settling.elapsed() > SETTLE {
+                break;
+            }
+            tokio::time::sleep(SETTLE_POLL).await;
+            continue;
         }
         events += applied.events as u64;
         progress.add(applied.events as u64);
