@@ -9,6 +9,9 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
+use xid8::Xid8;
+
+mod xid8;
 
 /// An event about to be appended.
 #[derive(Clone, Debug)]
@@ -37,12 +40,10 @@ pub struct RecordedEvent {
     pub position: i64,
     pub guild_id: GuildId,
     pub guild_seq: i64,
-    pub event_id: Uuid,
     pub event: Event,
     pub actor_id: Option<UserId>,
     pub causation_id: String,
     pub occurred_at: DateTime<Utc>,
-    pub recorded_at: DateTime<Utc>,
 }
 
 /// Why an append failed.
@@ -71,12 +72,10 @@ macro_rules! recorded {
             position: $r.position,
             guild_id: GuildId($r.guild_id),
             guild_seq: $r.guild_seq,
-            event_id: $r.event_id,
             event: Event::decode_text(&$r.event_type, $r.schema_version, $r.payload.0.get())?,
             actor_id: $r.actor_id.map(UserId),
             causation_id: $r.causation_id,
             occurred_at: $r.occurred_at,
-            recorded_at: $r.recorded_at,
         }
     };
 }
@@ -295,8 +294,8 @@ pub async fn read_guild(
     limit: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
          FROM event_log WHERE guild_id = $1 AND guild_seq > $2
          ORDER BY guild_seq LIMIT $3"#,
         guild.0,
@@ -319,8 +318,8 @@ pub async fn action_at(
     seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
          FROM event_log
          WHERE guild_id = $1
            AND causation_id = (SELECT causation_id FROM event_log
@@ -344,8 +343,8 @@ pub async fn action_of(
     causation_id: &str,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
          FROM event_log WHERE guild_id = $1 AND causation_id = $2
          ORDER BY guild_seq"#,
         guild.0,
@@ -367,8 +366,8 @@ pub async fn settings_changes_before(
     before_seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
+        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
          FROM event_log
          WHERE guild_id = $1 AND event_type = 'GuildSettingsChanged' AND guild_seq < $2
          ORDER BY guild_seq"#,
@@ -391,18 +390,16 @@ pub struct GlobalCursor {
 /// decode one batch while it fetches the next.
 #[derive(Debug)]
 pub struct StoredEvent {
-    tx_id: i64,
+    tx_id: Xid8,
     position: i64,
     guild_id: i64,
     guild_seq: i64,
-    event_id: Uuid,
     event_type: String,
     schema_version: i32,
     payload: StoredPayload,
     actor_id: Option<i64>,
     causation_id: String,
     occurred_at: DateTime<Utc>,
-    recorded_at: DateTime<Utc>,
 }
 
 impl StoredEvent {
@@ -410,7 +407,7 @@ impl StoredEvent {
     #[must_use]
     pub fn cursor(&self) -> GlobalCursor {
         GlobalCursor {
-            tx_id: self.tx_id,
+            tx_id: self.tx_id.0,
             position: self.position,
         }
     }
@@ -423,7 +420,7 @@ impl StoredEvent {
         let r = self;
         Ok((
             GlobalCursor {
-                tx_id: r.tx_id,
+                tx_id: r.tx_id.0,
                 position: r.position,
             },
             recorded!(r),
@@ -464,9 +461,9 @@ pub async fn fetch_global<'e>(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     sqlx::query_as!(
         StoredEvent,
-        r#"SELECT tx_id::text::bigint AS "tx_id!", position, guild_id, guild_seq, event_id,
-                  event_type, schema_version, payload AS "payload: StoredPayload", actor_id,
-                  causation_id, occurred_at, recorded_at
+        r#"SELECT tx_id AS "tx_id: Xid8", position, guild_id, guild_seq, event_type,
+                  schema_version, payload AS "payload: StoredPayload", actor_id, causation_id,
+                  occurred_at
            FROM event_log
            WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
              AND (tx_id, position) > ($1::bigint::text::xid8, $2)
