@@ -181,10 +181,12 @@ fn recorded(guild: GuildId, link: &Link) -> Result<RecordedEvent, Error> {
         position: link.position,
         guild_id: guild,
         guild_seq: link.guild_seq,
+        event_id: link.event_id,
         event,
         actor_id: link.actor_id.map(UserId),
         causation_id: link.causation_id.clone(),
         occurred_at: at,
+        recorded_at: at,
     })
 }
 

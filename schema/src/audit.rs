@@ -240,10 +240,12 @@ mod tests {
             position: seq,
             guild_id: GuildId(1),
             guild_seq: seq,
+            event_id: uuid::Uuid::nil(),
             event,
             actor_id: None,
             causation_id: seq.to_string(),
             occurred_at: DateTime::UNIX_EPOCH,
+            recorded_at: DateTime::UNIX_EPOCH,
         }
     }
 

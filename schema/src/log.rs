@@ -9,9 +9,6 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgExecutor, PgPool};
 use std::collections::HashMap;
 use uuid::Uuid;
-use xid8::Xid8;
-
-mod xid8;
 
 /// An event about to be appended.
 #[derive(Clone, Debug)]
@@ -40,10 +37,12 @@ pub struct RecordedEvent {
     pub position: i64,
     pub guild_id: GuildId,
     pub guild_seq: i64,
+    pub event_id: Uuid,
     pub event: Event,
     pub actor_id: Option<UserId>,
     pub causation_id: String,
     pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
 }
 
 /// Why an append failed.
@@ -72,10 +71,12 @@ macro_rules! recorded {
             position: $r.position,
             guild_id: GuildId($r.guild_id),
             guild_seq: $r.guild_seq,
+            event_id: $r.event_id,
             event: Event::decode_text(&$r.event_type, $r.schema_version, $r.payload.0.get())?,
             actor_id: $r.actor_id.map(UserId),
             causation_id: $r.causation_id,
             occurred_at: $r.occurred_at,
+            recorded_at: $r.recorded_at,
         }
     };
 }
@@ -294,8 +295,8 @@ pub async fn read_guild(
     limit: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log WHERE guild_id = $1 AND guild_seq > $2
          ORDER BY guild_seq LIMIT $3"#,
         guild.0,
@@ -318,8 +319,8 @@ pub async fn action_at(
     seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log
          WHERE guild_id = $1
            AND causation_id = (SELECT causation_id FROM event_log
@@ -343,8 +344,8 @@ pub async fn action_of(
     causation_id: &str,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log WHERE guild_id = $1 AND causation_id = $2
          ORDER BY guild_seq"#,
         guild.0,
@@ -366,8 +367,8 @@ pub async fn settings_changes_before(
     before_seq: i64,
 ) -> Result<Vec<RecordedEvent>, ReadError> {
     let rows = sqlx::query!(
-        r#"SELECT position, guild_id, guild_seq, event_type, schema_version,
-                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at
+        r#"SELECT position, guild_id, guild_seq, event_id, event_type, schema_version,
+                payload AS "payload: StoredPayload", actor_id, causation_id, occurred_at, recorded_at
          FROM event_log
          WHERE guild_id = $1 AND event_type = 'GuildSettingsChanged' AND guild_seq < $2
          ORDER BY guild_seq"#,
@@ -390,16 +391,18 @@ pub struct GlobalCursor {
 /// decode one batch while it fetches the next.
 #[derive(Debug)]
 pub struct StoredEvent {
-    tx_id: Xid8,
+    tx_id: i64,
     position: i64,
     guild_id: i64,
     guild_seq: i64,
+    event_id: Uuid,
     event_type: String,
     schema_version: i32,
     payload: StoredPayload,
     actor_id: Option<i64>,
     causation_id: String,
     occurred_at: DateTime<Utc>,
+    recorded_at: DateTime<Utc>,
 }
 
 impl StoredEvent {
@@ -407,7 +410,7 @@ impl StoredEvent {
     #[must_use]
     pub fn cursor(&self) -> GlobalCursor {
         GlobalCursor {
-            tx_id: self.tx_id.0,
+            tx_id: self.tx_id,
             position: self.position,
         }
     }
@@ -420,7 +423,7 @@ impl StoredEvent {
         let r = self;
         Ok((
             GlobalCursor {
-                tx_id: r.tx_id.0,
+                tx_id: r.tx_id,
                 position: r.position,
             },
             recorded!(r),
@@ -461,9 +464,9 @@ pub async fn fetch_global<'e>(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     sqlx::query_as!(
         StoredEvent,
-        r#"SELECT tx_id AS "tx_id: Xid8", position, guild_id, guild_seq, event_type,
-                  schema_version, payload AS "payload: StoredPayload", actor_id, causation_id,
-                  occurred_at
+        r#"SELECT tx_id::text::bigint AS "tx_id!", position, guild_id, guild_seq, event_id,
+                  event_type, schema_version, payload AS "payload: StoredPayload", actor_id,
+                  causation_id, occurred_at, recorded_at
            FROM event_log
            WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
              AND (tx_id, position) > ($1::bigint::text::xid8, $2)

@@ -23,10 +23,12 @@ pub fn recorded(seq: i64, event: Event) -> RecordedEvent {
         position: seq,
         guild_id: GuildId(1),
         guild_seq: seq,
+        event_id: uuid::Uuid::nil(),
         event,
         actor_id: None,
         causation_id: seq.to_string(),
         occurred_at: at(0),
+        recorded_at: at(0),
     }
 }
 

@@ -109,10 +109,12 @@ impl Scenario {
                 position: seq,
                 guild_id: GUILD,
                 guild_seq: seq,
+                event_id: uuid::Uuid::nil(),
                 event: event.clone(),
                 actor_id: None,
                 causation_id: String::new(),
                 occurred_at: secs(0),
+                recorded_at: secs(0),
             });
         }
         audit
