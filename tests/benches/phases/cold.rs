@@ -3,9 +3,11 @@
 //! with every member of the guild in its state.
 
 use super::Durable;
+use super::messages::{Asked, offered, round_trip};
 use crate::common::{GUILD, PATIENCE, Stack, member};
 use crate::raw;
 use crate::report::Row;
+use serde_json::json;
 use std::time::{Duration, Instant};
 use studio_schema::GuildId;
 
@@ -83,6 +85,30 @@ pub async fn run() -> Vec<Row> {
     // Settled: what the allocator keeps once loading is over.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss = command.rss_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    // A decided command in this guild (not a read: a read decides nothing): `/pay` a credit the
+    // members do not have is refused, and the refusal is recorded and answered like any decision.
+    let payers: Vec<_> = (2..members.clamp(2, 201) + 1)
+        .map(|i| member(u64::try_from(i).unwrap_or(2), &format!("m{i}"), 90))
+        .collect();
+    let pay = Asked {
+        what: format!("/pay refused, {members} members"),
+        command: "pay",
+        options: json!([{"name": "member", "type": 6, "value": "1"},
+                        {"name": "amount", "type": 4, "value": 1}]),
+    };
+    let before = stack
+        .scalar("SELECT count(*) FROM processed_commands")
+        .await;
+    rows.extend(round_trip(&stack, &payers, &pay).await);
+    let decided = stack
+        .scalar("SELECT count(*) FROM processed_commands")
+        .await
+        - before;
+    assert!(
+        decided >= i64::try_from(offered()).unwrap_or(i64::MAX),
+        "only {decided} of the {} /pay were decided",
+        offered()
+    );
     println!("memory: command service {rss:.0} MB RSS with {members} members in its guild");
     rows.push(Row::goal(
         &format!("command-service memory, {members} members in one guild"),

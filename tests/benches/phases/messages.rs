@@ -80,19 +80,37 @@ pub async fn run(members: &[FakeMember], publish: f64) -> Vec<Row> {
         false,
         50.0,
     ));
-    rows.extend(round_trip(&stack, members).await);
+    let balance = Asked {
+        what: "/balance".into(),
+        command: "balance",
+        options: json!([]),
+    };
+    rows.extend(round_trip(&stack, members, &balance).await);
     stack.assert_log_sound().await;
     drop(services);
     stack.finish().await;
     rows
 }
 
-/// `/balance` from the members in turn at [`ROUND_TRIP_RATE`] for [`ROUND_TRIP_FOR`]: from the
+/// How many interactions [`round_trip`] sends.
+pub fn offered() -> u64 {
+    let rate = crate::arg("BENCH_ROUND_TRIP_RATE", ROUND_TRIP_RATE).max(1);
+    u64::try_from(rate).unwrap_or(1) * ROUND_TRIP_FOR.as_secs()
+}
+
+/// A slash command the round trip asks, and how the table names it.
+pub struct Asked {
+    pub what: String,
+    pub command: &'static str,
+    pub options: serde_json::Value,
+}
+
+/// `asked` from the members in turn at [`ROUND_TRIP_RATE`] for [`ROUND_TRIP_FOR`]: from the
 /// INTERACTION_CREATE sent to the callback received, as the local Discord saw them. Every
 /// interaction must get exactly one answer.
-async fn round_trip(stack: &Stack, members: &[FakeMember]) -> Vec<Row> {
+pub async fn round_trip(stack: &Stack, members: &[FakeMember], asked: &Asked) -> Vec<Row> {
     let rate = crate::arg("BENCH_ROUND_TRIP_RATE", ROUND_TRIP_RATE).max(1);
-    let total = u64::try_from(rate).unwrap_or(1) * ROUND_TRIP_FOR.as_secs();
+    let total = offered();
     let every = Duration::from_secs(1) / u32::try_from(rate).unwrap_or(500);
     let mut sent = Vec::with_capacity(usize::try_from(total).unwrap_or(0));
     let mut tick = tokio::time::interval(every);
@@ -101,7 +119,12 @@ async fn round_trip(stack: &Stack, members: &[FakeMember]) -> Vec<Row> {
         tick.tick().await;
         let who = &members[i % members.len()];
         let at = Instant::now();
-        let id = stack.slash(who, MEMBER_PERMISSIONS, "balance", json!([]));
+        let id = stack.slash(
+            who,
+            MEMBER_PERMISSIONS,
+            asked.command,
+            asked.options.clone(),
+        );
         sent.push((id, at));
     }
     let started = Instant::now();
@@ -137,19 +160,20 @@ async fn round_trip(stack: &Stack, members: &[FakeMember]) -> Vec<Row> {
         lag::quantile_ms(&mut times, 0.99),
     );
     println!(
-        "round trip: {total} /balance at {rate}/s, each answered once ({deferred} deferred first): \
-         p50 {p50:.1} ms, p99 {p99:.1} ms"
+        "round trip: {total} {} at {rate}/s, each answered once ({deferred} deferred first): \
+         p50 {p50:.1} ms, p99 {p99:.1} ms",
+        asked.what
     );
     vec![
         Row::goal(
-            "interaction round trip p50 at 500 /s (/balance)",
+            &format!("interaction round trip p50 at 500 /s ({})", asked.what),
             p50,
             "ms",
             false,
             5.0,
         ),
         Row::goal(
-            "interaction round trip p99 at 500 /s (/balance)",
+            &format!("interaction round trip p99 at 500 /s ({})", asked.what),
             p99,
             "ms",
             false,
