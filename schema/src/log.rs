@@ -470,7 +470,7 @@ pub async fn fetch_global<'e>(
            FROM event_log
            WHERE tx_id < pg_snapshot_xmin(pg_current_snapshot())
              AND (tx_id, position) > ($1::bigint::text::xid8, $2)
-           ORDER BY tx_id, position
+           ORDER BY event_log.tx_id, position
            LIMIT $3"#,
         after.tx_id,
         after.position,
