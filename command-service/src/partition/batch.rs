@@ -539,6 +539,7 @@ impl Worker<'_> {
         &mut self,
         groups: &[(GuildId, Vec<Pending>)],
     ) -> Result<(), crate::writer::WriteError> {
+        self.writer.restore().await?;
         for (guild, _) in groups {
             self.writer.load(*guild).await?;
         }
@@ -776,6 +777,10 @@ impl Worker<'_> {
     /// guilds, and what operators asked for them.
     pub async fn run_due(&mut self) -> Result<(), Lost> {
         let now = Utc::now();
+        if let Err(err) = self.writer.restore().await {
+            warn!(error = %err, "guilds not loaded again; the next tick retries");
+            return Ok(());
+        }
         let mut groups = self.writer.due(now, self.shared.day);
         self.read_heads(&mut groups).await;
         self.settle_due(groups, now).await
@@ -798,6 +803,10 @@ impl Worker<'_> {
         }
         let mut recorded = HashMap::new();
         for _ in 0..4 {
+            if let Err(err) = self.writer.restore().await {
+                warn!(error = %err, "guilds not loaded again; the next tick retries");
+                return Ok(());
+            }
             let started = std::time::Instant::now();
             let plans = self.writer.plan(&groups, &recorded, now);
             let effects: Vec<(GuildId, Effect)> = plans
