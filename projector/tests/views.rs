@@ -6,6 +6,7 @@ mod common;
 use common::{append, commission, feature, grant, pay, publish, purchase, refund, review};
 use projector::{Config, ddl, replay, tail};
 use sqlx::PgPool;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 use studio_schema::config::Common;
 use studio_schema::{ChannelId, Event, MessageId, UserId, Xp};
@@ -299,6 +300,43 @@ async fn views_of_an_older_layout_are_rebuilt_when_the_projector_starts() {
         .await
         .expect("rebuilt accounts");
         assert_eq!(balance, 10);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_replay_waits_for_an_event_an_older_transaction_in_flight_keeps_unreadable() {
+    common::with_scratch(|pool, url| async move {
+        append(&pool, 1, vec![grant(2, 10)]).await;
+        // A transaction elsewhere holds an id and stays open: the grant committed after it began
+        // is in the log, but no global reader may see it until that transaction ends.
+        let mut held = pool.begin().await.expect("begin");
+        sqlx::query("SELECT pg_current_xact_id()")
+            .execute(&mut *held)
+            .await
+            .expect("an id");
+        append(&pool, 1, vec![grant(2, 5)]).await;
+        let config = config(url, 100);
+        let counters = config.counters.clone();
+        // It ends only once the rebuild folded what it could read and is looking for the rest.
+        let ends = tokio::spawn(async move {
+            while counters.replayed.load(Ordering::Relaxed) == 0 {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            held.commit().await.expect("commit");
+        });
+        let replayed = replay::replay(&pool, &config, false).await.expect("replay");
+        ends.await.expect("the held transaction");
+        assert_eq!(replayed.events, 2, "the rebuild folded both grants");
+        // No live tail runs here: what the views show, the rebuild folded.
+        let balance: i64 = sqlx::query_scalar(
+            "SELECT balance FROM views.accounts WHERE guild_id = 1 AND account = 'member:2'",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("rebuilt accounts");
+        assert_eq!(balance, 15);
     })
     .await;
 }
