@@ -69,6 +69,16 @@ async fn catch_up(pool: &PgPool, config: &Config) {
     panic!("the views never caught up with the log");
 }
 
+/// An account's balance as the views hold it.
+async fn balance(pool: &PgPool, guild: i64, account: &str) -> i64 {
+    sqlx::query_scalar("SELECT balance FROM views.accounts WHERE guild_id = $1 AND account = $2")
+        .bind(guild)
+        .bind(account)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{account} of guild {guild} in the views: {e}"))
+}
+
 /// A digest of every view table, in `ddl::VIEW_TABLES` order.
 async fn digest(pool: &PgPool) -> String {
     let mut digest = String::new();
@@ -142,38 +152,18 @@ async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() 
         assert_eq!(digest(&pool).await, live);
 
         // What the views hold is what the log says.
-        let balance = |account: &'static str, guild: i64| {
-            let pool = pool.clone();
-            async move {
-                sqlx::query_scalar::<_, i64>(
-                    "SELECT balance FROM views.accounts WHERE guild_id = $1 AND account = $2",
-                )
-                .bind(guild)
-                .bind(account)
-                .fetch_one(&pool)
-                .await
-                .expect("balance")
-            }
-        };
         // Seller 2: +90 -90 (refund) +108 +36 -30 (feature).
         assert_eq!(
-            balance("member:2", 1).await,
+            balance(&pool, 1, "member:2").await,
             1_000 + 90 - 90 + 108 + 36 - 30
         );
-        assert_eq!(balance("mint", 1).await, -2_000);
-        assert_eq!(balance("escrow:1", 1).await, 0);
-        assert_eq!(balance("member:5", 2).await, 50);
+        assert_eq!(balance(&pool, 1, "mint").await, -2_000);
+        assert_eq!(balance(&pool, 1, "escrow:1").await, 0);
+        assert_eq!(balance(&pool, 2, "member:5").await, 50);
         let audits = projector::audit::verify(&pool).await.expect("verify");
         for a in &audits {
             for (account, credits) in &a.balances {
-                let found: i64 = sqlx::query_scalar(
-                    "SELECT balance FROM views.accounts WHERE guild_id = $1 AND account = $2",
-                )
-                .bind(a.guild.0)
-                .bind(account.to_string())
-                .fetch_one(&pool)
-                .await
-                .expect("every audited account is in the views");
+                let found = balance(&pool, a.guild.0, &account.to_string()).await;
                 assert_eq!(found, credits.0, "{account} in guild {}", a.guild);
             }
         }
@@ -293,13 +283,7 @@ async fn views_of_an_older_layout_are_rebuilt_when_the_projector_starts() {
             .await
             .expect("layout");
         assert_eq!(layout, ddl::LAYOUT_VERSION);
-        let balance: i64 = sqlx::query_scalar(
-            "SELECT balance FROM views.accounts WHERE guild_id = 1 AND account = 'member:2'",
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("rebuilt accounts");
-        assert_eq!(balance, 10);
+        assert_eq!(balance(&pool, 1, "member:2").await, 10);
     })
     .await;
 }
@@ -330,13 +314,7 @@ async fn a_replay_waits_for_an_event_an_older_transaction_in_flight_keeps_unread
         ends.await.expect("the held transaction");
         assert_eq!(replayed.events, 2, "the rebuild folded both grants");
         // No live tail runs here: what the views show, the rebuild folded.
-        let balance: i64 = sqlx::query_scalar(
-            "SELECT balance FROM views.accounts WHERE guild_id = 1 AND account = 'member:2'",
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("rebuilt accounts");
-        assert_eq!(balance, 15);
+        assert_eq!(balance(&pool, 1, "member:2").await, 15);
     })
     .await;
 }
