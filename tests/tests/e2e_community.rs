@@ -1073,6 +1073,14 @@ async fn do_the_quest(stack: &Stack, alice: &FakeMember, bob: &FakeMember, day: 
                 .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
                 .expect("listing number")
                 .to_owned();
+            // The shop shows what the views hold; under load they may take longer than an
+            // answer waits for them (this test is about the quest, not read-your-writes).
+            stack
+                .eventually_i64(
+                    &format!("SELECT count(*) FROM views.listings WHERE listing_id = {id}"),
+                    1,
+                )
+                .await;
             let shop = original(
                 stack,
                 stack.slash(alice, MEMBER_PERMISSIONS, "shop", json!([])),
