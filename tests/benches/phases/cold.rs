@@ -17,6 +17,7 @@ pub async fn run() -> Vec<Row> {
     let mut rows = Vec::new();
     let stack = Stack::start(vec![]).await;
     crate::log::fill(&stack.pool, GuildId::from_u64(GUILD), members, events).await;
+    crate::log::settle(&stack.pool).await;
     let read = raw::catch_up_read(&stack.pool).await;
     rows.push(Row::raw(
         "raw: catch-up read of the event log",
@@ -99,6 +100,7 @@ pub async fn run() -> Vec<Row> {
     let before = stack
         .scalar("SELECT count(*) FROM processed_commands")
         .await;
+    crate::log::settle(&stack.pool).await;
     rows.extend(round_trip(&stack, &payers, &pay).await);
     let decided = stack
         .scalar("SELECT count(*) FROM processed_commands")
