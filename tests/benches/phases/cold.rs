@@ -100,7 +100,6 @@ pub async fn run() -> Vec<Row> {
     let before = stack
         .scalar("SELECT count(*) FROM processed_commands")
         .await;
-    crate::log::settle(&stack.pool).await;
     rows.extend(round_trip(&stack, &payers, &pay).await);
     let decided = stack
         .scalar("SELECT count(*) FROM processed_commands")

@@ -107,8 +107,10 @@ pub struct Asked {
 
 /// `asked` from the members in turn at [`ROUND_TRIP_RATE`] for [`ROUND_TRIP_FOR`]: from the
 /// INTERACTION_CREATE sent to the callback received, as the local Discord saw them. Every
-/// interaction must get exactly one answer.
+/// interaction must get exactly one answer. What the steps before wrote is flushed first
+/// ([`crate::log::settle`]): the answers are timed, not the kernel's write-back of an earlier load.
 pub async fn round_trip(stack: &Stack, members: &[FakeMember], asked: &Asked) -> Vec<Row> {
+    crate::log::settle(&stack.pool).await;
     let rate = crate::arg("BENCH_ROUND_TRIP_RATE", ROUND_TRIP_RATE).max(1);
     let total = offered();
     let every = Duration::from_secs(1) / u32::try_from(rate).unwrap_or(500);

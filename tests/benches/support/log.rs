@@ -46,9 +46,10 @@ pub async fn fill(pool: &PgPool, guild: GuildId, members: i64, events: i64) -> i
 }
 
 /// Writes out what the steps before left dirty (a checkpoint, then the kernel's own sync), so that the
-/// kernel does not flush it in the middle of a timed step: a flush of ~370 MB the fill left behind
+/// kernel does not flush it in the middle of a timed step: a flush of ~370 MB a fill left behind
 /// once stalled every commit of the round trip after it for ~400 ms (the p99 of 5 000 answers). A
-/// login that may not checkpoint only skips the first half.
+/// login that may not checkpoint only skips the first half. Called after the fill and before every
+/// round trip.
 pub async fn settle(pool: &PgPool) {
     if let Err(err) = sqlx::query("CHECKPOINT").execute(pool).await {
         println!("(no checkpoint before the timed step: {err})");
