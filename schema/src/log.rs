@@ -168,15 +168,13 @@ pub async fn append_in(
     }
 
     if !events.is_empty() {
-        let mut seqs = Vec::with_capacity(events.len());
         let mut ids = Vec::with_capacity(events.len());
         let mut types = Vec::with_capacity(events.len());
         let mut payloads = Vec::with_capacity(events.len());
         let mut actors = Vec::with_capacity(events.len());
         let mut causes = Vec::with_capacity(events.len());
         let mut times = Vec::with_capacity(events.len());
-        for (seq, new) in (expected_last_seq + 1..).zip(events) {
-            seqs.push(seq);
+        for new in events {
             ids.push(Uuid::now_v7());
             types.push(new.event.event_type().to_owned());
             payloads.push(new.event.encode()?);
@@ -184,15 +182,13 @@ pub async fn append_in(
             causes.push(new.causation_id.clone());
             times.push(new.occurred_at);
         }
-        let inserted = sqlx::query!(
-            "INSERT INTO event_log (guild_id, guild_seq, event_id, event_type, schema_version,
-                                    payload, actor_id, causation_id, occurred_at)
-             SELECT $1, seq, id, ty, $2, payload, actor, cause, at
-             FROM UNNEST($3::bigint[], $4::uuid[], $5::text[], $6::jsonb[], $7::bigint[],
-                         $8::text[], $9::timestamptz[]) AS b(seq, id, ty, payload, actor, cause, at)",
+        // The database chains the batch (migration 0012): the writer names no hash.
+        let inserted = sqlx::query_scalar!(
+            "SELECT append_events($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::bigint[],
+                                  $8::text[], $9::timestamptz[])",
             guild.0,
+            expected_last_seq + 1,
             SCHEMA_VERSION,
-            &seqs,
             &ids,
             &types,
             &payloads,
@@ -200,7 +196,7 @@ pub async fn append_in(
             &causes,
             &times,
         )
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await;
         if let Err(err) = inserted {
             return Err(if violated(&err, "event_log_guild_seq_key") {

@@ -269,10 +269,19 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
     let append = "INSERT INTO event_log (guild_id, guild_seq, event_id, event_type, schema_version,
                   payload, causation_id, occurred_at)
                   VALUES (1, 1, gen_random_uuid(), 'XpGranted', 1, '{}', 'forged', now())";
+    // The one way in for events: the database computes each hash.
+    let append_through_the_log = "SELECT append_events(1, 1, 1, ARRAY[gen_random_uuid()],
+                  ARRAY['XpGranted'], ARRAY['{}'::jsonb], ARRAY[NULL::bigint], ARRAY['forged'],
+                  ARRAY[now()])";
+    // A row with a hash of the writer's choosing, past the function.
+    let append_with_its_own_hash = "INSERT INTO event_log (guild_id, guild_seq, event_id,
+                  event_type, schema_version, payload, causation_id, occurred_at, hash)
+                  VALUES (1, 1, gen_random_uuid(), 'XpGranted', 1, '{}', 'forged', now(), '\\x00')";
 
     let mut projector = connect_as(&stack, "studio_projector").await;
     for (what, sql) in [
         ("append to the log", append),
+        ("append through the log's function", append_through_the_log),
         ("read the code", "SELECT sealed FROM listing_content"),
         (
             "read the bot's session",
@@ -291,6 +300,7 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
         ("read the ledger", "SELECT * FROM ledger"),
         ("read the log", "SELECT * FROM event_log"),
         ("append to the log", append),
+        ("append through the log's function", append_through_the_log),
         ("read the code", "SELECT sealed FROM listing_content"),
     ] {
         assert!(
@@ -301,6 +311,11 @@ async fn each_service_role_is_refused_what_it_must_not_do() {
 
     let mut commands = connect_as(&stack, "studio_commands").await;
     for (what, sql) in [
+        (
+            "append a row of its own, hash and all",
+            append_with_its_own_hash,
+        ),
+        ("append a row for the trigger to chain", append),
         ("rewrite the log", "UPDATE event_log SET payload = '{}'"),
         ("delete from the log", "DELETE FROM event_log"),
         ("truncate the log", "TRUNCATE event_log"),
