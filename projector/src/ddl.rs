@@ -48,6 +48,52 @@ pub async fn layout(
 /// # Errors
 /// The database refuses.
 pub async fn create(tx: &mut Transaction<'_, Postgres>, schema: &str) -> Result<(), sqlx::Error> {
+    create_with(tx, schema, &studio_views::ddl()).await
+}
+
+/// [`create`] without the secondary indexes, for a replay that fills the tables first and then
+/// builds them with [`create_indexes`].
+///
+/// # Errors
+/// The database refuses.
+pub async fn create_tables(
+    tx: &mut Transaction<'_, Postgres>,
+    schema: &str,
+) -> Result<(), sqlx::Error> {
+    create_with(tx, schema, &studio_views::tables()).await
+}
+
+/// Builds the secondary indexes [`create_tables`] left out, in the schema each connection's
+/// `search_path` names, spread over `conns` (one index at a time on each, side by side).
+///
+/// # Errors
+/// The database refuses.
+pub async fn create_indexes(conns: [&mut sqlx::PgConnection; 2]) -> Result<(), sqlx::Error> {
+    let indexes = studio_views::indexes();
+    let [first, second] = conns;
+    let (a, b) = tokio::join!(
+        build(first, indexes.iter().step_by(2)),
+        build(second, indexes.iter().skip(1).step_by(2))
+    );
+    a.and(b)
+}
+
+async fn build(
+    conn: &mut sqlx::PgConnection,
+    indexes: impl Iterator<Item = &&'static str>,
+) -> Result<(), sqlx::Error> {
+    for index in indexes {
+        // Unchecked: DDL.
+        sqlx::raw_sql(index).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn create_with(
+    tx: &mut Transaction<'_, Postgres>,
+    schema: &str,
+    ddl: &str,
+) -> Result<(), sqlx::Error> {
     let ident = quote(schema);
     // Unchecked: the schema is only known at run time, and the DDL is a script.
     sqlx::query(&format!("CREATE SCHEMA {ident}"))
@@ -56,9 +102,7 @@ pub async fn create(tx: &mut Transaction<'_, Postgres>, schema: &str) -> Result<
     sqlx::query(&format!("SET LOCAL search_path TO {ident}"))
         .execute(&mut **tx)
         .await?;
-    sqlx::raw_sql(&studio_views::ddl())
-        .execute(&mut **tx)
-        .await?;
+    sqlx::raw_sql(ddl).execute(&mut **tx).await?;
     studio_views::checkpoints::record_layout(tx).await?;
     grant_readers(tx, schema).await
 }

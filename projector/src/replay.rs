@@ -78,7 +78,7 @@ impl Drop for Progress<'_> {
 
 /// Folds the log into the build schema: a task of its own reads the log ahead (decoding each
 /// event) while the batch before is folded, and the fold is carried in memory across batches
-/// ([`Carried`]). Returns the events folded.
+/// ([`Carried`]). Then builds the schema's secondary indexes. Returns the events folded.
 async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Result<u64, Error> {
     // Its own connections, closed when done: they are pointed at the build schema.
     let mut conn = build_connection(pool).await?;
@@ -108,6 +108,7 @@ async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Re
     }
     reader.abort();
     events += flush([&mut conn, &mut other], &mut carried, progress).await?;
+    ddl::create_indexes([&mut conn, &mut other]).await?;
     Ok(events)
 }
 
@@ -197,7 +198,9 @@ pub async fn replay(pool: &PgPool, config: &Config, progress: bool) -> Result<Re
     ))
     .execute(&mut *tx)
     .await?;
-    ddl::create(&mut tx, BUILD_SCHEMA).await?;
+    // Its secondary indexes are built once the log is folded (one sort each, not an insert per
+    // row): by `fold_log`, before the catch-up and the swap.
+    ddl::create_tables(&mut tx, BUILD_SCHEMA).await?;
     tx.commit().await?;
 
     let total = log::count_after(pool, GlobalCursor::default()).await?;

@@ -125,6 +125,16 @@ async fn scenario(pool: &PgPool) {
     append(pool, 2, vec![grant(2, 50), pay(2, 5, 50)]).await;
 }
 
+/// Every index of the live views, as its definition.
+async fn indexes(pool: &PgPool) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT indexdef FROM pg_indexes WHERE schemaname = 'views' ORDER BY indexname",
+    )
+    .fetch_all(pool)
+    .await
+    .expect("indexes")
+}
+
 #[tokio::test]
 async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() {
     common::with_scratch(|pool, url| async move {
@@ -133,12 +143,20 @@ async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() 
         let one_by_one = config(url.clone(), 1);
         catch_up(&pool, &one_by_one).await;
         let live = digest(&pool).await;
+        let indexed = indexes(&pool).await;
 
         replay::replay(&pool, &config(url.clone(), 5_000), false)
             .await
             .expect("replay");
         catch_up(&pool, &one_by_one).await;
         assert_eq!(digest(&pool).await, live);
+        // Built after the fold, the rebuilt views have every index the live ones had (the
+        // leaderboards and the market's pages read through them).
+        assert_eq!(indexes(&pool).await, indexed);
+        assert!(
+            indexed.iter().any(|i| i.contains("members_by_xp")),
+            "{indexed:?}"
+        );
 
         // A rebuild that reads 2 events at a time and writes its rows whenever it holds 5 loads
         // back, batch after batch, what it wrote before: the same views.
