@@ -98,7 +98,7 @@ async fn a_pay_note_with_nul_is_refused_privately_and_the_guild_keeps_answering(
             500,
         )
         .await;
-    let log_before = stack.scalar("SELECT count(*) FROM event_log").await;
+    let log_before = stack.caused_events().await;
 
     // The poisoned /pay: refused at once, nothing decided.
     let poisoned = pay(&stack, &alice, 1002, 50, "for the sprites\u{0}");
@@ -107,7 +107,7 @@ async fn a_pay_note_with_nul_is_refused_privately_and_the_guild_keeps_answering(
     assert!(shown.contains("500 credits"), "balance unchanged: {shown}");
     assert_eq!(balance(&stack, 1002).await, 0, "bob got nothing");
     assert_eq!(
-        stack.scalar("SELECT count(*) FROM event_log").await,
+        stack.caused_events().await,
         log_before,
         "nothing was written"
     );

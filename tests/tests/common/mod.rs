@@ -429,6 +429,18 @@ impl Stack {
         panic!("`{query}` stayed at {last:?}, expected {want}");
     }
 
+    /// The events a member, an admin or an operator caused: the clock's own (a tenure rank, an
+    /// expiry, a chain head; `command-service/src/domain/schedule.rs` names their commands) are
+    /// left out, so a test that counts what one step wrote is not thrown by a tick landing during
+    /// the step (alice's 400 days make her rank due at any tick after her guild is loaded).
+    pub async fn caused_events(&self) -> i64 {
+        self.scalar(
+            "SELECT count(*) FROM event_log WHERE causation_id
+             !~ '^(auto-release|deadline-refund|rank|chain-head|listing-expiry):'",
+        )
+        .await
+    }
+
     pub async fn scalar(&self, query: &str) -> i64 {
         sqlx::query_scalar::<_, Option<i64>>(query)
             .fetch_one(&self.pool)
