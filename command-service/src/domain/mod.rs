@@ -15,5 +15,5 @@ pub use command::{
 };
 pub use decide::{Decision, decide, published_code};
 pub use outcome::{Outcome, Rejection, Step, TeamStep, TournamentStep};
-pub use schedule::due;
+pub use schedule::{CLOCK_COMMANDS, due};
 pub use state::GuildState;

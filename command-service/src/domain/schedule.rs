@@ -9,6 +9,23 @@ use crate::rules::{economy, heads, tenure};
 use chrono::{DateTime, TimeDelta, Utc};
 use studio_model::commission::CommissionStatus;
 
+/// What the id of each kind of clock command begins with (then `:<guild>:…`). One place for the
+/// formats: whoever must tell the clock's commands from members' reads [`CLOCK_COMMANDS`].
+const AUTO_RELEASE: &str = "auto-release";
+const DEADLINE_REFUND: &str = "deadline-refund";
+const RANK: &str = "rank";
+const CHAIN_HEAD: &str = "chain-head";
+const LISTING_EXPIRY: &str = "listing-expiry";
+
+/// Every prefix of [`due`]'s command ids.
+pub const CLOCK_COMMANDS: [&str; 5] = [
+    AUTO_RELEASE,
+    DEADLINE_REFUND,
+    RANK,
+    CHAIN_HEAD,
+    LISTING_EXPIRY,
+];
+
 /// The commands due in `state` at `now`, each with its command id.
 #[must_use]
 pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(String, Command)> {
@@ -17,11 +34,11 @@ pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(Strin
         .iter()
         .filter_map(|(id, c)| match c.status {
             CommissionStatus::Delivered { auto_release_at } if auto_release_at <= now => Some((
-                format!("auto-release:{}:{}", state.guild, id.0),
+                format!("{AUTO_RELEASE}:{}:{}", state.guild, id.0),
                 Command::Commission(Commission::AutoRelease { commission: *id }),
             )),
             CommissionStatus::Funded if c.deadline <= now => Some((
-                format!("deadline-refund:{}:{}", state.guild, id.0),
+                format!("{DEADLINE_REFUND}:{}:{}", state.guild, id.0),
                 Command::Commission(Commission::DeadlineRefund { commission: *id }),
             )),
             _ => None,
@@ -33,7 +50,7 @@ pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(Strin
         let rank = state.settings.rank(m.tenure.time_in_guild(now));
         (rank > tenure::Rank::Beginner && m.rank < Some(rank)).then(|| {
             (
-                format!("rank:{}:{member}:{rank}", state.guild),
+                format!("{RANK}:{}:{member}:{rank}", state.guild),
                 Command::ReachRank {
                     member: *member,
                     rank,
@@ -49,7 +66,7 @@ pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(Strin
     )
     .then(|| {
         (
-            format!("chain-head:{}:{}", state.guild, state.last_seq),
+            format!("{CHAIN_HEAD}:{}:{}", state.guild, state.last_seq),
             Command::PublishHead {
                 seq: state.last_seq,
                 hash: None,
@@ -62,7 +79,7 @@ pub fn due(state: &GuildState, now: DateTime<Utc>, day: TimeDelta) -> Vec<(Strin
         (on_sale && !clock.expired && ends <= now).then(|| {
             (
                 format!(
-                    "listing-expiry:{}:{}:{}",
+                    "{LISTING_EXPIRY}:{}:{}:{}",
                     state.guild,
                     listing.0,
                     clock.since.timestamp_micros()

@@ -5,6 +5,7 @@
 
 #![allow(dead_code)]
 
+use command_service::domain::CLOCK_COMMANDS;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::collections::HashMap;
@@ -430,14 +431,14 @@ impl Stack {
     }
 
     /// The events a member, an admin or an operator caused: the clock's own (a tenure rank, an
-    /// expiry, a chain head; `command-service/src/domain/schedule.rs` names their commands) are
-    /// left out, so a test that counts what one step wrote is not thrown by a tick landing during
-    /// the step (alice's 400 days make her rank due at any tick after her guild is loaded).
+    /// expiry, a chain head: [`CLOCK_COMMANDS`]) are left out, so a test that counts what one step
+    /// wrote is not thrown by a tick landing during the step (alice's 400 days make her rank due at
+    /// any tick after her guild is loaded).
     pub async fn caused_events(&self) -> i64 {
-        self.scalar(
-            "SELECT count(*) FROM event_log WHERE causation_id
-             !~ '^(auto-release|deadline-refund|rank|chain-head|listing-expiry):'",
-        )
+        let clock = CLOCK_COMMANDS.join("|");
+        self.scalar(&format!(
+            "SELECT count(*) FROM event_log WHERE causation_id !~ '^({clock}):'"
+        ))
         .await
     }
 
