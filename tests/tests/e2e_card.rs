@@ -28,7 +28,7 @@ fn card_of(message: &SentMessage) -> Vec<u8> {
 async fn profile_and_rank_show_a_rank_card_with_the_members_numbers() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
 
     // Alice: 600 XP (level 3: 500..750; first on the board), 250 credits, one reputation point,
     // 400 days in (Expert).
@@ -111,6 +111,8 @@ async fn profile_and_rank_show_a_rank_card_with_the_members_numbers() {
         .expect("the Portfolio tab is shown");
     assert!(shown.attachments.is_empty(), "{:?}", shown.attachments);
     stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
 }
 
 /// The width and height a PNG's header gives.
@@ -124,7 +126,7 @@ fn tiny_png_size(png: &[u8]) -> (u32, u32) {
 async fn a_member_exports_their_own_data_and_an_admin_the_servers_xp() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
     let give = json!([{"name": "give", "type": 1, "options": [
         {"name": "member", "type": 6, "value": alice.user_id.to_string()},
         {"name": "amount", "type": 4, "value": 300},
@@ -176,4 +178,6 @@ async fn a_member_exports_their_own_data_and_an_admin_the_servers_xp() {
     };
     let text = String::from_utf8_lossy(&csv.content);
     assert_eq!(text, format!("user_id,xp,level\n{},300,2\n", alice.user_id));
+    drop(services);
+    stack.finish().await;
 }

@@ -826,6 +826,8 @@ async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_
     );
     stack.projected().await;
     stack.assert_log_sound().await;
+    drop((_projector, _first, _second, _gateway));
+    stack.finish().await;
 }
 
 #[tokio::test]
@@ -1128,4 +1130,6 @@ async fn a_listing_expires_after_its_days_on_sale_and_its_seller_renews_it_from_
     );
     stack.projected().await;
     stack.assert_log_sound().await;
+    drop((_projector, _command, _gateway));
+    stack.finish().await;
 }

@@ -347,7 +347,7 @@ async fn a_roles_xp_rule_scales_its_members_messages_and_a_no_xp_role_earns_noth
     stack.discord.give_role(GUILD, alice.user_id, boosters);
     stack.discord.give_role(GUILD, bob.user_id, boosters);
     stack.discord.give_role(GUILD, bob.user_id, muted);
-    let _services = stack.services().await;
+    let services = stack.services().await;
 
     let rule = |role: u64, percent: i64| {
         settings(
@@ -397,6 +397,8 @@ async fn a_roles_xp_rule_scales_its_members_messages_and_a_no_xp_role_earns_noth
     assert!(text.contains("**1.** <@1001> — 10 XP"), "{text}");
     assert!(!text.contains("<@1002>"), "bob earned nothing: {text}");
     stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
 }
 
 #[tokio::test]
@@ -404,7 +406,7 @@ async fn a_level_role_goes_to_members_at_that_level_now_and_to_those_who_reach_i
     let (owner, alice, bob) = (owner(), alice(), bob());
     let stack = Stack::start(vec![owner.clone(), alice.clone(), bob.clone()]).await;
     let regulars = stack.discord.create_role(GUILD, FakeRole::new("Regulars"));
-    let _services = stack.services().await;
+    let services = stack.services().await;
     let give_xp = |to: u64, amount: i64| {
         stack.slash(
             &owner,
@@ -450,4 +452,6 @@ async fn a_level_role_goes_to_members_at_that_level_now_and_to_those_who_reach_i
         .await
         .expect("alice gets the level role on reaching level 2");
     stack.assert_log_sound().await;
+    drop(services);
+    stack.finish().await;
 }

@@ -43,7 +43,7 @@ async fn explain(stack: &Stack, account: &str) -> String {
 async fn an_admin_undoes_a_grant_from_its_answer_once_and_an_overdrawing_undo_is_refused() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
 
     let granted = original(&stack, grant(&stack, &admin, alice.user_id, 500)).await;
     let undo = button(&granted, "Undo");
@@ -140,6 +140,8 @@ async fn an_admin_undoes_a_grant_from_its_answer_once_and_an_overdrawing_undo_is
     stack.projected().await;
     stack.assert_log_sound().await;
     stack.assert_replay_gives_the_same_views().await;
+    drop(services);
+    stack.finish().await;
 }
 
 /// Runs `projector args…` as a login granted `group` (created for this test's database); its exit
@@ -178,7 +180,7 @@ async fn cli_undo(stack: &Stack, group: &str, position: i64, reason: &str) -> (i
 async fn an_operator_undoes_from_the_command_line_once_and_by_the_same_rules() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
 
     original(&stack, grant(&stack, &admin, alice.user_id, 500)).await;
     let grant_seq = stack
@@ -269,6 +271,8 @@ async fn an_operator_undoes_from_the_command_line_once_and_by_the_same_rules() {
             .execute(&stack.pool)
             .await;
     }
+    drop(services);
+    stack.finish().await;
 }
 
 /// Runs `projector import GUILD --format F FILE` (holding `body`) as an operator's login.
@@ -307,7 +311,7 @@ fn mee6_board(alice: &FakeMember, bob: &FakeMember) -> String {
 async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
 
     let mee6 = mee6_board(&alice, &bob);
     let (code, out) = cli_import(&stack, "mee6", &mee6).await;
@@ -356,6 +360,8 @@ async fn an_operator_imports_mee6_levels_as_one_action_and_undoes_it_whole() {
     let _ = sqlx::raw_sql(&format!("DROP ROLE IF EXISTS {role}"))
         .execute(&stack.pool)
         .await;
+    drop(services);
+    stack.finish().await;
 }
 
 /// `/import format file` by `who`, the file uploaded to the local Discord first.
@@ -381,7 +387,7 @@ fn import_in_discord(
 async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole() {
     let (alice, bob, admin) = (alice(), bob(), admin());
     let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
-    let _services = stack.services().await;
+    let services = stack.services().await;
     let mee6 = mee6_board(&alice, &bob);
     let xp_events = "SELECT count(*) FROM event_log WHERE event_type = 'XpGranted'";
 
@@ -515,4 +521,6 @@ async fn an_admin_imports_an_uploaded_mee6_file_in_discord_and_undoes_it_whole()
     stack.assert_log_sound().await;
     stack.assert_replay_gives_the_same_views().await;
     assert_eq!(stack.discord.violations(), Vec::<String>::new());
+    drop(services);
+    stack.finish().await;
 }
