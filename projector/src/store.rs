@@ -4,9 +4,10 @@
 //! size); this module only orchestrates them.
 
 use crate::fold::{self, Keys, Rows};
-use sqlx::{PgConnection, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use std::collections::BTreeMap;
 use studio_schema::log::{self, ReadError};
+use studio_schema::views::SCHEMA;
 use studio_views::checkpoints::{self, Checkpoint};
 use studio_views::{
     commissions, ledger, market, members, profiles, quests, seasons, settings, teams, tournaments,
@@ -63,6 +64,28 @@ pub async fn use_schema(
     Ok(())
 }
 
+/// Begins a transaction of the live tail, in one round trip: it writes `views`, holds the projector
+/// lock, and commits without waiting for its WAL to reach the disk.
+///
+/// Not waiting is safe for views and only for them: they are derived from the log, which the
+/// command service commits with the full flush. A crash of Postgres can lose the last few
+/// commits of the tail (at most three `wal_writer_delay`s), each whole, its checkpoint with its
+/// rows, so the views come back consistent at an earlier checkpoint and the tail folds the same
+/// events again into the same rows. Under load the tail then no longer queues behind the
+/// command service's flushes.
+///
+/// # Errors
+/// The database is unreachable or refuses.
+pub async fn begin_live(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    // One simple query; every name in it is a constant.
+    pool.begin_with(format!(
+        "BEGIN; SET LOCAL search_path TO {}, public; SET LOCAL synchronous_commit TO off; \
+         SELECT pg_advisory_xact_lock({PROJECTOR_LOCK})",
+        crate::ddl::quote(SCHEMA)
+    ))
+    .await
+}
+
 /// Applies the next `limit` events after the views' checkpoint, and moves the checkpoint, in `tx`.
 /// `crash_mid_batch` aborts the process after writing rows and before the commit (recovery tests).
 ///
@@ -74,6 +97,18 @@ pub async fn apply_next(
     crash_mid_batch: bool,
 ) -> Result<Applied, ApplyError> {
     lock(tx).await?;
+    apply_locked(tx, limit, crash_mid_batch).await
+}
+
+/// [`apply_next`] in a transaction that holds the projector lock already ([`begin_live`]).
+///
+/// # Errors
+/// The log or the views are unavailable.
+pub async fn apply_locked(
+    tx: &mut Transaction<'_, Postgres>,
+    limit: i64,
+    crash_mid_batch: bool,
+) -> Result<Applied, ApplyError> {
     let checkpoint = checkpoints::read(tx).await?;
     let batch = log::read_global(&mut **tx, checkpoint.cursor, limit).await?;
     let Some((last, _)) = batch.last() else {

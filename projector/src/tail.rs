@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::store::{self, Applied};
 use crate::{Error, ddl};
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use sqlx::PgPool;
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -35,9 +35,8 @@ pub async fn ensure_views(pool: &PgPool) -> Result<Option<i32>, sqlx::Error> {
 /// # Errors
 /// The log or the views are unavailable.
 pub async fn step(pool: &PgPool, config: &Config) -> Result<Applied, Error> {
-    let mut tx = pool.begin().await?;
-    store::use_schema(&mut tx, SCHEMA).await?;
-    let applied = store::apply_next(&mut tx, config.batch, config.crash_mid_batch).await?;
+    let mut tx = store::begin_live(pool).await?;
+    let applied = store::apply_locked(&mut tx, config.batch, config.crash_mid_batch).await?;
     tx.commit().await?;
     Ok(applied)
 }
@@ -105,16 +104,24 @@ pub async fn run(
     info!("projector tailing the log");
     tokio::pin!(shutdown);
     loop {
+        // The notices that came meanwhile are all answered by the step below, which reads
+        // whatever is committed now; one that comes during it wakes the next.
+        while let Some(Some(_)) = notices.next().now_or_never() {}
         loop {
             match step(&pool, &config).await {
                 Ok(applied) if applied.events == 0 => break,
                 Ok(applied) => {
+                    let full = i64::try_from(applied.events).is_ok_and(|n| n >= config.batch);
                     config
                         .counters
                         .events_applied
                         .fetch_add(applied.events as u64, Ordering::Relaxed);
                     debug!(events = applied.events, "batch applied");
                     tell_projected(&client, &subjects, &applied).await;
+                    if !full {
+                        // Everything readable was read: what is committed next sends a notice.
+                        break;
+                    }
                 }
                 Err(err) => {
                     config
