@@ -25,6 +25,8 @@ pub struct Carried {
     events: i64,
     /// The checkpoint the fold started from.
     start: GlobalCursor,
+    /// The checkpoint the views hold: the start's, then the last flush's.
+    written: Checkpoint,
     /// Events folded since the last flush.
     pending: usize,
     /// Rows held at most before they are written.
@@ -43,6 +45,7 @@ impl Carried {
             flushed: checkpoint.events > 0,
             events: checkpoint.events,
             start: checkpoint.cursor,
+            written: checkpoint,
             flush_rows,
             ..Self::default()
         })
@@ -106,16 +109,20 @@ impl Carried {
             return Ok(0);
         };
         let mut rows = std::mem::take(&mut self.rows);
+        let guilds: Vec<(i64, i64)> = rows.guilds.iter().map(|(g, s)| (*g, *s)).collect();
         let half = split_half(&mut rows);
         tokio::try_join!(store::write(conn, &rows), store::write(other, &half))?;
-        checkpoints::advance(
-            conn,
-            Checkpoint {
-                cursor,
-                events: self.events,
-            },
-        )
-        .await?;
+        let to = Checkpoint {
+            cursor,
+            events: self.events,
+        };
+        if !checkpoints::advance(conn, self.written, to, &guilds).await? {
+            // Nothing else writes a rebuild's schema.
+            return Err(sqlx::Error::Protocol(
+                "the rebuild's checkpoint moved under it".into(),
+            ));
+        }
+        self.written = to;
         self.flushed = true;
         Ok(std::mem::take(&mut self.pending))
     }

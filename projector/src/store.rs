@@ -23,6 +23,10 @@ pub enum ApplyError {
     Read(#[from] ReadError),
     #[error("views unavailable: {0}")]
     Database(#[from] sqlx::Error),
+    /// The views' checkpoint is not where the batch started from: another projector applied a
+    /// batch, or a rebuild swapped the views in.
+    #[error("the views' checkpoint moved")]
+    Moved,
 }
 
 /// What a batch applied.
@@ -31,6 +35,8 @@ pub struct Applied {
     pub events: usize,
     /// (guild, last seq) of every guild the batch touched.
     pub guilds: Vec<(i64, i64)>,
+    /// Where the views stand after it.
+    pub checkpoint: Checkpoint,
 }
 
 /// Waits for the projector lock, held until the transaction ends. One projector writes at a time
@@ -97,22 +103,28 @@ pub async fn apply_next(
     crash_mid_batch: bool,
 ) -> Result<Applied, ApplyError> {
     lock(tx).await?;
-    apply_locked(tx, limit, crash_mid_batch).await
+    let from = checkpoints::read(tx).await?;
+    apply_from(tx, from, limit, crash_mid_batch).await
 }
 
-/// [`apply_next`] in a transaction that holds the projector lock already ([`begin_live`]).
+/// [`apply_next`] in a transaction that holds the projector lock already ([`begin_live`]), from
+/// `from`: the checkpoint the caller read, or the one its last batch moved the views to. Fails with
+/// [`ApplyError::Moved`] if the views are no longer there (the caller rolls back and reads it).
 ///
 /// # Errors
-/// The log or the views are unavailable.
-pub async fn apply_locked(
+/// The log or the views are unavailable, or the checkpoint moved.
+pub async fn apply_from(
     tx: &mut Transaction<'_, Postgres>,
+    from: Checkpoint,
     limit: i64,
     crash_mid_batch: bool,
 ) -> Result<Applied, ApplyError> {
-    let checkpoint = checkpoints::read(tx).await?;
-    let batch = log::read_global(&mut **tx, checkpoint.cursor, limit).await?;
+    let batch = log::read_global(&mut **tx, from.cursor, limit).await?;
     let Some((last, _)) = batch.last() else {
-        return Ok(Applied::default());
+        return Ok(Applied {
+            checkpoint: from,
+            ..Applied::default()
+        });
     };
     let cursor = *last;
     let events: Vec<_> = batch.into_iter().map(|(_, e)| e).collect();
@@ -126,18 +138,18 @@ pub async fn apply_locked(
         tracing::warn!("failpoint: crashing in the middle of a batch, before its commit");
         std::process::abort();
     }
-    let applied = i64::try_from(events.len()).unwrap_or(0);
-    checkpoints::advance(
-        tx,
-        Checkpoint {
-            cursor,
-            events: checkpoint.events + applied,
-        },
-    )
-    .await?;
+    let to = Checkpoint {
+        cursor,
+        events: from.events + i64::try_from(events.len()).unwrap_or(0),
+    };
+    let guilds: Vec<(i64, i64)> = rows.guilds.into_iter().collect();
+    if !checkpoints::advance(tx, from, to, &guilds).await? {
+        return Err(ApplyError::Moved);
+    }
     Ok(Applied {
         events: events.len(),
-        guilds: rows.guilds.into_iter().collect(),
+        guilds,
+        checkpoint: to,
     })
 }
 
@@ -198,7 +210,8 @@ fn found<K: Ord, V>(slots: &mut BTreeMap<K, Option<V>>, rows: Vec<(K, V)>) {
     }
 }
 
-/// Writes `rows` back to the views of the transaction's schema.
+/// Writes `rows` back to the views of the transaction's schema (the guilds' checkpoints are moved
+/// with the global one, [`checkpoints::advance`]).
 pub(crate) async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
     members::write(conn, &present(&rows.members)).await?;
     members::write_weekly(conn, &all(&rows.weekly)).await?;
@@ -225,8 +238,6 @@ pub(crate) async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sq
     )
     .await?;
     teams::leave(conn, &left.into_iter().map(|(k, _)| *k).collect::<Vec<_>>()).await?;
-    let guilds: Vec<(i64, i64)> = rows.guilds.iter().map(|(g, s)| (*g, *s)).collect();
-    checkpoints::write_guilds(conn, &guilds).await?;
     Ok(())
 }
 

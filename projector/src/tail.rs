@@ -2,7 +2,7 @@
 //! polls slowly in case a notice is lost.
 
 use crate::config::Config;
-use crate::store::{self, Applied};
+use crate::store::{self, Applied, ApplyError};
 use crate::{Error, ddl};
 use futures_util::{FutureExt, StreamExt};
 use sqlx::PgPool;
@@ -12,6 +12,7 @@ use studio_schema::GuildId;
 use studio_schema::notice::SeqNotice;
 use studio_schema::subjects::Subjects;
 use studio_schema::views::SCHEMA;
+use studio_views::checkpoints::{self, Checkpoint};
 use tracing::{debug, info, warn};
 
 /// Creates the live views if they do not exist yet. Returns the layout version of the live views.
@@ -30,15 +31,36 @@ pub async fn ensure_views(pool: &PgPool) -> Result<Option<i32>, sqlx::Error> {
     Ok(layout)
 }
 
-/// Applies one batch to the live views. Returns what it applied.
+/// Applies one batch to the live views, from `known` (where the views stood after this tail's
+/// last batch; read from them when `None`). Returns what it applied; `known` is where the views
+/// stand now, or `None` after a step that found nothing (read again next time).
 ///
 /// # Errors
 /// The log or the views are unavailable.
-pub async fn step(pool: &PgPool, config: &Config) -> Result<Applied, Error> {
-    let mut tx = store::begin_live(pool).await?;
-    let applied = store::apply_locked(&mut tx, config.batch, config.crash_mid_batch).await?;
-    tx.commit().await?;
-    Ok(applied)
+pub async fn step(
+    pool: &PgPool,
+    config: &Config,
+    known: &mut Option<Checkpoint>,
+) -> Result<Applied, Error> {
+    loop {
+        let mut tx = store::begin_live(pool).await?;
+        let from = match known.take() {
+            Some(from) => from,
+            None => checkpoints::read(&mut tx).await?,
+        };
+        match store::apply_from(&mut tx, from, config.batch, config.crash_mid_batch).await {
+            // Another projector or a rebuild moved the views: roll back, read where they are.
+            Err(ApplyError::Moved) => {}
+            applied => {
+                let applied = applied?;
+                tx.commit().await?;
+                if applied.events > 0 {
+                    *known = Some(applied.checkpoint);
+                }
+                return Ok(applied);
+            }
+        }
+    }
 }
 
 /// Tells the command services how far each guild's views now reach, so an answer waiting for them
@@ -103,12 +125,13 @@ pub async fn run(
         .map_err(|e| Error::Nats(e.to_string()))?;
     info!("projector tailing the log");
     tokio::pin!(shutdown);
+    let mut known = None;
     loop {
         // The notices that came meanwhile are all answered by the step below, which reads
         // whatever is committed now; one that comes during it wakes the next.
         while let Some(Some(_)) = notices.next().now_or_never() {}
         loop {
-            match step(&pool, &config).await {
+            match step(&pool, &config, &mut known).await {
                 Ok(applied) if applied.events == 0 => break,
                 Ok(applied) => {
                     let full = i64::try_from(applied.events).is_ok_and(|n| n >= config.batch);

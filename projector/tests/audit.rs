@@ -81,8 +81,11 @@ async fn verify_reports_an_overdraft_and_explain_walks_the_balance() {
             web_addr: projector::web::Addr::Off,
             audit_token: None,
         };
+        let mut known = None;
         for _ in 0..500 {
-            projector::tail::step(&pool, &config).await.expect("step");
+            projector::tail::step(&pool, &config, &mut known)
+                .await
+                .expect("step");
             let view = audit::view_balance(&pool, GuildId(7), member(2))
                 .await
                 .expect("views")

@@ -10,6 +10,7 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use studio_schema::config::Common;
 use studio_schema::{ChannelId, Event, MessageId, UserId, Xp};
+use studio_views::checkpoints::Checkpoint;
 
 fn config(database_url: String, batch: i64) -> Config {
     Config {
@@ -50,12 +51,17 @@ async fn get(addr: std::net::SocketAddr, path: &str) -> String {
 
 /// Applies batches until the live views hold every event of the log.
 async fn catch_up(pool: &PgPool, config: &Config) {
+    catch_up_from(pool, config, &mut None).await;
+}
+
+/// [`catch_up`] by a tail that last stood at `known`.
+async fn catch_up_from(pool: &PgPool, config: &Config, known: &mut Option<Checkpoint>) {
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM event_log")
         .fetch_one(pool)
         .await
         .expect("count");
     for _ in 0..2_000 {
-        tail::step(pool, config).await.expect("step");
+        tail::step(pool, config, known).await.expect("step");
         let folded: i64 = sqlx::query_scalar("SELECT events FROM views.checkpoint")
             .fetch_one(pool)
             .await
@@ -253,6 +259,41 @@ async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() 
                 .await
                 .expect("count");
         assert_eq!(members, 0, "payments alone make no member rows");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_tail_whose_views_a_rebuild_swapped_in_folds_nothing_twice() {
+    common::with_scratch(|pool, url| async move {
+        scenario(&pool).await;
+        tail::ensure_views(&pool).await.expect("views");
+        let live = config(url.clone(), 1);
+        // The tail remembers where its last batch left the views.
+        let mut known = None;
+        catch_up_from(&pool, &live, &mut known).await;
+        assert!(known.is_some(), "the tail remembers its checkpoint");
+
+        // Three more messages, then a rebuild folds them and swaps its views in: the tail's
+        // checkpoint is now behind the views'.
+        append(&pool, 1, (10..13).map(|id| message(2, id)).collect()).await;
+        replay::replay(&pool, &config(url, 5_000), false)
+            .await
+            .expect("replay");
+        let rebuilt = digest(&pool).await;
+        catch_up_from(&pool, &live, &mut known).await;
+        assert_eq!(
+            digest(&pool).await,
+            rebuilt,
+            "the tail folded the messages again"
+        );
+        let xp: i64 = sqlx::query_scalar(
+            "SELECT message_xp FROM views.members WHERE guild_id = 1 AND user_id = 2",
+        )
+        .fetch_one(&pool)
+        .await
+        .expect("member");
+        assert_eq!(xp, 4 * 7, "four messages at 7 XP, each counted once");
     })
     .await;
 }

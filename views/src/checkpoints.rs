@@ -32,45 +32,47 @@ pub async fn read(conn: &mut PgConnection) -> Result<Checkpoint, sqlx::Error> {
     })
 }
 
-/// Moves the views' checkpoint.
+/// Moves the views' checkpoint from `from` to `to` and records each `(guild, last seq)` of the
+/// events between them as folded, in one statement. Returns `false`, and changes nothing, when the
+/// checkpoint is no longer at `from` (another projector moved it, or a rebuild swapped the views
+/// in): what was folded from `from` must then be rolled back.
 ///
 /// # Errors
 /// The database is unreachable.
-pub async fn advance(conn: &mut PgConnection, to: Checkpoint) -> Result<(), sqlx::Error> {
-    sqlx::query!(
-        "UPDATE checkpoint SET tx_id = $1, position = $2, events = $3 WHERE id = 1",
-        to.cursor.tx_id,
-        to.cursor.position,
-        to.events
-    )
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
-/// Records each `(guild, last seq)` as folded.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn write_guilds(
+pub async fn advance(
     conn: &mut PgConnection,
+    from: Checkpoint,
+    to: Checkpoint,
     guilds: &[(i64, i64)],
-) -> Result<(), sqlx::Error> {
-    if guilds.is_empty() {
-        return Ok(());
-    }
+) -> Result<bool, sqlx::Error> {
     let ids: Vec<i64> = guilds.iter().map(|g| g.0).collect();
     let seqs: Vec<i64> = guilds.iter().map(|g| g.1).collect();
-    sqlx::query!(
-        "INSERT INTO guild_checkpoints (guild_id, last_seq)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[])
-         ON CONFLICT (guild_id) DO UPDATE SET last_seq = EXCLUDED.last_seq",
+    // The guilds' rows are written only if the checkpoint moves (a data-modifying CTE runs
+    // whether or not it is read; this one reads the move).
+    let moved = sqlx::query_scalar!(
+        r#"WITH moved AS (
+               UPDATE checkpoint SET tx_id = $4, position = $5, events = $6
+               WHERE id = 1 AND tx_id = $1 AND position = $2 AND events = $3
+               RETURNING id
+           ), folded AS (
+               INSERT INTO guild_checkpoints (guild_id, last_seq)
+               SELECT g.guild_id, g.last_seq
+               FROM UNNEST($7::bigint[], $8::bigint[]) AS g (guild_id, last_seq), moved
+               ON CONFLICT (guild_id) DO UPDATE SET last_seq = EXCLUDED.last_seq
+           )
+           SELECT count(*) AS "moved!" FROM moved"#,
+        from.cursor.tx_id,
+        from.cursor.position,
+        from.events,
+        to.cursor.tx_id,
+        to.cursor.position,
+        to.events,
         &ids,
         &seqs
     )
-    .execute(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(())
+    Ok(moved == 1)
 }
 
 /// Records that the views were built with this crate's [`crate::LAYOUT_VERSION`].
