@@ -4,10 +4,11 @@
 use crate::config::Config;
 use crate::store::{self, Applied, ApplyError};
 use crate::{Error, ddl};
-use futures_util::{FutureExt, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use sqlx::PgPool;
 use std::future::Future;
 use std::sync::atomic::Ordering;
+use std::time::Duration;
 use studio_schema::GuildId;
 use studio_schema::notice::SeqNotice;
 use studio_schema::subjects::Subjects;
@@ -119,17 +120,21 @@ pub async fn run(
         .connect_nats()
         .await
         .map_err(|e| Error::Nats(e.to_string()))?;
-    let mut notices = client
-        .subscribe(subjects.appended_notice())
-        .await
-        .map_err(|e| Error::Nats(e.to_string()))?;
+    let mut notices = Some(
+        client
+            .subscribe(subjects.appended_notice())
+            .await
+            .map_err(|e| Error::Nats(e.to_string()))?,
+    );
     info!("projector tailing the log");
     tokio::pin!(shutdown);
     let mut known = None;
     loop {
         // The notices that came meanwhile are all answered by the step below, which reads
         // whatever is committed now; one that comes during it wakes the next.
-        while let Some(Some(_)) = notices.next().now_or_never() {}
+        if let Some(queued) = notices.as_mut() {
+            while let Some(Some(_)) = queued.next().now_or_never() {}
+        }
         loop {
             match step(&pool, &config, &mut known).await {
                 Ok(applied) if applied.events == 0 => break,
@@ -158,10 +163,59 @@ pub async fn run(
         }
         tokio::select! {
             () = &mut shutdown => break,
-            _ = notices.next() => {}
-            () = tokio::time::sleep(config.poll) => {}
+            () = wait(&mut notices, config.poll) => {}
         }
     }
     info!("projector stopped");
     Ok(())
+}
+
+/// Waits for the next append notice, at most `poll`. Notices that have ended (the NATS client gave
+/// up) are dropped with a warning and the tail goes on polling, rather than stepping without pause.
+async fn wait<S: Stream + Unpin>(notices: &mut Option<S>, poll: Duration) {
+    let notice = async {
+        match notices.as_mut() {
+            Some(stream) => stream.next().await.is_some(),
+            None => std::future::pending().await,
+        }
+    };
+    let open = tokio::select! {
+        open = notice => open,
+        () = tokio::time::sleep(poll) => true,
+    };
+    if !open {
+        warn!(?poll, "append notices ended; polling the log instead");
+        *notices = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wait;
+    use futures_util::stream;
+    use std::time::Duration;
+    use tokio::time::Instant;
+
+    const POLL: Duration = Duration::from_secs(5);
+
+    #[tokio::test(start_paused = true)]
+    async fn a_notice_wakes_the_tail_at_once() {
+        let mut notices = Some(stream::iter([()]));
+        let start = Instant::now();
+        wait(&mut notices, POLL).await;
+        assert_eq!(start.elapsed(), Duration::ZERO);
+        assert!(notices.is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ended_notices_leave_the_tail_polling_not_spinning() {
+        let mut notices = Some(stream::empty::<()>());
+        wait(&mut notices, POLL).await;
+        assert!(notices.is_none(), "the ended notices are dropped");
+        let start = Instant::now();
+        for _ in 0..3 {
+            wait(&mut notices, POLL).await;
+        }
+        assert_eq!(start.elapsed(), POLL * 3, "each wait lasts the whole poll");
+    }
 }
