@@ -83,9 +83,9 @@ pub async fn run() -> Vec<Row> {
         false,
         2.0,
     ));
-    // Settled: what the allocator keeps once loading is over.
+    // Settled: what the allocator keeps once loading is over (its threads' caches included).
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let rss = command.rss_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    let loaded = command.rss_bytes().unwrap_or(0) as f64 / 1_048_576.0;
     // A decided command in this guild (not a read: a read decides nothing): `/pay` a credit the
     // members do not have is refused, and the refusal is recorded and answered like any decision.
     let payers: Vec<_> = (2..members.clamp(2, 201) + 1)
@@ -110,7 +110,13 @@ pub async fn run() -> Vec<Row> {
         "only {decided} of the {} /pay were decided",
         offered()
     );
-    println!("memory: command service {rss:.0} MB RSS with {members} members in its guild");
+    // And after serving for a while; the goal is held to the higher of the two.
+    let serving = command.rss_bytes().unwrap_or(0) as f64 / 1_048_576.0;
+    let rss = loaded.max(serving);
+    println!(
+        "memory: command service {loaded:.0} MB RSS 1 s after starting with {members} members in its \
+         guild, {serving:.0} MB after answering the /pay round trips"
+    );
     rows.push(Row::goal(
         &format!("command-service memory, {members} members in one guild"),
         rss,
