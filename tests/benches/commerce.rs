@@ -423,6 +423,8 @@ struct Told {
     by_dm: usize,
     /// Accepted answers (first callbacks and edits of a deferred response), when they came.
     answers: Vec<Instant>,
+    /// From each click to its answer (the edit, for a deferred one), as its member waited.
+    waits: Vec<Duration>,
 }
 
 /// What became of each interaction of the race: its accepted callback and, for a deferred one, the
@@ -476,7 +478,9 @@ fn told(stack: &Stack, ids: &[u64], since: Instant) -> Told {
             Some((_, at)) => *at,
         };
         t.answers.push(answered);
-        if answered.saturating_duration_since(created(id)) > WINDOW {
+        let waited = answered.saturating_duration_since(created(id));
+        t.waits.push(waited);
+        if waited > WINDOW {
             t.late += 1;
         } else {
             t.in_time += 1;
@@ -947,6 +951,16 @@ async fn run(s: &Scenario) -> Vec<Row> {
          {} with no answer on the interaction; {} told by DM (\"in time\")",
         told.in_time, told.late, told.deferred_only, told.unanswered, told.by_dm
     );
+    let mut waits = told.waits.clone();
+    let (wait_p50, wait_p99) = (
+        report::quantile_ms(&mut waits, 0.5),
+        report::quantile_ms(&mut waits, 0.99),
+    );
+    println!(
+        "  click → answer, as members waited (their interaction's snowflake time to the answer): \
+         p50 {wait_p50:.1} ms, p99 {wait_p99:.1} ms over {} answers",
+        waits.len()
+    );
     println!("  outbox (answers): {outbox:?}");
     println!(
         "  Discord refused: {second} second answers (must be 0), {refused_late} answers after its 3 s window, \
@@ -1037,6 +1051,16 @@ async fn run(s: &Scenario) -> Vec<Row> {
             1.0,
         ),
     ];
+    rows.push(Row::studio(
+        &format!("{name}: click → answer p50 (as members waited)"),
+        wait_p50,
+        "ms",
+    ));
+    rows.push(Row::studio(
+        &format!("{name}: click → answer p99 (as members waited)"),
+        wait_p99,
+        "ms",
+    ));
     for (writer, st) in &stopped {
         rows.push(Row::goal(
             &format!("{name}: decision→durable p99 [{writer}]"),

@@ -4,7 +4,7 @@
 use super::{Durable, LIMIT};
 use crate::common::{GUILD, MEMBER_PERMISSIONS, Stack};
 use crate::lag;
-use crate::report::Row;
+use crate::report::{self, Row};
 use serde_json::json;
 use std::time::{Duration, Instant};
 use studio_schema::GuildId;
@@ -65,8 +65,8 @@ pub async fn run(members: &[FakeMember], publish: f64) -> Vec<Row> {
         (messages + 200) as f64 / transactions.max(1) as f64
     );
     let (p50, p99) = (
-        lag::quantile_ms(&mut lags, 0.5),
-        lag::quantile_ms(&mut lags, 0.99),
+        report::quantile_ms(&mut lags, 0.5),
+        report::quantile_ms(&mut lags, 0.99),
     );
     println!(
         "projection lag under that load: p50 {p50:.1} ms, p99 {p99:.1} ms over {} heads (sampled every {} ms)",
@@ -158,8 +158,8 @@ pub async fn round_trip(stack: &Stack, members: &[FakeMember], asked: &Asked) ->
         .count();
     assert_eq!(seconds, 0, "an interaction was answered twice");
     let (p50, p99) = (
-        lag::quantile_ms(&mut times, 0.5),
-        lag::quantile_ms(&mut times, 0.99),
+        report::quantile_ms(&mut times, 0.5),
+        report::quantile_ms(&mut times, 0.99),
     );
     println!(
         "round trip: {total} {} at {rate}/s, each answered once ({deferred} deferred first): \

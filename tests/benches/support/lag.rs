@@ -52,13 +52,3 @@ pub async fn sample(
         }
     }
 }
-
-/// The `q` quantile (0..=1) of `lags`, in milliseconds.
-pub fn quantile_ms(lags: &mut [Duration], q: f64) -> f64 {
-    if lags.is_empty() {
-        return f64::NAN;
-    }
-    lags.sort();
-    let i = ((lags.len() - 1) as f64 * q).round() as usize;
-    lags[i.min(lags.len() - 1)].as_secs_f64() * 1000.0
-}

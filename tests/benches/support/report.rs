@@ -174,3 +174,13 @@ fn figure(v: f64) -> String {
         format!("{v:.2}")
     }
 }
+
+/// The `q` quantile (0..=1) of `times`, in milliseconds.
+pub fn quantile_ms(times: &mut [std::time::Duration], q: f64) -> f64 {
+    if times.is_empty() {
+        return f64::NAN;
+    }
+    times.sort();
+    let i = ((times.len() - 1) as f64 * q).round() as usize;
+    times[i.min(times.len() - 1)].as_secs_f64() * 1000.0
+}
