@@ -74,7 +74,7 @@ impl FakeDiscord {
         m.content = content.to_owned();
         m.timestamp = at;
         m.mentions = self.mentions(guild, content);
-        (id, m.to_value())
+        (id, m.into_value())
     }
 
     /// MESSAGE_CREATE `d` for `author` writing to the bot in DMs now.
@@ -84,7 +84,7 @@ impl FakeDiscord {
         let mut m = MessageJson::new(id, channel, payloads::member_user(author));
         m.channel_type = Some(1);
         m.content = content.to_owned();
-        (id, m.to_value())
+        (id, m.into_value())
     }
 
     /// The DM channel between the bot and `user` (opened if needed).

@@ -109,7 +109,7 @@ async fn connection(stream: TcpStream, inner: Arc<Inner>, mut shutdown: watch::R
     }
     // Dropping `ws` closes the TCP connection; without a close frame when killed.
     inner.gateway().unregister_conn(conn);
-    inner.publish(PeerEvent::Disconnected);
+    inner.publish(|| PeerEvent::Disconnected);
 }
 
 fn close(tx: &mpsc::UnboundedSender<Outgoing>, code: u16, reason: &str) {
@@ -207,7 +207,7 @@ fn identify(inner: &Inner, conn: u64, tx: &mpsc::UnboundedSender<Outgoing>, fram
         "geo_ordered_rtc_regions": [],
     });
     let session_id = inner.gateway().identify(conn, ready, guild_creates);
-    inner.publish(PeerEvent::Identified { session_id });
+    inner.publish(|| PeerEvent::Identified { session_id });
     true
 }
 
@@ -224,7 +224,7 @@ fn resume(inner: &Inner, conn: u64, tx: &mpsc::UnboundedSender<Outgoing>, frame:
     let result = inner.gateway().resume(conn, &session_id, seq);
     match result {
         Ok(replayed) => {
-            inner.publish(PeerEvent::Resumed {
+            inner.publish(|| PeerEvent::Resumed {
                 session_id,
                 replayed,
             });

@@ -58,6 +58,12 @@ impl MessageJson {
 
     /// The message as Discord's JSON.
     pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// The message as Discord's JSON, its parts moved rather than copied (the generators build
+    /// a message only to send it).
+    pub fn into_value(self) -> Value {
         let mut map = Map::new();
         let mut put = |key: &str, value: Value| {
             map.insert(key.to_owned(), value);
@@ -70,11 +76,11 @@ impl MessageJson {
         if let Some(kind) = self.channel_type {
             put("channel_type", json!(kind));
         }
-        put("author", self.author.clone());
-        if let Some(member) = &self.member {
-            put("member", member.clone());
+        put("author", self.author);
+        if let Some(member) = self.member {
+            put("member", member);
         }
-        put("content", json!(self.content));
+        put("content", Value::String(self.content));
         put("timestamp", json!(timestamp(self.timestamp)));
         put(
             "edited_timestamp",
@@ -82,11 +88,11 @@ impl MessageJson {
         );
         put("tts", json!(false));
         put("mention_everyone", json!(false));
-        put("mentions", self.mentions.clone());
+        put("mentions", self.mentions);
         put("mention_roles", ids(&[]));
-        put("attachments", self.attachments.clone());
+        put("attachments", self.attachments);
         put("embeds", normalize_embeds(&self.embeds));
-        put("components", self.components.clone());
+        put("components", self.components);
         put("pinned", json!(false));
         put("type", json!(self.kind));
         put("flags", json!(self.flags));
@@ -96,8 +102,8 @@ impl MessageJson {
         if let Some(application_id) = self.application_id {
             put("application_id", json!(application_id.to_string()));
         }
-        if let Some(metadata) = &self.interaction_metadata {
-            put("interaction_metadata", metadata.clone());
+        if let Some(metadata) = self.interaction_metadata {
+            put("interaction_metadata", metadata);
         }
         Value::Object(map)
     }

@@ -14,7 +14,9 @@ use serde_json::{Value, json};
 
 /// Discord's timestamp format, e.g. `2024-01-01T00:00:00.000000+00:00`.
 pub fn timestamp(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6f+00:00").to_string()
+    // RFC 3339 with microseconds and `+00:00`, as Discord writes them (no format string to parse
+    // per call: the generators stamp every message).
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, false)
 }
 
 /// A list of ids as Discord sends it: strings.
@@ -222,6 +224,18 @@ mod tests {
 
     fn alice() -> FakeMember {
         FakeMember::new(400, "alice", Utc::now())
+    }
+
+    #[test]
+    fn timestamps_are_written_as_discord_writes_them() {
+        let at = DateTime::parse_from_rfc3339("2024-03-05T07:08:09.123456789Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        assert_eq!(timestamp(at), "2024-03-05T07:08:09.123456+00:00");
+        assert_eq!(
+            timestamp(DateTime::<Utc>::default()),
+            "1970-01-01T00:00:00.000000+00:00"
+        );
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub(crate) fn create_message(ctx: &Ctx<'_>, channel: &str) -> Result {
     let sent = messages::create(inner, &mut rest, body, &ctx.body.files, &origin, 0)?;
     record(&mut rest.channel_messages, sent.clone());
     drop(rest);
-    inner.publish(PeerEvent::ChannelMessage(sent.clone()));
+    inner.publish(|| PeerEvent::ChannelMessage(sent.clone()));
     if inner.config.echo_bot_messages {
         let mut echo = sent.message.clone();
         echo["channel_type"] = json!(if guild_id.is_some() { 0 } else { 1 });
@@ -126,7 +126,7 @@ pub(crate) fn message(ctx: &Ctx<'_>, method: &Method, channel: &str, message: &s
             messages::check_edit(body)?;
             let sent = messages::edit(inner, &mut rest, message_id, body, &ctx.body.files)?;
             drop(rest);
-            inner.publish(PeerEvent::MessageEdit(sent.clone()));
+            inner.publish(|| PeerEvent::MessageEdit(sent.clone()));
             Ok(Reply::json(sent.message))
         }
         _ => Err(no_route()),
@@ -260,7 +260,7 @@ pub(crate) fn guild_channels(ctx: &Ctx<'_>, method: &Method, guild: &str) -> Res
                 g.channels.push(id);
             }
             drop(rest);
-            inner.publish(PeerEvent::ChannelCreated {
+            inner.publish(|| PeerEvent::ChannelCreated {
                 guild_id,
                 channel_id: id,
                 name: name.to_owned(),

@@ -137,7 +137,7 @@ pub(crate) fn member_role(
         _ => return Err(no_route()),
     };
     drop(rest);
-    inner.publish(event);
+    inner.publish(move || event);
     Ok(Reply::no_content())
 }
 

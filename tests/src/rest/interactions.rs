@@ -10,6 +10,7 @@ use crate::{
 };
 use axum::http::Method;
 use chrono::Utc;
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use twilight_model::http::interaction::InteractionResponse;
@@ -23,7 +24,7 @@ pub(crate) fn callback(ctx: &Ctx<'_>, id: &str, token: &str) -> Result {
     let inner = ctx.inner;
     let id = snowflake(id, "interaction", 10062)?;
     let body = ctx.json()?.clone();
-    let response: InteractionResponse = serde_json::from_value(body.clone()).map_err(|e| {
+    let response = InteractionResponse::deserialize(&body).map_err(|e| {
         ApiError::invalid_form(vec![format!(
             "callback does not parse as InteractionResponse: {e}"
         )])
@@ -45,11 +46,13 @@ pub(crate) fn callback(ctx: &Ctx<'_>, id: &str, token: &str) -> Result {
     let Some(info) = info else {
         return Ok(Reply::no_content());
     };
-    inner.publish(PeerEvent::Callback(Box::new(CallbackEvent {
-        interaction: info.clone(),
-        callback: callback.clone(),
-        message: message.clone(),
-    })));
+    inner.publish(|| {
+        PeerEvent::Callback(Box::new(CallbackEvent {
+            interaction: info.clone(),
+            callback: callback.clone(),
+            message: message.clone(),
+        }))
+    });
     if !ctx.query_flag("with_response") {
         return Ok(Reply::no_content());
     }
@@ -222,7 +225,7 @@ pub(crate) fn followup(ctx: &Ctx<'_>, app: &str, token: &str) -> Result {
     let sent = messages::create(inner, &mut rest, body, &ctx.body.files, &origin, 0)?;
     record(&mut rest.followups, sent.clone());
     drop(rest);
-    inner.publish(PeerEvent::Followup(sent.clone()));
+    inner.publish(|| PeerEvent::Followup(sent.clone()));
     Ok(Reply::json(sent.message))
 }
 
@@ -300,10 +303,12 @@ pub(crate) fn webhook_message(
                 record(&mut rest.original_edits, sent.clone());
             }
             drop(rest);
-            inner.publish(if original {
-                PeerEvent::OriginalEdit(sent.clone())
-            } else {
-                PeerEvent::MessageEdit(sent.clone())
+            inner.publish(|| {
+                if original {
+                    PeerEvent::OriginalEdit(sent.clone())
+                } else {
+                    PeerEvent::MessageEdit(sent.clone())
+                }
             });
             Ok(Reply::json(sent.message))
         }

@@ -259,7 +259,7 @@ async fn handle(
     {
         inner.violation(format!("{route_name} → {status}: {detail}"));
     } else if let Err(error) = &result {
-        inner.publish(crate::records::PeerEvent::Refused {
+        inner.publish(|| crate::records::PeerEvent::Refused {
             route: route_name.clone(),
             status,
             code: error.code,
