@@ -650,7 +650,9 @@ impl Stack {
         );
     }
 
-    /// Drops the test database.
+    /// Drops the test database and, on a NATS without users (the machine's own), the test's
+    /// gateway stream: neither is left to weigh on the runs after it. A NATS with users is a
+    /// private server whose data goes with its folder, and no Studio user may delete a stream.
     pub async fn finish(self) {
         // Bounded: a connection a test still holds must not hang the suite.
         let _ = tokio::time::timeout(Duration::from_secs(5), self.pool.close()).await;
@@ -666,6 +668,20 @@ impl Stack {
             ))
             .execute(&admin)
             .await;
+        }
+        if self.nats_users.is_none() {
+            let stream = studio_schema::subjects::Subjects::new(&self.prefix, 1).gateway_stream();
+            let delete = async {
+                if let Ok(client) = studio_schema::config::nats_options(None)
+                    .connect(&self.nats_url)
+                    .await
+                {
+                    let _ = async_nats::jetstream::new(client)
+                        .delete_stream(&stream)
+                        .await;
+                }
+            };
+            let _ = tokio::time::timeout(Duration::from_secs(5), delete).await;
         }
     }
 }
