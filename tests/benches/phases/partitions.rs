@@ -100,14 +100,10 @@ async fn load(members: &[FakeMember], services: usize, messages: i64) -> f64 {
     }
     let took = started.elapsed();
     let rate = (per_guild * PARTITIONS as i64) as f64 / took.as_secs_f64();
+    let stream = studio_schema::subjects::Subjects::new(&stack.prefix, 1).gateway_stream();
     let owners: Vec<usize> = commands
         .iter()
-        .map(|c| {
-            c.log
-                .lock()
-                .map(|l| l.iter().filter(|l| l.contains("partition owned")).count())
-                .unwrap_or(0)
-        })
+        .map(|c| c.log.lock().map(|l| held(&l, &stream)).unwrap_or(0))
         .collect();
     println!(
         "partitions: {} messages over {PARTITIONS} guilds with {services} command services (partitions owned: {owners:?}) \
@@ -119,4 +115,24 @@ async fn load(members: &[FakeMember], services: usize, messages: i64) -> f64 {
     drop((gateway, commands, projector));
     stack.finish().await;
     rate
+}
+
+/// How many partitions of `stream` a command service's `log` shows it holding at the end: each
+/// "partition owned" takes one, each "handed over" or "released" gives it back.
+fn held(log: &[String], stream: &str) -> usize {
+    let mut held = std::collections::HashSet::new();
+    for line in log {
+        let Some(partition) = line
+            .find(stream)
+            .and_then(|at| line[at..].split_whitespace().next())
+        else {
+            continue;
+        };
+        if line.contains("partition owned") {
+            held.insert(partition);
+        } else if line.contains("partition handed over") || line.contains("partition released") {
+            held.remove(partition);
+        }
+    }
+    held.len()
 }
