@@ -951,7 +951,7 @@ async fn run(s: &Scenario) -> Vec<Row> {
          {} with no answer on the interaction; {} told by DM (\"in time\")",
         told.in_time, told.late, told.deferred_only, told.unanswered, told.by_dm
     );
-    let mut waits = told.waits.clone();
+    let mut waits = told.waits;
     let (wait_p50, wait_p99) = (
         report::quantile_ms(&mut waits, 0.5),
         report::quantile_ms(&mut waits, 0.99),
