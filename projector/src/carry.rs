@@ -7,7 +7,7 @@
 //! rows a batch names that are not held yet are loaded from what earlier flushes wrote (nothing,
 //! before the first), exactly as [`crate::store::apply_next`] loads them.
 
-use crate::fold::{self, Keys, Rows};
+use crate::fold::{self, Rows};
 use crate::store;
 use sqlx::PgConnection;
 use std::collections::BTreeMap;
@@ -66,13 +66,13 @@ impl Carried {
         conn: &mut PgConnection,
         batch: &[RecordedEvent],
     ) -> Result<(), sqlx::Error> {
-        let missing = missing(&fold::keys(batch), &self.rows);
+        let missing = self.rows.missing(&fold::keys(batch));
         let mut loaded = if self.flushed {
             store::load(conn, &missing).await?
         } else {
             Rows::absent(&missing)
         };
-        take_in(&mut self.rows, &mut loaded);
+        self.rows.take_in(&mut loaded);
         Ok(())
     }
 
@@ -90,7 +90,7 @@ impl Carried {
     /// Whether the rows held should be written before more are folded.
     #[must_use]
     pub fn full(&self) -> bool {
-        held(&self.rows) >= self.flush_rows
+        self.rows.count() >= self.flush_rows
     }
 
     /// Writes the rows held and the checkpoint of the last event folded, in the transactions of
@@ -184,75 +184,6 @@ fn split_half(rows: &mut Rows) -> Rows {
         teams: half(teams),
         team_members: half(team_members),
     }
-}
-
-/// The keys of `keys` whose rows `rows` does not hold.
-fn missing(keys: &Keys, rows: &Rows) -> Keys {
-    fn not_in<K: Ord + Clone, V>(keys: &[K], held: &BTreeMap<K, V>) -> Vec<K> {
-        keys.iter()
-            .filter(|k| !held.contains_key(k))
-            .cloned()
-            .collect()
-    }
-    Keys {
-        members: not_in(&keys.members, &rows.members),
-        weekly: not_in(&keys.weekly, &rows.weekly),
-        monthly: not_in(&keys.monthly, &rows.monthly),
-        seasons: not_in(&keys.seasons, &rows.seasons),
-        accounts: not_in(&keys.accounts, &rows.accounts),
-        listings: not_in(&keys.listings, &rows.listings),
-        purchases: not_in(&keys.purchases, &rows.purchases),
-        reviews: not_in(&keys.reviews, &rows.reviews),
-        commissions: not_in(&keys.commissions, &rows.commissions),
-        tournaments: not_in(&keys.tournaments, &rows.tournaments),
-        teams: not_in(&keys.teams, &rows.teams),
-        profiles: not_in(&keys.profiles, &rows.profiles),
-        quests: not_in(&keys.quests, &rows.quests),
-        settings: not_in(&keys.settings, &rows.settings),
-    }
-}
-
-/// Moves the rows loaded for missing keys into the rows held (their keys are not held: no row
-/// folded so far is replaced).
-fn take_in(rows: &mut Rows, loaded: &mut Rows) {
-    rows.members.append(&mut loaded.members);
-    rows.weekly.append(&mut loaded.weekly);
-    rows.monthly.append(&mut loaded.monthly);
-    rows.seasons.append(&mut loaded.seasons);
-    rows.accounts.append(&mut loaded.accounts);
-    rows.listings.append(&mut loaded.listings);
-    rows.purchases.append(&mut loaded.purchases);
-    rows.reviews.append(&mut loaded.reviews);
-    rows.commissions.append(&mut loaded.commissions);
-    rows.tournaments.append(&mut loaded.tournaments);
-    rows.teams.append(&mut loaded.teams);
-    rows.profiles.append(&mut loaded.profiles);
-    rows.quests.append(&mut loaded.quests);
-    rows.settings.append(&mut loaded.settings);
-}
-
-/// How many rows are held.
-fn held(rows: &Rows) -> usize {
-    rows.members.len()
-        + rows.weekly.len()
-        + rows.monthly.len()
-        + rows.seasonal.len()
-        + rows.seasons.len()
-        + rows.started.len()
-        + rows.adjustments.len()
-        + rows.accounts.len()
-        + rows.postings.len()
-        + rows.listings.len()
-        + rows.versions.len()
-        + rows.purchases.len()
-        + rows.reviews.len()
-        + rows.commissions.len()
-        + rows.tournaments.len()
-        + rows.profiles.len()
-        + rows.quests.len()
-        + rows.settings.len()
-        + rows.teams.len()
-        + rows.team_members.len()
 }
 
 #[cfg(test)]

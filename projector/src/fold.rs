@@ -5,8 +5,8 @@
 //! ([`Row::view`]: counters, times from the log's envelope). The row types, like the tables, are
 //! `studio_views`'.
 //!
-//! [`keys`] names every row a batch reads, the store loads exactly those (absent ones as `None`),
-//! [`apply`] folds the batch, and the store writes the rows back. The fold never reads a row that
+//! [`keys`] names every row a batch reads, the store loads those it does not hold from the batch
+//! before (absent ones as `None`), [`apply`] folds the batch, and the store writes the rows back. The fold never reads a row that
 //! [`keys`] did not name, so the views do not depend on where batches start and end.
 
 mod commissions;
@@ -184,6 +184,102 @@ impl Rows {
             ..Self::default()
         }
     }
+
+    /// The keys of `keys` whose rows these rows do not hold.
+    #[must_use]
+    pub fn missing(&self, keys: &Keys) -> Keys {
+        fn not_in<K: Ord + Clone, V>(keys: &[K], held: &BTreeMap<K, V>) -> Vec<K> {
+            keys.iter()
+                .filter(|k| !held.contains_key(k))
+                .cloned()
+                .collect()
+        }
+        Keys {
+            members: not_in(&keys.members, &self.members),
+            weekly: not_in(&keys.weekly, &self.weekly),
+            monthly: not_in(&keys.monthly, &self.monthly),
+            seasons: not_in(&keys.seasons, &self.seasons),
+            accounts: not_in(&keys.accounts, &self.accounts),
+            listings: not_in(&keys.listings, &self.listings),
+            purchases: not_in(&keys.purchases, &self.purchases),
+            reviews: not_in(&keys.reviews, &self.reviews),
+            commissions: not_in(&keys.commissions, &self.commissions),
+            tournaments: not_in(&keys.tournaments, &self.tournaments),
+            teams: not_in(&keys.teams, &self.teams),
+            profiles: not_in(&keys.profiles, &self.profiles),
+            quests: not_in(&keys.quests, &self.quests),
+            settings: not_in(&keys.settings, &self.settings),
+        }
+    }
+
+    /// Moves the rows these rows hold for `keys` out, into rows of their own (the rows a batch
+    /// reads, of which some are held).
+    pub fn take(&mut self, keys: &Keys) -> Rows {
+        fn out<K: Ord + Clone, V>(keys: &[K], held: &mut BTreeMap<K, V>) -> BTreeMap<K, V> {
+            keys.iter().filter_map(|k| held.remove_entry(k)).collect()
+        }
+        Rows {
+            members: out(&keys.members, &mut self.members),
+            weekly: out(&keys.weekly, &mut self.weekly),
+            monthly: out(&keys.monthly, &mut self.monthly),
+            seasons: out(&keys.seasons, &mut self.seasons),
+            accounts: out(&keys.accounts, &mut self.accounts),
+            listings: out(&keys.listings, &mut self.listings),
+            purchases: out(&keys.purchases, &mut self.purchases),
+            reviews: out(&keys.reviews, &mut self.reviews),
+            commissions: out(&keys.commissions, &mut self.commissions),
+            tournaments: out(&keys.tournaments, &mut self.tournaments),
+            teams: out(&keys.teams, &mut self.teams),
+            profiles: out(&keys.profiles, &mut self.profiles),
+            quests: out(&keys.quests, &mut self.quests),
+            settings: out(&keys.settings, &mut self.settings),
+            ..Rows::default()
+        }
+    }
+
+    /// Moves the rows a batch reads (the tables [`Keys`] names) from `other` into these, replacing
+    /// any these hold for the same keys; the rows only a batch writes stay in `other`.
+    pub fn take_in(&mut self, other: &mut Rows) {
+        self.members.append(&mut other.members);
+        self.weekly.append(&mut other.weekly);
+        self.monthly.append(&mut other.monthly);
+        self.seasons.append(&mut other.seasons);
+        self.accounts.append(&mut other.accounts);
+        self.listings.append(&mut other.listings);
+        self.purchases.append(&mut other.purchases);
+        self.reviews.append(&mut other.reviews);
+        self.commissions.append(&mut other.commissions);
+        self.tournaments.append(&mut other.tournaments);
+        self.teams.append(&mut other.teams);
+        self.profiles.append(&mut other.profiles);
+        self.quests.append(&mut other.quests);
+        self.settings.append(&mut other.settings);
+    }
+
+    /// How many rows these are, over every table.
+    #[must_use]
+    pub fn count(&self) -> usize {
+        self.members.len()
+            + self.weekly.len()
+            + self.monthly.len()
+            + self.seasonal.len()
+            + self.seasons.len()
+            + self.started.len()
+            + self.adjustments.len()
+            + self.accounts.len()
+            + self.postings.len()
+            + self.listings.len()
+            + self.versions.len()
+            + self.purchases.len()
+            + self.reviews.len()
+            + self.commissions.len()
+            + self.tournaments.len()
+            + self.profiles.len()
+            + self.quests.len()
+            + self.settings.len()
+            + self.teams.len()
+            + self.team_members.len()
+    }
 }
 
 /// Folds one event into the rows.
@@ -201,4 +297,53 @@ pub fn apply(rows: &mut Rows, e: &RecordedEvent) {
     settings::apply(rows, e);
     teams::apply(rows, e);
     seasons::apply(rows, e);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Keys, Rows};
+
+    #[test]
+    fn a_batch_takes_the_rows_held_and_is_told_which_to_load() {
+        let mut held = Rows::default();
+        held.members.insert((1, 1), None);
+        held.members.insert((1, 2), None);
+        held.settings.insert(1, None);
+        held.weekly.insert((1, chrono::NaiveDate::MIN, 2), 40);
+        let keys = Keys {
+            members: vec![(1, 2), (1, 3)],
+            settings: vec![1],
+            ..Keys::default()
+        };
+
+        let missing = held.missing(&keys);
+        assert_eq!(
+            missing,
+            Keys {
+                members: vec![(1, 3)],
+                ..Keys::default()
+            }
+        );
+        let mut batch = held.take(&keys);
+        assert_eq!(batch.members.keys().collect::<Vec<_>>(), [&(1, 2)]);
+        assert_eq!(batch.settings.keys().collect::<Vec<_>>(), [&1]);
+        assert_eq!(held.members.keys().collect::<Vec<_>>(), [&(1, 1)]);
+        assert!(held.settings.is_empty());
+        assert_eq!(
+            held.weekly.len(),
+            1,
+            "rows the batch does not read stay held"
+        );
+
+        // Back after the batch: what it read, as it left them; what it only wrote stays with it.
+        batch.weekly.insert((1, chrono::NaiveDate::MIN, 2), 47);
+        batch.guilds.insert(1, 9);
+        held.take_in(&mut batch);
+        assert_eq!(held.members.len(), 2);
+        assert_eq!(held.settings.len(), 1);
+        assert_eq!(held.weekly.values().collect::<Vec<_>>(), [&47]);
+        assert!(held.guilds.is_empty());
+        assert_eq!(batch.guilds.len(), 1);
+        assert_eq!(held.count(), 4);
+    }
 }

@@ -1,7 +1,7 @@
 //! Applying a batch to the views, inside the caller's transaction, in the schema its `search_path`
-//! names: load the rows the batch reads, fold it ([`crate::fold`]), write the rows back and move
-//! the checkpoint. The statements are `studio_views`' (one per table per batch, whatever the batch
-//! size); this module only orchestrates them.
+//! names: load the rows the batch reads that the caller does not hold, fold it ([`crate::fold`]), write
+//! the rows back and move the checkpoint. The statements are `studio_views`' (one per table per batch,
+//! whatever the batch size); this module only orchestrates them.
 
 use crate::fold::{self, Keys, Rows};
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
@@ -15,6 +15,10 @@ use studio_views::{
 
 /// The advisory lock every projector write holds.
 pub const PROJECTOR_LOCK: i64 = 0x5354_5544_494f_0001;
+
+/// The most rows the live tail holds between batches ([`apply_from`]); past it, it lets go of
+/// those it held and keeps the last batch's.
+pub const HELD_ROWS: usize = 100_000;
 
 /// Why a batch could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -104,18 +108,24 @@ pub async fn apply_next(
 ) -> Result<Applied, ApplyError> {
     lock(tx).await?;
     let from = checkpoints::read(tx).await?;
-    apply_from(tx, from, limit, crash_mid_batch).await
+    apply_from(tx, from, &mut Rows::default(), limit, crash_mid_batch).await
 }
 
 /// [`apply_next`] in a transaction that holds the projector lock already ([`begin_live`]), from
 /// `from`: the checkpoint the caller read, or the one its last batch moved the views to. Fails with
 /// [`ApplyError::Moved`] if the views are no longer there (the caller rolls back and reads it).
 ///
+/// `held` are rows the views hold at `from`, as the caller's batches before wrote them (or none):
+/// the batch loads only the rows it reads that are not held, and leaves the rows it wrote held,
+/// at most [`HELD_ROWS`]. They are the views' own only while the views stay at `from`; the caller
+/// drops them whenever this fails or it reads the checkpoint afresh.
+///
 /// # Errors
 /// The log or the views are unavailable, or the checkpoint moved.
 pub async fn apply_from(
     tx: &mut Transaction<'_, Postgres>,
     from: Checkpoint,
+    held: &mut Rows,
     limit: i64,
     crash_mid_batch: bool,
 ) -> Result<Applied, ApplyError> {
@@ -129,7 +139,9 @@ pub async fn apply_from(
     let cursor = *last;
     let events: Vec<_> = batch.into_iter().map(|(_, e)| e).collect();
     let keys = fold::keys(&events);
-    let mut rows = load(tx, &keys).await?;
+    let missing = held.missing(&keys);
+    let mut rows = held.take(&keys);
+    rows.take_in(&mut load(tx, &missing).await?);
     for e in &events {
         fold::apply(&mut rows, e);
     }
@@ -142,10 +154,14 @@ pub async fn apply_from(
         cursor,
         events: from.events + i64::try_from(events.len()).unwrap_or(0),
     };
-    let guilds: Vec<(i64, i64)> = rows.guilds.into_iter().collect();
+    let guilds: Vec<(i64, i64)> = std::mem::take(&mut rows.guilds).into_iter().collect();
     if !checkpoints::advance(tx, from, to, &guilds).await? {
         return Err(ApplyError::Moved);
     }
+    if held.count() + rows.count() > HELD_ROWS {
+        *held = Rows::default();
+    }
+    held.take_in(&mut rows);
     Ok(Applied {
         events: events.len(),
         guilds,

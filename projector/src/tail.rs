@@ -2,6 +2,7 @@
 //! polls slowly in case a notice is lost.
 
 use crate::config::Config;
+use crate::fold::Rows;
 use crate::store::{self, Applied, ApplyError};
 use crate::{Error, ddl};
 use futures_util::{FutureExt, Stream, StreamExt};
@@ -32,32 +33,39 @@ pub async fn ensure_views(pool: &PgPool) -> Result<Option<i32>, sqlx::Error> {
     Ok(layout)
 }
 
-/// Applies one batch to the live views, from `known` (where the views stood after this tail's
-/// last batch; read from them when `None`). Returns what it applied; `known` is where the views
-/// stand now, or `None` after a step that found nothing (read again next time).
+/// Where the live views stood after the tail's last batch, and the rows the tail holds as that batch
+/// left them (see [`store::apply_from`]); `None` when the tail must read where the views stand.
+pub type Known = Option<(Checkpoint, Rows)>;
+
+/// Applies one batch to the live views, from `known`: where the views stood after this tail's
+/// last batch and the rows it wrote (read from the views when `None`, holding no rows). Returns
+/// what it applied; `known` is where the views stand now and the rows it holds, or `None` after a
+/// failure (read again next time).
 ///
 /// # Errors
 /// The log or the views are unavailable.
-pub async fn step(
-    pool: &PgPool,
-    config: &Config,
-    known: &mut Option<Checkpoint>,
-) -> Result<Applied, Error> {
+pub async fn step(pool: &PgPool, config: &Config, known: &mut Known) -> Result<Applied, Error> {
     loop {
         let mut tx = store::begin_live(pool).await?;
-        let from = match known.take() {
-            Some(from) => from,
-            None => checkpoints::read(&mut tx).await?,
+        let (from, mut held) = match known.take() {
+            Some(known) => known,
+            None => (checkpoints::read(&mut tx).await?, Rows::default()),
         };
-        match store::apply_from(&mut tx, from, config.batch, config.crash_mid_batch).await {
+        match store::apply_from(
+            &mut tx,
+            from,
+            &mut held,
+            config.batch,
+            config.crash_mid_batch,
+        )
+        .await
+        {
             // Another projector or a rebuild moved the views: roll back, read where they are.
             Err(ApplyError::Moved) => {}
             applied => {
                 let applied = applied?;
                 tx.commit().await?;
-                if applied.events > 0 {
-                    *known = Some(applied.checkpoint);
-                }
+                *known = Some((applied.checkpoint, held));
                 return Ok(applied);
             }
         }

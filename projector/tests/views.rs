@@ -10,7 +10,6 @@ use std::sync::atomic::Ordering;
 use std::time::Duration;
 use studio_schema::config::Common;
 use studio_schema::{ChannelId, Event, MessageId, UserId, Xp};
-use studio_views::checkpoints::Checkpoint;
 
 fn config(database_url: String, batch: i64) -> Config {
     Config {
@@ -55,7 +54,7 @@ async fn catch_up(pool: &PgPool, config: &Config) {
 }
 
 /// [`catch_up`] by a tail that last stood at `known`.
-async fn catch_up_from(pool: &PgPool, config: &Config, known: &mut Option<Checkpoint>) {
+async fn catch_up_from(pool: &PgPool, config: &Config, known: &mut tail::Known) {
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM event_log")
         .fetch_one(pool)
         .await
@@ -83,6 +82,15 @@ async fn balance(pool: &PgPool, guild: i64, account: &str) -> i64 {
         .fetch_one(pool)
         .await
         .unwrap_or_else(|e| panic!("{account} of guild {guild} in the views: {e}"))
+}
+
+/// A member of guild 1's XP from messages, as the views hold it.
+async fn message_xp(pool: &PgPool, user: i64) -> i64 {
+    sqlx::query_scalar("SELECT message_xp FROM views.members WHERE guild_id = 1 AND user_id = $1")
+        .bind(user)
+        .fetch_one(pool)
+        .await
+        .expect("member")
 }
 
 /// A digest of every view table, in `ddl::VIEW_TABLES` order.
@@ -264,7 +272,8 @@ async fn a_tail_one_event_at_a_time_and_a_replay_build_the_same_economy_views() 
 }
 
 #[tokio::test]
-async fn a_tail_whose_views_a_rebuild_swapped_in_folds_nothing_twice() {
+async fn a_tail_whose_views_a_rebuild_swapped_in_folds_nothing_twice_and_forgets_the_rows_it_held()
+{
     common::with_scratch(|pool, url| async move {
         scenario(&pool).await;
         tail::ensure_views(&pool).await.expect("views");
@@ -274,9 +283,15 @@ async fn a_tail_whose_views_a_rebuild_swapped_in_folds_nothing_twice() {
         catch_up_from(&pool, &live, &mut known).await;
         assert!(known.is_some(), "the tail remembers its checkpoint");
 
-        // Three more messages, then a rebuild folds them and swaps its views in: the tail's
-        // checkpoint is now behind the views'.
-        append(&pool, 1, (10..13).map(|id| message(2, id)).collect()).await;
+        // The tail holds member 3 as it wrote them.
+        append(&pool, 1, vec![message(3, 9)]).await;
+        catch_up_from(&pool, &live, &mut known).await;
+
+        // Three more messages of member 2 and one of member 3, then a rebuild folds them and
+        // swaps its views in: the tail's checkpoint is now behind the views'.
+        let mut more: Vec<Event> = (10..13).map(|id| message(2, id)).collect();
+        more.push(message(3, 13));
+        append(&pool, 1, more).await;
         replay::replay(&pool, &config(url, 5_000), false)
             .await
             .expect("replay");
@@ -287,13 +302,21 @@ async fn a_tail_whose_views_a_rebuild_swapped_in_folds_nothing_twice() {
             rebuilt,
             "the tail folded the messages again"
         );
-        let xp: i64 = sqlx::query_scalar(
-            "SELECT message_xp FROM views.members WHERE guild_id = 1 AND user_id = 2",
-        )
-        .fetch_one(&pool)
-        .await
-        .expect("member");
-        assert_eq!(xp, 4 * 7, "four messages at 7 XP, each counted once");
+        assert_eq!(
+            message_xp(&pool, 2).await,
+            4 * 7,
+            "four messages at 7 XP, each counted once"
+        );
+
+        // The rows the tail held from before the swap are not the views' any more: member 3's
+        // next message is folded onto the rebuilt member, not onto the one the tail remembered.
+        append(&pool, 1, vec![message(3, 14)]).await;
+        catch_up_from(&pool, &live, &mut known).await;
+        assert_eq!(
+            message_xp(&pool, 3).await,
+            3 * 7,
+            "member 3's three messages at 7 XP"
+        );
     })
     .await;
 }
