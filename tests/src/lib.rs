@@ -33,7 +33,7 @@ pub mod validate;
 pub use config::{FakeConfig, FakeGuild, FakeMember};
 pub use fake::FakeDiscord;
 pub use records::{
-    Callback, CallbackEvent, InteractionInfo, MemberMessage, PeerEvent, Pings, RecordedRequest,
-    SentAttachment, SentMessage,
+    Callback, CallbackEvent, InteractionInfo, LOADING, MemberMessage, PeerEvent, Pings,
+    RecordedRequest, SentAttachment, SentMessage,
 };
 pub use roles::FakeRole;

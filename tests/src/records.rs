@@ -44,6 +44,9 @@ pub struct SentAttachment {
     pub content: Vec<u8>,
 }
 
+/// Message flag of a deferred response still loading (Discord shows "… is thinking").
+pub const LOADING: u64 = 1 << 7;
+
 /// A message the bot created or edited: a channel message, an interaction's original response,
 /// or a followup.
 #[derive(Clone, Debug)]
@@ -72,6 +75,11 @@ pub struct SentMessage {
 }
 
 impl SentMessage {
+    /// Whether it is a deferred response not filled in yet ("… is thinking").
+    pub fn loading(&self) -> bool {
+        self.flags & LOADING != 0
+    }
+
     /// Whether only the interaction's user sees it.
     pub fn ephemeral(&self) -> bool {
         self.flags & (1 << 6) != 0

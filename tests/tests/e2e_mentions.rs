@@ -95,13 +95,18 @@ async fn public_messages_ping_exactly_whom_they_mean_whatever_the_text_says() {
         .discord
         .stale_interaction(fresh, Duration::from_millis(1_700));
     stack.discord.dispatch("INTERACTION_CREATE", d);
-    let late_answer = original(&stack, late).await;
+    // The deferred "thinking…" response is visible before the edit that carries the answer: wait
+    // for the edit itself.
     let edit = stack
         .discord
-        .original_edits()
-        .into_iter()
-        .find(|m| m.interaction_id == Some(late))
+        .wait_for(PATIENCE, |d| {
+            d.original_edits()
+                .into_iter()
+                .find(|m| m.interaction_id == Some(late))
+        })
+        .await
         .expect("the late /xp answer edits the deferred response");
+    let late_answer = original(&stack, late).await;
     assert_explicit("the edit of the deferred /xp answer", &edit.body);
     assert!(
         late_answer.pings.users.iter().all(|u| *u == 1002)

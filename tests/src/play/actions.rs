@@ -18,8 +18,6 @@ type Fields = Form<Vec<(String, String)>>;
 
 /// Discord's longest message.
 const MESSAGE_MAX: usize = 2000;
-/// Flag of a deferred response still loading.
-const LOADING: u64 = 1 << 7;
 /// How long a deferred answer may take to arrive after its acknowledgement.
 const DEFERRED_WAIT: Duration = Duration::from_secs(5);
 
@@ -62,11 +60,7 @@ async fn answered(play: &Shared, user: u64, id: u64, typed: &str) {
     }
     if acked == 5 {
         let deadline = Instant::now() + DEFERRED_WAIT;
-        while Instant::now() < deadline
-            && fake
-                .original_message(id)
-                .is_some_and(|m| m.flags & LOADING != 0)
-        {
+        while Instant::now() < deadline && fake.original_message(id).is_some_and(|m| m.loading()) {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }

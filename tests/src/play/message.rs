@@ -9,9 +9,6 @@ use crate::{MemberMessage, SentMessage};
 use serde_json::Value;
 use std::fmt::Write as _;
 
-/// Flag of a deferred response still loading.
-const LOADING: u64 = 1 << 7;
-
 fn text<'v>(value: &'v Value, key: &str) -> &'v str {
     value.get(key).and_then(Value::as_str).unwrap_or_default()
 }
@@ -51,7 +48,7 @@ pub(crate) fn bot(play: &Play, m: &SentMessage, viewer: u64) -> String {
     }
     out.push_str("</div>");
     let message = &m.message;
-    if m.flags & LOADING != 0 {
+    if m.loading() {
         out.push_str("<div class=\"thinking\">Studio is thinking…</div>");
     }
     if !m.content.is_empty() {

@@ -4,6 +4,7 @@
 
 use super::{ApiError, Ctx, Reply, Result, messages, messages::Origin, no_route, snowflake};
 use crate::{
+    LOADING,
     records::{Callback, CallbackEvent, InteractionInfo, PeerEvent, SentAttachment, SentMessage},
     state::{Inner, RestState, record},
     validate,
@@ -17,8 +18,6 @@ use twilight_model::http::interaction::InteractionResponse;
 
 /// How long an interaction token works for followups and edits.
 const TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
-/// Flag of a deferred response still loading.
-const LOADING: u64 = 1 << 7;
 
 pub(crate) fn callback(ctx: &Ctx<'_>, id: &str, token: &str) -> Result {
     let inner = ctx.inner;
@@ -59,7 +58,7 @@ pub(crate) fn callback(ctx: &Ctx<'_>, id: &str, token: &str) -> Result {
     let mut interaction = json!({"id": info.id.to_string(), "type": info.kind});
     if let Some(m) = &message {
         interaction["response_message_id"] = json!(m.id.to_string());
-        interaction["response_message_loading"] = json!(m.flags & LOADING != 0);
+        interaction["response_message_loading"] = json!(m.loading());
         interaction["response_message_ephemeral"] = json!(m.ephemeral());
     }
     let mut resource = json!({"type": callback.body.get("type")});

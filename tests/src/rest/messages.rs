@@ -4,6 +4,7 @@
 
 use super::{ApiError, Result};
 use crate::{
+    LOADING,
     payloads::{MessageJson, normalize_embeds, timestamp},
     records::{InteractionInfo, SentAttachment, SentMessage},
     state::{Inner, RestState, record},
@@ -12,9 +13,6 @@ use crate::{
 use chrono::Utc;
 use serde_json::{Value, json};
 use std::time::Instant;
-
-/// Flag Discord sets on a deferred response until it is edited.
-const LOADING: u64 = 1 << 7;
 
 /// Where a new message goes and what it answers.
 pub(crate) struct Origin<'a> {

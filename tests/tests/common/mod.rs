@@ -686,11 +686,14 @@ impl Stack {
     }
 }
 
-/// The visible (original) answer to interaction `id`.
+/// The visible (original) answer to interaction `id`: its content, once a deferred answer has
+/// been filled in.
 pub async fn original(stack: &Stack, id: u64) -> studio_tests::SentMessage {
     let message = stack
         .discord
-        .wait_for(PATIENCE, |d| d.original_message(id))
+        .wait_for(PATIENCE, |d| {
+            d.original_message(id).filter(|m| !m.loading())
+        })
         .await
         .unwrap_or_else(|| panic!("no visible answer to interaction {id}"));
     stack.effects_out().await;
