@@ -6,7 +6,6 @@ use crate::config::Config;
 use crate::partition::{self, Shared};
 use async_nats::jetstream::{self, stream};
 use secrecy::ExposeSecret;
-use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -79,7 +78,7 @@ pub async fn ensure_stream(
 /// A dependency is unreachable at start.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let pool = PgPoolOptions::new()
+    let pool = studio_schema::config::pool_options()
         .max_connections(16)
         .connect(&config.common.database_url)
         .await?;

@@ -17,6 +17,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 use std::collections::{HashMap, HashSet};
 use studio_schema::GuildId;
+use studio_schema::commit::GuildAppend;
 use studio_schema::content::{self, Content};
 use studio_schema::log::{self, AppendError, CommandRecord, NewEvent, ReadError};
 use tracing::info;
@@ -245,12 +246,16 @@ impl Writer {
         plans: &[GuildPlan],
         sealer: &content::Sealer,
     ) -> Result<(), AppendError> {
-        for plan in plans {
-            if plan.events.is_empty() && plan.records.is_empty() {
-                continue;
-            }
-            log::append_in(tx, plan.guild, plan.expected, &plan.events, &plan.records).await?;
-            content::store(tx, sealer, &plan.contents).await?;
+        for append in plans.iter().filter_map(GuildPlan::append) {
+            log::append_in(
+                tx,
+                append.guild,
+                append.expected,
+                append.events,
+                append.commands,
+            )
+            .await?;
+            content::store(tx, sealer, append.contents).await?;
         }
         Ok(())
     }
@@ -298,6 +303,20 @@ pub struct GuildPlan {
     pub records: Vec<CommandRecord>,
     /// One per pending command, in order.
     pub settled: Vec<Settled>,
+}
+
+impl GuildPlan {
+    /// What the plan appends to the log; `None` when it decided nothing (no event, no command).
+    #[must_use]
+    pub fn append(&self) -> Option<GuildAppend<'_>> {
+        (!(self.events.is_empty() && self.records.is_empty())).then_some(GuildAppend {
+            guild: self.guild,
+            expected: self.expected,
+            events: &self.events,
+            commands: &self.records,
+            contents: &self.contents,
+        })
+    }
 }
 
 /// What deciding a batch gives, before it is a plan.

@@ -13,7 +13,6 @@ use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use futures_util::stream::FuturesOrdered;
 use secrecy::ExposeSecret;
-use sqlx::postgres::PgPoolOptions;
 use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -62,7 +61,7 @@ pub fn intents() -> Intents {
 /// A dependency is unreachable at start, or Discord closes the gateway fatally.
 pub async fn run(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), Error> {
     let _ = rustls::crypto::ring::default_provider().install_default();
-    let pool = PgPoolOptions::new()
+    let pool = studio_schema::config::pool_options()
         .max_connections(2)
         .connect(&config.common.database_url)
         .await?;

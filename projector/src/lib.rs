@@ -25,7 +25,7 @@ pub mod web;
 pub use config::Config;
 
 use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 
 /// Why the projector stopped.
 #[derive(Debug, thiserror::Error)]
@@ -55,7 +55,7 @@ pub enum Error {
 /// # Errors
 /// Postgres is unreachable or a migration fails.
 pub async fn connect(config: &Config) -> Result<PgPool, Error> {
-    let pool = PgPoolOptions::new()
+    let pool = studio_schema::config::pool_options()
         .max_connections(4)
         .connect(&config.common.database_url)
         .await?;
@@ -72,7 +72,7 @@ pub async fn connect_read_only(database_url: &str) -> Result<PgPool, Error> {
     let options = database_url
         .parse::<PgConnectOptions>()?
         .options([("default_transaction_read_only", "on")]);
-    Ok(PgPoolOptions::new()
+    Ok(studio_schema::config::pool_options()
         .max_connections(2)
         .connect_with(options)
         .await?)

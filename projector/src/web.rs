@@ -29,7 +29,7 @@ mod token;
 pub use token::Token;
 
 use sqlx::PgPool;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::PgConnectOptions;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tracing::{info, warn};
@@ -122,7 +122,7 @@ fn read_only_pool(database_url: &str) -> Result<PgPool, crate::Error> {
     let options = database_url
         .parse::<PgConnectOptions>()?
         .options([("default_transaction_read_only", "on")]);
-    Ok(PgPoolOptions::new()
+    Ok(studio_schema::config::pool_options()
         .max_connections(CONNECTIONS)
         .acquire_timeout(ACQUIRE)
         .connect_lazy_with(options))

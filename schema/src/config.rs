@@ -50,6 +50,28 @@ pub fn metrics_addr() -> Result<Option<std::net::SocketAddr>, EnvError> {
         .transpose()
 }
 
+/// How long a pooled connection may sit idle and still be handed out without a ping first.
+pub const TRUSTED_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The pool options every Studio process starts from. sqlx pings a connection when it is given
+/// back (and drops it when that fails) and, by default, again when it is taken: one more round
+/// trip to Postgres on every use, on the hot paths (a batch's commit, a read of the views) too. A
+/// connection given back less than [`TRUSTED_IDLE`] ago is handed out as it is; one idle longer
+/// (Postgres may have restarted meanwhile) is pinged first, and replaced if the ping fails.
+#[must_use]
+pub fn pool_options() -> sqlx::postgres::PgPoolOptions {
+    sqlx::postgres::PgPoolOptions::new()
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > TRUSTED_IDLE {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
+}
+
 /// One connection to the Postgres at `DATABASE_URL`, for an operator's one-off command; `hint`
 /// says whose login it should be.
 ///
@@ -57,10 +79,7 @@ pub fn metrics_addr() -> Result<Option<std::net::SocketAddr>, EnvError> {
 /// `DATABASE_URL` is missing, or Postgres is unreachable.
 pub async fn operator_pool(hint: &'static str) -> Result<sqlx::PgPool, OperatorError> {
     let url = required("DATABASE_URL", hint)?;
-    Ok(sqlx::postgres::PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await?)
+    Ok(pool_options().max_connections(1).connect(&url).await?)
 }
 
 /// Why an operator's command could not reach Postgres.

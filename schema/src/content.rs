@@ -133,6 +133,30 @@ pub enum Kept {
     Unreadable,
 }
 
+/// Contents sealed, as the columns of `listing_content` (one array each, for `UNNEST`).
+pub(crate) struct Columns {
+    pub guilds: Vec<i64>,
+    pub listings: Vec<i64>,
+    pub versions: Vec<i64>,
+    pub hashes: Vec<String>,
+    pub sealed: Vec<Vec<u8>>,
+}
+
+impl Columns {
+    pub(crate) fn sealed(sealer: &Sealer, contents: &[Content]) -> Self {
+        Self {
+            guilds: contents.iter().map(|c| c.guild.0).collect(),
+            listings: contents.iter().map(|c| c.listing.0).collect(),
+            versions: contents.iter().map(|c| c.version).collect(),
+            hashes: contents.iter().map(|c| sha256_hex(&c.body)).collect(),
+            sealed: contents
+                .iter()
+                .map(|c| sealer.seal(c.guild, c.listing, c.version, &c.body))
+                .collect(),
+        }
+    }
+}
+
 /// Stores `contents`, sealed, in the caller's transaction (the one appending their events). Storing
 /// a version again (a redelivered command) keeps the first.
 ///
@@ -146,14 +170,13 @@ pub async fn store(
     if contents.is_empty() {
         return Ok(());
     }
-    let guilds: Vec<i64> = contents.iter().map(|c| c.guild.0).collect();
-    let listings: Vec<i64> = contents.iter().map(|c| c.listing.0).collect();
-    let versions: Vec<i64> = contents.iter().map(|c| c.version).collect();
-    let hashes: Vec<String> = contents.iter().map(|c| sha256_hex(&c.body)).collect();
-    let sealed: Vec<Vec<u8>> = contents
-        .iter()
-        .map(|c| sealer.seal(c.guild, c.listing, c.version, &c.body))
-        .collect();
+    let Columns {
+        guilds,
+        listings,
+        versions,
+        hashes,
+        sealed,
+    } = Columns::sealed(sealer, contents);
     sqlx::query!(
         "INSERT INTO listing_content (guild_id, listing_id, version, sha256, sealed)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])

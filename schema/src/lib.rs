@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod chain;
+pub mod commit;
 pub mod community;
 pub mod config;
 pub mod content;

@@ -31,6 +31,32 @@ pub struct CommandRecord {
     pub last_seq: i64,
 }
 
+/// Events about to be appended, as the arguments of `append_events` (one array per column).
+#[derive(Default)]
+pub(crate) struct EventColumns {
+    pub ids: Vec<Uuid>,
+    pub types: Vec<String>,
+    pub payloads: Vec<serde_json::Value>,
+    pub actors: Vec<Option<i64>>,
+    pub causes: Vec<String>,
+    pub times: Vec<DateTime<Utc>>,
+}
+
+impl EventColumns {
+    /// Adds `events`, each with a new id.
+    pub(crate) fn extend(&mut self, events: &[NewEvent]) -> Result<(), serde_json::Error> {
+        for new in events {
+            self.ids.push(Uuid::now_v7());
+            self.types.push(new.event.event_type().to_owned());
+            self.payloads.push(new.event.encode()?);
+            self.actors.push(new.actor_id.map(|a| a.0));
+            self.causes.push(new.causation_id.clone());
+            self.times.push(new.occurred_at);
+        }
+        Ok(())
+    }
+}
+
 /// An event read back from the log.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordedEvent {
@@ -96,7 +122,7 @@ impl From<sqlx::Error> for AppendError {
     }
 }
 
-fn violated(err: &sqlx::Error, constraint: &str) -> bool {
+pub(crate) fn violated(err: &sqlx::Error, constraint: &str) -> bool {
     err.as_database_error()
         .and_then(|db| db.constraint())
         .is_some_and(|c| c == constraint)
@@ -168,20 +194,16 @@ pub async fn append_in(
     }
 
     if !events.is_empty() {
-        let mut ids = Vec::with_capacity(events.len());
-        let mut types = Vec::with_capacity(events.len());
-        let mut payloads = Vec::with_capacity(events.len());
-        let mut actors = Vec::with_capacity(events.len());
-        let mut causes = Vec::with_capacity(events.len());
-        let mut times = Vec::with_capacity(events.len());
-        for new in events {
-            ids.push(Uuid::now_v7());
-            types.push(new.event.event_type().to_owned());
-            payloads.push(new.event.encode()?);
-            actors.push(new.actor_id.map(|a| a.0));
-            causes.push(new.causation_id.clone());
-            times.push(new.occurred_at);
-        }
+        let mut columns = EventColumns::default();
+        columns.extend(events)?;
+        let EventColumns {
+            ids,
+            types,
+            payloads,
+            actors,
+            causes,
+            times,
+        } = columns;
         // The database chains the batch (migration 0012): the writer names no hash.
         let inserted = sqlx::query_scalar!(
             "SELECT append_events($1, $2, $3, $4::uuid[], $5::text[], $6::jsonb[], $7::bigint[],

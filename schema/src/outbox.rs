@@ -29,7 +29,16 @@ pub struct Due {
     pub created_at: DateTime<Utc>,
 }
 
-fn interval(d: Duration) -> f64 {
+/// `effects` as the columns of `outbox` (one array each, for `UNNEST`).
+pub(crate) fn columns(effects: &[NewEffect]) -> (Vec<i64>, Vec<String>, Vec<serde_json::Value>) {
+    (
+        effects.iter().map(|e| e.guild_id).collect(),
+        effects.iter().map(|e| e.kind.to_owned()).collect(),
+        effects.iter().map(|e| e.effect.clone()).collect(),
+    )
+}
+
+pub(crate) fn interval(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
@@ -47,9 +56,7 @@ pub async fn enqueue(
     if effects.is_empty() {
         return Ok(Vec::new());
     }
-    let guilds: Vec<i64> = effects.iter().map(|e| e.guild_id).collect();
-    let kinds: Vec<String> = effects.iter().map(|e| e.kind.to_owned()).collect();
-    let bodies: Vec<serde_json::Value> = effects.iter().map(|e| e.effect.clone()).collect();
+    let (guilds, kinds, bodies) = columns(effects);
     let mut ids = sqlx::query_scalar!(
         "INSERT INTO outbox (stream, partition, guild_id, kind, effect, claimed_until)
          SELECT $1, $2, g, k, e, now() + make_interval(secs => $6)

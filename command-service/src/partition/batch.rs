@@ -21,8 +21,8 @@ use chrono::Utc;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
+use studio_schema::commit::{self, Batch, Reject};
 use studio_schema::intake::{self as positions, Partition};
-use studio_schema::log::AppendError;
 use studio_schema::notice::SeqNotice;
 use studio_schema::{GuildId, UserId};
 use tracing::{error, warn};
@@ -140,13 +140,14 @@ fn classify(err: &sqlx::Error) -> CommitError {
     }
 }
 
-impl From<AppendError> for CommitError {
-    fn from(err: AppendError) -> Self {
+impl From<commit::CommitError> for CommitError {
+    fn from(err: commit::CommitError) -> Self {
         match err {
-            AppendError::Fence { guild, .. } => Self::Fence(guild),
-            AppendError::DuplicateCommand { .. } => Self::Duplicate,
-            AppendError::Encode(e) => Self::Poison(e.to_string()),
-            AppendError::Database(e) => classify(&e),
+            commit::CommitError::Fence(guild) => Self::Fence(guild),
+            commit::CommitError::Duplicate => Self::Duplicate,
+            commit::CommitError::Lost => Self::Lost,
+            commit::CommitError::Encode(e) => Self::Poison(e.to_string()),
+            commit::CommitError::Database(e) => classify(&e),
         }
     }
 }
@@ -645,26 +646,27 @@ impl Worker<'_> {
         effects: &[(GuildId, Effect)],
         rejects: &[(u64, &str, &str)],
     ) -> Result<Vec<i64>, CommitError> {
-        let pool = &self.shared.pool;
-        let mut tx = pool.begin().await.map_err(|e| classify(&e))?;
-        Writer::append(&mut tx, plans, &self.shared.answerer.sealer).await?;
-        if !positions::advance(&mut tx, self.partition, self.position, to)
-            .await
-            .map_err(|e| classify(&e))?
-        {
-            return Err(CommitError::Lost);
-        }
-        for (seq, subject, reason) in rejects {
-            positions::reject(&mut tx, self.partition, *seq, Some(subject), reason)
-                .await
-                .map_err(|e| classify(&e))?;
-        }
+        let guilds: Vec<_> = plans.iter().filter_map(GuildPlan::append).collect();
+        let rejects: Vec<_> = rejects
+            .iter()
+            .map(|&(seq, subject, reason)| Reject {
+                seq,
+                subject,
+                reason,
+            })
+            .collect();
         let rows: Vec<_> = effects.iter().map(|(g, e)| e.row(*g)).collect();
-        let ids = studio_schema::outbox::enqueue(&mut tx, self.partition, &rows, CLAIM)
-            .await
-            .map_err(|e| classify(&e))?;
-        tx.commit().await.map_err(|e| classify(&e))?;
-        Ok(ids)
+        let batch = Batch {
+            partition: self.partition,
+            from: self.position,
+            to,
+            guilds: &guilds,
+            rejects: &rejects,
+            effects: &rows,
+            claim: CLAIM,
+        };
+        let mut conn = self.shared.pool.acquire().await.map_err(|e| classify(&e))?;
+        Ok(commit::commit(&mut conn, &batch, &self.shared.answerer.sealer).await?)
     }
 
     /// After a commit: the states move on, the effects go out, the projector wakes.
