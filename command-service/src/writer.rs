@@ -237,7 +237,9 @@ impl Writer {
     }
 
     /// Appends every guild's plan inside the caller's transaction, with the code its listings
-    /// published (kept apart from the log).
+    /// published (kept apart from the log). A partition's batch commits through
+    /// [`studio_schema::commit`] instead, in one statement; this form leaves the transaction to the
+    /// caller, as the writer's tests need to model a commit that fails.
     ///
     /// # Errors
     /// A guild's fence tripped, a command was decided before, or the log is unavailable.

@@ -7,7 +7,7 @@
 
 use crate::intake::Partition;
 use chrono::{DateTime, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 use std::time::Duration;
 
 /// An effect to send, as the command service encodes it.
@@ -40,41 +40,6 @@ pub(crate) fn columns(effects: &[NewEffect]) -> (Vec<i64>, Vec<String>, Vec<serd
 
 pub(crate) fn interval(d: Duration) -> f64 {
     d.as_secs_f64()
-}
-
-/// Writes `effects` inside the caller's transaction, claimed by the writer for `claim`. Returns their
-/// ids, in order.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn enqueue(
-    tx: &mut PgConnection,
-    p: &Partition,
-    effects: &[NewEffect],
-    claim: Duration,
-) -> Result<Vec<i64>, sqlx::Error> {
-    if effects.is_empty() {
-        return Ok(Vec::new());
-    }
-    let (guilds, kinds, bodies) = columns(effects);
-    let mut ids = sqlx::query_scalar!(
-        "INSERT INTO outbox (stream, partition, guild_id, kind, effect, claimed_until)
-         SELECT $1, $2, g, k, e, now() + make_interval(secs => $6)
-         FROM UNNEST($3::bigint[], $4::text[], $5::jsonb[]) WITH ORDINALITY AS x(g, k, e, n)
-         ORDER BY n
-         RETURNING id",
-        p.stream,
-        p.partition,
-        &guilds,
-        &kinds,
-        &bodies,
-        interval(claim)
-    )
-    .fetch_all(tx)
-    .await?;
-    // Identities are drawn in insertion order, which follows the ordinality.
-    ids.sort_unstable();
-    Ok(ids)
 }
 
 /// Claims up to `limit` pending effects of the partition that are due and not claimed, oldest first.
