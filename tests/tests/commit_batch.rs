@@ -4,40 +4,18 @@
 
 mod common;
 
-use chrono::Utc;
 use common::Stack;
+use common::appends::{record, seen};
 use std::time::Duration;
+use studio_schema::GuildId;
 use studio_schema::commit::{self, Batch, CommitError, GuildAppend, Reject};
 use studio_schema::content::Sealer;
 use studio_schema::intake::{self, Partition};
-use studio_schema::log::{self, CommandRecord, NewEvent};
+use studio_schema::log;
 use studio_schema::outbox::NewEffect;
-use studio_schema::{Event, GuildId, UserId};
 
 const A: GuildId = GuildId(1);
 const B: GuildId = GuildId(2);
-
-fn seen(member: i64) -> NewEvent {
-    NewEvent {
-        event: Event::MemberSeen {
-            member: UserId(member),
-            joined_at: Utc::now(),
-            bot: false,
-            seen_at: None,
-        },
-        actor_id: None,
-        causation_id: format!("cause-{member}"),
-        occurred_at: Utc::now(),
-    }
-}
-
-fn record(id: &str, last_seq: i64) -> CommandRecord {
-    CommandRecord {
-        command_id: id.into(),
-        outcome: serde_json::json!({"outcome": "Recorded"}),
-        last_seq,
-    }
-}
 
 fn answer(guild: GuildId, n: i64) -> NewEffect {
     NewEffect {

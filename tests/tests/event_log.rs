@@ -3,32 +3,10 @@
 
 mod common;
 
-use chrono::Utc;
 use common::Stack;
-use studio_schema::log::{self, AppendError, CommandRecord, GlobalCursor, NewEvent};
-use studio_schema::{Event, GuildId, UserId};
-
-fn seen(member: i64) -> NewEvent {
-    NewEvent {
-        event: Event::MemberSeen {
-            member: UserId(member),
-            joined_at: Utc::now(),
-            bot: false,
-            seen_at: None,
-        },
-        actor_id: None,
-        causation_id: format!("cause-{member}"),
-        occurred_at: Utc::now(),
-    }
-}
-
-fn record(id: &str, last_seq: i64) -> CommandRecord {
-    CommandRecord {
-        command_id: id.into(),
-        outcome: serde_json::json!({"outcome": "Recorded"}),
-        last_seq,
-    }
-}
+use common::appends::{record, seen};
+use studio_schema::GuildId;
+use studio_schema::log::{self, AppendError, GlobalCursor};
 
 #[tokio::test]
 async fn a_stale_writer_is_fenced_and_writes_nothing() {

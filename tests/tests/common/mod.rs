@@ -5,6 +5,8 @@
 
 #![allow(dead_code)]
 
+pub mod appends;
+
 use command_service::domain::CLOCK_COMMANDS;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
