@@ -147,6 +147,28 @@ async fn a_batch_commits_every_guild_and_its_effects_or_nothing() {
         "{result:?}"
     );
     assert_eq!(written(&stack).await, before);
+    // The same when B's part holds a command and no event: only its head can tell it is stale.
+    let commands_only = [
+        fenced[0],
+        GuildAppend {
+            events: &[],
+            ..fenced[1]
+        },
+    ];
+    let result = commit::commit(
+        &mut conn,
+        &Batch {
+            guilds: &commands_only,
+            ..stale
+        },
+        &sealer,
+    )
+    .await;
+    assert!(
+        matches!(result, Err(CommitError::Fence(g)) if g == B),
+        "{result:?}"
+    );
+    assert_eq!(written(&stack).await, before);
 
     // The partition moved on without this instance: nothing is written.
     let lost = Batch {
