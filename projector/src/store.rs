@@ -229,9 +229,13 @@ fn found<K: Ord, V>(slots: &mut BTreeMap<K, Option<V>>, rows: Vec<(K, V)>) {
 /// Writes `rows` back to the views of the transaction's schema (the guilds' checkpoints are moved
 /// with the global one, [`checkpoints::advance`]).
 pub(crate) async fn write(conn: &mut PgConnection, rows: &Rows) -> Result<(), sqlx::Error> {
-    members::write(conn, &present(&rows.members)).await?;
-    members::write_weekly(conn, &all(&rows.weekly)).await?;
-    members::write_monthly(conn, &all(&rows.monthly)).await?;
+    members::write(
+        conn,
+        &present(&rows.members),
+        &all(&rows.weekly),
+        &all(&rows.monthly),
+    )
+    .await?;
     seasons::write(conn, &all(&rows.started)).await?;
     seasons::add_xp(conn, &all(&rows.seasonal)).await?;
     members::write_adjustments(conn, &all(&rows.adjustments)).await?;

@@ -125,33 +125,48 @@ pub async fn load_monthly(
         .collect())
 }
 
-/// Inserts or replaces `members` rows.
+/// Inserts or replaces `members`, `xp_weekly` and `xp_monthly` rows, in one statement: a batch of
+/// messages changes all three, and the live tail's lag is made of its round trips.
 ///
 /// # Errors
 /// The database is unreachable.
 pub async fn write(
     conn: &mut PgConnection,
     rows: &[(&MemberKey, &MemberRow)],
+    weekly: &[(&WeekKey, &i64)],
+    monthly: &[(&MonthKey, &i64)],
 ) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
+    if rows.is_empty() && weekly.is_empty() && monthly.is_empty() {
         return Ok(());
     }
+    // Every data-modifying WITH runs whether or not the final SELECT reads it.
     sqlx::query!(
-        "INSERT INTO members (guild_id, user_id, xp, message_xp, messages, bot, present,
-                              tenure_completed_secs, stint_since, first_seen_at, last_seq,
-                              reputation, seen, last_rewarded_at, rank)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
-                              $5::bigint[], $6::boolean[], $7::boolean[], $8::bigint[],
-                              $9::timestamptz[], $10::timestamptz[], $11::bigint[],
-                              $12::bigint[], $13::boolean[], $14::timestamptz[], $15::text[])
-         ON CONFLICT (guild_id, user_id) DO UPDATE SET
-             xp = EXCLUDED.xp, message_xp = EXCLUDED.message_xp, messages = EXCLUDED.messages,
-             bot = EXCLUDED.bot, present = EXCLUDED.present,
-             tenure_completed_secs = EXCLUDED.tenure_completed_secs,
-             stint_since = EXCLUDED.stint_since, first_seen_at = EXCLUDED.first_seen_at,
-             last_seq = EXCLUDED.last_seq, reputation = EXCLUDED.reputation,
-             seen = EXCLUDED.seen, last_rewarded_at = EXCLUDED.last_rewarded_at,
-             rank = EXCLUDED.rank",
+        "WITH written_members AS (
+             INSERT INTO members (guild_id, user_id, xp, message_xp, messages, bot, present,
+                                  tenure_completed_secs, stint_since, first_seen_at, last_seq,
+                                  reputation, seen, last_rewarded_at, rank)
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[],
+                                  $5::bigint[], $6::boolean[], $7::boolean[], $8::bigint[],
+                                  $9::timestamptz[], $10::timestamptz[], $11::bigint[],
+                                  $12::bigint[], $13::boolean[], $14::timestamptz[], $15::text[])
+             ON CONFLICT (guild_id, user_id) DO UPDATE SET
+                 xp = EXCLUDED.xp, message_xp = EXCLUDED.message_xp,
+                 messages = EXCLUDED.messages, bot = EXCLUDED.bot, present = EXCLUDED.present,
+                 tenure_completed_secs = EXCLUDED.tenure_completed_secs,
+                 stint_since = EXCLUDED.stint_since, first_seen_at = EXCLUDED.first_seen_at,
+                 last_seq = EXCLUDED.last_seq, reputation = EXCLUDED.reputation,
+                 seen = EXCLUDED.seen, last_rewarded_at = EXCLUDED.last_rewarded_at,
+                 rank = EXCLUDED.rank
+         ), written_weeks AS (
+             INSERT INTO xp_weekly (guild_id, week_start, user_id, xp)
+             SELECT * FROM UNNEST($16::bigint[], $17::date[], $18::bigint[], $19::bigint[])
+             ON CONFLICT (guild_id, week_start, user_id) DO UPDATE SET xp = EXCLUDED.xp
+         ), written_months AS (
+             INSERT INTO xp_monthly (guild_id, month_start, user_id, xp)
+             SELECT * FROM UNNEST($20::bigint[], $21::date[], $22::bigint[], $23::bigint[])
+             ON CONFLICT (guild_id, month_start, user_id) DO UPDATE SET xp = EXCLUDED.xp
+         )
+         SELECT 1 AS written",
         &column(rows, |(k, _)| k.0),
         &column(rows, |(k, _)| k.1),
         &column(rows, |(_, r)| r.entity.xp.0),
@@ -168,58 +183,16 @@ pub async fn write(
         &column(rows, |(_, r)| r.entity.last_rewarded_at)
             as &[Option<chrono::DateTime<chrono::Utc>>],
         &column(rows, |(_, r)| r.entity.rank.map(|rank| rank.to_string())) as &[Option<String>],
+        &column(weekly, |(k, _)| k.0),
+        &column(weekly, |(k, _)| k.1),
+        &column(weekly, |(k, _)| k.2),
+        &column(weekly, |(_, xp)| **xp),
+        &column(monthly, |(k, _)| k.0),
+        &column(monthly, |(k, _)| k.1),
+        &column(monthly, |(k, _)| k.2),
+        &column(monthly, |(_, xp)| **xp),
     )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Inserts or replaces `xp_weekly` rows.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn write_weekly(
-    conn: &mut PgConnection,
-    rows: &[(&WeekKey, &i64)],
-) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query!(
-        "INSERT INTO xp_weekly (guild_id, week_start, user_id, xp)
-         SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[])
-         ON CONFLICT (guild_id, week_start, user_id) DO UPDATE SET xp = EXCLUDED.xp",
-        &column(rows, |(k, _)| k.0),
-        &column(rows, |(k, _)| k.1),
-        &column(rows, |(k, _)| k.2),
-        &column(rows, |(_, xp)| **xp),
-    )
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Inserts or replaces `xp_monthly` rows.
-///
-/// # Errors
-/// The database is unreachable.
-pub async fn write_monthly(
-    conn: &mut PgConnection,
-    rows: &[(&MonthKey, &i64)],
-) -> Result<(), sqlx::Error> {
-    if rows.is_empty() {
-        return Ok(());
-    }
-    sqlx::query!(
-        "INSERT INTO xp_monthly (guild_id, month_start, user_id, xp)
-         SELECT * FROM UNNEST($1::bigint[], $2::date[], $3::bigint[], $4::bigint[])
-         ON CONFLICT (guild_id, month_start, user_id) DO UPDATE SET xp = EXCLUDED.xp",
-        &column(rows, |(k, _)| k.0),
-        &column(rows, |(k, _)| k.1),
-        &column(rows, |(k, _)| k.2),
-        &column(rows, |(_, xp)| **xp),
-    )
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(())
 }
