@@ -25,7 +25,7 @@ const PRICE: i64 = 250;
 
 /// A real headless Chromium, one page, driven through the DevTools protocol.
 struct Browser {
-    _chromium: tokio::process::Child,
+    chromium: tokio::process::Child,
     page: WebSocketStream<MaybeTlsStream<TcpStream>>,
     next_id: u64,
     profile: PathBuf,
@@ -140,7 +140,7 @@ impl Browser {
             .await
             .expect("connect to the page's DevTools");
         let mut browser = Browser {
-            _chromium: chromium,
+            chromium,
             page,
             next_id: 0,
             profile,
@@ -313,8 +313,22 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Stops Chromium, then removes its profile: removed while it still runs, Chromium writes
+    /// part of it again and the folder stays behind in the temporary directory.
     fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.profile);
+        let _ = self.chromium.start_kill();
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while matches!(self.chromium.try_wait(), Ok(None)) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        // Its helper processes outlive it by a moment.
+        for _ in 0..50 {
+            let _ = std::fs::remove_dir_all(&self.profile);
+            if !self.profile.exists() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(40));
+        }
     }
 }
 
