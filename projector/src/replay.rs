@@ -92,8 +92,12 @@ async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Re
         batches,
     ));
     let mut events = 0u64;
+    let mut spent = Spent::default();
+    let mut since = Instant::now();
     while let Some(batch) = read.recv().await {
+        spent.reading += since.elapsed();
         let (cursor, batch) = batch?;
+        since = Instant::now();
         carried.prepare(&mut conn, &batch).await?;
         // Pure and CPU-bound: off the runtime's threads, so the reader keeps reading meanwhile.
         carried = tokio::task::spawn_blocking(move || {
@@ -102,14 +106,40 @@ async fn fold_log(pool: &PgPool, config: &Config, progress: &Progress<'_>) -> Re
         })
         .await
         .map_err(|e| Error::Internal(e.to_string()))?;
+        spent.folding += since.elapsed();
+        since = Instant::now();
         if carried.full() {
             events += flush([&mut conn, &mut other], &mut carried, progress).await?;
         }
+        spent.writing += since.elapsed();
+        since = Instant::now();
     }
     reader.abort();
+    since = Instant::now();
     events += flush([&mut conn, &mut other], &mut carried, progress).await?;
+    spent.writing += since.elapsed();
+    since = Instant::now();
     ddl::create_indexes([&mut conn, &mut other]).await?;
+    info!(
+        events,
+        waiting_for_the_log_s = spent.reading.as_secs_f64(),
+        folding_s = spent.folding.as_secs_f64(),
+        writing_s = spent.writing.as_secs_f64(),
+        indexing_s = since.elapsed().as_secs_f64(),
+        "log folded into the rebuild"
+    );
     Ok(events)
+}
+
+/// Where a rebuild's fold spent its time, for operators watching a slow one.
+#[derive(Default)]
+struct Spent {
+    /// Waiting for the reader (the log read ahead and decoded).
+    reading: Duration,
+    /// Loading the rows a batch names that are not held, and folding it.
+    folding: Duration,
+    /// Writing the rows held.
+    writing: Duration,
 }
 
 /// A connection of its own (not the pool's) whose unqualified names are the build schema's.

@@ -342,15 +342,10 @@ impl FakeDiscord {
         custom_id: &str,
         fields: &[(&str, &str)],
     ) -> (u64, Value) {
-        let shown = self
-            .callbacks()
-            .iter()
-            .rev()
-            .map(|c| c.body.clone())
-            .find(|b| {
-                b.get("type").and_then(Value::as_u64) == Some(9)
-                    && b.pointer("/data/custom_id").and_then(Value::as_str) == Some(custom_id)
-            });
+        let shown = self.last_callback_body(|b| {
+            b.get("type").and_then(Value::as_u64) == Some(9)
+                && b.pointer("/data/custom_id").and_then(Value::as_str) == Some(custom_id)
+        });
         let legacy = shown
             .as_ref()
             .and_then(|b| b.pointer("/data/components/0/type").and_then(Value::as_u64))

@@ -193,6 +193,18 @@ impl FakeDiscord {
         self.inner.rest().callbacks.clone()
     }
 
+    /// The body of the latest callback `matches` accepts, if any: found where the callbacks are kept,
+    /// without copying every one of them (a long run records thousands).
+    pub fn last_callback_body(&self, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+        self.inner
+            .rest()
+            .callbacks
+            .iter()
+            .rev()
+            .find(|c| matches(&c.body))
+            .map(|c| c.body.clone())
+    }
+
     /// The accepted callback (status 204) that answered interaction `id`, if any.
     pub fn answer_to(&self, interaction_id: u64) -> Option<Callback> {
         self.inner
