@@ -4,7 +4,7 @@ use secrecy::SecretString;
 use std::time::Duration;
 use studio_schema::config::{self, Common, EnvError};
 
-/// Where the command service crashes on purpose, to test recovery.
+/// Where the command service fails on purpose, to test recovery.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Failpoint {
     #[default]
@@ -14,7 +14,14 @@ pub enum Failpoint {
     /// `crash-before-answer`: right after the first commit holding an interaction's answer, before
     /// it is sent.
     BeforeAnswer,
+    /// `poison-marked`: every commit holding an event whose text contains [`POISON_MARK`] (a
+    /// member's note, say) fails as poison, as a data error Postgres raises after the edge's checks
+    /// would, without Postgres seeing it.
+    PoisonMarked,
 }
+
+/// What [`Failpoint::PoisonMarked`] looks for.
+pub const POISON_MARK: &str = "failpoint:poison";
 
 /// Everything the command service needs to run.
 #[derive(Clone, Debug)]
@@ -101,6 +108,7 @@ impl Config {
             failpoint: match config::optional("STUDIO_FAILPOINT").as_deref() {
                 Some("crash-after-append") => Failpoint::AfterAppend,
                 Some("crash-before-answer") => Failpoint::BeforeAnswer,
+                Some("poison-marked") => Failpoint::PoisonMarked,
                 _ => Failpoint::None,
             },
             content_key: SecretString::from(config::required(

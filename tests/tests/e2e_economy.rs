@@ -830,6 +830,83 @@ async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_
     stack.finish().await;
 }
 
+/// A command whose commit fails for good (here on purpose, `STUDIO_FAILPOINT=poison-marked`) takes the
+/// guild's state with the failed plan; the clock must load it again by itself, or the guild's deadlines
+/// would wait for the next member to speak. Nothing but the clock acts after the failure.
+#[tokio::test]
+async fn a_deadline_still_refunds_by_itself_after_a_command_that_could_not_be_recorded() {
+    let (alice, bob, admin) = (alice(), bob(), admin());
+    let stack = Stack::start(vec![alice.clone(), bob.clone(), admin.clone()]).await;
+    let env = [
+        ("STUDIO_DAY_SECS", "3"),
+        ("STUDIO_SCHEDULER_MS", "200"),
+        ("STUDIO_FAILPOINT", "poison-marked"),
+    ];
+    let _projector = stack.spawn("projector", &[], &[]);
+    let _command = stack.spawn("command-service", &[], &env);
+    let _gateway = stack.spawn("gateway-worker", &[], &[]);
+    assert!(stack.discord.wait_identified(PATIENCE).await);
+    stack.wait_commands_registered().await;
+    original(&stack, grant(&stack, &admin, bob.user_id, 2000)).await;
+    original(
+        &stack,
+        commission(
+            &stack,
+            &bob,
+            "offer",
+            json!([{"name": "developer", "type": 6, "value": alice.user_id.to_string()},
+                   {"name": "amount", "type": 4, "value": 1000},
+                   {"name": "deadline_days", "type": 4, "value": 1},
+                   {"name": "description", "type": 3, "value": "A level editor"}]),
+        ),
+    )
+    .await;
+    original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
+    original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+
+    // Bob's /pay cannot be recorded: he is told so, privately, and nothing moves.
+    let pay = stack.slash(
+        &bob,
+        MEMBER_PERMISSIONS,
+        "pay",
+        json!([{"name": "member", "type": 6, "value": alice.user_id.to_string()},
+               {"name": "amount", "type": 4, "value": 10},
+               {"name": "note", "type": 3, "value": "tip failpoint:poison"}]),
+    );
+    let refused = original(&stack, pay).await;
+    assert!(refused.ephemeral(), "{}", refused.text());
+    assert_eq!(
+        stack
+            .scalar("SELECT count(*) FROM event_log WHERE event_type = 'CreditsTransferred'")
+            .await,
+        0,
+        "the /pay was not recorded"
+    );
+
+    // Then nobody says anything: the deadline passes and the escrow goes back to Bob by itself.
+    stack
+        .eventually_i64(
+            "SELECT count(*) FROM views.commissions WHERE status = 'refunded_after_deadline'",
+            1,
+        )
+        .await;
+    let told = stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            dms_to(&stack, bob.user_id)
+                .into_iter()
+                .find(|m| m.text().contains("refunded after the missed deadline"))
+        })
+        .await;
+    assert!(told.is_some(), "Bob is told by DM");
+    assert_eq!(shown_balance(&stack, &bob).await, 2000);
+    assert_eq!(shown_balance(&stack, &alice).await, 0);
+    stack.projected().await;
+    stack.assert_log_sound().await;
+    drop((_projector, _command, _gateway));
+    stack.finish().await;
+}
+
 #[tokio::test]
 async fn commission_escrow_releases_itself_after_delivery_and_an_admin_splits_a_dispute() {
     let (alice, bob, admin) = (alice(), bob(), admin());

@@ -8,7 +8,7 @@
 
 use super::{Lost, Shared};
 use crate::answer::{self, DEFER_AFTER};
-use crate::config::Failpoint;
+use crate::config::{Failpoint, POISON_MARK};
 use crate::domain::{Command, Commission, ImportFile, Outcome};
 use crate::intake::{self, Asker, Incoming, ReplyTo};
 use crate::outbox::dispatch::{CLAIM, Dispatcher, Job};
@@ -647,6 +647,11 @@ impl Worker<'_> {
         rejects: &[(u64, &str, &str)],
     ) -> Result<Vec<i64>, CommitError> {
         let guilds: Vec<_> = plans.iter().filter_map(GuildPlan::append).collect();
+        if self.shared.failpoint == Failpoint::PoisonMarked
+            && guilds.iter().any(|g| marked(g.events))
+        {
+            return Err(CommitError::Poison("failpoint: a marked event".to_owned()));
+        }
         let rejects: Vec<_> = rejects
             .iter()
             .map(|&(seq, subject, reason)| Reject {
@@ -942,6 +947,13 @@ fn count_decided(
         }
     }
     metrics.decision_to_durable.record_many(took, decided);
+}
+
+/// Whether `events` hold [`POISON_MARK`] (for [`Failpoint::PoisonMarked`] only).
+fn marked(events: &[studio_schema::log::NewEvent]) -> bool {
+    events
+        .iter()
+        .any(|e| serde_json::to_string(&e.event).is_ok_and(|text| text.contains(POISON_MARK)))
 }
 
 fn crash(where_: &str) -> ! {
