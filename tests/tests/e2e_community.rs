@@ -764,15 +764,10 @@ async fn find_lists_open_members_by_experience_and_contact_respects_opt_out_and_
     assert_eq!(opened.body["data"]["custom_id"], "f:contact:1002");
     let sent = contact(&stack, &dave, 1002, "Want to make a jam game?").await;
     assert!(sent.contains("sent to <@1002>"), "{sent}");
-    let dm = stack
-        .discord
-        .wait_for(PATIENCE, |_| {
-            dms_to(&stack, 1002)
-                .into_iter()
-                .find(|m| m.text().contains("Want to make a jam game?"))
-        })
-        .await;
-    assert!(dm.is_some(), "bob got the message by DM");
+    assert!(
+        told_by_dm(&stack, 1002, "Want to make a jam game?").await,
+        "bob got the message by DM"
+    );
 
     // Refused: a member who opted out (even through a forged form), twice the same day, oneself,
     // and more than three a day.

@@ -759,6 +759,27 @@ fn id_option(id: i64) -> Value {
     json!([{"name": "id", "type": 4, "value": id}])
 }
 
+/// `client` offers `developer` commission #1 (1 000 credits, due in a day), who accepts it, and
+/// `client` funds it: 1 150 credits held in escrow, fee included.
+async fn fund_a_commission_due_in_a_day(
+    stack: &Stack,
+    client: &FakeMember,
+    developer: &FakeMember,
+) {
+    let offer = commission(
+        stack,
+        client,
+        "offer",
+        json!([{"name": "developer", "type": 6, "value": developer.user_id.to_string()},
+               {"name": "amount", "type": 4, "value": 1000},
+               {"name": "deadline_days", "type": 4, "value": 1},
+               {"name": "description", "type": 3, "value": "A level editor"}]),
+    );
+    original(stack, offer).await;
+    original(stack, commission(stack, developer, "accept", id_option(1))).await;
+    original(stack, commission(stack, client, "fund", id_option(1))).await;
+}
+
 #[tokio::test]
 async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_by_itself() {
     let (alice, bob, admin) = (alice(), bob(), admin());
@@ -774,18 +795,7 @@ async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_
     stack.wait_commands_registered().await;
     original(&stack, grant(&stack, &admin, bob.user_id, 2000)).await;
 
-    let offer = commission(
-        &stack,
-        &bob,
-        "offer",
-        json!([{"name": "developer", "type": 6, "value": alice.user_id.to_string()},
-               {"name": "amount", "type": 4, "value": 1000},
-               {"name": "deadline_days", "type": 4, "value": 1},
-               {"name": "description", "type": 3, "value": "A level editor"}]),
-    );
-    original(&stack, offer).await;
-    original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
-    original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+    fund_a_commission_due_in_a_day(&stack, &bob, &alice).await;
     assert_eq!(
         shown_balance(&stack, &bob).await,
         850,
@@ -802,15 +812,10 @@ async fn a_commission_whose_deadline_passes_without_delivery_refunds_the_client_
     assert_eq!(shown_balance(&stack, &bob).await, 2000);
     assert_eq!(shown_balance(&stack, &alice).await, 0);
     for member in [alice.user_id, bob.user_id] {
-        let told = stack
-            .discord
-            .wait_for(PATIENCE, |_| {
-                dms_to(&stack, member)
-                    .into_iter()
-                    .find(|m| m.text().contains("refunded after the missed deadline"))
-            })
-            .await;
-        assert!(told.is_some(), "member {member} is told by DM");
+        assert!(
+            told_by_dm(&stack, member, "refunded after the missed deadline").await,
+            "member {member} is told by DM"
+        );
     }
 
     // A delivery after the refund is refused, and the credits moved once.
@@ -848,21 +853,7 @@ async fn a_deadline_still_refunds_by_itself_after_a_command_that_could_not_be_re
     assert!(stack.discord.wait_identified(PATIENCE).await);
     stack.wait_commands_registered().await;
     original(&stack, grant(&stack, &admin, bob.user_id, 2000)).await;
-    original(
-        &stack,
-        commission(
-            &stack,
-            &bob,
-            "offer",
-            json!([{"name": "developer", "type": 6, "value": alice.user_id.to_string()},
-                   {"name": "amount", "type": 4, "value": 1000},
-                   {"name": "deadline_days", "type": 4, "value": 1},
-                   {"name": "description", "type": 3, "value": "A level editor"}]),
-        ),
-    )
-    .await;
-    original(&stack, commission(&stack, &alice, "accept", id_option(1))).await;
-    original(&stack, commission(&stack, &bob, "fund", id_option(1))).await;
+    fund_a_commission_due_in_a_day(&stack, &bob, &alice).await;
 
     // Bob's /pay cannot be recorded: he is told so, privately, and nothing moves.
     let pay = stack.slash(
@@ -890,15 +881,10 @@ async fn a_deadline_still_refunds_by_itself_after_a_command_that_could_not_be_re
             1,
         )
         .await;
-    let told = stack
-        .discord
-        .wait_for(PATIENCE, |_| {
-            dms_to(&stack, bob.user_id)
-                .into_iter()
-                .find(|m| m.text().contains("refunded after the missed deadline"))
-        })
-        .await;
-    assert!(told.is_some(), "Bob is told by DM");
+    assert!(
+        told_by_dm(&stack, bob.user_id, "refunded after the missed deadline").await,
+        "Bob is told by DM"
+    );
     assert_eq!(shown_balance(&stack, &bob).await, 2000);
     assert_eq!(shown_balance(&stack, &alice).await, 0);
     stack.projected().await;
@@ -1151,15 +1137,10 @@ async fn a_listing_expires_after_its_days_on_sale_and_its_seller_renews_it_from_
     let listing = common::sell(&stack, &alice, "Expiring shader", 100).await;
 
     // Its day passes: it goes off sale, and its seller is told by DM.
-    let told = stack
-        .discord
-        .wait_for(PATIENCE, |_| {
-            dms_to(&stack, alice.user_id)
-                .into_iter()
-                .find(|m| m.text().contains("reached the end of its time on sale"))
-        })
-        .await;
-    assert!(told.is_some(), "the seller is told");
+    assert!(
+        told_by_dm(&stack, alice.user_id, "reached the end of its time on sale").await,
+        "the seller is told"
+    );
     let shop = original(
         &stack,
         stack.slash(&bob, MEMBER_PERMISSIONS, "shop", json!([])),

@@ -725,6 +725,19 @@ pub async fn shown_balance(stack: &Stack, who: &FakeMember) -> i64 {
         .unwrap_or_else(|| panic!("no balance in {text}"))
 }
 
+/// Whether the bot sends `user` a direct message containing `text` within [`PATIENCE`].
+pub async fn told_by_dm(stack: &Stack, user: u64, text: &str) -> bool {
+    stack
+        .discord
+        .wait_for(PATIENCE, |_| {
+            dms_to(stack, user)
+                .into_iter()
+                .find(|m| m.text().contains(text))
+        })
+        .await
+        .is_some()
+}
+
 /// Direct messages the bot sent to `user`.
 pub fn dms_to(stack: &Stack, user: u64) -> Vec<studio_tests::SentMessage> {
     stack
